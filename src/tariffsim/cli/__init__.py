@@ -1,0 +1,1 @@
+"""Command-line interface (typer + rich). Thin: parse, call the library, render."""

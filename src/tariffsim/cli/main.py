@@ -1,0 +1,78 @@
+"""The ``tariffsim`` command.
+
+Each area owns one module in this package that exposes ``register(app: typer.Typer) -> None`` and
+adds its commands. Command modules import heavy libraries (scipy, matplotlib, fastapi, the data
+layer) inside the command functions, never at module level, so ``tariffsim rate`` starts fast.
+
+Errors: any :class:`~tariffsim.core.errors.TariffsimError` becomes one line ``error: …`` and a
+``hint: …`` line on stderr, exit code 2 for bad input.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from tariffsim.core.errors import TariffsimError
+
+# Modules that register commands, in help order. Each exposes register(app).
+COMMAND_MODULES = (
+    "tariffsim.cli.schedule_cmds",  # rate, timeline, measures, demo
+    "tariffsim.cli.data_cmds",  # data (info, download, cache)
+    "tariffsim.cli.duties_cmds",  # etr, duties, report, reciprocal
+    "tariffsim.cli.pe_cmds",  # pe
+    "tariffsim.cli.ge_cmds",  # ge run, ge reproduce-ilms2025, ge optimal, ge nash, ge montecarlo
+    "tariffsim.cli.negotiate_cmds",  # negotiate
+    "tariffsim.cli.serve_cmd",  # serve
+)
+
+app = typer.Typer(
+    name="tariffsim",
+    help="US tariffs of 2025–26 as code: rates, duties, effective rates, models and negotiations.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register_all() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # the area has not been built yet
+                continue
+            raise
+        module.register(app)
+
+
+_register_all()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, turning tariffsim errors into one clear line and exit code."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except TariffsimError as exc:
+        from tariffsim.cli.render import print_error
+
+        print_error(exc)
+        return getattr(exc, "exit_code", 1)
+    except SystemExit as exc:  # typer/click exit with code
+        return int(exc.code or 0)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            return 2
+        if isinstance(exc, click.exceptions.Abort):
+            return 1
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

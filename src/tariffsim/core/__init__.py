@@ -1,0 +1,1 @@
+"""Shared vocabulary: errors, dates and intervals, HS codes, country codes."""

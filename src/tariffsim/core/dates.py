@@ -1,0 +1,58 @@
+"""Dates and half-open intervals.
+
+One rule everywhere: an interval ``[start, end)`` contains ``start`` and not ``end``; ``end`` is the
+first day a rule no longer applies. ``end=None`` means open-ended. Dates are ``datetime.date``; never
+compare date strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from tariffsim.core.errors import InputError
+
+Date = dt.date
+
+
+def parse_date(value: str | dt.date | dt.datetime, *, field: str = "date") -> dt.date:
+    """Parse an ISO date (``YYYY-MM-DD``); raise :class:`InputError` naming ``field`` otherwise."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(
+            f"{field}: {value!r} is not a date", hint="write dates as YYYY-MM-DD, e.g. 2025-04-05"
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A half-open date interval ``[start, end)``; ``end=None`` is open-ended."""
+
+    start: dt.date
+    end: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.end is not None and self.end <= self.start:
+            raise ValueError(f"empty interval [{self.start}, {self.end})")
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+    def overlaps(self, other: Interval) -> bool:
+        a_end = self.end or dt.date.max
+        b_end = other.end or dt.date.max
+        return self.start < b_end and other.start < a_end
+
+
+def to_day_number(day: dt.date) -> int:
+    """Days since 1970-01-01 (the numpy ``datetime64[D]`` integer), for vectorised work."""
+    return (day - dt.date(1970, 1, 1)).days
+
+
+def from_day_number(n: int) -> dt.date:
+    return dt.date(1970, 1, 1) + dt.timedelta(days=int(n))

@@ -1,0 +1,1 @@
+"""tariffsim.jurisdictions.us."""
