@@ -29,3 +29,8 @@ def shared_data() -> Path:
     if p is None:
         pytest.skip("reference data ../shared/data not found (set TARIFFSIM_DATA)")
     return p
+
+
+# Legal cases (src/tariffsim/jurisdictions/us/cases/*.yaml) are collected as test items by the
+# schedule engine's plugin, under tests/golden/test_schedule_cases.py.
+pytest_plugins = ["tariffsim.schedule.cases_plugin"]

@@ -1,0 +1,330 @@
+"""Build the default dataset shipped in ``src/tariffsim/data/bundle/`` from the reference data.
+
+Usage::
+
+    .venv/bin/python scripts/build_bundle.py            # everything
+    .venv/bin/python scripts/build_bundle.py countries  # only the named parts
+
+Reads ``$TARIFFSIM_DATA`` or ``../shared/data`` (never the bundle itself), writes zstd parquet files
+(and two small CSVs for the country table, read without polars at CLI start-up), then
+``PROVENANCE.md`` listing each output with its source files, their sha256, the upstream source and
+licence. Every output is written to a temporary name and renamed, so a failed build leaves the
+previous bundle intact.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import io
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+import polars as pl  # noqa: E402
+
+from tariffsim.data import paths  # noqa: E402
+
+BUNDLE = paths.bundle_dir()
+MAX_BYTES = 15_000_000
+
+# ISO 3166-1 alpha-3 codes of the Census Schedule C codes that the 2024 partner file leaves without
+# one (the United States and its territories; ISO 3166-1 assigns each its own code).
+_TERRITORY_ISO3 = {
+    "1000": "USA",
+    "9030": "PRI",
+    "9110": "VIR",
+    "9350": "GUM",
+    "9510": "ASM",
+    "9610": "MNP",
+    "9800": "UMI",
+}
+
+# Upstream source and licence of the reference files, by path prefix (from ../shared/data/README.md).
+UPSTREAM = {
+    "census/": "US Census Bureau, USA Trade / International Trade API (public domain, US government work)",
+    "census/us_imports_hs10_by_partner_2024.csv.gz": "US Census Bureau monthly IMDB files as aggregated by the Yale Budget Lab, Budget-Lab-Yale/Tariff-Model commit 8efb3ed (data: public domain)",
+    "census/us_imports_hs10_with_duty_2024_": "Census International Trade API extracts from tradewartracker/trade-war-redux-2025 (MIT); data public domain",
+    "usitc_hts/": "USITC Harmonized Tariff Schedule JSON exports (public domain, US government work), archived by the Yale Budget Lab tariff tracker (arifshehab/tariff-rate-tracker commit 9919812, MIT)",
+    "product_lists/": "Yale Budget Lab tariff-rate-tracker commit 8315fff, MIT licence (product_lists/LICENSE-budget-lab-tariff-rate-tracker.txt), transcribed from executive orders and proclamations",
+}
+
+
+def _shared() -> Path:
+    root = paths.shared_data_dir()
+    if root is None:
+        raise SystemExit(
+            "error: reference data not found; set TARIFFSIM_DATA or check out ../shared/data"
+        )
+    return root
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _write_atomic(path: Path, writer: Callable[[Path], None]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    writer(tmp)
+    os.replace(tmp, path)
+
+
+def _write_parquet(df: pl.DataFrame, name: str, sources: list[str]) -> None:
+    _write_atomic(
+        BUNDLE / name,
+        lambda p: df.write_parquet(p, compression="zstd", compression_level=19, statistics=False),
+    )
+    print(f"  {name}: {df.height:,} rows, {(BUNDLE / name).stat().st_size / 1e6:.2f} MB")
+
+
+def _write_text(text: str, name: str, sources: list[str]) -> None:
+
+    def w(p: Path) -> None:
+        p.write_text(text, encoding="utf-8")
+
+    _write_atomic(BUNDLE / name, w)
+    print(f"  {name}: {(BUNDLE / name).stat().st_size / 1e3:.1f} kB")
+
+
+# --------------------------------------------------------------------------------------------------
+def sources_of(name: str) -> list[str]:
+    """The reference files (relative to the shared data folder) a bundle file is derived from."""
+    from tariffsim.data import lists
+
+    ave = [
+        *(
+            f"census/us_imports_hs10_with_duty_2024_{p}.parquet"
+            for p in ("EU", "JPN", "CAN", "MEX")
+        ),
+        "product_lists/usmca_product_shares_2024.csv",
+    ]
+    fixed = {
+        "countries.csv": ["product_lists/census_codes.csv", "census/us_trade_by_partner_2024.csv"],
+        "country_groups.csv": ["product_lists/country_partner_mapping.csv"],
+        "imports_2024.parquet": ["census/us_imports_hs10_by_partner_2024.csv.gz"],
+        "partner_totals_2024.parquet": ["census/us_trade_by_partner_2024.csv"],
+        "revisions.parquet": ["usitc_hts/revision_dates.csv"],
+        "usmca_shares.parquet": [lists.USMCA_SHARES],
+        "metal_content_shares.parquet": [lists.METAL_SHARES],
+    }
+    if name in fixed:
+        return fixed[name]
+    if name.startswith("with_duty_2024_"):
+        p = name.removeprefix("with_duty_2024_").removesuffix(".parquet")
+        return [f"census/us_imports_hs10_with_duty_2024_{p}.parquet"]
+    for prefix in ("mfn_", "special_"):
+        if name.startswith(prefix):
+            e = name.removeprefix(prefix).removesuffix(".parquet")
+            return [f"usitc_hts/hts_{e}.json.gz", *ave]
+    if name.startswith("list_"):
+        stem = name.removeprefix("list_").split(".")[0]
+        return [f"product_lists/{lists.LISTS[stem][0]}"]
+    raise KeyError(name)
+
+
+def _upstream(rel: str) -> str:
+    best = ""
+    for k in UPSTREAM:
+        if rel.startswith(k) and len(k) > len(best):
+            best = k
+    return UPSTREAM[best]
+
+
+def write_provenance() -> None:
+    """PROVENANCE.md: every bundle file, its size and rows, its sources with sha256, upstream and licence."""
+    root = _shared()
+    out = [
+        "# Provenance of the default dataset",
+        "",
+        "Generated by `scripts/build_bundle.py` (run `.venv/bin/python scripts/build_bundle.py`) from the",
+        "reference data folder `../shared/data` (documented in its README.md). Nothing here is copied:",
+        "each file is a re-keyed or derived table (parquet, zstd) or a small CSV written by the script.",
+        f"Built on {dt.date.today().isoformat()}.",
+        "",
+        "Licences: US Census Bureau and USITC data are US government works in the public domain; the",
+        "product lists and the archived HTS JSON come from the Yale Budget Lab tariff-rate-tracker (MIT,",
+        "`product_lists/LICENSE-budget-lab-tariff-rate-tracker.txt`); the duty extracts were collected by",
+        "tradewartracker/trade-war-redux-2025 (MIT).",
+        "",
+        "| file | bytes | rows | derived from (sha256) | upstream source and licence |",
+        "|---|---:|---:|---|---|",
+    ]
+    sha_cache: dict[str, str] = {}
+    for f in sorted(BUNDLE.iterdir()):
+        if not f.is_file() or f.name == "PROVENANCE.md" or f.name.endswith(".tmp"):
+            continue
+        try:
+            srcs = sources_of(f.name)
+        except KeyError:
+            continue
+        if f.suffix == ".parquet":
+            rows = f"{pl.scan_parquet(f).select(pl.len()).collect().item():,}"
+        else:
+            rows = f"{max(0, len(f.read_text(encoding='utf-8').splitlines()) - 1):,}"
+        parts = []
+        for rel in srcs:
+            if rel not in sha_cache:
+                sha_cache[rel] = _sha256(root / rel)
+            parts.append(f"`{rel}` ({sha_cache[rel][:16]}…)")
+        ups = "; ".join(dict.fromkeys(_upstream(r) for r in srcs))
+        out.append(f"| `{f.name}` | {f.stat().st_size:,} | {rows} | {'<br>'.join(parts)} | {ups} |")
+    out += ["", "Full sha256 of each source file:", ""]
+    for rel, h in sorted(sha_cache.items()):
+        out.append(f"- `{rel}`: `{h}`")
+    out.append("")
+    _write_atomic(
+        BUNDLE / "PROVENANCE.md", lambda p: p.write_text("\n".join(out), encoding="utf-8")
+    )
+
+
+def build_countries() -> None:
+    """countries.csv (iso3, name, census_name, cty_code, cty_codes) and country_groups.csv."""
+    root = _shared()
+    codes = pl.read_csv(root / "product_lists/census_codes.csv", schema_overrides={"Code": pl.Utf8})
+    trade = pl.read_csv(
+        root / "census/us_trade_by_partner_2024.csv", schema_overrides={"cty_code": pl.Utf8}
+    ).select("cty_code", "iso3", "country")
+    j = codes.rename({"Code": "cty_code", "Name": "census_name"}).join(
+        trade, on="cty_code", how="full", coalesce=True
+    )
+    rows: dict[str, dict[str, str]] = {}
+    for r in j.sort("cty_code").iter_rows(named=True):
+        iso3 = r["iso3"] or _TERRITORY_ISO3.get(r["cty_code"])
+        if iso3 is None:
+            raise SystemExit(f"error: no ISO3 for Census code {r['cty_code']} ({r['census_name']})")
+        name = r["country"] or r["census_name"]
+        if iso3 in rows:  # PSE: Gaza Strip (5082) and West Bank (5083)
+            rows[iso3]["cty_codes"] += ";" + r["cty_code"]
+            rows[iso3]["census_name"] += ";" + (r["census_name"] or "")
+            if iso3 == "PSE":
+                rows[iso3]["name"] = "Palestinian Territories"
+            continue
+        rows[iso3] = {
+            "iso3": iso3,
+            "name": name,
+            "census_name": r["census_name"] or name,
+            "cty_code": r["cty_code"],
+            "cty_codes": r["cty_code"],
+        }
+    buf = io.StringIO()
+    w = csv.DictWriter(
+        buf,
+        fieldnames=["iso3", "name", "census_name", "cty_code", "cty_codes"],
+        lineterminator="\n",
+    )
+    w.writeheader()
+    for iso3 in sorted(rows):
+        w.writerow(rows[iso3])
+    _write_text(
+        buf.getvalue(),
+        "countries.csv",
+        ["product_lists/census_codes.csv", "census/us_trade_by_partner_2024.csv"],
+    )
+
+    mapping = pl.read_csv(
+        root / "product_lists/country_partner_mapping.csv", schema_overrides={"cty_code": pl.Utf8}
+    )
+    by_code = {c: iso3 for iso3, r in rows.items() for c in r["cty_codes"].split(";")}
+    eu = sorted({by_code[c] for c in mapping.filter(pl.col("partner") == "eu")["cty_code"]})
+    if len(eu) != 27:
+        raise SystemExit(
+            f"error: expected the 27 EU members in country_partner_mapping.csv, found {len(eu)}"
+        )
+    buf = io.StringIO()
+    buf.write("group,iso3\n")
+    for iso3 in eu:
+        buf.write(f"EU,{iso3}\n")
+    # USMCA: the United States–Mexico–Canada Agreement partners of the United States.
+    for iso3 in ("CAN", "MEX"):
+        buf.write(f"USMCA,{iso3}\n")
+    _write_text(buf.getvalue(), "country_groups.csv", ["product_lists/country_partner_mapping.csv"])
+
+
+def build_census() -> None:
+    from tariffsim.data import census
+
+    _write_parquet(census.imports_2024(), "imports_2024.parquet", [census.IMPORTS_2024])
+    _write_parquet(census.partner_totals(), "partner_totals_2024.parquet", [census.PARTNERS_2024])
+    for p in census.WITH_DUTY_PARTNERS:
+        _write_parquet(
+            census.imports_with_duty(p),
+            f"with_duty_2024_{p}.parquet",
+            [f"census/us_imports_hs10_with_duty_2024_{p}.parquet"],
+        )
+
+
+def build_hts() -> None:
+    from tariffsim.data import census, hts
+
+    ave_sources = [
+        *(
+            f"census/us_imports_hs10_with_duty_2024_{p}.parquet"
+            for p in ("EU", "JPN", "CAN", "MEX")
+        ),
+        "product_lists/usmca_product_shares_2024.csv",
+    ]
+    del census
+    for e in BUNDLED_EDITIONS:
+        src = [f"usitc_hts/hts_{e}.json.gz", *ave_sources]
+        _write_parquet(hts.mfn_table(e), f"mfn_{e}.parquet", src)
+        _write_parquet(hts.special_rates(e), f"special_{e}.parquet", src)
+    _write_parquet(hts.revisions(), "revisions.parquet", ["usitc_hts/revision_dates.csv"])
+
+
+def build_lists() -> None:
+    from tariffsim.data import lists
+
+    for name, (fname, _, _) in lists.LISTS.items():
+        _write_parquet(lists.product_list(name), f"list_{name}.parquet", [f"product_lists/{fname}"])
+        header = lists.product_list_header(name)
+        if header:
+            _write_text(header + "\n", f"list_{name}.schema.txt", [f"product_lists/{fname}"])
+    _write_parquet(lists.usmca_shares(), "usmca_shares.parquet", [lists.USMCA_SHARES])
+    _write_parquet(
+        lists.metal_content_shares(), "metal_content_shares.parquet", [lists.METAL_SHARES]
+    )
+
+
+BUNDLED_EDITIONS = ("2025_basic", "2026_basic")
+
+PARTS: dict[str, Callable[[], None]] = {
+    "countries": build_countries,
+    "census": build_census,
+    "hts": build_hts,
+    "lists": build_lists,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "parts", nargs="*", help=f"parts to build (default all): {', '.join(PARTS)}"
+    )
+    args = parser.parse_args(argv)
+    parts = args.parts or list(PARTS)
+    BUNDLE.mkdir(parents=True, exist_ok=True)
+    for p in parts:
+        print(f"building {p}")
+        PARTS[p]()
+    write_provenance()
+    total = sum(f.stat().st_size for f in BUNDLE.iterdir() if f.is_file())
+    print(f"bundle: {total / 1e6:.2f} MB in {BUNDLE}")
+    if total > MAX_BYTES:
+        raise SystemExit(
+            f"error: bundle is {total / 1e6:.2f} MB, above the {MAX_BYTES / 1e6:.0f} MB limit"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

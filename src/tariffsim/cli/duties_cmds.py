@@ -1,0 +1,250 @@
+"""Commands of the duties area: ``etr``, ``duties``, ``reciprocal``, ``report etr|validation``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from tariffsim.cli.render import pct, print_json, print_table
+
+BY_HELP = "partner | group (EU as one) | chapter | section | authority"
+
+
+def _usd(x: float) -> str:
+    return f"{x / 1e9:,.2f} bn"
+
+
+def etr(
+    on: str | None = typer.Option(None, "--on", help="one date (YYYY-MM-DD)"),
+    from_: str | None = typer.Option(None, "--from", help="start of a daily series (YYYY-MM-DD)"),
+    to: str | None = typer.Option(None, "--to", help="end of the series, exclusive (YYYY-MM-DD)"),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
+    top: int = typer.Option(20, "--top", help="rows of the --by table"),
+    plot: Path | None = typer.Option(
+        None, "--plot", help="PNG file: the series stacked by authority"
+    ),
+    json_: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Effective tariff rate on 2024 US imports (pre-substitution): on a date, or a daily series."""
+    from tariffsim.core.dates import parse_date
+    from tariffsim.core.errors import InputError
+
+    if on and (from_ or to):
+        raise InputError("give either --on or --from/--to", hint="tariffsim etr --on 2025-05-15")
+    if on:
+        from tariffsim.duties.etr import BY_KEYS, duties_on
+
+        if by is not None and by not in BY_KEYS:
+            raise InputError(
+                f"--by {by!r} is not a grouping", hint=f"use one of: {', '.join(BY_KEYS)}"
+            )
+        r = duties_on(parse_date(on, field="--on"))
+        if json_:
+            print_json(r.to_json(by, top=top))
+            return
+        print(
+            f"ETR on {r.date}: {pct(r.etr)}  (duty {_usd(r.duty_usd)} on imports {_usd(r.imports_usd)}; "
+            f"approximate AVE on {pct(r.approx['value_share'], 1)} of value)"
+        )
+        if by:
+            rows = [
+                (k["key"], pct(k["etr"]), _usd(k["duty_usd"]), _usd(k["imports_usd"]))
+                for k in r.by(by).head(top).iter_rows(named=True)
+            ]
+            print_table(f"ETR by {by}", [by, "etr", "duty", "imports"], rows, right={1, 2, 3})
+        return
+    if not (from_ and to):
+        raise InputError(
+            "give --on DATE, or --from D1 --to D2", hint="tariffsim etr --on 2025-05-15"
+        )
+    from tariffsim.duties.etr import etr_series
+
+    s = etr_series(parse_date(from_, field="--from"), parse_date(to, field="--to"), by=())
+    if plot:
+        from tariffsim.duties.report import plot_series_png
+
+        plot.write_bytes(plot_series_png(s))
+    if json_:
+        print_json(s.to_json())
+        return
+    changes = []
+    prev = None
+    for row in s.daily.iter_rows(named=True):
+        if prev is None or abs(row["etr"] - prev) > 1e-12:
+            changes.append(
+                (row["date"], pct(row["etr"]), *tuple(pct(row[f"etr_{a}"]) for a in s.authorities))
+            )
+            prev = row["etr"]
+    print_table(
+        f"ETR {s.start} → {s.end} (days when it changes)",
+        ["from", "etr", *s.authorities],
+        changes,
+        right=set(range(1, 2 + len(s.authorities))),
+    )
+    if plot:
+        print(f"plot: {plot}")
+
+
+def duties(
+    file: Path = typer.Argument(..., help="CSV with columns origin,hs,value_usd"),
+    on: str | None = typer.Option(None, "--on", help="date (YYYY-MM-DD); default today"),
+    output: Path | None = typer.Option(None, "--output", help="write the rows with duties (CSV)"),
+    json_: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Duty and rate for each line of a user's import table, and the totals."""
+    import datetime as dt
+
+    from tariffsim.core.dates import parse_date
+    from tariffsim.duties.etr import duties_on
+    from tariffsim.duties.flows import read_user_table
+
+    day = parse_date(on, field="--on") if on else dt.date.today()
+    flows = read_user_table(file)
+    r = duties_on(day, flows=flows)
+    cols = ["origin", "hs10", "imports_usd", "rate", "duty_usd", "ave_approx"]
+    cols += [f"rate_{a}" for a in r.authorities]
+    rows = r.rows.select(cols)
+    if output:
+        rows.write_csv(output)
+    if json_:
+        print_json(
+            {
+                "date": r.date,
+                "etr": r.etr,
+                "duty_usd": r.duty_usd,
+                "imports_usd": r.imports_usd,
+                "rows": rows.to_dicts(),
+                "provenance": dict(r.provenance),
+            }
+        )
+        return
+    print_table(
+        f"Duties on {r.date}",
+        ["origin", "hs10", "value", "rate", "duty"],
+        [
+            (
+                x["origin"],
+                x["hs10"],
+                f"{x['imports_usd']:,.0f}",
+                pct(x["rate"]),
+                f"{x['duty_usd']:,.0f}",
+            )
+            for x in rows.iter_rows(named=True)
+        ],
+        right={2, 3, 4},
+    )
+    print(f"total: duty {r.duty_usd:,.0f} USD on {r.imports_usd:,.0f} USD = {pct(r.etr)}")
+    if output:
+        print(f"written: {output}")
+
+
+def reciprocal(json_: bool = typer.Option(False, "--json", help="print JSON")) -> None:
+    """The 'reciprocal' formula of 2 April 2025 for every partner (2024 Census totals)."""
+    from tariffsim.duties.reciprocal import reciprocal_table
+
+    rows = reciprocal_table()
+    if json_:
+        print_json([r.as_dict() for r in rows])
+        return
+    print_table(
+        "Reciprocal formula: charged = (imports − exports)/imports; rate = max(10%, ⌈round(charged)/2⌉)",
+        ["iso3", "country", "imports", "exports", "charged", "reciprocal"],
+        [
+            (
+                r.iso3,
+                r.country,
+                _usd(r.imports_usd),
+                _usd(r.exports_usd),
+                "—" if r.rate_charged is None else pct(r.rate_charged, 1),
+                pct(r.reciprocal_rate, 0),
+            )
+            for r in rows
+        ],
+        right={2, 3, 4, 5},
+    )
+
+
+report_app = typer.Typer(
+    help="Reports: ETR (HTML) and validation against customs.", no_args_is_help=True
+)
+
+
+@report_app.command("etr")
+def report_etr(
+    from_: str = typer.Option(..., "--from", help="start (YYYY-MM-DD)"),
+    to: str = typer.Option(..., "--to", help="end, exclusive (YYYY-MM-DD)"),
+    out: Path = typer.Option(Path("report.html"), "--out", help="HTML file to write"),
+    no_validation: bool = typer.Option(
+        False, "--no-validation", help="leave out the customs check"
+    ),
+    json_: bool = typer.Option(False, "--json", help="print a JSON summary"),
+) -> None:
+    """One self-contained HTML file: ETR over time by authority, by partner, by chapter, validation."""
+    from tariffsim.core.dates import parse_date
+    from tariffsim.duties.report import build_etr_report
+
+    info = build_etr_report(
+        parse_date(from_, field="--from"),
+        parse_date(to, field="--to"),
+        out=out,
+        with_validation=not no_validation,
+    )
+    if json_:
+        print_json(info)
+    else:
+        print(f"written: {out} ({info['bytes']:,} bytes)")
+
+
+@report_app.command("validation")
+def report_validation(
+    top: int = typer.Option(15, "--top", help="chapters with the largest gaps"),
+    json_: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Duties computed on 2024 trade (schedule of 2024-07-01) vs duty assessed by US customs."""
+    from tariffsim.duties.validation import validate
+
+    v = validate()
+    if json_:
+        print_json(v.to_json(top))
+        return
+    print_table(
+        f"Computed vs assessed duty, 2024 trade, schedule of {v.date}",
+        ["partner", "imports", "assessed", "computed", "gap", "tolerance", "ok"],
+        [
+            (
+                p.partner,
+                _usd(p.imports_usd),
+                _usd(p.duty_assessed_usd),
+                _usd(p.duty_computed_usd),
+                pct(p.gap, 1),
+                f"±{pct(p.tolerance, 0)}",
+                "yes" if p.passed else "NO",
+            )
+            for p in v.partners
+        ],
+        right={1, 2, 3, 4},
+    )
+    print_table(
+        "Largest gaps by HS chapter",
+        ["partner", "ch", "assessed", "computed", "gap", "likely cause"],
+        [
+            (
+                r["partner"],
+                r["chapter"],
+                _usd(r["duty_assessed_usd"]),
+                _usd(r["duty_computed_usd"]),
+                _usd(r["gap_usd"]),
+                r["cause"],
+            )
+            for r in v.largest_gaps(top).iter_rows(named=True)
+        ],
+        right={2, 3, 4},
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("etr")(etr)
+    app.command("duties")(duties)
+    app.command("reciprocal")(reciprocal)
+    app.add_typer(report_app, name="report")

@@ -1,0 +1,365 @@
+"""``tariffsim rate | timeline | measures | demo``: the schedule engine on the command line.
+
+Heavy modules (numpy, polars, pydantic, the engine) are imported inside the commands so that the
+CLI starts fast. Rates are fractions in JSON and percentages in tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command("rate")(rate)
+    app.command("timeline")(timeline)
+    app.command("measures")(measures)
+    app.command("demo")(demo)
+
+
+def _schedule(reform: Path | None) -> Any:
+    from tariffsim.schedule import load_schedule
+
+    return load_schedule(reform=reform)
+
+
+def _pct(x: float) -> str:
+    from tariffsim.cli.render import pct
+
+    return pct(x, 2)
+
+
+def _parts_text(parts: Any) -> str:
+    bits = [f"{p.id} {_pct(p.rate)}" for p in parts if p.rate != 0.0]
+    return ", ".join(bits) or "—"
+
+
+# --- rate ---------------------------------------------------------------------------------------
+
+
+def rate(
+    origin: str = typer.Argument(None, help="origin: ISO3 code (JPN), name (Japan) or group (EU)"),
+    hs: str = typer.Argument(None, help="HTS code, 10 or 8 digits (8703.23.01.90)"),
+    on: str = typer.Option(None, "--on", help="date of entry (YYYY-MM-DD)"),
+    input_file: Path = typer.Option(None, "--input", help="CSV of entries: origin, hs, date[, value_usd]"),
+    output: Path = typer.Option(None, "--output", help="CSV to write (default: standard output)"),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="rate the good rows, list the bad ones on stderr"),
+    reform: Path = typer.Option(None, "--reform", help="reform (patch) YAML applied to the schedule"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON (rates as fractions)"),
+) -> None:
+    """The duty rate of an entry (each measure with its reference, and the total), or of a CSV file."""
+    from tariffsim.core.errors import InputError
+
+    if input_file is not None:
+        if origin is not None or hs is not None:
+            raise InputError("give either ORIGIN HS --on DATE or --input FILE.csv, not both")
+        _rate_file(input_file, output, skip_invalid=skip_invalid, reform=reform, as_json=as_json)
+        return
+    if origin is None or hs is None or on is None:
+        raise InputError(
+            "give ORIGIN HS --on DATE (or --input FILE.csv)",
+            hint="e.g. tariffsim rate JPN 8703.23.01.90 --on 2025-04-05",
+        )
+    s = _schedule(reform)
+    r = s.rate(origin, hs, on)
+    if as_json:
+        from tariffsim.cli.render import print_json
+
+        print_json(r.to_dict())
+        return
+    from rich.console import Console
+
+    from tariffsim.cli.render import print_table
+    from tariffsim.core.countries import name
+    from tariffsim.core.hs import format_hs
+
+    title = f"{name(r.origin)} ({r.origin}) · {format_hs(r.hs)} · {r.date}"
+    if r.description:
+        title += "\n" + (r.description if len(r.description) <= 100 else "…" + r.description[-99:])
+    rows = [[p.id, p.authority, _pct(p.rate), p.reference + (f" [{p.heading}]" if p.heading else "") + (f"\n  ↳ {p.note}" if p.note else "")] for p in r.parts]
+    rows.append(["total", "", _pct(r.total_rate), ""])
+    print_table(title, ["measure", "authority", "rate", "reference"], rows, right={2})
+    con = Console(highlight=False)
+    for n in r.notes:
+        con.print(f"note: {n}")
+
+
+def _rate_file(path: Path, output: Path | None, *, skip_invalid: bool, reform: Path | None, as_json: bool) -> None:
+    """Rate a CSV of entries; every bad row is reported (``file:line: problem``)."""
+    import sys
+
+    import numpy as np
+    import polars as pl
+
+    from tariffsim.core.errors import InputError
+
+    name = str(path)
+    try:
+        df = pl.read_csv(path, infer_schema_length=0, null_values=[""])
+    except FileNotFoundError:
+        raise InputError(f"{name}: file not found", hint="check the path") from None
+    except Exception as exc:  # polars parse errors
+        raise InputError(f"{name}: malformed CSV ({str(exc).splitlines()[0]})", hint="a header line origin,hs,date[,value_usd] then one entry per line") from None
+    cols = {c.strip().lower(): c for c in df.columns}
+    missing = [c for c in ("origin", "hs", "date") if c not in cols]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)} (found: {', '.join(df.columns) or 'none'})",
+            where=f"{name}:1",
+            hint="the header must name origin, hs, date (and optionally value_usd)",
+        )
+    s = _schedule(reform)
+    from tariffsim.schedule.batch import rate_frame
+
+    out, errors = rate_frame(s, df, cols=cols, name=name)
+    if errors:
+        if not skip_invalid:
+            for e in errors:
+                sys.stderr.write(f"error: {e}\n")
+            raise InputError(
+                f"{len(errors)} bad row{'s' if len(errors) > 1 else ''}; nothing written",
+                where=name,
+                hint="fix the rows listed above, or pass --skip-invalid to rate only the good rows",
+            )
+        for e in errors:
+            sys.stderr.write(f"skipped: {e}\n")
+    if as_json:
+        from tariffsim.cli.render import print_json
+
+        print_json(out.to_dicts())
+        return
+    if output is None:
+        sys.stdout.write(out.write_csv())
+        return
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=Path(output).resolve().parent, prefix=".rate-", suffix=".csv")
+    os.close(fd)
+    try:
+        out.write_csv(tmp)
+        os.replace(tmp, output)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    sys.stderr.write(f"wrote {out.height} rows to {output}" + (f" ({len(errors)} skipped)" if errors else "") + "\n")
+    _ = np  # imported for the vectorised path in rate_frame
+
+
+# --- timeline -----------------------------------------------------------------------------------
+
+
+def timeline(
+    origin: str = typer.Argument(..., help="origin: ISO3 code, name or group"),
+    hs: str = typer.Argument(..., help="HTS code (10 or 8 digits)"),
+    start: str = typer.Option(None, "--from", help="first day (default: coverage start)"),
+    end: str = typer.Option(None, "--to", help="last day, inclusive (default: coverage end)"),
+    plot: Path = typer.Option(None, "--plot", help="write a PNG step chart stacked by authority"),
+    reform: Path = typer.Option(None, "--reform", help="reform (patch) YAML applied to the schedule"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON (rates as fractions)"),
+) -> None:
+    """How an entry's rate changed: one row per change, with its parts."""
+    import datetime as dt
+
+    from tariffsim.core.dates import parse_date
+
+    s = _schedule(reform)
+    d1 = parse_date(start, field="--from") if start else s.coverage[0]
+    d2 = parse_date(end, field="--to") if end else s.coverage[1]
+    s.check_date(d2, field="--to")
+    rows = s.timeline(origin, hs, d1, d2 + dt.timedelta(days=1))
+    if plot is not None:
+        _plot_timeline(rows, plot, title=f"{origin} {hs}")
+    if as_json:
+        from tariffsim.cli.render import print_json
+
+        print_json({"origin": origin, "hs": hs, "from": d1, "to": d2, "rows": [r.to_dict() for r in rows]})
+        return
+    _print_timeline(rows, f"{origin} · {hs} · {d1} to {d2}")
+
+
+def _print_timeline(rows: Any, title: str) -> None:
+    import datetime as dt
+
+    from tariffsim.cli.render import print_table
+
+    def refs(parts: Any) -> str:
+        return "; ".join(f"{p.id}: {p.reference[:60]}" for p in parts if p.rate != 0.0)
+
+    print_table(
+        title,
+        ["from", "to (incl.)", "total", "measures", "references"],
+        [[r.start, r.end - dt.timedelta(days=1), _pct(r.total_rate), _parts_text(r.parts), refs(r.parts)] for r in rows],
+        right={2},
+    )
+
+
+def _plot_timeline(rows: Any, path: Path, *, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import datetime as dt
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    auths: list[str] = []
+    for r in rows:
+        for p in r.parts:
+            if p.authority not in auths:
+                auths.append(p.authority)
+    x = [r.start for r in rows] + [rows[-1].end - dt.timedelta(days=1)]
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    bottom = np.zeros(len(x))
+    for a in auths:
+        vals = [100 * sum(p.rate for p in r.parts if p.authority == a) for r in rows]
+        vals.append(vals[-1])
+        top = bottom + np.array(vals)
+        ax.fill_between(x, bottom, top, step="post", label=a, alpha=0.85)
+        bottom = top
+    ax.step(x, bottom, where="post", color="black", linewidth=1.2, label="total")
+    ax.set_ylabel("duty rate (%)")
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+# --- measures -----------------------------------------------------------------------------------
+
+
+def measures(
+    on: str = typer.Option(None, "--on", help="list the measures in force on this date (default: all)"),
+    reform: Path = typer.Option(None, "--reform", help="reform (patch) YAML applied to the schedule"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """The measures of the schedule (or those in force on a date) with their references."""
+    from tariffsim.cli.render import print_json, print_table
+
+    s = _schedule(reform)
+    if on is not None:
+        rows = s.in_force(on)
+        if as_json:
+            print_json({"date": s.check_date(on, field="--on"), "measures": [r.to_dict() for r in rows]})
+            return
+        print_table(
+            f"Measures in force on {on} ({len(rows)})",
+            ["id", "authority", "since", "rates", "reference"],
+            [[r.id, r.authority, r.since, r.summary[:70] + ("\n  suspended: " + "; ".join(r.suspensions) if r.suspensions else ""), r.reference[:70]] for r in rows],
+        )
+        return
+    out = []
+    for m in s.rules.measures:
+        first, last = m.values[0], m.values[-1]
+        out.append(
+            {
+                "id": m.id,
+                "authority": m.authority,
+                "order": m.order,
+                "title": m.title,
+                "from": first.start_date,
+                "last_change": last.start_date,
+                "values": len(m.values),
+                "suspensions": len(m.suspensions),
+            }
+        )
+    if as_json:
+        print_json({"coverage": list(s.coverage), "measures": out})
+        return
+    print_table(
+        f"{len(out)} measures (coverage {s.coverage[0]} to {s.coverage[1]})",
+        ["id", "authority", "order", "from", "last change", "values", "title"],
+        [[o["id"], o["authority"], o["order"], o["from"], o["last_change"], o["values"], o["title"][:60]] for o in out],
+        right={2, 5},
+    )
+
+
+# --- demo ---------------------------------------------------------------------------------------
+
+DEMO_CAR = "8703230190"
+DEMO_MACHINE_HTS8 = "84295210"
+DEMO_DATES = ("2025-03-01", "2025-04-05", "2025-04-10", "2025-08-07", "2025-09-16", "2025-09-20", "2026-02-24", "2026-06-30")
+
+
+def demo(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
+    """A short tour: a Japanese car and a Japanese machine across 2025–26."""
+    import datetime as dt
+
+    from rich.console import Console
+
+    from tariffsim.cli.render import print_json, print_table
+    from tariffsim.core.dates import parse_date
+    from tariffsim.core.errors import InputError
+    from tariffsim.core.hs import format_hs
+    from tariffsim.schedule import load_schedule
+
+    con = Console(highlight=False)
+    s = load_schedule()
+    lo, hi = s.coverage
+    dates = [d for d in (parse_date(x) for x in DEMO_DATES) if lo <= d <= hi]
+    start = max(dt.date(2025, 1, 1), lo)
+    machines = s.statistical_lines(DEMO_MACHINE_HTS8, (start - dt.date(1970, 1, 1)).days)
+    goods = [("Japanese passenger car", DEMO_CAR)]
+    if machines:
+        goods.append(("Japanese excavator/backhoe (chapter 84)", machines[0]))
+    result: dict[str, Any] = {"coverage": [lo, hi], "goods": []}
+    for label, code in goods:
+        entry: dict[str, Any] = {"label": label, "hs": code, "rates": [], "timeline": []}
+        rows = []
+        for d in dates:
+            try:
+                r = s.rate("JPN", code, d)
+            except InputError as exc:  # e.g. a line missing from an edition
+                rows.append([d, "—", str(exc)[:70]])
+                continue
+            entry["rates"].append(r.to_dict())
+            rows.append([d, _pct(r.total_rate), "; ".join(f"{p.id} {_pct(p.rate)} ({p.reference[:48]})" for p in r.parts if p.rate != 0.0) or "duty-free"])
+        tl = s.timeline("JPN", code, start, hi + dt.timedelta(days=1))
+        entry["timeline"] = [t.to_dict() for t in tl]
+        result["goods"].append(entry)
+        if not as_json:
+            con.rule(f"[bold]{label}[/] · HTS {format_hs(code)} · origin Japan")
+            print_table("Rate on key dates", ["date", "total", "measures (reference)"], rows, right={1})
+            _print_timeline(tl, f"Timeline {start} to {hi}")
+    commands = _registered_commands()
+    others = [c for c in ("etr", "duties", "pe", "ge", "negotiate", "serve") if c in commands]
+    result["next"] = others
+    if as_json:
+        print_json(result)
+        return
+    con.print("\n[bold]Try next[/]")
+    con.print("  tariffsim rate JPN 8703.23.01.90 --on 2025-04-05        one entry, each part with its reference")
+    con.print("  tariffsim rate EU 8703.23.01.90 --on 2025-09-20 --json  a group origin, JSON output")
+    con.print("  tariffsim rate --input entries.csv --output rated.csv  a shipment list (origin,hs,date,value_usd)")
+    con.print("  tariffsim timeline JPN 8703230190 --from 2025-01-01 --to 2026-06-30 --plot car.png")
+    con.print("  tariffsim measures --on 2025-08-07                     the measures in force on a day")
+    hints = {
+        "etr": "tariffsim etr                                           effective tariff rates on 2024 trade",
+        "duties": "tariffsim duties --help                                 duties on real trade",
+        "pe": "tariffsim pe --from 2025-01-01 --to 2025-08-07          partial equilibrium by product",
+        "ge": "tariffsim ge --help                                     194-country general equilibrium",
+        "negotiate": "tariffsim negotiate --help                              US–Japan negotiation analysis",
+        "serve": "tariffsim serve                                         the web dashboard",
+    }
+    for c in others:
+        con.print("  " + hints[c])
+
+
+def _registered_commands() -> set[str]:
+    try:
+        from tariffsim.cli.main import app
+    except Exception:  # pragma: no cover - the CLI app always imports in practice
+        return set()
+    names: set[str] = set()
+    for c in app.registered_commands:
+        names.add(c.name or (c.callback.__name__ if c.callback else ""))
+    for g in app.registered_groups:
+        if g.name:
+            names.add(g.name)
+        elif g.typer_instance is not None and g.typer_instance.info.name:
+            names.add(g.typer_instance.info.name)
+    return names

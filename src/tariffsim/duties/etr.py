@@ -1,0 +1,479 @@
+"""Duties and effective tariff rates (ETR) on trade flows.
+
+For a row r (HTS10 × origin) with customs value v_r and schedule rate τ_r(t) on day t (the sum of
+the parts of every measure in force, ``Schedule.compile``), the duty is d_r(t) = τ_r(t) · v_r. For a
+set of rows G (a partner, a chapter, a section, everything):
+
+    ETR_G(t) = Σ_{r∈G} τ_r(t) v_r / Σ_{r∈G} v_r,
+
+with v the 2024 values — the static, "pre-substitution" rate of the trackers (Yale Budget Lab,
+Tax Foundation, PIIE): no change in volumes or sourcing. The points of ETR from authority a are
+Σ_r τ_{r,a}(t) v_r / Σ_r v_r, so they add up to the ETR. Because v is a year of imports, Σ_r d_r(t)
+is also the static annual revenue at the rates of day t; revenue over a period is Σ_t d(t)/365.
+
+The daily series never loops over days: the schedule is compiled once over the range into k
+piecewise-constant segments (k ≪ days), every aggregate is computed per segment — a (k, n) by
+(n, g) product with a sparse one-hot grouping matrix — and the days are mapped to segments with
+``segment_index``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+import numpy as np
+import polars as pl
+import scipy.sparse as sp
+
+from tariffsim.core.errors import InputError
+from tariffsim.duties.flows import Flows
+from tariffsim.duties.sections import sections_of_chapters
+
+BY_KEYS = ("partner", "group", "chapter", "section", "authority")
+
+
+class CompiledLike(Protocol):
+    """What :mod:`tariffsim.schedule` returns from ``Schedule.compile`` (see docs/measure-format.md)."""
+
+    breaks: Any
+    total: np.ndarray
+    by_authority: Mapping[str, np.ndarray]
+
+    def segment_index(self, dates: Any) -> np.ndarray: ...
+
+
+# ---------------------------------------------------------------------------------------------
+# grouping
+
+
+def group_matrix(keys: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix]:
+    """Unique keys (g,) and the (n, g) one-hot matrix S with S[r, j] = 1 if row r has key j."""
+    uniq, inv = np.unique(np.asarray(keys).astype(str), return_inverse=True)
+    n = len(inv)
+    s = sp.csr_matrix((np.ones(n), (np.arange(n), inv)), shape=(n, len(uniq)))
+    return uniq, s
+
+
+def row_keys(flows: Flows, by: str, *, eu_members: Sequence[str] | None = None) -> np.ndarray:
+    """The grouping key of every row: partner ISO3, group (EU members → "EU"), chapter, section."""
+    if by == "partner":
+        return flows.origin.astype(str)
+    if by == "group":
+        eu = set(eu_members if eu_members is not None else _eu_members())
+        o = flows.origin.astype(str)
+        return np.where(np.isin(o, list(eu)), "EU", o)
+    ch = np.array([h[:2] for h in flows.hs10.astype(str)], dtype=object)
+    if by == "chapter":
+        return ch
+    if by == "section":
+        return sections_of_chapters(ch.astype(np.int64))
+    raise InputError(f"--by {by!r} is not a grouping", hint=f"use one of: {', '.join(BY_KEYS)}")
+
+
+def _eu_members() -> list[str]:
+    from tariffsim.core import countries
+
+    return list(countries.expand("EU"))
+
+
+# ---------------------------------------------------------------------------------------------
+# results
+
+
+@dataclass(frozen=True, eq=False)
+class DutyResult:
+    """Duties on every row on one date, and the ETR by any grouping.
+
+    ``rows``: ``hs10, origin, imports_usd, rate, duty_usd, ave_approx`` and one ``rate_<authority>``
+    column per authority (fractions). ``provenance``: data and schedule version, date, timings.
+    """
+
+    date: dt.date
+    rows: pl.DataFrame
+    authorities: tuple[str, ...]
+    provenance: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def duty_usd(self) -> float:
+        return float(self.rows["duty_usd"].sum())
+
+    @property
+    def imports_usd(self) -> float:
+        return float(self.rows["imports_usd"].sum())
+
+    @property
+    def etr(self) -> float:
+        m = self.imports_usd
+        return self.duty_usd / m if m > 0 else 0.0
+
+    @property
+    def approx(self) -> dict[str, float]:
+        """Rows whose rate uses an approximate ad valorem equivalent: count and share of value."""
+        a = self.rows.filter(pl.col("ave_approx"))
+        m = self.imports_usd
+        return {
+            "rows": int(a.height),
+            "imports_usd": float(a["imports_usd"].sum()),
+            "value_share": float(a["imports_usd"].sum()) / m if m > 0 else 0.0,
+        }
+
+    def by(self, key: str, *, eu_members: Sequence[str] | None = None) -> pl.DataFrame:
+        """ETR by ``partner | group | chapter | section | authority``, largest duty first.
+
+        Columns ``key, duty_usd, imports_usd, etr``; for ``authority``, ``etr`` is the points of
+        the overall ETR from that authority (they sum to :attr:`etr`) and ``imports_usd`` the total.
+        """
+        if key == "authority":
+            m = self.imports_usd
+            rows = [
+                (a, float((self.rows[f"rate_{a}"] * self.rows["imports_usd"]).sum()))
+                for a in self.authorities
+            ]
+            return pl.DataFrame(
+                {
+                    "key": [a for a, _ in rows],
+                    "duty_usd": [d for _, d in rows],
+                    "imports_usd": [m] * len(rows),
+                    "etr": [d / m if m > 0 else 0.0 for _, d in rows],
+                },
+                schema={
+                    "key": pl.Utf8,
+                    "duty_usd": pl.Float64,
+                    "imports_usd": pl.Float64,
+                    "etr": pl.Float64,
+                },
+            ).sort("duty_usd", descending=True)
+        flows_like = Flows(
+            hs10=self.rows["hs10"].to_numpy(),
+            origin=self.rows["origin"].to_numpy(),
+            value_usd=self.rows["imports_usd"].to_numpy(),
+        )
+        keys = row_keys(flows_like, key, eu_members=eu_members)
+        return (
+            self.rows.select("duty_usd", "imports_usd")
+            .with_columns(pl.Series("key", keys.astype(str)))
+            .group_by("key")
+            .agg(pl.col("duty_usd").sum(), pl.col("imports_usd").sum())
+            .with_columns(
+                pl.when(pl.col("imports_usd") > 0)
+                .then(pl.col("duty_usd") / pl.col("imports_usd"))
+                .otherwise(0.0)
+                .alias("etr")
+            )
+            .sort(["duty_usd", "key"], descending=[True, False])
+        )
+
+    def to_json(self, by: str | None = None, *, top: int | None = None) -> dict[str, Any]:
+        """``{"date", "etr", "duty_usd", "imports_usd", "by": [{"key", "etr", "duty_usd", "imports_usd"}]}``."""
+        out: dict[str, Any] = {
+            "date": self.date.isoformat(),
+            "etr": self.etr,
+            "duty_usd": self.duty_usd,
+            "imports_usd": self.imports_usd,
+        }
+        if by:
+            frame = self.by(by)
+            if top:
+                frame = frame.head(top)
+            out["by"] = [
+                {
+                    "key": r["key"],
+                    "etr": r["etr"],
+                    "duty_usd": r["duty_usd"],
+                    "imports_usd": r["imports_usd"],
+                }
+                for r in frame.iter_rows(named=True)
+            ]
+        out["approx_ave"] = self.approx
+        out["provenance"] = dict(self.provenance)
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class EtrSeries:
+    """The daily ETR over ``[start, end)``.
+
+    ``daily``: one row per day — ``date, etr, duty_usd, imports_usd`` and ``etr_<authority>`` (points;
+    they sum to ``etr``). ``by_group``: long frame ``date, by, key, etr, duty_usd, imports_usd`` for
+    the groupings asked for (per day). ``segments``: the compiled segment starts.
+    """
+
+    start: dt.date
+    end: dt.date
+    daily: pl.DataFrame
+    by_group: pl.DataFrame
+    authorities: tuple[str, ...]
+    segments: tuple[dt.date, ...]
+    provenance: Mapping[str, Any] = field(default_factory=dict)
+
+    def revenue_usd(self) -> float:
+        """Static revenue collected over the range at 2024 volumes: Σ_days annual duty / 365."""
+        return float(self.daily["duty_usd"].sum()) / 365.0
+
+    def to_json(self) -> list[dict[str, Any]]:
+        """``[{"date", "etr", "duty_usd", "by_authority": {authority: points}}]``."""
+        out = []
+        for r in self.daily.iter_rows(named=True):
+            out.append(
+                {
+                    "date": r["date"].isoformat(),
+                    "etr": r["etr"],
+                    "duty_usd": r["duty_usd"],
+                    "by_authority": {a: r[f"etr_{a}"] for a in self.authorities},
+                }
+            )
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# computing
+
+
+def _to_dates(c: CompiledLike) -> list[dt.date]:
+    out = []
+    for b in np.asarray(c.breaks).tolist():
+        if isinstance(b, dt.datetime):
+            b = b.date()
+        elif isinstance(b, (int, np.integer)):
+            b = dt.date(1970, 1, 1) + dt.timedelta(days=int(b))
+        out.append(b)
+    return out
+
+
+def _segment_of(c: CompiledLike, days: list[dt.date]) -> np.ndarray:
+    idx = np.asarray(c.segment_index(np.array(days, dtype="datetime64[D]")), dtype=np.int64)
+    return idx
+
+
+def _authorities(c: CompiledLike) -> tuple[str, ...]:
+    return tuple(c.by_authority.keys())
+
+
+def _compile(schedule: Any, flows: Flows, start: dt.date, end: dt.date) -> CompiledLike:
+    return schedule.compile(
+        hs10=flows.hs10, origin=flows.origin, start=start, end=end, shares=dict(flows.shares)
+    )
+
+
+def _schedule(schedule: Any | None) -> Any:
+    if schedule is not None:
+        return schedule
+    from tariffsim.schedule import load_schedule
+
+    return load_schedule()
+
+
+def _schedule_version(schedule: Any) -> str:
+    for attr in ("version", "fingerprint", "digest"):
+        v = getattr(schedule, attr, None)
+        if v:
+            return str(v() if callable(v) else v)
+    return "tariffsim.schedule (US measure library)"
+
+
+def ave_approx_flags(
+    schedule: Any, flows: Flows, compiled: CompiledLike | None = None
+) -> np.ndarray:
+    """Rows whose MFN rate is an approximate ad valorem equivalent (specific/compound duty).
+
+    Taken from the compiled result (``ave_approx``) or the schedule's MFN table when the engine
+    exposes it; all False when neither does (then no approximation is known to the engine).
+    """
+    for obj in (compiled, schedule):
+        if obj is None:
+            continue
+        flag = getattr(obj, "ave_approx", None)
+        if flag is not None:
+            f = flag(flows.hs10) if callable(flag) else flag
+            f = np.asarray(f, dtype=bool)
+            if f.shape == (flows.n,):
+                return f
+    return np.zeros(flows.n, dtype=bool)
+
+
+def duties_from_compiled(
+    c: CompiledLike,
+    flows: Flows,
+    on: dt.date,
+    *,
+    ave_approx: np.ndarray | None = None,
+    provenance: Mapping[str, Any] | None = None,
+) -> DutyResult:
+    """Duty per row on ``on`` from a compiled schedule (pure aggregation; no I/O)."""
+    seg = int(_segment_of(c, [on])[0])
+    v = np.asarray(flows.value_usd, dtype=np.float64)
+    total = np.asarray(c.total[seg], dtype=np.float64)
+    auth = _authorities(c)
+    cols: dict[str, Any] = {
+        "hs10": flows.hs10.astype(str),
+        "origin": flows.origin.astype(str),
+        "imports_usd": v,
+        "rate": total,
+        "duty_usd": total * v,
+        "ave_approx": ave_approx if ave_approx is not None else np.zeros(flows.n, dtype=bool),
+    }
+    for a in auth:
+        cols[f"rate_{a}"] = np.asarray(c.by_authority[a][seg], dtype=np.float64)
+    prov = {"date": on.isoformat(), "flows": flows.source, **(provenance or {})}
+    return DutyResult(date=on, rows=pl.DataFrame(cols), authorities=auth, provenance=prov)
+
+
+def duties_on(
+    on: dt.date | str, *, flows: Flows | None = None, schedule: Any | None = None
+) -> DutyResult:
+    """Duties and ETR on one date (default flows: 2024 imports; default schedule: the US library)."""
+    from tariffsim.core.dates import parse_date
+    from tariffsim.duties.flows import default_flows
+
+    on = parse_date(on, field="on")
+    t0 = time.perf_counter()
+    sched = _schedule(schedule)
+    flows = flows if flows is not None else default_flows()
+    t1 = time.perf_counter()
+    c = _compile(sched, flows, on, on + dt.timedelta(days=1))
+    t2 = time.perf_counter()
+    res = duties_from_compiled(
+        c,
+        flows,
+        on,
+        ave_approx=ave_approx_flags(sched, flows, c),
+        provenance={
+            "schedule": _schedule_version(sched),
+            "seconds_load": round(t1 - t0, 3),
+            "seconds_compile": round(t2 - t1, 3),
+        },
+    )
+    return res
+
+
+def series_from_compiled(
+    c: CompiledLike,
+    flows: Flows,
+    start: dt.date,
+    end: dt.date,
+    *,
+    by: Sequence[str] = ("partner",),
+    eu_members: Sequence[str] | None = None,
+    provenance: Mapping[str, Any] | None = None,
+) -> EtrSeries:
+    """The daily ETR over [start, end) from one compiled schedule (no per-day loop).
+
+    Per segment s: duty_s = T[s] · v (T the (k, n) total), points of authority a = A_a[s] · v / Σv,
+    group duties D = (T ∘ v) S with S the (n, g) one-hot matrix; days map to segments by
+    ``segment_index``.
+    """
+    if end <= start:
+        raise InputError(f"empty range [{start}, {end})", hint="--to must be after --from")
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
+    seg = _segment_of(c, days)
+    v = np.asarray(flows.value_usd, dtype=np.float64)
+    m = float(v.sum())
+    total = np.asarray(c.total, dtype=np.float64)
+    duty_seg = total @ v  # (k,)
+    auth = _authorities(c)
+    daily: dict[str, Any] = {
+        "date": days,
+        "etr": duty_seg[seg] / m if m > 0 else np.zeros(len(days)),
+        "duty_usd": duty_seg[seg],
+        "imports_usd": np.full(len(days), m),
+    }
+    for a in auth:
+        pts = (np.asarray(c.by_authority[a], dtype=np.float64) @ v) / (m if m > 0 else 1.0)
+        daily[f"etr_{a}"] = pts[seg]
+    frames = []
+    weighted = None
+    for b in by:
+        if b == "authority":
+            continue
+        if weighted is None:
+            weighted = total * v  # (k, n)
+        keys, s = group_matrix(row_keys(flows, b, eu_members=eu_members))
+        g_imp = np.asarray(s.T @ v).ravel()  # (g,)
+        g_duty = np.asarray((s.T @ weighted.T).T)  # (k, g)
+        d_days = g_duty[seg]  # (days, g)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            e_days = np.where(g_imp > 0, d_days / np.where(g_imp > 0, g_imp, 1.0), 0.0)
+        nd, ng = d_days.shape
+        frames.append(
+            pl.DataFrame(
+                {
+                    "date": np.repeat(np.array(days, dtype="datetime64[D]"), ng),
+                    "by": [b] * (nd * ng),
+                    "key": np.tile(keys, nd),
+                    "etr": e_days.ravel(),
+                    "duty_usd": d_days.ravel(),
+                    "imports_usd": np.tile(g_imp, nd),
+                }
+            ).with_columns(pl.col("date").cast(pl.Date))
+        )
+    by_group = (
+        pl.concat(frames)
+        if frames
+        else pl.DataFrame(
+            schema={
+                "date": pl.Date,
+                "by": pl.Utf8,
+                "key": pl.Utf8,
+                "etr": pl.Float64,
+                "duty_usd": pl.Float64,
+                "imports_usd": pl.Float64,
+            }
+        )
+    )
+    breaks = _to_dates(c)
+    return EtrSeries(
+        start=start,
+        end=end,
+        daily=pl.DataFrame(daily).with_columns(pl.col("date").cast(pl.Date)),
+        by_group=by_group,
+        authorities=auth,
+        segments=tuple(breaks),
+        provenance={
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "flows": flows.source,
+            **(provenance or {}),
+        },
+    )
+
+
+def etr_series(
+    start: dt.date | str,
+    end: dt.date | str,
+    *,
+    flows: Flows | None = None,
+    schedule: Any | None = None,
+    by: Sequence[str] = ("partner",),
+) -> EtrSeries:
+    """The daily ETR over ``[start, end)`` by authority and by the groupings in ``by``."""
+    from tariffsim.core.dates import parse_date
+    from tariffsim.duties.flows import default_flows
+
+    start = parse_date(start, field="from")
+    end = parse_date(end, field="to")
+    if end <= start:
+        raise InputError(f"empty range [{start}, {end})", hint="--to must be after --from")
+    t0 = time.perf_counter()
+    sched = _schedule(schedule)
+    flows = flows if flows is not None else default_flows()
+    t1 = time.perf_counter()
+    c = _compile(sched, flows, start, end)
+    t2 = time.perf_counter()
+    res = series_from_compiled(
+        c,
+        flows,
+        start,
+        end,
+        by=by,
+        provenance={
+            "schedule": _schedule_version(sched),
+            "seconds_load": round(t1 - t0, 3),
+            "seconds_compile": round(t2 - t1, 3),
+        },
+    )
+    t3 = time.perf_counter()
+    return replace(res, provenance={**res.provenance, "seconds_aggregate": round(t3 - t2, 3)})

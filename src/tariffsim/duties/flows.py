@@ -1,0 +1,244 @@
+"""Trade flows that duties are computed on: the 2024 HS10 × partner imports, or a user's table.
+
+A :class:`Flows` holds parallel arrays — HTS10 code, origin (ISO3), customs value (USD) — plus the
+per-row shares the schedule's measures multiply by (USMCA-qualifying share of Canadian and Mexican
+imports, metal content of Section 232 derivatives). The default is US imports for consumption in
+2024 by HTS10 × partner (Census, chapters 01–97; 334,728 rows, 3,123.8 bn USD), with:
+
+- ``usmca``: the share of each HTS10 × Canada/Mexico value that entered under USMCA in 2024
+  (``product_lists/usmca_product_shares_2024.csv``); 0 for other origins;
+- ``steel_content`` / ``aluminum_content`` / ``copper_content`` / ``metal_content``: the metal share of
+  the product's value from BEA input–output tables (``product_lists/metal_content_shares_bea_hs10.csv``);
+  ``non_usmca`` = 1 − usmca and ``non_metal_content`` = 1 − metal_content.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from tariffsim.core.errors import InputError
+
+_METALS = ("steel_content", "aluminum_content", "copper_content", "metal_content")
+
+
+@dataclass(frozen=True, eq=False)
+class Flows:
+    """Import flows: ``hs10`` (str), ``origin`` (ISO3 str), ``value_usd`` (float), all of length n.
+
+    ``shares`` maps schedule share names (``usmca``, ``steel_content`` …) to arrays of length n.
+    ``source`` says where the flows come from (kept as provenance in every result).
+    """
+
+    hs10: np.ndarray
+    origin: np.ndarray
+    value_usd: np.ndarray
+    shares: Mapping[str, np.ndarray] = field(default_factory=dict)
+    source: str = "user table"
+
+    def __post_init__(self) -> None:
+        n = len(self.hs10)
+        if len(self.origin) != n or len(self.value_usd) != n:
+            raise ValueError("hs10, origin and value_usd must have the same length")
+        for k, v in self.shares.items():
+            if len(v) != n:
+                raise ValueError(f"share {k!r} has length {len(v)}, expected {n}")
+
+    @property
+    def n(self) -> int:
+        return len(self.hs10)
+
+    def frame(self) -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "hs10": self.hs10.astype(str),
+                "origin": self.origin.astype(str),
+                "imports_usd": self.value_usd.astype(np.float64),
+            }
+        )
+
+
+def complete_shares(shares: Mapping[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
+    """Add the complements the schedule may ask for: non_usmca = 1 − usmca, non_metal = 1 − metal."""
+    out = {k: np.asarray(v, dtype=np.float64) for k, v in shares.items()}
+    out.setdefault("usmca", np.zeros(n))
+    for m in _METALS:
+        out.setdefault(m, np.zeros(n))
+    out["non_usmca"] = 1.0 - out["usmca"]
+    out["non_metal_content"] = 1.0 - out["metal_content"]
+    return out
+
+
+_DEFAULT: Flows | None = None
+
+
+def default_flows() -> Flows:
+    """US imports for consumption 2024 by HTS10 × partner with USMCA and metal shares (cached)."""
+    global _DEFAULT
+    if _DEFAULT is not None:
+        return _DEFAULT
+    from tariffsim.data import census, lists
+
+    imp = census.imports_2024().select("hs10", "cty_code", "iso3", "imports_usd")
+    us = lists.usmca_shares()
+    us = _rename_first(us, ("hs10", "hts10"), "hs10")
+    imp = imp.join(
+        us.select("hs10", "cty_code", pl.col("usmca_share").cast(pl.Float64)),
+        on=["hs10", "cty_code"],
+        how="left",
+    )
+    metal = _metal_content()
+    if metal is not None:
+        imp = imp.join(metal, on="hs10", how="left")
+    n = imp.height
+    shares = {"usmca": imp["usmca_share"].fill_null(0.0).to_numpy()}
+    for m in _METALS:
+        if m in imp.columns:
+            shares[m] = imp[m].fill_null(0.0).to_numpy()
+    _DEFAULT = Flows(
+        hs10=imp["hs10"].to_numpy(),
+        origin=imp["iso3"].fill_null("").to_numpy(),
+        value_usd=imp["imports_usd"].cast(pl.Float64).to_numpy(),
+        shares=complete_shares(shares, n),
+        source=f"Census imports for consumption 2024, HTS10 x partner ({n:,} rows)",
+    )
+    return _DEFAULT
+
+
+def _rename_first(df: pl.DataFrame, names: tuple[str, ...], to: str) -> pl.DataFrame:
+    for n in names:
+        if n in df.columns:
+            return df.rename({n: to}) if n != to else df
+    raise KeyError(f"none of {names} in {df.columns}")
+
+
+def _metal_content() -> pl.DataFrame | None:
+    """HTS10 → steel/aluminum/copper/metal shares of value (BEA input–output), via the data layer."""
+    from tariffsim.data import lists
+
+    fn = getattr(lists, "metal_content_shares", None) or getattr(lists, "metal_content", None)
+    if fn is None:
+        return None
+    df = fn()
+    df = _rename_first(df, ("hs10", "hts10"), "hs10")
+    cols = {
+        "steel_share": "steel_content",
+        "aluminum_share": "aluminum_content",
+        "copper_share": "copper_content",
+        "metal_share": "metal_content",
+    }
+    keep = [
+        pl.col(c).cast(pl.Float64).alias(cols.get(c, c))
+        for c in df.columns
+        if cols.get(c, c) in _METALS
+    ]
+    return df.select(pl.col("hs10"), *keep).unique(subset="hs10", keep="first")
+
+
+# ---------------------------------------------------------------------------------------------
+# A user's import table
+
+
+def read_user_table(path: str | Path) -> Flows:
+    """Read a CSV import table with columns ``origin, hs, value_usd`` (one entry per line).
+
+    ``origin``: ISO3 code, country name or Census code; ``hs``: an HTS10 code (dots allowed);
+    ``value_usd``: customs value. Every bad row is reported at once (InputError naming file:line and
+    field); nothing is computed if any row is bad. Optional ``usmca_share`` column (0–1).
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(
+            f"{p}: no such file", hint="give the path of a CSV with columns origin,hs,value_usd"
+        )
+    text = p.read_text(encoding="utf-8-sig")
+    return parse_user_table(text, name=str(p))
+
+
+def parse_user_table(text: str, *, name: str = "<table>") -> Flows:
+    """Parse CSV text (see :func:`read_user_table`)."""
+    from tariffsim.core import countries
+    from tariffsim.core.hs import normalize_hs
+
+    reader = csv.DictReader(io.StringIO(text))
+    cols = [c.strip().lower() for c in (reader.fieldnames or [])]
+    aliases = {"hs10": "hs", "hts": "hs", "hts10": "hs", "value": "value_usd", "country": "origin"}
+    cols = [aliases.get(c, c) for c in cols]
+    need = {"origin", "hs", "value_usd"}
+    if not need <= set(cols):
+        raise InputError(
+            f"missing column(s) {', '.join(sorted(need - set(cols)))} (found: {', '.join(cols) or 'none'})",
+            where=f"{name}:1",
+            hint="the first line must be a header: origin,hs,value_usd",
+        )
+    errors: list[str] = []
+    hs_out: list[str] = []
+    org_out: list[str] = []
+    val_out: list[float] = []
+    usmca: list[float] = []
+    for lineno, raw in enumerate(reader, start=2):
+        row = {
+            aliases.get(k.strip().lower(), k.strip().lower()): (v or "").strip()
+            for k, v in raw.items()
+            if k
+        }
+        bad: list[str] = []
+        try:
+            hs = normalize_hs(row["hs"], field="hs")
+            if len(hs) != 10:
+                bad.append(f"hs: {row['hs']!r} has {len(hs)} digits; give the 10-digit HTS code")
+        except InputError as e:
+            bad.append(e.message)
+            hs = ""
+        try:
+            iso = countries.resolve(row["origin"])
+            if countries.is_group(iso):
+                bad.append(f"origin: {row['origin']!r} is a group; give one country (ISO3)")
+        except InputError as e:
+            bad.append(f"origin: {e.message}" + (f" ({e.hint})" if e.hint else ""))
+            iso = ""
+        try:
+            v = float(row["value_usd"].replace(",", "").replace("_", ""))
+            if not np.isfinite(v) or v < 0:
+                raise ValueError
+        except ValueError:
+            bad.append(f"value_usd: {row['value_usd']!r} is not a non-negative number")
+            v = 0.0
+        share = 0.0
+        if row.get("usmca_share"):
+            try:
+                share = float(row["usmca_share"])
+                if not 0.0 <= share <= 1.0:
+                    raise ValueError
+            except ValueError:
+                bad.append(f"usmca_share: {row['usmca_share']!r} is not a number in [0, 1]")
+        if bad:
+            errors.extend(f"{name}:{lineno}: {b}" for b in bad)
+            continue
+        hs_out.append(hs)
+        org_out.append(iso)
+        val_out.append(v)
+        usmca.append(share)
+    if errors:
+        raise InputError(
+            f"{len(errors)} bad field(s) in {name}:\n  " + "\n  ".join(errors),
+            hint="fix the rows listed (origin: ISO3 code or country name; hs: 10-digit HTS; value_usd: number)",
+        )
+    if not hs_out:
+        raise InputError(
+            f"{name}: no data rows", hint="add lines origin,hs,value_usd below the header"
+        )
+    n = len(hs_out)
+    return Flows(
+        hs10=np.array(hs_out, dtype=object),
+        origin=np.array(org_out, dtype=object),
+        value_usd=np.array(val_out, dtype=np.float64),
+        shares=complete_shares({"usmca": np.array(usmca)}, n),
+        source=f"user table {name} ({n} rows)",
+    )

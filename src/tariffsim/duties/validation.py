@@ -1,0 +1,254 @@
+"""Validation against customs: duties computed on 2024 trade vs the duty US customs assessed.
+
+For each partner with a Census duty extract (Japan, the EU, China, Canada, Mexico), every HTS10 row
+of 2024 imports for consumption (``CON_VAL_YR``) is rated with the schedule on **2024-07-01** — MFN
+with the preferences the data supports (the US–Japan agreement's ``JP`` rates; USMCA on the share
+of each HTS10 × Canada/Mexico value that entered under it), Section 301 on China, Section 232 on
+steel and aluminum as in force in 2024 — and compared with the calculated duty Census reports
+(``CAL_DUT_YR``: ordinary customs duties actually assessed, including Section 301/232/201; not AD/CVD).
+
+Why 2024-07-01: the comparison is with a whole year of duty, so the schedule should be the one in
+force for most of 2024. Mid-year lies inside the long stable stretch between the January HTS edition
+and the Section 301 four-year-review increases of 27 September 2024 (89 FR 76581), which reached only
+the last quarter; the 10 July 2024 232 proclamation on Mexican steel (melted and poured outside North
+America) took effect days later and covers very little value.
+
+Tolerances (issue 3): total within ±10% for Japan, the EU and China, ±25% for Canada and Mexico
+(where the computed duty rests on estimated USMCA claim shares).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from tariffsim.duties.flows import Flows, complete_shares
+
+VALIDATION_DATE = dt.date(2024, 7, 1)
+PARTNERS = ("JPN", "EU", "CHN", "CAN", "MEX")
+TOLERANCE = {"JPN": 0.10, "EU": 0.10, "CHN": 0.10, "CAN": 0.25, "MEX": 0.25}
+# The EU extract is one aggregate row per HTS10 (Census code 0003): rated as a member state, which
+# gives the same 2024 schedule for every member (one customs union; common 232 TRQ arrangement).
+EU_PROXY = "DEU"
+
+
+@dataclass(frozen=True, eq=False)
+class PartnerValidation:
+    partner: str
+    imports_usd: float
+    duty_assessed_usd: float
+    duty_computed_usd: float
+    tolerance: float
+    by_chapter: (
+        pl.DataFrame
+    )  # chapter, imports_usd, duty_assessed_usd, duty_computed_usd, gap_usd, cause
+    by_authority: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def gap(self) -> float:
+        """(computed − assessed) / assessed."""
+        a = self.duty_assessed_usd
+        return (self.duty_computed_usd - a) / a if a else float("nan")
+
+    @property
+    def passed(self) -> bool:
+        return abs(self.gap) <= self.tolerance
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "partner": self.partner,
+            "imports_usd": self.imports_usd,
+            "duty_assessed_usd": self.duty_assessed_usd,
+            "duty_computed_usd": self.duty_computed_usd,
+            "gap": self.gap,
+            "tolerance": self.tolerance,
+            "passed": self.passed,
+            "by_authority_usd": self.by_authority,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class Validation:
+    date: dt.date
+    partners: tuple[PartnerValidation, ...]
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def table(self) -> pl.DataFrame:
+        return pl.DataFrame([p.summary() for p in self.partners]).drop("by_authority_usd")
+
+    def largest_gaps(self, n: int = 15) -> pl.DataFrame:
+        """The chapters with the largest absolute gaps over all partners."""
+        frames = [
+            p.by_chapter.with_columns(pl.lit(p.partner).alias("partner")) for p in self.partners
+        ]
+        return (
+            pl.concat(frames)
+            .with_columns(pl.col("gap_usd").abs().alias("_abs"))
+            .sort("_abs", descending=True)
+            .drop("_abs")
+            .head(n)
+            .select("partner", pl.exclude("partner"))
+        )
+
+    def to_json(self, top: int = 15) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(),
+            "partners": [p.summary() for p in self.partners],
+            "largest_gaps": self.largest_gaps(top).to_dicts(),
+            "provenance": self.provenance,
+        }
+
+
+def partner_flows(partner: str) -> tuple[Flows, np.ndarray]:
+    """The partner's 2024 rows as :class:`Flows` and the duty assessed per row (USD)."""
+    from tariffsim.data import census, lists
+
+    df = census.imports_with_duty(partner)
+    df = df.with_columns(pl.col("hs10").cast(pl.Utf8), pl.col("cty_code").cast(pl.Utf8))
+    n = df.height
+    usmca = np.zeros(n)
+    if partner in ("CAN", "MEX"):
+        us = lists.usmca_shares()
+        if "hts10" in us.columns:
+            us = us.rename({"hts10": "hs10"})
+        j = df.select("hs10", "cty_code").join(
+            us.select(
+                "hs10", pl.col("cty_code").cast(pl.Utf8), pl.col("usmca_share").cast(pl.Float64)
+            ),
+            on=["hs10", "cty_code"],
+            how="left",
+        )
+        usmca = j["usmca_share"].fill_null(0.0).to_numpy()
+    origin = EU_PROXY if partner == "EU" else partner
+    shares = {"usmca": usmca}
+    from tariffsim.duties.flows import _metal_content
+
+    metal = _metal_content()
+    if metal is not None:
+        j = df.select("hs10").join(metal, on="hs10", how="left")
+        for c in metal.columns:
+            if c != "hs10":
+                shares[c] = j[c].fill_null(0.0).to_numpy()
+    flows = Flows(
+        hs10=df["hs10"].to_numpy(),
+        origin=np.full(n, origin, dtype=object),
+        value_usd=df["value_usd"].cast(pl.Float64).to_numpy(),
+        shares=complete_shares(shares, n),
+        source=f"Census 2024 imports for consumption with calculated duty, {partner} ({n:,} rows)",
+    )
+    return flows, df["duty_usd"].cast(pl.Float64).fill_null(0.0).to_numpy()
+
+
+def likely_cause(
+    partner: str, chapter: str, computed: float, assessed: float, approx_share: float
+) -> str:
+    """A short, rule-based explanation of a chapter's gap (what usually drives it)."""
+    over = computed > assessed
+    ch = int(chapter)
+    if ch == 98:
+        return "chapter 98 special provisions (US goods returned, 9802 foreign value only): no HTS rate line"
+    causes: list[str] = []
+    if approx_share > 0.2:
+        causes.append(f"specific/compound duties ({approx_share:.0%} of value on approximate AVE)")
+    if ch in (72, 73, 76) and over:
+        causes.append("232 metals: quota (TRQ) arrangements and product exclusions")
+    if ch in (72, 73, 76) and not over:
+        causes.append("232 derivatives/melt-and-pour not modelled for 2024")
+    if partner == "CHN" and over:
+        causes.append("Section 301 product exclusions, FTZ/drawback, first-sale valuation")
+    if partner == "CHN" and not over and ch in (84, 85, 87, 73, 76):
+        causes.append("Section 301 increases of 27 Sep 2024 (EVs, batteries, steel/aluminum)")
+    if partner in ("CAN", "MEX"):
+        causes.append("USMCA claim rate vs 2024 product share; 9802 maquila assembly")
+    if ch in (84, 85) and not over and partner not in ("CAN", "MEX"):
+        causes.append("Section 201 safeguards (solar cells 8541, washers 8450) not in the schedule")
+    if ch in (61, 62, 64) and over:
+        causes.append("preference claims (GSP/AGOA lapsed) and FTZ entries")
+    if not causes:
+        causes.append(
+            "duty-free claims under programs not modelled (FTZ, drawback, 9817 uses)"
+            if over
+            else "rates above the general column (quota over-quota, safeguards)"
+        )
+    return "; ".join(causes)
+
+
+def validate(
+    partners: tuple[str, ...] = PARTNERS,
+    *,
+    schedule: Any | None = None,
+    on: dt.date = VALIDATION_DATE,
+) -> Validation:
+    """Compare computed duty with duty assessed, per partner, with the chapter breakdown."""
+    from tariffsim.duties.etr import (
+        _schedule,
+        _schedule_version,
+        ave_approx_flags,
+        duties_from_compiled,
+    )
+
+    sched = _schedule(schedule)
+    out = []
+    for p in partners:
+        flows, assessed = partner_flows(p)
+        c = sched.compile(
+            hs10=flows.hs10,
+            origin=flows.origin,
+            start=on,
+            end=on + dt.timedelta(days=1),
+            shares=dict(flows.shares),
+        )
+        res = duties_from_compiled(c, flows, on, ave_approx=ave_approx_flags(sched, flows, c))
+        rows = res.rows.with_columns(
+            pl.Series("duty_assessed_usd", assessed),
+            pl.col("hs10").str.slice(0, 2).alias("chapter"),
+            (pl.col("imports_usd") * pl.col("ave_approx").cast(pl.Float64)).alias("_approx_usd"),
+        )
+        ch = (
+            rows.group_by("chapter")
+            .agg(
+                pl.col("imports_usd").sum(),
+                pl.col("duty_assessed_usd").sum(),
+                pl.col("duty_usd").sum().alias("duty_computed_usd"),
+                pl.col("_approx_usd").sum(),
+            )
+            .with_columns(
+                (pl.col("duty_computed_usd") - pl.col("duty_assessed_usd")).alias("gap_usd")
+            )
+            .sort("chapter")
+        )
+        causes = [
+            likely_cause(
+                p,
+                r["chapter"],
+                r["duty_computed_usd"],
+                r["duty_assessed_usd"],
+                r["_approx_usd"] / r["imports_usd"] if r["imports_usd"] else 0.0,
+            )
+            for r in ch.iter_rows(named=True)
+        ]
+        ch = ch.drop("_approx_usd").with_columns(pl.Series("cause", causes))
+        by_auth = {
+            a: float((res.rows[f"rate_{a}"] * res.rows["imports_usd"]).sum())
+            for a in res.authorities
+        }
+        out.append(
+            PartnerValidation(
+                partner=p,
+                imports_usd=res.imports_usd,
+                duty_assessed_usd=float(assessed.sum()),
+                duty_computed_usd=res.duty_usd,
+                tolerance=TOLERANCE.get(p, 0.10),
+                by_chapter=ch,
+                by_authority=by_auth,
+            )
+        )
+    return Validation(
+        date=on,
+        partners=tuple(out),
+        provenance={"schedule": _schedule_version(sched), "date": on.isoformat()},
+    )

@@ -1,0 +1,273 @@
+"""Optimal and Nash tariffs in the GE model of Ignatenko, Lashkaripour, Macedoni & Simonovska (2025).
+
+- :func:`optimal_us_tariff` — the US's unilaterally optimal *uniform* tariff, by the paper's formula
+  ``t* = 1/((1 + δ_US ε) φ_US - 1)`` (spec, "Optimal US tariff") or by direct maximisation of US
+  welfare over a uniform tariff on the solved model (``scipy.optimize.minimize_scalar``, bounded
+  Brent, every evaluation a full Newton solve warm-started from the previous one).
+- :func:`aggregate_model` — the calibrated economy aggregated to blocs (e.g. US vs rest of world);
+  trade within a bloc becomes its domestic absorption.
+- :func:`nash_tariffs` — Nash equilibrium in uniform tariffs among the countries of a (possibly
+  aggregated) model by Gauss–Seidel best-response iteration; each best response maximises the
+  player's welfare given the others' tariffs. Non-convergence raises :class:`ConvergenceError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+
+from tariffsim.core.errors import ConvergenceError, InputError, SolverDiagnostics
+from tariffsim.models import ge
+from tariffsim.models.ge_data import EU_MEMBERS, GEModel
+from tariffsim.models.ge_scenarios import optimal_tariff_formula, us_import_tariffs
+
+#: Search interval of uniform tariffs (fractions) for direct maximisation and best responses.
+#: Welfare is not concave in the tariff: with income-tax relief it turns up again beyond ~100%
+#: (the tax-relief term τ̂ = 1/(1-τ) grows with revenue), so searches stay below 100%.
+TARIFF_BOUNDS = (0.0, 1.0)
+#: Coarse grid that brackets each best response before the bounded Brent refinement.
+_GRID = np.linspace(TARIFF_BOUNDS[0], TARIFF_BOUNDS[1], 21)
+
+
+@dataclass(frozen=True)
+class OptimalTariff:
+    """A unilaterally optimal uniform tariff and the welfare it brings."""
+
+    rate: float
+    welfare_pct: float
+    method: str
+    evaluations: int
+    diagnostics: SolverDiagnostics | None = None
+
+
+class _WarmSolver:
+    """Solves the model for successive tariff matrices, warm-starting Newton from the last solution."""
+
+    def __init__(self, model: GEModel, revenue: ge.Revenue) -> None:
+        self.model = model
+        self.revenue = revenue
+        self.z: np.ndarray | None = None
+        self.solves = 0
+
+    def welfare(self, t: np.ndarray) -> np.ndarray:
+        eq = ge.solve(self.model, t, revenue=self.revenue, z0=self.z)
+        self.z = eq.z
+        self.solves += 1
+        return ge.welfare_change(self.model, eq)
+
+
+def us_welfare_at(model: GEModel, rate: float, *, revenue: ge.Revenue = "income_tax") -> float:
+    """US welfare change (percent) when the US levies a uniform ``rate`` on every exporter."""
+    eq = ge.solve(model, us_import_tariffs(model, rate), revenue=revenue)
+    return float(100.0 * ge.welfare_change(model, eq)[model.us])
+
+
+def optimal_us_tariff(
+    model: GEModel,
+    *,
+    method: str = "formula",
+    revenue: ge.Revenue = "income_tax",
+    xatol: float = 1e-6,
+) -> OptimalTariff:
+    """The US's optimal uniform tariff by ``"formula"`` or ``"direct"`` maximisation (see module doc)."""
+    if method == "formula":
+        rate = optimal_tariff_formula(model)
+        return OptimalTariff(rate, us_welfare_at(model, rate, revenue=revenue), "formula", 1)
+    if method != "direct":
+        raise InputError(f"unknown method {method!r}", hint="use formula or direct")
+    ws = _WarmSolver(model, revenue)
+    us = model.us
+
+    def neg(rate: float) -> float:
+        return -float(ws.welfare(us_import_tariffs(model, rate))[us])
+
+    res = minimize_scalar(neg, bounds=TARIFF_BOUNDS, method="bounded", options={"xatol": xatol})
+    diag = SolverDiagnostics(
+        iterations=int(res.nfev),
+        residual_norm=float(xatol),
+        tolerance=float(xatol),
+        converged=bool(res.success),
+        details={"method": "minimize_scalar (bounded Brent)", "message": str(res.message)},
+    )
+    if not res.success:
+        raise ConvergenceError("direct maximisation of US welfare failed", diagnostics=diag)
+    return OptimalTariff(float(res.x), -100.0 * float(res.fun), "direct", int(res.nfev), diag)
+
+
+def aggregate_model(
+    model: GEModel, groups: Mapping[str, Sequence[str]], *, rest: str | None = "ROW"
+) -> GEModel:
+    """Aggregate a calibrated model to blocs.
+
+    ``groups`` maps a bloc name to member codes; countries not listed go to ``rest`` (or raise if
+    ``rest`` is None). ``X_agg = Mᵀ X M`` (intra-bloc trade becomes the diagonal), ``E`` = column
+    sums, ``Y`` = sum of members' calibrated income, ``T = E - Y``; ν and φ must be uniform within a
+    bloc (true of the paper's calibration unless the US shares a bloc with others). The bloc holding
+    the US (or the first bloc) plays the role of the "US" index.
+    """
+    iso = list(model.iso3)
+    names = list(groups)
+    assign = np.full(model.n, -1)
+    for g, members in enumerate(groups.values()):
+        for code in members:
+            k = model.index(code)
+            if assign[k] >= 0:
+                raise InputError(f"country {code} is in two blocs")
+            assign[k] = g
+    if (assign < 0).any():
+        if rest is None:
+            missing = [iso[k] for k in np.flatnonzero(assign < 0)][:5]
+            raise InputError(f"countries not in any bloc: {', '.join(missing)}…")
+        names.append(rest)
+        assign[assign < 0] = len(names) - 1
+    m = len(names)
+    M = np.zeros((model.n, m))
+    M[np.arange(model.n), assign] = 1.0
+    X = M.T @ np.asarray(model.X) @ M
+    E = X.sum(axis=0)
+    Y = M.T @ np.asarray(model.Y)
+    nu = np.zeros(m)
+    phi = np.zeros(m)
+    for g in range(m):
+        members = assign == g
+        if np.ptp(model.nu[members]) > 1e-12 or np.ptp(model.phi[members]) > 1e-12:
+            raise InputError(f"bloc {names[g]!r} mixes countries with different ν or φ")
+        nu[g] = model.nu[members][0]
+        phi[g] = model.phi[members][0]
+    us = int(assign[model.us])
+    return replace(
+        model,
+        iso3=tuple(names),
+        names=tuple(names),
+        X=X,
+        E=E,
+        Y=Y,
+        T=E - Y,
+        lam=X / E[None, :],
+        nu=nu,
+        phi=phi,
+        us=us,
+        ustr_tariff=np.zeros(m),
+        provenance={**dict(model.provenance), "aggregated_to": names},
+    )
+
+
+#: The default blocs of the N-country game: the US, China, the EU (as the paper defines it), the rest.
+DEFAULT_BLOCS: dict[str, tuple[str, ...]] = {"USA": ("USA",), "CHN": ("CHN",), "EU": EU_MEMBERS}
+
+
+@dataclass(frozen=True)
+class NashResult:
+    """Nash equilibrium in uniform tariffs: each player's tariff on all others and welfare change."""
+
+    players: tuple[str, ...]
+    tariffs: np.ndarray
+    welfare_pct: np.ndarray
+    rounds: int
+    diagnostics: SolverDiagnostics
+    history: list[list[float]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "players": list(self.players),
+            "tariffs": {p: float(t) for p, t in zip(self.players, self.tariffs, strict=True)},
+            "welfare_pct": {
+                p: float(w) for p, w in zip(self.players, self.welfare_pct, strict=True)
+            },
+            "rounds": self.rounds,
+            "diagnostics": {
+                "iterations": self.diagnostics.iterations,
+                "residual_norm": self.diagnostics.residual_norm,
+                "tolerance": self.diagnostics.tolerance,
+                "converged": self.diagnostics.converged,
+                "at_upper_bound": list(self.diagnostics.details.get("at_upper_bound", [])),
+            },
+        }
+
+
+def _uniform_matrix(rates: np.ndarray) -> np.ndarray:
+    t = np.repeat(rates[None, :], len(rates), axis=0)
+    np.fill_diagonal(t, 0.0)
+    return t
+
+
+def nash_tariffs(
+    model: GEModel,
+    *,
+    revenue: ge.Revenue = "income_tax",
+    tol: float = 1e-5,
+    max_rounds: int = 60,
+    start: Sequence[float] | None = None,
+    xatol: float = 1e-7,
+) -> NashResult:
+    """Nash tariffs among all countries of ``model`` (use :func:`aggregate_model` for blocs).
+
+    Each player i sets one uniform tariff on every other country. Gauss–Seidel best responses:
+    ``t_i ← argmax_t W_i(t, t_-i)`` for i = 1..N in turn (a 21-point grid on [0, 1] brackets the
+    maximum, bounded Brent refines it: welfare is not concave in the tariff); stops when no tariff
+    moves by more than ``tol`` in a round. Raises :class:`ConvergenceError` after ``max_rounds``.
+    """
+    n = model.n
+    if n > 12:
+        raise InputError(
+            f"Nash iteration over {n} players is too costly",
+            hint="aggregate the model to blocs first (optimal.aggregate_model)",
+        )
+    rates = np.zeros(n) if start is None else np.array(start, dtype=float)
+    ws = _WarmSolver(model, revenue)
+    history: list[list[float]] = [rates.tolist()]
+    change = np.inf
+    for rnd in range(1, max_rounds + 1):
+        change = 0.0
+        for i in range(n):
+
+            def neg(rate: float, i: int = i) -> float:
+                trial = rates.copy()
+                trial[i] = rate
+                return -float(ws.welfare(_uniform_matrix(trial))[i])
+
+            res = minimize_scalar(
+                neg, bounds=TARIFF_BOUNDS, method="bounded", options={"xatol": xatol}
+            )
+            change = max(change, abs(float(res.x) - rates[i]))
+            rates[i] = float(res.x)
+        history.append(rates.tolist())
+        if change < tol:
+            eq = ge.solve(model, _uniform_matrix(rates), revenue=revenue, z0=ws.z)
+            diag = SolverDiagnostics(
+                iterations=rnd,
+                residual_norm=float(change),
+                tolerance=tol,
+                converged=True,
+                details={
+                    "method": "Gauss-Seidel best responses",
+                    "solves": ws.solves,
+                    "at_upper_bound": [
+                        p
+                        for p, r in zip(model.iso3, rates, strict=True)
+                        if r >= TARIFF_BOUNDS[1] - 1e-4
+                    ],
+                },
+            )
+            return NashResult(
+                players=tuple(model.iso3),
+                tariffs=rates,
+                welfare_pct=100.0 * ge.welfare_change(model, eq),
+                rounds=rnd,
+                diagnostics=diag,
+                history=history,
+            )
+    raise ConvergenceError(
+        "best-response iteration for Nash tariffs did not converge",
+        diagnostics=SolverDiagnostics(
+            max_rounds,
+            float(change),
+            tol,
+            False,
+            {"method": "Gauss-Seidel best responses", "history": history[-3:]},
+        ),
+    )

@@ -1,0 +1,181 @@
+"""Alternating-offers protocol run in lockstep over a batch of negotiations.
+
+Rounds ``t = 0, 1, …``; party ``(first + t) mod 2`` proposes. Before every round ``t ≥ 1`` the talks
+break down with probability ``breakdown`` (a random, geometric deadline); at the fixed deadline ``T``
+(per negotiation) they end without a deal. The responder accepts an offer ``o`` when
+
+    u(o) > r_eff   and   ( u(o) ≥ τ(s_next)   or   t = T − 1 )
+
+— AC_next (the offer beats what it would itself demand next) or, in the last round, anything better
+than no deal. ``r_eff`` is the reservation lowered by the opponent's threats (``pressure``).
+
+Offers: the proposer with target ``τ`` offers, among the candidate packages with own utility ≥ τ,
+the one its opponent model rates highest (ties → higher own utility); if none reaches ``τ`` it offers
+its best package.
+
+Every negotiation of a batch steps together: state is ``(D,)`` arrays and offer choice is one masked
+``argmax`` over a ``(D, C)`` array, so a round costs ``O(D·C)`` numpy work however many negotiations
+run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tariffsim.core.errors import InputError
+from tariffsim.negotiation.opponents import OpponentModel
+from tariffsim.negotiation.strategies import Strategy
+
+#: outcome codes
+AGREED, DEADLINE, BREAKDOWN = 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """``deadline``: number of offers (rounds) before talks end; ``breakdown``: per-round probability
+    of an exogenous end (geometric random deadline); ``first``: 0 or 1, who opens."""
+
+    deadline: int = 40
+    breakdown: float = 0.0
+    first: int = 0
+
+    def __post_init__(self) -> None:
+        if self.deadline < 1:
+            raise InputError(f"deadline must be at least one round, got {self.deadline}")
+        if not 0.0 <= self.breakdown < 1.0:
+            raise InputError(f"breakdown probability must be in [0, 1), got {self.breakdown}")
+        if self.first not in (0, 1):
+            raise InputError("first must be 0 or 1")
+
+
+@dataclass
+class SideState:
+    """One side's view of a batch of ``D`` negotiations (mutable, owned by the protocol run)."""
+
+    index: int
+    u: np.ndarray  # (C,) own utility of each candidate
+    u_max: float
+    reservation: np.ndarray  # (D,)
+    params: dict[str, np.ndarray]  # (D,) per strategy field
+    rng: np.random.Generator
+    model: OpponentModel
+    opp_span: np.ndarray  # (D,) opponent's u_max − reservation
+    pressure_on_me: np.ndarray = field(default=None)  # (D,)
+    opp_first_u: np.ndarray | None = None  # own utility of the opponent's first offer
+    opp_best_u: np.ndarray | None = None  # best own utility among the opponent's offers
+
+    def param(self, name: str) -> np.ndarray:
+        return self.params[name]
+
+    def effective_reservation(self) -> np.ndarray:
+        return self.reservation - self.pressure_on_me
+
+
+def _side_params(strategy: Strategy, n: int, overrides: dict[str, np.ndarray]) -> dict:
+    out = {}
+    for name in strategy.param_names():
+        val = overrides.get(name, getattr(strategy, name))
+        arr = np.broadcast_to(np.asarray(val, dtype=float), (n,))
+        out[name] = arr
+    return out
+
+
+def run_batch(
+    *,
+    cand_utils: np.ndarray,
+    strategies: tuple[Strategy, Strategy],
+    models: tuple[OpponentModel, OpponentModel],
+    protocol: Protocol,
+    reservation: np.ndarray,
+    deadline: np.ndarray,
+    breakdown: np.ndarray,
+    overrides: tuple[dict[str, np.ndarray], dict[str, np.ndarray]],
+    seed: int,
+) -> dict[str, Any]:
+    """Run ``D`` negotiations in lockstep.
+
+    ``cand_utils`` ``(C, 2)``: both parties' utilities of the offerable packages; ``reservation``
+    ``(D, 2)``, ``deadline`` ``(D,)`` rounds, ``breakdown`` ``(D,)`` per-round probabilities;
+    ``models[i]`` is side ``i``'s model *of its opponent*. Returns arrays: ``deal`` (candidate index,
+    −1 if none), ``round`` (agreement round, −1), ``outcome`` (AGREED / DEADLINE / BREAKDOWN),
+    ``pressure`` ``(D, 2)`` (final threat pressure on each side).
+    """
+    D = reservation.shape[0]
+    rng = np.random.default_rng(seed)
+    u = [np.ascontiguousarray(cand_utils[:, 0]), np.ascontiguousarray(cand_utils[:, 1])]
+    u_max = [float(u[0].max()), float(u[1].max())]
+    best_idx = [int(np.argmax(u[0])), int(np.argmax(u[1]))]
+    span = [u_max[i] - reservation[:, i] for i in range(2)]
+    sides = []
+    for i in range(2):
+        strategies[i].validate()
+        models[i].reset(D)
+        sides.append(
+            SideState(
+                index=i,
+                u=u[i],
+                u_max=u_max[i],
+                reservation=reservation[:, i].astype(float),
+                params=_side_params(strategies[i], D, overrides[i]),
+                rng=np.random.default_rng(rng.integers(2**63)),
+                model=models[i],
+                opp_span=np.maximum(span[1 - i], 0.0),
+                pressure_on_me=np.zeros(D),
+            )
+        )
+    deadline = np.asarray(deadline, dtype=np.int64)
+    last = np.maximum(deadline - 1, 1).astype(float)
+    deal = np.full(D, -1, dtype=np.int64)
+    agreed_round = np.full(D, -1, dtype=np.int64)
+    outcome = np.zeros(D, dtype=np.int8)
+    active = np.ones(D, dtype=bool)
+    own_unit = [(u[i] - u[i].min()) / max(u_max[i] - u[i].min(), 1e-300) for i in range(2)]
+    T = int(deadline.max())
+    for t in range(T):
+        ended = active & (t >= deadline)
+        outcome[ended] = DEADLINE
+        active &= ~ended
+        if t > 0:
+            broke = active & (rng.random(D) < breakdown)
+            outcome[broke] = BREAKDOWN
+            active &= ~broke
+        if not active.any():
+            break
+        p = (protocol.first + t) % 2
+        r = 1 - p
+        sp, sr = sides[p], sides[r]
+        s = t / last
+        s_next = (t + 1) / last
+        # threats: the proposer's (and responder's) pressure on the other side grows with time
+        for i in (0, 1):
+            pr = strategies[i].pressure(sides[i], s)
+            if pr is not None:
+                sides[1 - i].pressure_on_me = np.maximum(sides[1 - i].pressure_on_me, pr)
+        tau = strategies[p].target(sp, s)
+        est = sp.model.estimate()  # (D, C) in [0, 1]
+        ok = u[p][None, :] >= tau[:, None]
+        score = np.where(ok, est + 1e-9 * own_unit[p][None, :], -np.inf)
+        offer = np.argmax(score, axis=1)
+        none_ok = ~ok.any(axis=1)
+        offer[none_ok] = best_idx[p]
+        # responder learns from the offer
+        sr.model.observe(offer, s, active)
+        uo = u[r][offer]
+        if sr.opp_first_u is None:
+            sr.opp_first_u = uo.copy()
+            sr.opp_best_u = uo.copy()
+        else:
+            sr.opp_best_u = np.where(active, np.maximum(sr.opp_best_u, uo), sr.opp_best_u)
+        nxt = strategies[r].target(sr, s_next)
+        last_round = t >= deadline - 1
+        accept = active & (uo > sr.effective_reservation()) & ((uo >= nxt) | last_round)
+        deal[accept] = offer[accept]
+        agreed_round[accept] = t
+        outcome[accept] = AGREED
+        active &= ~accept
+    outcome[active] = DEADLINE
+    pressure = np.stack([sides[0].pressure_on_me, sides[1].pressure_on_me], axis=1)
+    return {"deal": deal, "round": agreed_round, "outcome": outcome, "pressure": pressure}

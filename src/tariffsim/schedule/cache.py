@@ -1,0 +1,96 @@
+"""Caching of resolved schedules: in memory per process, and as a pickle in ``cache_dir()``.
+
+The key hashes (1) the bytes of every library file (``measures/*.yaml``, ``lists*.yaml``,
+``library.yaml``), (2) the size and time of the engine's own modules (a code change invalidates),
+(3) the data source's fingerprint (:meth:`DataLayerSource.fingerprint`: sizes and times of the data
+files and of the data layer's code). Only :class:`~tariffsim.schedule.rules.Rules` is pickled —
+plain dataclasses and numpy arrays; the pydantic models are re-read from YAML only when needed
+(reforms, :attr:`Schedule.spec`). The pickle is written to a temporary file and renamed, so a
+crash never leaves half a cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+_MEMORY: dict[str, Any] = {}
+US_ROOT = Path(__file__).resolve().parents[1] / "jurisdictions" / "us"
+_VERSION = "schedule-v1"
+
+
+def library_files(root: Path) -> list[Path]:
+    files = sorted((root / "measures").glob("*.yaml")) + sorted((root / "measures").glob("*.yml"))
+    files += sorted(root.glob("lists*.yaml"))
+    lib = root / "library.yaml"
+    if lib.is_file():
+        files.append(lib)
+    return files
+
+
+def library_hash(root: Path) -> str:
+    h = hashlib.sha256(_VERSION.encode())
+    h.update(str(root.resolve()).encode())
+    for p in library_files(root):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    code = Path(__file__).resolve().parent
+    for p in sorted(code.glob("*.py")):
+        st = p.stat()
+        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:20]
+
+
+def cached_schedule(root: Path | None, source: Any, *, use_cache: bool = True) -> Any:
+    from tariffsim.schedule.engine import Schedule
+    from tariffsim.schedule.sources import DataLayerSource
+
+    root = Path(root) if root is not None else US_ROOT
+    src = source if source is not None else DataLayerSource()
+    from tariffsim.schedule.rules import build_rules
+
+    if not use_cache:
+        from tariffsim.schedule.loader import load_library
+
+        spec = load_library(root)
+        return Schedule(build_rules(spec, src), root=root, spec=spec, source=src)
+    key = f"{library_hash(root)}-{src.fingerprint()}"
+    if key in _MEMORY:
+        return _MEMORY[key]
+    path = None
+    if source is None:  # only the data layer's results go to disk
+        from tariffsim.data.paths import cache_dir
+
+        path = cache_dir() / f"schedule-{key}.pkl"
+        if path.is_file():
+            try:
+                with path.open("rb") as f:
+                    rules = pickle.load(f)  # noqa: S301 - our own cache file
+                s = Schedule(rules, root=root, source=src)
+                _MEMORY[key] = s
+                return s
+            except Exception:  # a stale or broken cache is rebuilt
+                pass
+    from tariffsim.schedule.loader import load_library
+
+    spec = load_library(root)
+    rules = build_rules(spec, src)
+    s = Schedule(rules, root=root, spec=spec, source=src)
+    _MEMORY[key] = s
+    if path is not None:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".schedule-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(rules, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+    return s
+
+
+def clear_memory() -> None:
+    _MEMORY.clear()

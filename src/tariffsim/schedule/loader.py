@@ -1,0 +1,316 @@
+"""YAML files → validated measure library (:class:`LibrarySpec`), with ``file:line`` errors.
+
+Shape checks are the pydantic models of :mod:`tariffsim.schedule.schema`; this module adds the
+checks that need the whole library (list in :data:`CHECKS`). Every failure raises
+:class:`~tariffsim.core.errors.InputError` ``"<file>:<line>: <field>: <problem>"``.
+
+Run ``python -m tariffsim.schedule.loader [ROOT]`` to validate a library folder (default: the US one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tariffsim.core.errors import InputError, UnknownCountryError
+from tariffsim.schedule import schema as S
+from tariffsim.schedule.yamlio import FORMAT_HINT, LineDict, line_of, read_yaml, validate
+
+US_ROOT = Path(__file__).resolve().parents[1] / "jurisdictions" / "us"
+
+DEFAULT_COVERAGE = (dt.date(2024, 1, 1), dt.date(2026, 6, 30))
+"""Dates the US library supports when ``library.yaml`` does not say: 2024-01-01 to the last HTS
+revision of the reference data (2026 revision 10, June 2026), inclusive."""
+
+EARLIEST_DATE = dt.date(1930, 6, 17)  # Tariff Act of 1930: no US measure can start earlier
+
+CHECKS = (
+    "YAML is well formed, read with the safe loader; duplicate keys are errors",
+    "every field is known and well typed (pydantic, extra fields forbidden)",
+    "rates are fractions in [0, 10]; a value gives `rate` or `rates`, an origin `rate` or `floor`",
+    "HS prefixes are quoted strings of 2-10 digits (dots allowed)",
+    "measure ids are snake_case, unique, and equal to the file stem",
+    "value starts strictly increase; dates are on or after 1930-06-17",
+    "no value starts after the coverage end unless it stops the measure",
+    "suspensions start within coverage and end after they start",
+    "excluded_by and floor_base name known measures (id or authority) of lower order",
+    "origins (scope, rates keys, suspensions, programs) are ISO3 codes or groups, or '*'",
+    "two groups in one `rates` mapping may not share a member",
+    "lists used by measures are defined once across lists*.yaml",
+    "MFN measures give an HTS edition on every value that is not a stop; others give no edition",
+    "non-MFN measures give scope.products",
+)
+
+
+@dataclass
+class LibrarySpec:
+    """The validated files of a library: measures (by id, sorted by order), lists and coverage."""
+
+    root: Path
+    measures: dict[str, S.Measure]
+    lists: dict[str, S.ListDef]
+    coverage: tuple[dt.date, dt.date]
+    files: dict[str, str] = field(default_factory=dict)  # measure id / list name -> display file
+    raw: dict[str, Any] = field(default_factory=dict)  # display file -> data read (for lines)
+
+    def ordered(self) -> list[S.Measure]:
+        return sorted(self.measures.values(), key=lambda m: (m.order, m.id))
+
+
+def _err(name: str, data: Any, path: tuple[Any, ...], field_text: str, msg: str, hint: str | None = None) -> InputError:
+    line = line_of(data, path) if data is not None else 1
+    return InputError(
+        f"{field_text}: {msg}" if field_text else msg, where=f"{name}:{line}", hint=hint or FORMAT_HINT
+    )
+
+
+def _measure_files(root: Path) -> list[Path]:
+    d = root / "measures"
+    return sorted(d.glob("*.yaml")) + sorted(d.glob("*.yml")) if d.is_dir() else []
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_measure(path: Path, name: str) -> tuple[S.Measure, Any]:
+    data = read_yaml(path, name=name)
+    m = validate(S.Measure, data, name)
+    return m, data
+
+
+def load_library(root: Path | None = None) -> LibrarySpec:
+    """Read and validate every file of a library folder (``measures/*.yaml``, ``lists*.yaml``,
+    optional ``library.yaml``)."""
+    root = Path(root) if root is not None else US_ROOT
+    coverage = DEFAULT_COVERAGE
+    raw: dict[str, Any] = {}
+    lib_file = root / "library.yaml"
+    if lib_file.is_file():
+        name = _display(lib_file, root)
+        data = read_yaml(lib_file, name=name)
+        lf = validate(S.LibraryFile, data, name)
+        coverage = (lf.coverage.start, lf.coverage.end)
+
+    lists: dict[str, S.ListDef] = {}
+    files: dict[str, str] = {}
+    for path in sorted(root.glob("lists*.yaml")):
+        name = _display(path, root)
+        data = read_yaml(path, name=name)
+        lf = validate(S.ListsFile, data, name)
+        raw[name] = data
+        for lname, ldef in lf.lists.items():
+            if lname in lists:
+                raise _err(name, data, ("lists", lname), f"lists.{lname}", f"list defined twice (also in {files['list:' + lname]})")
+            lists[lname] = ldef
+            files["list:" + lname] = name
+
+    measures: dict[str, S.Measure] = {}
+    for path in _measure_files(root):
+        name = _display(path, root)
+        m, data = read_measure(path, name)
+        raw[name] = data
+        if m.id != path.stem:
+            raise _err(name, data, ("id",), "id", f"{m.id!r} must equal the file stem {path.stem!r}", hint=f"rename the file to {m.id}.yaml or set id: {path.stem}")
+        if m.id in measures:
+            raise _err(name, data, ("id",), "id", f"duplicate measure id (also in {files[m.id]})")
+        measures[m.id] = m
+        files[m.id] = name
+
+    spec = LibrarySpec(root=root, measures=measures, lists=lists, coverage=coverage, files=files, raw=raw)
+    check_library(spec)
+    return spec
+
+
+# --- whole-library checks ---------------------------------------------------------------------
+
+
+def _origin_ok(code: str, *, allow_star: bool) -> str | None:
+    """None if ``code`` is a canonical ISO3 code or group (or ``*``); else the problem text."""
+    if code == "*":
+        return None if allow_star else "'*' is not allowed here"
+    from tariffsim.core import countries
+
+    try:
+        got = countries.resolve(code)
+    except UnknownCountryError as exc:
+        return f"unknown origin {code!r}" + (f" (did you mean {', '.join(exc.suggestions)}?)" if exc.suggestions else "")
+    if got != code:
+        return f"write the code {got!r}, not {code!r}"
+    return None
+
+
+def check_measure(
+    m: S.Measure,
+    *,
+    name: str,
+    data: Any,
+    orders: dict[str, int],
+    authorities: dict[str, list[str]],
+    lists: set[str],
+    coverage: tuple[dt.date, dt.date],
+    prefix: tuple[Any, ...] = (),
+) -> None:
+    """Checks of one measure against the library (see :data:`CHECKS`).
+
+    ``data`` is the structure read from ``name`` (for lines); ``prefix`` is where the measure sits
+    in it (``()`` for a measure file, ``("add", 0)`` or ``("change", "s232_autos")`` in a reform).
+    """
+
+    def fail(path: tuple[Any, ...], msg: str, hint: str | None = None) -> None:
+        ftxt = ""
+        for p in (*prefix, *path):
+            ftxt += f"[{p}]" if isinstance(p, int) else (f".{p}" if ftxt else str(p))
+        raise _err(name, data, (*prefix, *path), ftxt, msg, hint)
+
+    # references to other measures
+    uses_floor = any(
+        r is not None and r.floor is not None
+        for v in m.values
+        for r in ([*v.rates.values()] if v.rates else [])
+    ) or any(s.rate_during is not None and s.rate_during.floor is not None for s in m.suspensions)
+    for key in ("excluded_by", "floor_base"):
+        if key == "floor_base" and not uses_floor:
+            continue
+        for i, ref in enumerate(getattr(m, key)):
+            if ref in orders:
+                targets = [ref]
+            elif ref in authorities:
+                targets = [t for t in authorities[ref] if t != m.id]
+                if not targets:
+                    fail((key, i), f"authority {ref!r} has no other measure")
+            else:
+                fail((key, i), f"unknown measure or authority {ref!r}", hint="name a measure id (file stem) or an authority such as mfn")
+            for t in targets:
+                if t == m.id:
+                    fail((key, i), "a measure cannot refer to itself")
+                if orders[t] >= m.order:
+                    fail((key, i), f"{t!r} has order {orders[t]} ≥ this measure's order {m.order}; a measure may only refer to lower ones", hint="raise this measure's order or lower the other's")
+
+    # origins
+    for key in ("origins", "exclude_origins"):
+        for i, o in enumerate(getattr(m.scope, key)):
+            p = _origin_ok(o, allow_star=key == "origins")
+            if p:
+                fail(("scope", key, i), p)
+    # products
+    if not m.is_mfn and m.scope.products is None:
+        fail(("scope",), "`products:` is required (use [\"*\"] for every product)")
+    for key in ("products", "exclude_products"):
+        for i, prod in enumerate(getattr(m.scope, key) or []):
+            if isinstance(prod, S.ListRef) and prod.list not in lists:
+                fail(("scope", key, i), f"unknown list {prod.list!r}", hint=f"define it in lists.yaml (known: {', '.join(sorted(lists)) or 'none'})")
+            if key == "exclude_products" and prod == "*":
+                fail(("scope", key, i), "'*' would exclude every product")
+
+    # values
+    prev: dt.date | None = None
+    from tariffsim.core import countries
+
+    for i, v in enumerate(m.values):
+        if v.start < EARLIEST_DATE:
+            fail(("values", i, "start"), f"{v.start} is before 1930-06-17 (a typo?)")
+        if prev is not None and v.start <= prev:
+            fail(("values", i, "start"), f"{v.start} must be after the previous start {prev} (starts strictly increase; append amendments in date order)")
+        prev = v.start
+        if v.start > coverage[1] and not v.stops:
+            fail(("values", i, "start"), f"{v.start} is after the library's coverage end {coverage[1]}", hint="only a value that stops the measure (rate: null) may lie beyond coverage")
+        if m.is_mfn:
+            if v.rate is not None or v.rates is not None:
+                fail(("values", i), "an MFN value gives `hts:` (an edition), not rates")
+            if v.hts is None and not v.stops:
+                fail(("values", i), "an MFN value needs `hts:` (e.g. 2025_basic)")
+            for o in (v.programs or {}):
+                p = _origin_ok(o, allow_star=False)
+                if p:
+                    fail(("values", i, "programs", o), p)
+        else:
+            for key in ("hts", "programs", "program_shares"):
+                if getattr(v, key) is not None:
+                    fail(("values", i, key), f"`{key}:` is only for the MFN measure")
+        if v.rates:
+            members: dict[str, str] = {}
+            for o in v.rates:
+                p = _origin_ok(o, allow_star=True)
+                if p:
+                    fail(("values", i, "rates", o), p)
+                if o != "*" and countries.is_group(o):
+                    for mem in countries.expand(o):
+                        if mem in members:
+                            fail(("values", i, "rates", o), f"groups {members[mem]} and {o} both contain {mem}")
+                        members[mem] = o
+    # suspensions
+    for i, s in enumerate(m.suspensions):
+        if m.is_mfn:
+            fail(("suspensions", i), "MFN has no suspensions")
+        if s.start > coverage[1] or s.start < EARLIEST_DATE:
+            fail(("suspensions", i, "start"), f"{s.start} is outside the library's coverage (to {coverage[1]})")
+        for key in ("origins", "except_origins"):
+            for j, o in enumerate(getattr(s, key)):
+                p = _origin_ok(o, allow_star=key == "origins")
+                if p:
+                    fail(("suspensions", i, key, j), p)
+
+
+def check_library(spec: LibrarySpec, *, places: dict[str, tuple[str, tuple[Any, ...]]] | None = None) -> None:
+    """Whole-library checks. ``places`` maps measure ids to (file, path prefix) when they were not
+    read from their own file (reforms)."""
+    orders = {m.id: m.order for m in spec.measures.values()}
+    authorities: dict[str, list[str]] = {}
+    for m in spec.measures.values():
+        authorities.setdefault(m.authority, []).append(m.id)
+    for m in spec.ordered():
+        name, prefix = (places or {}).get(m.id, (spec.files.get(m.id, m.id), ()))
+        check_measure(
+            m,
+            name=name,
+            data=spec.raw.get(name),
+            orders=orders,
+            authorities=authorities,
+            lists=set(spec.lists),
+            coverage=spec.coverage,
+            prefix=prefix,
+        )
+
+
+def read_cases(path: Path, *, name: str | None = None) -> tuple[S.CasesFile, Any]:
+    """Read a legal-case file (``cases: [...]``)."""
+    name = name or str(path)
+    data = read_yaml(path, name=name)
+    return validate(S.CasesFile, data, name), data
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tariffsim.schedule.loader [ROOT]``: validate a library folder and its cases."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    root = Path(args[0]) if args else US_ROOT
+    try:
+        spec = load_library(root)
+        n_cases = 0
+        for p in sorted((root / "cases").glob("*.yaml")):
+            cf, _ = read_cases(p, name=_display(p, root))
+            n_cases += len(cf.cases)
+    except InputError as exc:
+        print(f"error: {exc}")
+        if exc.hint:
+            print(f"hint: {exc.hint}")
+        for where, msg in getattr(exc, "errors", [])[1:]:
+            print(f"       {where}: {msg}")
+        return 2
+    print(f"ok: {len(spec.measures)} measures, {len(spec.lists)} lists, {n_cases} cases in {root}")
+    return 0
+
+
+def _is_line_dict(x: Any) -> bool:  # pragma: no cover - helper for debugging
+    return isinstance(x, LineDict)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

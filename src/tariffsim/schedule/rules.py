@@ -1,0 +1,615 @@
+"""The resolved form of a library: plain dataclasses and numpy arrays, ready to rate and to pickle.
+
+:func:`build_rules` turns the validated files (:class:`~tariffsim.schedule.loader.LibrarySpec`) and
+the data (:mod:`tariffsim.schedule.sources`) into :class:`Rules`: measures in evaluation order with
+origin groups expanded, references to other measures as indices, dates as day numbers (days since
+1970-01-01), product lists as (prefix, start, end) arrays, MFN editions as sorted HS10 arrays. No
+pydantic here, so a cached Rules loads fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tariffsim.core.dates import to_day_number
+from tariffsim.core.errors import DataNotFoundError, InputError
+
+if TYPE_CHECKING:  # pydantic models are only needed when building, not when rating from cache
+    from tariffsim.schedule import schema as S
+
+DAY_MIN = -(2**31)
+DAY_MAX = 2**31 - 1
+
+DEFAULT_PROGRAM_SHARES = {"S": "usmca", "S+": "usmca"}
+"""USMCA special-rate codes (HTS general note 11) apply to the USMCA share of a row only."""
+
+
+@dataclass(frozen=True, slots=True)
+class OriginRule:
+    """What one origin pays under a value: additive ``add`` or all-in ``floor`` (one is None)."""
+
+    add: float | None
+    floor: float | None
+    heading: str | None
+    reference: str | None
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class ValueRule:
+    start: int
+    start_date: dt.date
+    stop: bool
+    reference: str
+    heading: str | None
+    default: OriginRule | None  # "*" or the uniform rate
+    by_origin: dict[str, OriginRule | None]  # ISO3 -> rule (groups expanded; None = pays nothing)
+    note: str | None = None
+    edition: str | None = None  # MFN
+    programs: dict[str, tuple[tuple[str, ...], str | None]] = field(default_factory=dict)  # iso3 -> (codes, share)
+
+    def rule_for(self, iso3: str) -> OriginRule | None:
+        if iso3 in self.by_origin:
+            return self.by_origin[iso3]
+        return self.default
+
+
+@dataclass(slots=True)
+class SuspensionRule:
+    start: int
+    end: int
+    start_date: dt.date
+    end_date: dt.date | None
+    origins: frozenset[str] | None  # None = every origin
+    except_origins: frozenset[str]
+    rule: OriginRule | None
+    reference: str
+
+    def covers(self, iso3: str) -> bool:
+        return (self.origins is None or iso3 in self.origins) and iso3 not in self.except_origins
+
+
+@dataclass(slots=True)
+class ProductSet:
+    """Union of static HS prefixes (``all_products`` for ``*``) and named lists."""
+
+    all_products: bool
+    prefixes: tuple[str, ...]
+    lists: tuple[str, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.all_products and not self.prefixes and not self.lists
+
+
+@dataclass(slots=True)
+class MeasureRule:
+    index: int
+    id: str
+    title: str
+    authority: str
+    order: int
+    is_mfn: bool
+    origins: frozenset[str] | None  # None = every origin
+    exclude_origins: frozenset[str]
+    products: ProductSet
+    exclude_products: ProductSet
+    excluded_by: tuple[int, ...]
+    floor_base: tuple[int, ...]
+    share: str | None
+    values: list[ValueRule]
+    suspensions: list[SuspensionRule]
+    starts: np.ndarray  # (len(values),) day numbers
+
+    def covers_origin(self, iso3: str) -> bool:
+        return (self.origins is None or iso3 in self.origins) and iso3 not in self.exclude_origins
+
+    def value_index(self, day: int) -> int:
+        """Index of the value in force on ``day`` (-1 before the first)."""
+        return int(np.searchsorted(self.starts, day, side="right")) - 1
+
+
+@dataclass(slots=True)
+class ListRule:
+    """Items of a product list: prefix digit strings with membership ``[start, end)`` day numbers."""
+
+    name: str
+    prefixes: np.ndarray  # (m,) str
+    start: np.ndarray  # (m,) int64
+    end: np.ndarray  # (m,) int64
+    reference: str
+    index: dict[str, list[tuple[int, int]]] | None = None  # prefix -> [(start, end)], built on use
+    lengths: tuple[int, ...] = ()
+
+    def member_on(self, hs10: str, day: int) -> bool:
+        """Is ``hs10`` covered by an item whose membership ``[start, end)`` contains ``day``?"""
+        if self.index is None:
+            idx: dict[str, list[tuple[int, int]]] = {}
+            for p, s, e in zip(self.prefixes.tolist(), self.start.tolist(), self.end.tolist(), strict=True):
+                idx.setdefault(p, []).append((s, e))
+            self.index = idx
+            self.lengths = tuple(sorted({len(p) for p in idx}))
+        for n in self.lengths:
+            for s, e in self.index.get(hs10[:n], ()):
+                if s <= day < e:
+                    return True
+        return False
+
+    def change_days(self) -> set[int]:
+        out = {int(x) for x in self.start if x != DAY_MIN}
+        out |= {int(x) for x in self.end if x != DAY_MAX}
+        return out
+
+
+def lookup(keys: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(index, found) of ``queries`` in the sorted array ``keys`` (vectorised exact match)."""
+    if not len(keys):
+        return np.zeros(len(queries), dtype=np.int64), np.zeros(len(queries), dtype=bool)
+    i = np.minimum(np.searchsorted(keys, queries), len(keys) - 1)
+    return i, keys[i] == queries
+
+
+def hs_int(hs10: str) -> int:
+    return int(hs10) if hs10.isdigit() else -1
+
+
+@dataclass(slots=True)
+class Edition:
+    """One HTS edition's MFN (column 1) rates, as sorted arrays, and its special rates.
+
+    HS10 codes are stored as int64 (``8703230190``; ten digits, so the order equals the string order).
+    """
+
+    name: str
+    codes: np.ndarray  # (m,) sorted int64 HS10
+    rate: np.ndarray  # (m,) float64 (ad valorem or AVE; 0 where none)
+    flag: np.ndarray  # (m,) int8: 0 ad valorem/free, 1 AVE of a specific/compound rate, 2 no AVE
+    texts_z: bytes  # zlib of "description\tgeneral_text" lines (unpacked on first use)
+    special: dict[str, tuple[np.ndarray, np.ndarray]]  # program -> (sorted int64 HS10, ave)
+    texts: list[tuple[str, str]] | None = None
+
+    def _texts(self) -> list[tuple[str, str]]:
+        if self.texts is None:
+            import zlib
+
+            lines = zlib.decompress(self.texts_z).decode("utf-8").split("\n")
+            self.texts = [tuple(ln.split("\t", 1)) if "\t" in ln else (ln, "") for ln in lines]  # type: ignore[misc]
+        return self.texts  # type: ignore[return-value]
+
+    def description(self, i: int) -> str:
+        return self._texts()[i][0]
+
+    def general_text(self, i: int) -> str:
+        return self._texts()[i][1]
+
+    @property
+    def hts10(self) -> np.ndarray:
+        """The HS10 codes as 10-digit strings."""
+        return np.char.zfill(self.codes.astype(str), 10)
+
+    def find(self, hs10: str) -> int:
+        c = hs_int(hs10)
+        i = int(np.searchsorted(self.codes, c))
+        return i if i < len(self.codes) and self.codes[i] == c else -1
+
+    def special_rate(self, program: str, hs10: str) -> float | None:
+        tab = self.special.get(program)
+        if tab is None:
+            return None
+        codes, ave = tab
+        c = hs_int(hs10)
+        i = int(np.searchsorted(codes, c))
+        if i < len(codes) and codes[i] == c:
+            return float(ave[i])
+        return None
+
+
+@dataclass(slots=True)
+class Shares:
+    """Per-row shares from the data: USMCA share by (hs10, iso3), metal contents by hs10."""
+
+    usmca: dict[str, tuple[np.ndarray, np.ndarray]]  # iso3 -> (sorted int64 HS10, share)
+    metal_codes: np.ndarray  # sorted int64 HS10
+    steel: np.ndarray
+    aluminum: np.ndarray
+    copper: np.ndarray
+    metal: np.ndarray
+
+    def usmca_share(self, hs10: str, iso3: str) -> float:
+        tab = self.usmca.get(iso3)
+        if tab is None:
+            return 0.0
+        c = hs_int(hs10)
+        i = int(np.searchsorted(tab[0], c))
+        return float(tab[1][i]) if i < len(tab[0]) and tab[0][i] == c else 0.0
+
+    def metal_share(self, name: str, hs10: str) -> float:
+        c = hs_int(hs10)
+        i = int(np.searchsorted(self.metal_codes, c))
+        if i < len(self.metal_codes) and self.metal_codes[i] == c:
+            return float(self.column(name)[i])
+        return 1.0
+
+    def column(self, name: str) -> np.ndarray:
+        return {
+            "steel_content": self.steel,
+            "aluminum_content": self.aluminum,
+            "copper_content": self.copper,
+            "metal_content": self.metal,
+        }[name]
+
+
+@dataclass
+class Rules:
+    measures: list[MeasureRule]
+    lists: dict[str, ListRule]
+    editions: dict[str, Edition]
+    shares: Shares
+    coverage: tuple[dt.date, dt.date]
+    ids: dict[str, int]
+
+    @property
+    def authorities(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for m in self.measures:
+            seen.setdefault(m.authority, None)
+        return list(seen)
+
+    def change_days(self) -> list[int]:
+        """Every day on which something may change (value starts, suspension bounds, list dates)."""
+        days: set[int] = set()
+        for m in self.measures:
+            days.update(int(x) for x in m.starts)
+            for s in m.suspensions:
+                days.add(s.start)
+                if s.end != DAY_MAX:
+                    days.add(s.end)
+            for name in (*m.products.lists, *m.exclude_products.lists):
+                days |= self.lists[name].change_days()
+        return sorted(days)
+
+
+# --- building -----------------------------------------------------------------------------------
+
+
+def _expand_origins(codes: list[str]) -> frozenset[str] | None:
+    from tariffsim.core import countries
+
+    if "*" in codes:
+        return None
+    out: set[str] = set()
+    for c in codes:
+        out.update(countries.expand(c))
+    return frozenset(out)
+
+
+def _origin_rule(spec: S.RateSpec | None, value_ref: str, value_heading: str | None) -> OriginRule | None:
+    if spec is None:
+        return None
+    return OriginRule(
+        add=spec.rate,
+        floor=spec.floor,
+        heading=spec.heading or value_heading,
+        reference=spec.reference or value_ref,
+        note=spec.note,
+    )
+
+
+def _by_origin(rates: dict[str, S.RateSpec | None], ref: str, heading: str | None) -> tuple[OriginRule | None, dict[str, OriginRule | None]]:
+    """Expand a ``rates`` mapping: ISO3 keys beat group keys, which beat ``*``."""
+    from tariffsim.core import countries
+
+    default = _origin_rule(rates.get("*"), ref, heading) if "*" in rates else None
+    by: dict[str, OriginRule | None] = {}
+    for key, spec in rates.items():
+        if key != "*" and countries.is_group(key):
+            rule = _origin_rule(spec, ref, heading)
+            for mem in countries.expand(key):
+                by[mem] = rule
+    for key, spec in rates.items():
+        if key != "*" and not countries.is_group(key):
+            by[key] = _origin_rule(spec, ref, heading)
+    return default, by
+
+
+def _product_set(items: list[Any] | None) -> ProductSet:
+    from tariffsim.schedule import schema as S
+
+    items = items or []
+    prefixes = tuple(sorted({p for p in items if isinstance(p, str) and p != "*"}))
+    lists = tuple(sorted({p.list for p in items if isinstance(p, S.ListRef)}))
+    return ProductSet(all_products="*" in items, prefixes=prefixes, lists=lists)
+
+
+def _day(d: dt.date | None, default: int) -> int:
+    return default if d is None else to_day_number(d)
+
+
+def measure_rule(m: S.Measure, index: int, ids: dict[str, int], authority_of: dict[str, list[str]]) -> MeasureRule:
+    from tariffsim.schedule import schema as S
+    def refs(names: list[str]) -> tuple[int, ...]:
+        out: set[int] = set()
+        for n in names:
+            if n in ids:
+                out.add(ids[n])
+            else:
+                out.update(ids[t] for t in authority_of.get(n, []) if t != m.id)
+        return tuple(sorted(out))
+
+    values: list[ValueRule] = []
+    for v in m.values:
+        default: OriginRule | None = None
+        by: dict[str, OriginRule | None] = {}
+        if v.rate is not None:
+            default = OriginRule(add=v.rate, floor=None, heading=v.heading, reference=v.reference)
+        elif v.rates is not None:
+            default, by = _by_origin(v.rates, v.reference, v.heading)
+        programs: dict[str, tuple[tuple[str, ...], str | None]] = {}
+        pshares = dict(DEFAULT_PROGRAM_SHARES)
+        if v.program_shares is not None:
+            pshares = dict(v.program_shares)
+        for o, p in (v.programs or {}).items():
+            if isinstance(p, S.ProgramSpec):
+                codes, share = tuple(p.codes), p.share
+            else:
+                codes = tuple(p)
+                share = next((pshares[c] for c in codes if c in pshares), None)
+            from tariffsim.core import countries
+
+            for mem in countries.expand(o):
+                programs[mem] = (codes, share)
+        values.append(
+            ValueRule(
+                start=to_day_number(v.start),
+                start_date=v.start,
+                stop=v.stops,
+                reference=v.reference,
+                heading=v.heading,
+                default=default,
+                by_origin=by,
+                note=v.note,
+                edition=v.hts,
+                programs=programs,
+            )
+        )
+    susp = [
+        SuspensionRule(
+            start=to_day_number(s.start),
+            end=_day(s.end, DAY_MAX),
+            start_date=s.start,
+            end_date=s.end,
+            origins=_expand_origins(s.origins),
+            except_origins=_expand_origins(s.except_origins) or frozenset(),
+            rule=_origin_rule(s.rate_during, s.reference, None),
+            reference=s.reference,
+        )
+        for s in m.suspensions
+    ]
+    return MeasureRule(
+        index=index,
+        id=m.id,
+        title=m.title,
+        authority=m.authority,
+        order=m.order,
+        is_mfn=m.is_mfn,
+        origins=_expand_origins(m.scope.origins),
+        exclude_origins=_expand_origins(m.scope.exclude_origins) or frozenset(),
+        products=_product_set(m.scope.products if not m.is_mfn else (m.scope.products or ["*"])),
+        exclude_products=_product_set(m.scope.exclude_products),
+        excluded_by=refs(m.excluded_by),
+        floor_base=refs(m.floor_base),
+        share=m.share,
+        values=values,
+        suspensions=susp,
+        starts=np.array([v.start for v in values], dtype=np.int64),
+    )
+
+
+def _int_col(df: Any, col: str) -> np.ndarray:
+    import polars as pl
+
+    return df.get_column(col).cast(pl.Utf8).cast(pl.Int64, strict=False).fill_null(-1).to_numpy().astype(np.int64)
+
+
+def _str_col(df: Any, col: str) -> np.ndarray:
+    return np.asarray(df.get_column(col).cast(str).to_list(), dtype=str)
+
+
+def list_rule(name: str, d: S.ListDef, source: Any, where: str) -> ListRule:
+    """Resolve a list: the source table filtered by ``where`` plus inline items, with dates."""
+    import polars as pl
+
+    prefixes: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    default_start = _day(d.start, DAY_MIN)
+    default_end = _day(d.end, DAY_MAX)
+    if d.source is not None:
+        try:
+            df = source.product_list(d.source)
+        except (DataNotFoundError, InputError, KeyError, ValueError) as exc:
+            raise InputError(
+                f"lists.{name}.source: {exc}", where=where, hint=getattr(exc, "hint", None) or "name a table of tariffsim.data.lists"
+            ) from None
+        for col, want in (d.where or {}).items():
+            if col not in df.columns:
+                raise InputError(
+                    f"lists.{name}.where: table {d.source!r} has no column {col!r} (columns: {', '.join(df.columns)})",
+                    where=where,
+                )
+            vals = [want] if isinstance(want, str) else list(want)
+            df = df.filter(pl.col(col).cast(pl.Utf8).is_in(vals))
+        pcol = "prefix" if "prefix" in df.columns else next((c for c in ("hts10", "hts8", "hts_prefix", "hs10") if c in df.columns), None)
+        if pcol is None:
+            raise InputError(f"lists.{name}.source: table {d.source!r} has no prefix column", where=where)
+        df = df.filter(pl.col(pcol).is_not_null())
+        p = [str(x).replace(".", "").strip() for x in df.get_column(pcol).to_list()]
+        prefixes += p
+        if "start" in df.columns or "effective_date" in df.columns:
+            scol = df.get_column("start" if "start" in df.columns else "effective_date")
+            starts += [default_start if x is None else _day(_as_date(x), default_start) for x in scol.to_list()]
+        else:
+            starts += [default_start] * len(p)
+        if "end" in df.columns:
+            ends += [default_end if x is None else _day(_as_date(x), default_end) for x in df.get_column("end").to_list()]
+        else:
+            ends += [default_end] * len(p)
+    for it in d.items or []:
+        prefixes.append(it.prefix)
+        starts.append(_day(it.start, default_start))
+        ends.append(_day(it.end, default_end))
+    bad = [x for x in prefixes if not (x.isdigit() and 2 <= len(x) <= 10)]
+    if bad:
+        raise InputError(f"lists.{name}: {len(bad)} items are not HS prefixes, e.g. {bad[0]!r}", where=where)
+    return ListRule(
+        name=name,
+        prefixes=np.asarray(prefixes, dtype=str) if prefixes else np.zeros(0, dtype="<U10"),
+        start=np.asarray(starts, dtype=np.int64),
+        end=np.asarray(ends, dtype=np.int64),
+        reference=d.reference,
+    )
+
+
+def _as_date(x: Any) -> dt.date | None:
+    if x is None:
+        return None
+    if isinstance(x, dt.datetime):
+        return x.date()
+    if isinstance(x, dt.date):
+        return x
+    s = str(x).strip()
+    if not s or s.upper() in {"NA", "NAN", "NONE"}:
+        return None
+    return dt.date.fromisoformat(s[:10])
+
+
+_AD_VALOREM_KINDS = {"ad_valorem", "free", "advalorem", "av"}
+
+
+def _pack_texts(desc: list[Any], gen: list[Any]) -> bytes:
+    import zlib
+
+    def clean(x: Any) -> str:
+        return "" if x is None else str(x).replace("\t", " ").replace("\n", " ")
+
+    return zlib.compress("\n".join(f"{clean(d)}\t{clean(g)}" for d, g in zip(desc, gen, strict=True)).encode("utf-8"), 6)
+
+
+def edition_rule(name: str, source: Any, programs: set[str] | None = None) -> Edition:
+    import polars as pl
+
+    try:
+        df = source.mfn_table(name)
+    except DataNotFoundError:
+        raise
+    except (KeyError, ValueError, FileNotFoundError) as exc:
+        raise DataNotFoundError(f"HTS edition {name!r}: {exc}") from None
+    cols = df.columns
+    rate_col = "ave" if "ave" in cols else "ad_valorem"
+    df = df.filter(pl.col("hts10").cast(pl.Utf8).str.contains(r"^\d{10}$")).unique("hts10", keep="first").sort("hts10")
+    rate = df.get_column(rate_col).cast(pl.Float64)
+    flag = np.zeros(df.height, dtype=np.int8)
+    if "kind" in cols:
+        kind = np.asarray(df.get_column("kind").cast(pl.Utf8).fill_null("").to_list(), dtype=object)
+        flag[~np.isin(kind, list(_AD_VALOREM_KINDS))] = 1
+    rate_np = rate.to_numpy().astype(np.float64)
+    flag[np.isnan(rate_np)] = 2
+    rate_np = np.nan_to_num(rate_np, nan=0.0)
+    dcol = "description_full" if "description_full" in cols else "description"
+    desc = df.get_column(dcol).to_list() if dcol in cols else [""] * df.height
+    gen = df.get_column("general_text").to_list() if "general_text" in cols else [""] * df.height
+    special: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    sp = source.special_rates(name)
+    if sp is not None and sp.height:
+        sp = sp.filter(pl.col("ave").is_not_null())
+        if programs is not None:
+            sp = sp.filter(pl.col("program").is_in(sorted(programs)))
+        for (prog,), g in sp.group_by(["program"]):
+            g = g.sort("hts10").unique("hts10", keep="first", maintain_order=True)
+            special[str(prog)] = (_int_col(g, "hts10"), g.get_column("ave").cast(pl.Float64).to_numpy())
+    return Edition(
+        name=name,
+        codes=_int_col(df, "hts10"),
+        rate=rate_np,
+        flag=flag,
+        texts_z=_pack_texts(desc, gen),
+        special=special,
+    )
+
+
+def shares_rule(source: Any) -> Shares:
+    import polars as pl
+
+    u = source.usmca_shares()
+    if "iso3" not in u.columns and "cty_code" in u.columns:
+        from tariffsim.core.countries import census_to_iso3
+
+        u = u.with_columns(census_to_iso3(u.get_column("cty_code")).alias("iso3"))
+    hcol = "hs10" if "hs10" in u.columns else "hts10"
+    u = u.filter(pl.col("iso3").is_not_null() & pl.col(hcol).cast(pl.Utf8).str.contains(r"^\d{10}$"))
+    usmca: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for (iso,), g in u.group_by(["iso3"]):
+        g = g.unique(hcol, keep="first").sort(hcol)
+        usmca[str(iso)] = (_int_col(g, hcol), g.get_column("usmca_share").cast(pl.Float64).fill_null(0.0).to_numpy())
+    mt = source.metal_content_shares()
+    mcol = "hs10" if "hs10" in mt.columns else "hts10"
+    mt = mt.filter(pl.col(mcol).cast(pl.Utf8).str.contains(r"^\d{10}$")).unique(mcol, keep="first").sort(mcol)
+
+    def col(name: str) -> np.ndarray:
+        if name in mt.columns:
+            return mt.get_column(name).cast(pl.Float64).fill_null(1.0).to_numpy()
+        return np.ones(mt.height)
+
+    metal = col("metal_share") if "metal_share" in mt.columns else np.clip(col("steel_share") + col("aluminum_share") + col("copper_share"), 0, 1)
+    return Shares(
+        usmca=usmca,
+        metal_codes=_int_col(mt, mcol),
+        steel=col("steel_share"),
+        aluminum=col("aluminum_share"),
+        copper=col("copper_share"),
+        metal=metal,
+    )
+
+
+def build_rules(spec: Any, source: Any, *, reuse: Rules | None = None) -> Rules:
+    """Resolve a validated library against the data (see module docstring).
+
+    ``reuse``: rules of the same library whose lists, editions and shares can be shared (reforms
+    change measures, never lists or data).
+    """
+    ordered = spec.ordered()
+    ids = {m.id: i for i, m in enumerate(ordered)}
+    authority_of: dict[str, list[str]] = {}
+    for m in ordered:
+        authority_of.setdefault(m.authority, []).append(m.id)
+    measures = [measure_rule(m, i, ids, authority_of) for i, m in enumerate(ordered)]
+    used_lists = {n for m in measures for n in (*m.products.lists, *m.exclude_products.lists)}
+    old_lists = reuse.lists if reuse is not None else {}
+    lists = {
+        n: old_lists[n] if n in old_lists else list_rule(n, spec.lists[n], source, spec.files.get("list:" + n, "lists.yaml"))
+        for n in sorted(used_lists)
+    }
+    editions: dict[str, Edition] = {}
+    programs: dict[str, set[str]] = {}
+    for m in measures:
+        for v in m.values:
+            if v.edition:
+                programs.setdefault(v.edition, set()).update(c for codes, _ in v.programs.values() for c in codes)
+    for ed, progs in programs.items():
+        old = reuse.editions.get(ed) if reuse is not None else None
+        if old is not None and progs <= set(old.special):
+            editions[ed] = old
+        else:
+            editions[ed] = edition_rule(ed, source, progs)
+    return Rules(
+        measures=measures,
+        lists=lists,
+        editions=editions,
+        shares=reuse.shares if reuse is not None else shares_rule(source),
+        coverage=spec.coverage,
+        ids=ids,
+    )

@@ -1,0 +1,361 @@
+"""Pydantic models of the measure format (``docs/measure-format.md`` is the contract).
+
+These models check the *shape* of each file: field names (unknown fields are errors, so typos are
+caught), types, ranges (rates are fractions in ``[0, 10]``), HS prefixes (quoted digit strings of 2–10
+digits, dots allowed) and per-value rules. Checks that need the whole library (ids unique and equal to
+the file stem, ``excluded_by`` pointing to lower ``order``, origins and lists known, dates within
+coverage) live in :mod:`tariffsim.schedule.loader`, which also maps every error to ``file:line``.
+
+Files described here:
+
+* a measure file (``jurisdictions/us/measures/<id>.yaml``) → :class:`Measure`
+* a product-list file (``jurisdictions/us/lists*.yaml``) → :class:`ListsFile`
+* a legal-case file (``jurisdictions/us/cases/*.yaml``) → :class:`CasesFile`
+* a reform (patch) file → :class:`Reform`
+* an optional library file (``jurisdictions/us/library.yaml``) → :class:`LibraryFile`
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+Authority = Literal[
+    "mfn", "s301", "s232", "ieepa_fentanyl", "ieepa_reciprocal", "ieepa_other", "s122", "s201"
+]
+"""Legal authorities, in the order of ``docs/measure-format.md`` (``s201``: safeguards)."""
+
+AUTHORITIES: tuple[str, ...] = Authority.__args__  # type: ignore[attr-defined]
+
+ShareName = Literal[
+    "usmca",
+    "non_usmca",
+    "steel_content",
+    "aluminum_content",
+    "copper_content",
+    "metal_content",
+    "non_metal_content",
+]
+"""Per-row shares a rate may be multiplied by (see :mod:`tariffsim.schedule.products`)."""
+
+SHARE_NAMES: tuple[str, ...] = ShareName.__args__  # type: ignore[attr-defined]
+
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_EDITION_RE = re.compile(r"^\d{4}_(basic|rev_\d+)$")
+_PREFIX_RE = re.compile(r"^\d{2,10}$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _check_rate(v: Any) -> Any:
+    """A rate: a real number (fraction) in ``[0, 10]``; booleans and strings are refused."""
+    if v is None:
+        return v
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise ValueError("must be a number between 0 and 10 (a fraction: 25% is 0.25)")
+    if not (0.0 <= float(v) <= 10.0) or v != v:
+        raise ValueError("must be a number between 0 and 10 (a fraction: 25% is 0.25)")
+    return float(v)
+
+
+Rate = Annotated[float, BeforeValidator(_check_rate)]
+"""A fraction in ``[0, 10]`` (25% is ``0.25``)."""
+
+
+def normalize_prefix(text: Any) -> str:
+    """An HS prefix as a digit string: ``"8703.23"`` → ``"870323"``; ``"*"`` stays ``"*"``.
+
+    Raises ``ValueError`` for unquoted numbers (YAML turns ``8703.20`` into ``8703.2`` and ``0101``
+    into an octal number) and for anything that is not 2–10 digits after removing dots and spaces.
+    """
+    if isinstance(text, bool) or isinstance(text, int | float):
+        raise ValueError(
+            f"HS prefix {text!r} must be a quoted string (write \"{text}\"; unquoted numbers lose "
+            "leading and trailing zeros)"
+        )
+    if not isinstance(text, str):
+        raise ValueError("must be an HS prefix string or a mapping {list: NAME}")
+    s = text.strip()
+    if s == "*":
+        return s
+    digits = s.replace(".", "").replace(" ", "")
+    if not _PREFIX_RE.match(digits):
+        raise ValueError(f"{text!r} is not an HS prefix (2 to 10 digits, dots allowed, e.g. \"8703.23\")")
+    return digits
+
+
+class ListRef(_Strict):
+    """A named product list (defined in ``lists*.yaml``)."""
+
+    list: str
+
+
+def _product(v: Any) -> Any:
+    if isinstance(v, dict):
+        return v
+    return normalize_prefix(v)
+
+
+Product = Annotated[str | ListRef, BeforeValidator(_product)]
+
+
+class Scope(_Strict):
+    """Who and what a measure covers: origins minus excluded origins, products minus excluded ones."""
+
+    origins: list[str] = Field(default_factory=lambda: ["*"])
+    exclude_origins: list[str] = Field(default_factory=list)
+    products: list[Product] | None = None
+    exclude_products: list[Product] = Field(default_factory=list)
+
+    @field_validator("origins", "exclude_origins", mode="before")
+    @classmethod
+    def _origin_strings(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return [v]
+        if isinstance(v, list):
+            for x in v:
+                if not isinstance(x, str):
+                    raise ValueError(f"{x!r} is not a country code (write ISO3 codes such as JPN)")
+        return v
+
+
+class RateSpec(_Strict):
+    """One origin's rate under a value: additive ``rate`` or all-in ``floor``, plus metadata."""
+
+    rate: Rate | None = None
+    floor: Rate | None = None
+    heading: str | None = None
+    reference: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> RateSpec:
+        if (self.rate is None) == (self.floor is None):
+            raise ValueError("give exactly one of `rate:` (additive) or `floor:` (all-in floor)")
+        return self
+
+
+def _rate_or_spec(v: Any) -> Any:
+    if v is None or isinstance(v, dict):
+        return v
+    return {"rate": v}
+
+
+OriginRate = Annotated[RateSpec | None, BeforeValidator(_rate_or_spec)]
+
+
+class ProgramSpec(_Strict):
+    """An origin's preference programs under MFN (special-rate codes of the HTS ``special`` column)."""
+
+    codes: list[str]
+    share: ShareName | None = None
+
+
+class MeasureValue(_Strict):
+    """One step of a measure's step function: holds from ``start`` to the next value's start."""
+
+    start: dt.date
+    rate: Rate | None = None
+    rates: dict[str, OriginRate] | None = None
+    heading: str | None = None
+    reference: str = Field(min_length=1)
+    published: dt.date | None = None
+    note: str | None = None
+    # MFN only
+    hts: str | None = None
+    programs: dict[str, list[str] | ProgramSpec] | None = None
+    program_shares: dict[str, ShareName] | None = None
+
+    @field_validator("hts")
+    @classmethod
+    def _edition(cls, v: str | None) -> str | None:
+        if v is not None and not _EDITION_RE.match(v):
+            raise ValueError(f"{v!r} is not an HTS edition (write e.g. 2025_basic or 2025_rev_7)")
+        return v
+
+    @model_validator(mode="after")
+    def _rate_xor_rates(self) -> MeasureValue:
+        if self.rate is not None and self.rates is not None:
+            raise ValueError("give either `rate:` (every origin) or `rates:` (per origin), not both")
+        return self
+
+    @property
+    def stops(self) -> bool:
+        """True when this value ends the measure (no rate for anyone, not an MFN edition)."""
+        return self.rate is None and self.rates is None and self.hts is None
+
+
+class Suspension(_Strict):
+    """A dated suspension ``[start, end)`` of some origins' rates, which pay ``rate_during`` meanwhile."""
+
+    start: dt.date
+    end: dt.date | None = None
+    origins: list[str] = Field(default_factory=lambda: ["*"])
+    except_origins: list[str] = Field(default_factory=list)
+    rate_during: OriginRate
+    reference: str = Field(min_length=1)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Suspension:
+        if self.end is not None and self.end <= self.start:
+            raise ValueError(f"end {self.end} must be after start {self.start} (half-open [start, end))")
+        return self
+
+
+class Measure(_Strict):
+    """A measure file: one legal measure as a dated step function with scope and stacking rules."""
+
+    id: str
+    title: str = Field(min_length=1)
+    authority: Authority
+    kind: Literal["additive", "mfn"] | None = None
+    order: int
+    scope: Scope = Field(default_factory=Scope)
+    excluded_by: list[str] = Field(default_factory=list)
+    floor_base: list[str] = Field(default_factory=lambda: ["mfn"])
+    share: ShareName | None = None
+    values: list[MeasureValue] = Field(min_length=1)
+    suspensions: list[Suspension] = Field(default_factory=list)
+    notes: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _snake(cls, v: str) -> str:
+        if not _ID_RE.match(v):
+            raise ValueError(f"{v!r} is not a snake_case id (lower-case letters, digits, _)")
+        return v
+
+    @property
+    def is_mfn(self) -> bool:
+        return self.kind == "mfn" or (self.kind is None and self.authority == "mfn")
+
+
+class ListItem(_Strict):
+    """An inline list item with a membership start (and optional end)."""
+
+    prefix: Annotated[str, BeforeValidator(normalize_prefix)]
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+def _list_item(v: Any) -> Any:
+    if isinstance(v, dict):
+        return v
+    return {"prefix": v}
+
+
+class ListDef(_Strict):
+    """A named product list: rows of a data-layer table (``source``), filtered, and/or inline items.
+
+    ``source`` names a table of :func:`tariffsim.data.lists.product_list` (a file of
+    ``../shared/data/product_lists`` or the default bundle). ``where`` keeps rows whose column equals
+    one of the given values (e.g. ``{list: ["1", "2"]}`` for Section 301 lists 1 and 2). ``start``
+    is the membership start of items that carry none; ``end`` (half-open) ends all membership.
+    """
+
+    title: str | None = None
+    source: str | None = None
+    where: dict[str, str | list[str]] | None = None
+    items: list[Annotated[ListItem, BeforeValidator(_list_item)]] | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    reference: str = Field(min_length=1)
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _some_items(self) -> ListDef:
+        if self.source is None and not self.items:
+            raise ValueError("give `source:` (a data table) or `items:` (inline HS prefixes), or both")
+        if self.where and self.source is None:
+            raise ValueError("`where:` filters a `source:` table; give `source:`")
+        return self
+
+
+class ListsFile(_Strict):
+    """A ``lists*.yaml`` file: ``lists: {name: ListDef}``."""
+
+    lists: dict[str, ListDef]
+
+
+class CaseExpect(_Strict):
+    total_rate: Rate
+    measures: dict[str, Rate]
+
+
+class Case(_Strict):
+    """A legal case: an entry and the expected measures (non-zero parts) and total, with its source."""
+
+    name: str = Field(min_length=1)
+    origin: str
+    hs: str
+    date: dt.date
+    expect: CaseExpect
+    source: str = Field(min_length=1)
+    notes: str | None = None
+
+    @field_validator("hs", mode="before")
+    @classmethod
+    def _hs_string(cls, v: Any) -> Any:
+        if not isinstance(v, str):
+            raise ValueError(f"HS code {v!r} must be a quoted string, e.g. \"8703230190\"")
+        return v
+
+
+class CasesFile(_Strict):
+    cases: list[Case] = Field(min_length=1)
+
+
+class MeasureChange(_Strict):
+    """Changes to an existing measure in a reform.
+
+    ``values`` replaces the whole step function; ``append_values`` amends it from the first
+    appended start on (existing values starting on or after that date are dropped, then the new ones
+    added). ``suspensions`` replaces, ``append_suspensions`` adds. Other fields replace the measure's.
+    """
+
+    title: str | None = None
+    order: int | None = None
+    scope: Scope | None = None
+    excluded_by: list[str] | None = None
+    floor_base: list[str] | None = None
+    share: ShareName | None = None
+    values: list[MeasureValue] | None = None
+    append_values: list[MeasureValue] | None = None
+    suspensions: list[Suspension] | None = None
+    append_suspensions: list[Suspension] | None = None
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _not_both(self) -> MeasureChange:
+        if self.values is not None and self.append_values is not None:
+            raise ValueError("give `values:` (replace) or `append_values:` (amend), not both")
+        return self
+
+
+class Reform(_Strict):
+    """A reform (patch) file: measures to add, change and remove; the baseline is never mutated."""
+
+    title: str | None = None
+    description: str | None = None
+    add: list[Measure] = Field(default_factory=list)
+    change: dict[str, MeasureChange] = Field(default_factory=dict)
+    remove: list[str] = Field(default_factory=list)
+
+
+class Coverage(_Strict):
+    start: dt.date
+    end: dt.date  # last day covered (inclusive)
+
+
+class LibraryFile(_Strict):
+    """Optional ``library.yaml`` beside ``measures/``: the dates the library covers."""
+
+    title: str | None = None
+    coverage: Coverage
+    notes: str | None = None

@@ -1,0 +1,196 @@
+"""A small synthetic measure library and data, for tests and examples of the engine.
+
+The numbers are invented to be easy to compute by hand (they are not the law); the shapes follow
+the real US measures (MFN with programs, a Section 232 duty with a deal floor, reciprocal duties with
+a pause and Annex II, fentanyl duties weighted by the non-USMCA share).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+MEASURES: dict[str, str] = {
+    "mfn": """\
+id: mfn
+title: MFN (column 1 general) rates
+authority: mfn
+order: 0
+values:
+  - start: 2024-01-01
+    hts: 2025_basic
+    programs: {JPN: [JP], CAN: [S, "S+"], MEX: [S, "S+"]}
+    reference: "HTS 2025 basic (synthetic)"
+  - start: 2026-01-01
+    hts: 2026_basic
+    programs: {JPN: [JP], CAN: [S, "S+"], MEX: [S, "S+"]}
+    reference: "HTS 2026 basic (synthetic)"
+""",
+    "s232_autos": """\
+id: s232_autos
+title: Section 232 autos and parts (synthetic)
+authority: s232
+order: 40
+scope:
+  origins: ["*"]
+  exclude_origins: [USA]
+  products: ["8703", {list: auto_parts}]
+values:
+  - start: 2025-04-03
+    rate: 0.25
+    reference: "Proclamation A"
+    heading: "9903.94.01"
+  - start: 2025-09-16
+    rates:
+      JPN: {floor: 0.15, heading: "9903.94.41", reference: "EO J"}
+      "*": 0.25
+    reference: "Proclamation A"
+""",
+    "s232_steel": """\
+id: s232_steel
+title: Section 232 steel (synthetic)
+authority: s232
+order: 41
+scope:
+  products: ["7208"]
+values:
+  - start: 2025-03-12
+    rate: 0.25
+    reference: "Proclamation S1"
+  - start: 2025-06-04
+    rates: {GBR: 0.25, "*": 0.50}
+    reference: "Proclamation S2"
+""",
+    "fentanyl": """\
+id: fentanyl
+title: IEEPA fentanyl duties (synthetic)
+authority: ieepa_fentanyl
+order: 50
+share: non_usmca
+scope:
+  origins: [CAN, MEX, CHN]
+  products: ["*"]
+values:
+  - start: 2025-03-04
+    rates: {CAN: 0.25, MEX: 0.25, CHN: 0.10}
+    reference: "EO F"
+  - start: 2025-11-10
+    rate: null
+    reference: "EO F-end"
+""",
+    "reciprocal": """\
+id: reciprocal
+title: IEEPA reciprocal duties (synthetic)
+authority: ieepa_reciprocal
+order: 60
+scope:
+  origins: ["*"]
+  exclude_origins: [CAN, MEX, USA]
+  products: ["*"]
+  exclude_products: [{list: annex_ii}]
+excluded_by: [s232]
+values:
+  - start: 2025-04-05
+    rate: 0.10
+    reference: "EO R §2"
+  - start: 2025-04-09
+    rates: {JPN: 0.24, EU: 0.20, CHN: 0.34, DEU: 0.22, "*": 0.10}
+    reference: "EO R Annex I"
+  - start: 2025-08-07
+    rates:
+      JPN: {floor: 0.15}
+      EU: {floor: 0.15}
+      CHN: 0.34
+      "*": 0.10
+    reference: "EO R2"
+  - start: 2026-02-24
+    rate: null
+    reference: "Court ruling"
+suspensions:
+  - start: 2025-04-10
+    end: 2025-08-07
+    origins: ["*"]
+    except_origins: [CHN]
+    rate_during: 0.10
+    reference: "EO P §4"
+""",
+}
+
+LISTS = """\
+lists:
+  annex_ii:
+    items: ["8471"]
+    reference: "Annex II (synthetic)"
+  auto_parts:
+    items: [{prefix: "8708", start: 2025-05-03}]
+    reference: "Annex I-B (synthetic)"
+"""
+
+# hts10, MFN rate (ave), kind, general text, description
+MFN_ROWS: list[tuple[str, float | None, str, str, str]] = [
+    ("8703230190", 0.025, "ad_valorem", "2.5%", "Passenger cars, 1,500-3,000 cc, other"),
+    ("8708299000", 0.025, "ad_valorem", "2.5%", "Parts of bodies, other"),
+    ("8429521010", 0.0, "free", "Free", "Excavators, track-laying"),
+    ("7208100000", 0.0, "free", "Free", "Flat-rolled iron, hot-rolled"),
+    ("6110200000", 0.165, "ad_valorem", "16.5%", "Sweaters of cotton"),
+    ("8471300100", 0.0, "free", "Free", "Portable computers"),
+    ("2204210000", 0.03, "specific", "6.3¢/liter", "Wine in containers ≤ 2 l"),
+    ("6110200010", 0.20, "ad_valorem", "20%", "Sweaters of cotton, knitted, men's"),
+    ("6110200020", 0.20, "ad_valorem", "20%", "Sweaters of cotton, knitted, women's"),
+]
+
+# hts10, program, ave
+SPECIAL_ROWS: list[tuple[str, str, float]] = [
+    ("6110200000", "S", 0.0),
+    ("6110200000", "JP", 0.0),
+    ("8703230190", "S", 0.0),
+    ("8708299000", "S", 0.0),
+    ("2204210000", "S", 0.0),
+]
+
+USMCA_ROWS: list[tuple[str, str, float]] = [
+    ("6110200000", "CAN", 0.6),
+    ("8703230190", "MEX", 0.8),
+]
+
+
+def write_library(root: Path, *, measures: dict[str, str] | None = None, lists: str | None = None) -> Path:
+    """Write the synthetic library (or the given files) under ``root``; return ``root``."""
+    (root / "measures").mkdir(parents=True, exist_ok=True)
+    for mid, text in (measures if measures is not None else MEASURES).items():
+        (root / "measures" / f"{mid}.yaml").write_text(text, encoding="utf-8")
+    (root / "lists.yaml").write_text(lists if lists is not None else LISTS, encoding="utf-8")
+    return root
+
+
+def source(*, mfn_2026: dict[str, float] | None = None) -> Any:
+    """A :class:`~tariffsim.schedule.sources.FrameSource` with the synthetic data.
+
+    The 2026 edition equals 2025 except rates overridden by ``mfn_2026`` (default: the sweater
+    6110.20.00.00 at 16%).
+    """
+    import polars as pl
+
+    from tariffsim.schedule.sources import FrameSource
+
+    def mfn(over: dict[str, float]) -> pl.DataFrame:
+        rows = [(h, over.get(h, r), k, g, d) for h, r, k, g, d in MFN_ROWS]
+        return pl.DataFrame(
+            rows, schema=["hts10", "ave", "kind", "general_text", "description"], orient="row"
+        )
+
+    special = pl.DataFrame(SPECIAL_ROWS, schema=["hts10", "program", "ave"], orient="row")
+    over = mfn_2026 if mfn_2026 is not None else {"6110200000": 0.16}
+    return FrameSource(
+        mfn={"2025_basic": mfn({}), "2026_basic": mfn(over)},
+        special={"2025_basic": special, "2026_basic": special},
+        usmca=pl.DataFrame(USMCA_ROWS, schema=["hs10", "iso3", "usmca_share"], orient="row"),
+    )
+
+
+def load(root: Path, **kw: Any) -> Any:
+    """Write the synthetic library under ``root`` and load it (no disk cache)."""
+    from tariffsim.schedule import load_schedule
+
+    write_library(root, **kw)
+    return load_schedule(root=root, source=source(), cache=False)

@@ -1,0 +1,38 @@
+"""A user's import table: parsing, and every bad row reported at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from tariffsim.core.errors import InputError
+from tariffsim.duties.flows import parse_user_table
+
+
+def test_good_table() -> None:
+    f = parse_user_table(
+        'origin,hs,value_usd\nJapan,8703.23.01.90,1000\nDEU,2204210000,"2,500"\n',
+        name="t.csv",
+    )
+    assert list(f.origin) == ["JPN", "DEU"]
+    assert list(f.hs10) == ["8703230190", "2204210000"]
+    assert list(f.value_usd) == [1000.0, 2500.0]
+    # complements are derived: non_usmca = 1 − usmca (0 when not given)
+    assert list(f.shares["non_usmca"]) == [1.0, 1.0]
+
+
+def test_every_bad_row_is_reported() -> None:
+    text = "origin,hs,value_usd\nJapn,8703230190,10\nJPN,870323,10\nCHN,9503000090,-5\nEU,9503000090,1\n"
+    with pytest.raises(InputError) as e:
+        parse_user_table(text, name="t.csv")
+    msg = str(e.value)
+    # line 2: unknown country; line 3: 6 digits; line 4: negative value; line 5: a group
+    assert "t.csv:2: origin" in msg
+    assert "t.csv:3: hs" in msg
+    assert "t.csv:4: value_usd" in msg
+    assert "t.csv:5: origin" in msg
+    assert msg.startswith("4 bad field(s)")
+
+
+def test_missing_column() -> None:
+    with pytest.raises(InputError, match="missing column"):
+        parse_user_table("origin,value_usd\nJPN,1\n", name="t.csv")

@@ -1,0 +1,93 @@
+"""Two-level ratification, the threat path, tied hands and sequences."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tariffsim.negotiation.analysis import solve_case
+from tariffsim.negotiation.case import load_case
+from tariffsim.negotiation.preferences import build_preferences
+from tariffsim.negotiation.ratification import ratify_probability
+from tariffsim.negotiation.sequence import run_sequence
+from tariffsim.negotiation.threat import no_deal
+
+
+def test_probit_formula_at_known_points() -> None:
+    # Φ(0) = 0.5; Φ(1) = 0.841345; Φ(−2) = 0.022750 (standard normal table)
+    assert ratify_probability(3.0, 3.0, 2.0) == pytest.approx(0.5)
+    assert ratify_probability(5.0, 3.0, 2.0) == pytest.approx(0.841345, abs=1e-6)
+    assert ratify_probability(-1.0, 3.0, 2.0) == pytest.approx(0.022750, abs=1e-6)
+
+
+@pytest.fixture(scope="module")
+def solved():
+    return solve_case(load_case("us-japan-2025-04"))
+
+
+def test_pivot_probabilities_match_the_formula(solved) -> None:
+    rat = solved.ratification
+    pk = solved.nash.package[None, :]
+    for v in rat.pivots:
+        z = (v.utility.evaluate(pk)[0] - v.no_deal) / v.sigma
+        from scipy.stats import norm
+
+        assert v.consent(pk)[0] == pytest.approx(norm.cdf(z))
+        # a pivot needed with probability n passes with 1 − n + n Φ(z)
+        assert v.probability(pk)[0] == pytest.approx(1 - v.needed + v.needed * norm.cdf(z))
+    jp = rat.party("JPN", pk)[0]
+    assert jp == pytest.approx(
+        np.prod([v.probability(pk)[0] for v in rat.pivots if v.party == "JPN"])
+    )
+    assert rat.joint(pk)[0] == pytest.approx(rat.party("USA", pk)[0] * jp)
+
+
+def test_no_deal_reciprocal_rate_by_hand() -> None:
+    c = load_case("us-japan-2025-04")
+    nd = no_deal(build_preferences(c))
+    # 85 of 365 days at 10% (15 Apr → 9 Jul), then 24% (p 0.55), 10% (0.20) or 30% (0.25)
+    f = 85 / 365
+    expected = f * 0.10 + (1 - f) * (0.55 * 0.24 + 0.20 * 0.10 + 0.25 * 0.30)
+    assert nd.expected_levels["reciprocal_rate"] == pytest.approx(expected)
+    assert nd.expected_levels["auto_rate"] == pytest.approx(0.275)
+
+
+def _toward(case, issue: str, before, after, party: str) -> bool:
+    spec = case.issue(issue)
+    target = spec.positions[party]
+    if spec.kind == "numeric":
+        return abs(float(after) - float(target)) < abs(float(before) - float(target))
+    i = spec.level_index
+    return abs(i(after) - i(target)) < abs(i(before) - i(target))
+
+
+def test_tied_hands_moves_the_deal_toward_the_constrained_side() -> None:
+    c = load_case("us-japan-2025-04")
+    before = solve_case(c)
+    after = solve_case(c.scale_constituency("farm_bloc", 2.0))
+    b, a = before.nash.levels, after.nash.levels
+    farm_issues = ("rice_access", "wheat_access", "ag_purchases")
+    moved = [k for k in farm_issues if a[k] != b[k]]
+    assert moved, "doubling the farm bloc's weight should move a farm issue"
+    for k in moved:  # every farm issue that moves, moves toward Japan's position
+        assert _toward(c, k, b[k], a[k], "JPN")
+    # and the farm pivot ratifies the new package at least as readily
+    fb = next(v for v in after.ratification.pivots if v.name == "farm_bloc")
+    assert fb.probability(after.nash.package[None, :])[0] >= 0.5
+
+
+def test_sequence_without_effects_reproduces_independent_deals() -> None:
+    steps = run_sequence(
+        ["us-japan-2025-04", "us-korea-2025-04"], precedent_penalty=0.0, credibility=0.0
+    )
+    assert [s.case_id for s in steps] == ["us-japan-2025-04", "us-korea-2025-04"]
+    for s in steps:
+        assert s.nash_sequenced == s.nash_independent and not s.moved
+    steps = run_sequence(
+        ["us-japan-2025-04", "us-korea-2025-04"], precedent_penalty=5.0, credibility=0.5
+    )
+    # the first (test) case is never affected; the second inherits Japan's precedent and a higher
+    # US reservation
+    assert not steps[0].moved and steps[0].us_reservation_shift == 0.0
+    assert steps[1].precedent["reciprocal_rate"] == steps[0].nash_sequenced["reciprocal_rate"]
+    assert steps[1].us_reservation_shift > 0
