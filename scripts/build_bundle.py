@@ -52,6 +52,8 @@ UPSTREAM = {
     "census/us_imports_hs10_by_partner_2024.csv.gz": "US Census Bureau monthly IMDB files as aggregated by the Yale Budget Lab, Budget-Lab-Yale/Tariff-Model commit 8efb3ed (data: public domain)",
     "census/us_imports_hs10_with_duty_2024_": "Census International Trade API extracts from tradewartracker/trade-war-redux-2025 (MIT); data public domain",
     "usitc_hts/": "USITC Harmonized Tariff Schedule JSON exports (public domain, US government work), archived by the Yale Budget Lab tariff tracker (arifshehab/tariff-rate-tracker commit 9919812, MIT)",
+    "elasticities/": "Broda & Weinstein (2006), 'Globalization and the Gains from Variety', QJE 121(2): sigma by HTS10 for US imports 1990-2001, as distributed in the R package concordance (MIT; elasticities/LICENSE-concordance-package.md)",
+    "ge_2023/": "Replication data of Ignatenko, Lashkaripour, Macedoni & Simonovska (2025), 'Making America Great Again? The Economic Impacts of Liberation Day Tariffs', Journal of International Economics 157 (trade matrix built from CEPII BACI 2023)",
     "product_lists/": "Yale Budget Lab tariff-rate-tracker commit 8315fff, MIT licence (product_lists/LICENSE-budget-lab-tariff-rate-tracker.txt), transcribed from executive orders and proclamations",
 }
 
@@ -116,6 +118,13 @@ def sources_of(name: str) -> list[str]:
         "revisions.parquet": ["usitc_hts/revision_dates.csv"],
         "usmca_shares.parquet": [lists.USMCA_SHARES],
         "metal_content_shares.parquet": [lists.METAL_SHARES],
+        "elasticities_bw_hts10.parquet": ["elasticities/elasticities_broda_weinstein_us_hts10.csv"],
+        "ge_countries.parquet": [
+            "ge_2023/country_labels.csv",
+            "ge_2023/gdp.csv",
+            "ge_2023/tariffs.csv",
+        ],
+        "ge_trade.parquet": ["ge_2023/trade_cepii.csv"],
     }
     if name in fixed:
         return fixed[name]
@@ -295,6 +304,36 @@ def build_lists() -> None:
     )
 
 
+def build_models() -> None:
+    """Model inputs: Broda–Weinstein σ by HTS10 (PE) and the 194-country GE data (ILMS 2025)."""
+    from tariffsim.data.elasticities import broda_weinstein_hts10
+
+    _write_parquet(
+        broda_weinstein_hts10(),
+        "elasticities_bw_hts10.parquet",
+        ["elasticities/elasticities_broda_weinstein_us_hts10.csv"],
+    )
+    ge = _shared() / "ge_2023"
+    labels = pl.read_csv(ge / "country_labels.csv")
+    gdp = pl.read_csv(ge / "gdp.csv").select(pl.col("gdp").cast(pl.Float64).alias("gdp_usd"))
+    tariffs = pl.read_csv(ge / "tariffs.csv").select(
+        pl.col("applied_tariff").cast(pl.Float64).alias("ustr_tariff")
+    )
+    if not (labels.height == gdp.height == tariffs.height):
+        raise SystemExit(f"error: ge_2023 files disagree on the number of countries ({ge})")
+    countries = pl.concat([labels, gdp, tariffs], how="horizontal")
+    _write_parquet(countries, "ge_countries.parquet", ["ge_2023/country_labels.csv"])
+    # Header export_ij1..N; row j, column i = exports of j to i (thousands USD; blank = 0).
+    trade = pl.read_csv(ge / "trade_cepii.csv", infer_schema_length=0)
+    trade = trade.select(pl.all().cast(pl.Float64, strict=False).fill_null(0.0))
+    if trade.shape != (labels.height, labels.height):
+        raise SystemExit(
+            f"error: trade_cepii.csv is {trade.shape}, expected square of {labels.height}"
+        )
+    trade.columns = labels["iso3"].to_list()
+    _write_parquet(trade, "ge_trade.parquet", ["ge_2023/trade_cepii.csv"])
+
+
 BUNDLED_EDITIONS = ("2025_basic", "2026_basic")
 
 PARTS: dict[str, Callable[[], None]] = {
@@ -302,6 +341,7 @@ PARTS: dict[str, Callable[[], None]] = {
     "census": build_census,
     "hts": build_hts,
     "lists": build_lists,
+    "models": build_models,
 }
 
 

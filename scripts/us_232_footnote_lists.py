@@ -38,11 +38,23 @@ def note_lines(path: Path, note: str) -> list[str]:
 
 
 def main() -> None:
-    data = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    data = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    )
     hts = data / "usitc_hts"
-    b16, r16 = note_lines(hts / "hts_2025_basic.json.gz", "16"), note_lines(hts / "hts_2025_rev_5.json.gz", "16")
-    b19, r19 = note_lines(hts / "hts_2025_basic.json.gz", "19"), note_lines(hts / "hts_2025_rev_5.json.gz", "19")
-    steel_base = [x for x in b16 if x[:2] == "72" or x[:4] in ("7301", "7302", "7304", "7305", "7306")]
+    b16, r16 = (
+        note_lines(hts / "hts_2025_basic.json.gz", "16"),
+        note_lines(hts / "hts_2025_rev_5.json.gz", "16"),
+    )
+    b19, r19 = (
+        note_lines(hts / "hts_2025_basic.json.gz", "19"),
+        note_lines(hts / "hts_2025_rev_5.json.gz", "19"),
+    )
+    steel_base = [
+        x for x in b16 if x[:2] == "72" or x[:4] in ("7301", "7302", "7304", "7305", "7306")
+    ]
     sets = {
         "steel_articles": steel_base,
         "steel_derivatives_2020": [x for x in b16 if x not in steel_base],

@@ -13,14 +13,20 @@ def register(app: typer.Typer) -> None:
 
 def pe(
     start: str = typer.Option(..., "--from", help="baseline date (YYYY-MM-DD)"),
-    end: str = typer.Option(None, "--to", help="policy date (default: same as --from, with --reform)"),
+    end: str = typer.Option(
+        None, "--to", help="policy date (default: same as --from, with --reform)"
+    ),
     reform: Path = typer.Option(None, "--reform", help="reform YAML applied on the policy date"),
     level: str = typer.Option("hts10", "--level", help="product level: hts10 or hs6"),
     by: str = typer.Option("partner", "--by", help="table to show: partner, chapter or product"),
     top: int = typer.Option(15, "--top", help="rows to show"),
     eta: float = typer.Option(1.0, "--eta", help="import-demand elasticity"),
-    omega: float = typer.Option(float("inf"), "--omega", help="export-supply elasticity (inf = fixed world prices)"),
-    passthrough: float = typer.Option(None, "--passthrough", help="pass-through ρ in [0,1] (overrides --omega)"),
+    omega: float = typer.Option(
+        float("inf"), "--omega", help="export-supply elasticity (inf = fixed world prices)"
+    ),
+    passthrough: float = typer.Option(
+        None, "--passthrough", help="pass-through ρ in [0,1] (overrides --omega)"
+    ),
     plot: Path = typer.Option(None, "--plot", help="PNG chart of import changes by partner"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
@@ -34,7 +40,9 @@ def pe(
     d0 = parse_date(start, field="--from")
     d1 = parse_date(end, field="--to") if end else d0
     if end is None and reform is None:
-        raise InputError("give --to DATE, or --reform FILE", hint="e.g. --from 2025-01-01 --to 2025-04-10")
+        raise InputError(
+            "give --to DATE, or --reform FILE", hint="e.g. --from 2025-01-01 --to 2025-04-10"
+        )
     if by not in ("partner", "chapter", "product"):
         raise InputError(f"--by must be partner, chapter or product, got {by!r}")
     res = run_pe(
@@ -58,7 +66,10 @@ def pe(
         f"PE: {d0} → {d1}" + (f" with {reform}" if reform else ""),
         ["measure", "value"],
         [
-            ("imports before / after", f"{s['imports_usd_before'] / bn:,.1f} / {s['imports_usd_after'] / bn:,.1f} bn USD"),
+            (
+                "imports before / after",
+                f"{s['imports_usd_before'] / bn:,.1f} / {s['imports_usd_after'] / bn:,.1f} bn USD",
+            ),
             ("ETR before", pct(s["etr_before"])),
             ("ETR after, pre-substitution", pct(s["etr_after_pre_substitution"])),
             ("ETR after, post-substitution", pct(s["etr_after_post_substitution"])),
@@ -72,16 +83,31 @@ def pe(
     f = res.frame(table).head(top)
     if table == "products":
         rows = [
-            (r["product"], f"{r['sigma']:.2f} ({r['sigma_source']})", f"{r['price_change_pct']:.2f}%",
-             f"{r['deadweight_loss_usd'] / 1e6:,.1f}")
+            (
+                r["product"],
+                f"{r['sigma']:.2f} ({r['sigma_source']})",
+                f"{r['price_change_pct']:.2f}%",
+                f"{r['deadweight_loss_usd'] / 1e6:,.1f}",
+            )
             for r in f.iter_rows(named=True)
         ]
-        print_table(f"top {top} products", ["product", "σ (source)", "price Δ", "DWL mn USD"], rows, right={2, 3})
+        print_table(
+            f"top {top} products",
+            ["product", "σ (source)", "price Δ", "DWL mn USD"],
+            rows,
+            right={2, 3},
+        )
         return
     key = "iso3" if table == "partners" else "chapter"
     rows = [
-        (r[key], f"{r['imports_usd_before'] / bn:,.2f}", f"{r['change_usd'] / bn:,.2f}",
-         f"{r['creation_usd'] / bn:,.2f}", f"{r['diversion_usd'] / bn:,.2f}", pct(r["etr_after"]))
+        (
+            r[key],
+            f"{r['imports_usd_before'] / bn:,.2f}",
+            f"{r['change_usd'] / bn:,.2f}",
+            f"{r['creation_usd'] / bn:,.2f}",
+            f"{r['diversion_usd'] / bn:,.2f}",
+            pct(r["etr_after"]),
+        )
         for r in f.iter_rows(named=True)
     ]
     print_table(
@@ -98,15 +124,18 @@ def _plot(res, path: Path, top: int) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    p = res.frame("partners").head(top)
+    import numpy as np
+
+    p = res.frame("partners").head(top).reverse()
+    names = p["iso3"].to_list()
+    cre = (p["creation_usd"] / 1e9).to_numpy()
+    div = (p["diversion_usd"] / 1e9).to_numpy()
     fig, ax = plt.subplots(figsize=(9, 5))
-    ax.barh(p["iso3"].to_list()[::-1], (p["creation_usd"] / 1e9).to_list()[::-1], label="creation")
-    ax.barh(
-        p["iso3"].to_list()[::-1],
-        (p["diversion_usd"] / 1e9).to_list()[::-1],
-        left=(p["creation_usd"] / 1e9).to_list()[::-1],
-        label="diversion",
-    )
+    # Diverging stack: negative parts stack leftwards from 0, positive parts rightwards.
+    ax.barh(names, cre, label="trade creation")
+    left = np.where(np.sign(div) == np.sign(cre), cre, 0.0)
+    ax.barh(names, div, left=left, label="trade diversion")
+    ax.scatter(cre + div, names, color="black", zorder=3, s=14, label="net change")
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel("change in US imports, bn USD (2024 volumes)")
     ax.set_title(f"PE: change in US imports by partner ({res.scenario})")

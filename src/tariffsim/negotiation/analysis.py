@@ -445,12 +445,20 @@ def analyze(
     th = None
     t2 = time.perf_counter()
     if with_tied_hands and case.tied_hands is not None:
-        cons, factor = case.tied_hands
+        cons, factor, chans = case.tied_hands
 
         def solve(c: Any) -> dict[str, Any]:
             return _nash_summary(solve_case(c, trade=trade))
 
-        th = tied_hands(case, cons, factor, solve=solve)
+        th = tied_hands(case, cons, factor, solve=solve, channels=chans)
+        # how far the constraint must tighten before the deal moves: a ladder of factors
+        ladder = []
+        for f in (1.5, 2.0, 3.0, 5.0, 10.0):
+            step = tied_hands(case, cons, f, solve=solve, channels=chans)
+            ladder.append(
+                {"factor": f, "moved": step["moved"], "moved_ratifiable": step["moved_ratifiable"]}
+            )
+        th["ladder"] = ladder
     t["tied_hands_s"] = time.perf_counter() - t2
     t3 = time.perf_counter()
     sens = sensitivity(case, trade=trade) if with_sensitivity else []

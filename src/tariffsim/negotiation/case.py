@@ -185,6 +185,7 @@ class Constituency:
     source: str
     note: str = ""
     scale: float = 1.0  # tied-hands scaling of the stakes (1 = as in the case file)
+    scaled_channels: tuple[str, ...] | None = None  # channels ``scale`` applies to (None: all)
 
 
 @dataclass(frozen=True)
@@ -256,9 +257,8 @@ class Case:
     retaliation: Mapping[str, Any]
     uncertain: tuple[str, ...]
     path: Path | None = None
-    tied_hands: tuple[str, float] | None = (
-        None  # (constituency, factor) for the tied-hands comparison
-    )
+    # (constituency, factor, channels or None) for the tied-hands comparison
+    tied_hands: tuple[str, float, tuple[str, ...] | None] | None = None
     protocol: Mapping[str, Any] = field(default_factory=dict)
 
     # ---- helpers -----------------------------------------------------------------------------
@@ -319,23 +319,38 @@ class Case:
             self, parameters=params, pivots=tuple(pivots), constituencies=cons
         )
 
-    def scale_constituency(self, name: str, factor: float) -> Case:
+    def scale_constituency(
+        self, name: str, factor: float, channels: tuple[str, ...] | None = None
+    ) -> Case:
         """Tighter (factor > 1) or looser domestic constraint: the constituency's weight in its party's
-        utility and the stakes its pivot weighs are both multiplied by ``factor``."""
+        utility and its stakes — on ``channels`` only, if given (e.g. the farm bloc's farm channels,
+        leaving its stake in the national economy as it is) — are multiplied by ``factor``."""
         if name not in self.constituencies:
             raise InputError(f"case {self.id} has no constituency {name!r}")
         c = self.constituencies[name]
+        if channels is not None:
+            unknown = [ch for ch in channels if ch not in c.stakes]
+            if unknown:
+                raise InputError(f"constituency {name!r} has no stake in {unknown}")
         cons = dict(self.constituencies)
-        cons[name] = dataclasses.replace(c, weight=c.weight * factor, scale=c.scale * factor)
+        cons[name] = dataclasses.replace(
+            c,
+            weight=c.weight * factor,
+            scale=c.scale * factor,
+            scaled_channels=tuple(channels) if channels is not None else c.scaled_channels,
+        )
         return dataclasses.replace(self, constituencies=cons)
 
     def stakes_of(self, name: str) -> dict[str, float]:
         """A constituency's stakes as numbers (parameter references resolved, tied-hands scale applied)."""
         c = self.constituencies[name]
-        return {
-            ch: c.scale * (float(self.value(v)) if isinstance(v, str) else float(v))
-            for ch, v in c.stakes.items()
-        }
+        out = {}
+        for ch, v in c.stakes.items():
+            x = float(self.value(v)) if isinstance(v, str) else float(v)
+            if c.scaled_channels is None or ch in c.scaled_channels:
+                x *= c.scale
+            out[ch] = x
+        return out
 
     def numeric_params(self) -> dict[str, Param]:
         """Parameters with a low/high range (candidates for the tornado chart)."""
@@ -625,7 +640,19 @@ class _Parser:
                     f"unknown constituency {tc!r}",
                     where=ctx.where(tn, "constituency", "tied_hands"),
                 )
-            tied = (tc, _num(ctx, tn, "factor", "tied_hands") if "factor" in tn else 2.0)
+            chans = tn.get("channels")
+            tied = (
+                tc,
+                _num(ctx, tn, "factor", "tied_hands") if "factor" in tn else 2.0,
+                tuple(str(x) for x in chans) if chans else None,
+            )
+            if chans:
+                for k, ch in enumerate(chans):
+                    if ch not in cons[tc].stakes:
+                        raise InputError(
+                            f"constituency {tc!r} has no stake in {ch!r}",
+                            where=ctx.where(chans, k, "tied_hands.channels"),
+                        )
         case = Case(
             id=cid,
             title=str(raw.get("title", cid)),

@@ -10,8 +10,8 @@ break down with probability ``breakdown`` (a random, geometric deadline); at the
 than no deal. ``r_eff`` is the reservation lowered by the opponent's threats (``pressure``).
 
 Offers: the proposer with target ``τ`` offers, among the candidate packages with own utility ≥ τ,
-the one its opponent model rates highest (ties → higher own utility); if none reaches ``τ`` it offers
-its best package.
+the one its opponent model rates highest (exact ties → higher own utility); if none reaches ``τ`` it
+offers its best package.
 
 Every negotiation of a batch steps together: state is ``(D,)`` arrays and offer choice is one masked
 ``argmax`` over a ``(D, C)`` array, so a round costs ``O(D·C)`` numpy work however many negotiations
@@ -74,6 +74,13 @@ class SideState:
         return self.reservation - self.pressure_on_me
 
 
+def own_order(u: np.ndarray) -> np.ndarray:
+    """Candidate order of one side: own utility descending, ties by candidate index (stable).
+
+    Opponent models of that side index candidates in this order."""
+    return np.argsort(-np.asarray(u, dtype=float), kind="stable")
+
+
 def _side_params(strategy: Strategy, n: int, overrides: dict[str, np.ndarray]) -> dict:
     out = {}
     for name in strategy.param_names():
@@ -99,7 +106,8 @@ def run_batch(
 
     ``cand_utils`` ``(C, 2)``: both parties' utilities of the offerable packages; ``reservation``
     ``(D, 2)``, ``deadline`` ``(D,)`` rounds, ``breakdown`` ``(D,)`` per-round probabilities;
-    ``models[i]`` is side ``i``'s model *of its opponent*. Returns arrays: ``deal`` (candidate index,
+    ``models[i]`` is side ``i``'s model *of its opponent*, built on the candidates in side ``i``'s
+    :func:`own_order`. Returns arrays: ``deal`` (candidate index,
     −1 if none), ``round`` (agreement round, −1), ``outcome`` (AGREED / DEADLINE / BREAKDOWN),
     ``pressure`` ``(D, 2)`` (final threat pressure on each side).
     """
@@ -107,7 +115,12 @@ def run_batch(
     rng = np.random.default_rng(seed)
     u = [np.ascontiguousarray(cand_utils[:, 0]), np.ascontiguousarray(cand_utils[:, 1])]
     u_max = [float(u[0].max()), float(u[1].max())]
-    best_idx = [int(np.argmax(u[0])), int(np.argmax(u[1]))]
+    # each side sees the candidates in its own order (own utility descending, see own_order):
+    # "own utility ≥ τ" is then a prefix, found by one binary search per negotiation
+    order = [own_order(u[0]), own_order(u[1])]
+    inverse = [np.argsort(o) for o in order]
+    neg_sorted = [-u[i][order[i]] for i in range(2)]  # ascending
+    col = np.arange(u[0].shape[0])[None, :]
     span = [u_max[i] - reservation[:, i] for i in range(2)]
     sides = []
     for i in range(2):
@@ -132,7 +145,6 @@ def run_batch(
     agreed_round = np.full(D, -1, dtype=np.int64)
     outcome = np.zeros(D, dtype=np.int8)
     active = np.ones(D, dtype=bool)
-    own_unit = [(u[i] - u[i].min()) / max(u_max[i] - u[i].min(), 1e-300) for i in range(2)]
     T = int(deadline.max())
     for t in range(T):
         ended = active & (t >= deadline)
@@ -155,14 +167,13 @@ def run_batch(
             if pr is not None:
                 sides[1 - i].pressure_on_me = np.maximum(sides[1 - i].pressure_on_me, pr)
         tau = strategies[p].target(sp, s)
-        est = sp.model.estimate()  # (D, C) in [0, 1]
-        ok = u[p][None, :] >= tau[:, None]
-        score = np.where(ok, est + 1e-9 * own_unit[p][None, :], -np.inf)
-        offer = np.argmax(score, axis=1)
-        none_ok = ~ok.any(axis=1)
-        offer[none_ok] = best_idx[p]
+        n_ok = np.searchsorted(neg_sorted[p], -tau, side="right")  # how many have u ≥ τ
+        est = sp.model.estimate()  # (D, C) in [0, 1], in p's own order
+        pos = np.argmax(np.where(col < n_ok[:, None], est, -np.inf), axis=1)
+        pos[n_ok == 0] = 0  # nothing reaches τ: offer the own best package
+        offer = order[p][pos]  # candidate index
         # responder learns from the offer
-        sr.model.observe(offer, s, active)
+        sr.model.observe(inverse[r][offer], s, active)
         uo = u[r][offer]
         if sr.opp_first_u is None:
             sr.opp_first_u = uo.copy()

@@ -170,26 +170,40 @@ def ratified_nash(
     return int(np.argmax(obj)), pj
 
 
-def tied_hands(case: Any, constituency: str, factor: float, *, solve: Any) -> dict[str, Any]:
-    """Nash package with the constituency's weight and stakes as given and scaled by ``factor``.
+def tied_hands(
+    case: Any,
+    constituency: str,
+    factor: float,
+    *,
+    solve: Any,
+    channels: tuple[str, ...] | None = None,
+) -> dict[str, Any]:
+    """Nash packages with the constituency as given and with its weight and stakes (on ``channels``,
+    if given) scaled by ``factor``.
 
-    ``solve(case) -> dict`` returns at least ``{"nash": {issue: level}}`` (see
-    :func:`tariffsim.negotiation.analysis.solve_case`). The result lists both packages and the
-    issues that moved.
+    ``solve(case) -> dict`` returns ``{"nash": {issue: level}, "nash_ratified": {…} | None,
+    "ratification": {…}}`` (see :func:`tariffsim.negotiation.analysis.solve_case`). The result lists
+    the packages before and after and the issues that moved, for the Nash package and for the Nash
+    package among packages both sides ratify with probability ≥ ½.
     """
     before = solve(case)
-    after = solve(case.scale_constituency(constituency, factor))
-    moved = {}
+    after = solve(case.scale_constituency(constituency, factor, channels))
+
+    def diff(x: Mapping[str, Any], y: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: {"before": x[k], "after": y[k]} for k in x if k in y and x[k] != y[k]}
+
     nb, na = before.get("nash") or {}, after.get("nash") or {}
-    for k in nb:
-        if k in na and nb[k] != na[k]:
-            moved[k] = {"before": nb[k], "after": na[k]}
+    rb, ra = before.get("nash_ratified") or {}, after.get("nash_ratified") or {}
     return {
         "constituency": constituency,
         "factor": factor,
+        "channels": list(channels) if channels else None,
+        "moved": diff(nb, na),
+        "moved_ratifiable": diff(rb, ra),
         "nash_before": nb,
         "nash_after": na,
-        "moved": moved,
+        "nash_ratified_before": rb,
+        "nash_ratified_after": ra,
         "ratification_before": before.get("ratification"),
         "ratification_after": after.get("ratification"),
     }

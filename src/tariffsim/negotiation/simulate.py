@@ -40,7 +40,14 @@ from tariffsim.negotiation.opponents import (
     weight_hypotheses,
 )
 from tariffsim.negotiation.pareto import additive_frontier, candidate_frontier, nondominated_2d
-from tariffsim.negotiation.protocol import AGREED, BREAKDOWN, DEADLINE, Protocol, run_batch
+from tariffsim.negotiation.protocol import (
+    AGREED,
+    BREAKDOWN,
+    DEADLINE,
+    Protocol,
+    own_order,
+    run_batch,
+)
 from tariffsim.negotiation.strategies import Strategy
 
 ParamSampler = Callable[[np.random.Generator, int], dict[str, np.ndarray]]
@@ -95,13 +102,16 @@ def offer_space(
 
 
 def _make_model(strategy: Strategy, side: int, space: OfferSpace, sizes) -> OpponentModel:
+    """Side ``side``'s model of its opponent, on the candidates in the side's own order."""
     spec = strategy.opponent
+    order = own_order(space.utilities[:, side])
+    cands = space.packages[order]
     if spec.kind == "oracle":
-        return OracleModel(space.packages, space.utilities[:, 1 - side])
+        return OracleModel(cands, space.utilities[order, 1 - side])
     if spec.kind == "frequency":
-        return FrequencyModel(space.packages, sizes, eta=spec.eta)
-    hyp = space.hypotheses[side][: spec.hypotheses]
-    return BayesianModel(space.packages, hyp, sigma=spec.sigma)
+        return FrequencyModel(cands, sizes, eta=spec.eta)
+    hyp = space.hypotheses[side][: spec.hypotheses][:, order]
+    return BayesianModel(cands, hyp, sigma=spec.sigma)
 
 
 def _run_item(item: dict[str, Any], *, shared: dict[str, Any]) -> dict[str, Any]:

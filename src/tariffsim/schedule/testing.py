@@ -135,6 +135,8 @@ MFN_ROWS: list[tuple[str, float | None, str, str, str]] = [
     ("6110200000", 0.165, "ad_valorem", "16.5%", "Sweaters of cotton"),
     ("8471300100", 0.0, "free", "Free", "Portable computers"),
     ("2204210000", 0.03, "specific", "6.3¢/liter", "Wine in containers ≤ 2 l"),
+    ("9403608081", 0.025, "ad_valorem", "2.5%", "Wooden furniture, other"),
+    ("8703230100", 0.025, "ad_valorem", "2.5%", "Passenger cars, other (sole line of 8703.23.01 here)"),
     ("6110200010", 0.20, "ad_valorem", "20%", "Sweaters of cotton, knitted, men's"),
     ("6110200020", 0.20, "ad_valorem", "20%", "Sweaters of cotton, knitted, women's"),
 ]

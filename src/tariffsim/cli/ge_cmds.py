@@ -1,0 +1,368 @@
+"""``tariffsim ge``: the 194-country general-equilibrium model (Ignatenko et al. 2025).
+
+Commands: ``ge run``, ``ge reproduce-ilms2025``, ``ge optimal``, ``ge nash``, ``ge montecarlo``.
+Heavy imports (numpy, scipy, the model) happen inside the command functions.
+"""
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tariffsim.core.errors import InputError
+
+ge_app = typer.Typer(
+    name="ge",
+    help="General-equilibrium model of the 2025 tariffs (194 countries; Ignatenko et al., JIE 2025).",
+    no_args_is_help=True,
+)
+
+_OUTCOMES_SHORT = {
+    "welfare_pct": "welfare",
+    "deficit_pct": "deficit",
+    "exports_gdp_pct": "exports/GDP",
+    "imports_gdp_pct": "imports/GDP",
+    "employment_pct": "employment",
+    "prices_pct": "prices",
+    "revenue_gdp_pct": "revenue/GDP",
+}
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``ge`` command group to the main app."""
+    app.add_typer(ge_app, name="ge")
+
+
+def _fmt(x: float) -> str:
+    return f"{x:+.2f}"
+
+
+def _region_table(title: str, rows: list[dict[str, Any]], with_scenario: bool = False) -> None:
+    from tariffsim.cli.render import print_table
+
+    cols = (
+        (["scenario"] if with_scenario else [])
+        + ["region"]
+        + [f"{v} %" for v in _OUTCOMES_SHORT.values()]
+    )
+    body = [
+        ([r["scenario"]] if with_scenario else [])
+        + [r["region"]]
+        + [_fmt(r[c]) for c in _OUTCOMES_SHORT]
+        for r in rows
+    ]
+    offset = 2 if with_scenario else 1
+    print_table(title, cols, body, right=set(range(offset, offset + len(_OUTCOMES_SHORT))))
+
+
+def _plot(result: Any, path: Path, top: int = 30) -> None:
+    """Bar charts of welfare and price changes for the ``top`` largest economies (by baseline E)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from tariffsim.models.ge_data import load_model
+
+    if path.suffix.lower() != ".png":
+        raise InputError(
+            f"--plot wants a .png file, got {path.name!r}", hint="e.g. --plot welfare.png"
+        )
+    df = result.frame("countries")
+    model = load_model(result.provenance.get("variant", "baseline"))
+    order = sorted(range(model.n), key=lambda k: -float(model.E[k]))[:top]
+    sub = df[order].sort("welfare_pct")
+    fig, axes = plt.subplots(1, 2, figsize=(12, 0.28 * top + 1.5), sharey=True)
+    for ax, col, label in (
+        (axes[0], "welfare_pct", "welfare change, %"),
+        (axes[1], "prices_pct", "price index change, %"),
+    ):
+        vals = sub[col].to_list()
+        ax.barh(sub["iso3"].to_list(), vals, color=["#2a7" if v >= 0 else "#c44" for v in vals])
+        ax.axvline(0, color="black", lw=0.6)
+        ax.set_xlabel(label)
+        ax.grid(axis="x", alpha=0.3)
+    fig.suptitle(f"GE model: {result.scenario} ({top} largest economies)")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.png")
+    fig.savefig(tmp, dpi=110)
+    plt.close(fig)
+    tmp.replace(path)
+
+
+@ge_app.command("run")
+def run_cmd(
+    scenario: Annotated[
+        str | None,
+        typer.Option(help="paper scenario (default ustr_income_tax unless --on/--reform)"),
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option(help="US tariffs from the schedule on this date (YYYY-MM-DD)")
+    ] = None,
+    reform: Annotated[
+        Path | None, typer.Option(help="reform file applied to the schedule (needs --on)")
+    ] = None,
+    retaliation: Annotated[str | None, typer.Option(help="none | reciprocal | optimal")] = None,
+    revenue: Annotated[str | None, typer.Option(help="income_tax | lump_sum")] = None,
+    countries: Annotated[bool, typer.Option("--countries", help="also list every country")] = False,
+    plot: Annotated[
+        Path | None, typer.Option(help="write welfare and price bar charts to this PNG")
+    ] = None,
+    json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Solve the GE model for a paper scenario or for the US tariffs the law sets on a date."""
+    from tariffsim.cli.render import print_json, print_table
+    from tariffsim.models import ge
+    from tariffsim.models.ge_data import load_model
+    from tariffsim.models.ge_scenarios import (
+        RETALIATIONS,
+        apply_retaliation,
+        get_scenario,
+        us_import_tariffs,
+    )
+
+    if retaliation is not None and retaliation not in RETALIATIONS:
+        raise InputError(
+            f"--retaliation {retaliation!r} is not known", hint="use none, reciprocal or optimal"
+        )
+    if revenue is not None and revenue not in ge.REVENUE_USES:
+        raise InputError(f"--revenue {revenue!r} is not known", hint="use income_tax or lump_sum")
+    law = on is not None or reform is not None
+    if law and scenario is not None:
+        raise InputError(
+            "--scenario cannot be combined with --on/--reform", hint="use one or the other"
+        )
+    if law:
+        if on is None:
+            raise InputError("--reform needs --on DATE (the day the reformed schedule is read)")
+        try:
+            day = dt.date.fromisoformat(on)
+        except ValueError:
+            raise InputError(
+                f"--on {on!r} is not a date", hint="use YYYY-MM-DD, e.g. 2025-04-09"
+            ) from None
+        if reform is not None and not reform.is_file():
+            raise InputError(f"reform file {str(reform)!r} not found")
+        try:
+            from tariffsim.models.law_tariffs import ge_tariffs_from_schedule
+        except ImportError:
+            raise InputError(
+                "tariffs from the law are not available in this build (tariffsim.models.law_tariffs)",
+                hint="use --scenario",
+            ) from None
+        model = load_model("baseline")
+        rates = ge_tariffs_from_schedule(on=day, reform=reform, iso3=model.iso3)
+        t = us_import_tariffs(model, rates)
+        name = f"law_{day.isoformat()}" + (f"_{reform.stem}" if reform else "")
+        rev = revenue or "income_tax"
+    else:
+        sc = get_scenario(scenario or "ustr_income_tax")
+        model = load_model(sc.variant)  # type: ignore[arg-type]
+        t = sc.build(model)
+        name = sc.name
+        rev = revenue or sc.revenue
+    if retaliation is not None and retaliation != "none":
+        t = apply_retaliation(model, t, retaliation)  # type: ignore[arg-type]
+        name += f"+{retaliation}_retaliation"
+    eq = ge.solve(model, t, revenue=rev)  # type: ignore[arg-type]
+    result = ge.make_result(model, eq, scenario=name)
+    if plot is not None:
+        _plot(result, plot)
+    if json:
+        out = result.to_dict()
+        if not countries:
+            out["frames"].pop("countries")
+        print_json(out)
+        return
+    d = eq.diagnostics
+    _region_table(
+        f"{name} — revenue: {rev}; Newton {d.iterations} iterations, residual {d.residual_norm:.1e}",
+        result.frame("regions").to_dicts(),
+    )
+    if countries:
+        df = result.frame("countries").sort("welfare_pct")
+        print_table(
+            "countries",
+            ["iso3", "welfare %", "prices %", "employment %", "US tariff"],
+            [
+                [
+                    r["iso3"],
+                    _fmt(r["welfare_pct"]),
+                    _fmt(r["prices_pct"]),
+                    _fmt(r["employment_pct"]),
+                    f"{100 * r['us_tariff_rate']:.1f}%",
+                ]
+                for r in df.to_dicts()
+            ],
+            right={1, 2, 3, 4},
+        )
+    if plot is not None:
+        typer.echo(f"wrote {plot}")
+
+
+@ge_app.command("reproduce-ilms2025")
+def reproduce_cmd(json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
+    """The paper's 9 scenarios x 4 regions (USA, CHN, EU, non-US)."""
+    from tariffsim.cli.render import print_json
+    from tariffsim.models.ge_scenarios import reproduce_ilms2025
+
+    rows = reproduce_ilms2025()
+    if json:
+        print_json(rows)
+        return
+    _region_table(
+        "Ignatenko, Lashkaripour, Macedoni & Simonovska (2025): percent changes (revenue: % of GDP)",
+        rows,
+        with_scenario=True,
+    )
+
+
+@ge_app.command("optimal")
+def optimal_cmd(
+    method: Annotated[str, typer.Option(help="formula | direct | both")] = "both",
+    revenue: Annotated[str, typer.Option(help="income_tax | lump_sum")] = "income_tax",
+    json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """The US's unilaterally optimal uniform tariff: by the paper's formula and by direct maximisation."""
+    from tariffsim.cli.render import print_json, print_table
+    from tariffsim.models.ge_data import load_model
+    from tariffsim.models.optimal import optimal_us_tariff
+
+    if method not in ("formula", "direct", "both"):
+        raise InputError(f"--method {method!r} is not known", hint="use formula, direct or both")
+    if revenue not in ("income_tax", "lump_sum"):
+        raise InputError(f"--revenue {revenue!r} is not known", hint="use income_tax or lump_sum")
+    model = load_model("baseline")
+    methods = ["formula", "direct"] if method == "both" else [method]
+    res = [optimal_us_tariff(model, method=m, revenue=revenue) for m in methods]  # type: ignore[arg-type]
+    rows = [
+        {
+            "method": r.method,
+            "rate": r.rate,
+            "us_welfare_pct": r.welfare_pct,
+            "evaluations": r.evaluations,
+        }
+        for r in res
+    ]
+    if json:
+        print_json(rows)
+        return
+    print_table(
+        f"optimal uniform US tariff (revenue: {revenue})",
+        ["method", "tariff", "US welfare %", "model solves"],
+        [
+            [r["method"], f"{100 * r['rate']:.2f}%", _fmt(r["us_welfare_pct"]), r["evaluations"]]
+            for r in rows
+        ],
+        right={1, 2, 3},
+    )
+
+
+@ge_app.command("nash")
+def nash_cmd(
+    players: Annotated[
+        str, typer.Option(help="two-region (US vs rest) | blocs (US, CHN, EU, rest)")
+    ] = "two-region",
+    revenue: Annotated[str, typer.Option(help="income_tax | lump_sum")] = "income_tax",
+    json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Nash equilibrium in uniform tariffs by best-response iteration."""
+    from tariffsim.cli.render import print_json, print_table
+    from tariffsim.models.ge_data import load_model
+    from tariffsim.models.optimal import DEFAULT_BLOCS, aggregate_model, nash_tariffs
+
+    if players not in ("two-region", "blocs"):
+        raise InputError(f"--players {players!r} is not known", hint="use two-region or blocs")
+    if revenue not in ("income_tax", "lump_sum"):
+        raise InputError(f"--revenue {revenue!r} is not known", hint="use income_tax or lump_sum")
+    model = load_model("baseline")
+    groups = {"USA": ("USA",)} if players == "two-region" else DEFAULT_BLOCS
+    res = nash_tariffs(aggregate_model(model, groups), revenue=revenue)  # type: ignore[arg-type]
+    if json:
+        print_json(res.to_dict())
+        return
+    d = res.to_dict()
+    print_table(
+        f"Nash tariffs ({players}, revenue: {revenue}); {res.rounds} rounds, max change {res.diagnostics.residual_norm:.1e}",
+        ["player", "tariff on others", "welfare %"],
+        [[p, f"{100 * d['tariffs'][p]:.2f}%", _fmt(d["welfare_pct"][p])] for p in res.players],
+        right={1, 2},
+    )
+    if d["diagnostics"]["at_upper_bound"]:
+        typer.echo(
+            f"note: at the 100% search bound: {', '.join(d['diagnostics']['at_upper_bound'])}"
+        )
+
+
+@ge_app.command("montecarlo")
+def montecarlo_cmd(
+    draws: Annotated[int, typer.Option(help="number of parameter draws")] = 1000,
+    scenario: Annotated[str, typer.Option(help="paper scenario")] = "ustr_income_tax",
+    eps: Annotated[
+        str, typer.Option(help="trade elasticity: e.g. lognormal:4,0.25 | uniform:3,6 | 4")
+    ] = "lognormal:4,0.25",
+    kappa: Annotated[
+        str, typer.Option(help="labour-supply elasticity distribution")
+    ] = "uniform:0.25,0.75",
+    passthrough: Annotated[
+        str, typer.Option(help="φ constant (1 complete, 0.25 incomplete)")
+    ] = "1",
+    percentiles: Annotated[str, typer.Option(help="comma-separated percentiles")] = "5,50,95",
+    seed: Annotated[int, typer.Option(help="random seed")] = 20250402,
+    executor: Annotated[str, typer.Option(help="serial | local | ray")] = "local",
+    workers: Annotated[int | None, typer.Option(help="processes (default: CPUs available)")] = None,
+    json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Percentile bands of the outcomes per region over parameter uncertainty."""
+    from tariffsim.cli.render import print_json, print_table
+    from tariffsim.models.montecarlo import Dist, run_montecarlo
+
+    try:
+        qs = [float(q) for q in percentiles.split(",")]
+    except ValueError:
+        raise InputError(
+            f"--percentiles {percentiles!r} is not a list of numbers", hint="e.g. 5,50,95"
+        ) from None
+    res = run_montecarlo(
+        scenario=scenario,
+        draws=draws,
+        dists={
+            "eps": Dist.parse(eps),
+            "kappa": Dist.parse(kappa),
+            "passthrough": Dist.parse(passthrough),
+        },
+        percentiles=qs,
+        seed=seed,
+        executor=executor,
+        workers=workers,
+        progress=not json,
+    )
+    df = res.frame("bands")
+    if json:
+        print_json(
+            {
+                "scenario": scenario,
+                "draws": draws,
+                "failed": res.diagnostics.details["failed"] if res.diagnostics else 0,
+                "bands": df.to_dicts(),
+                "provenance": dict(res.provenance),
+            }
+        )
+        return
+    pcols = [c for c in df.columns if c.startswith("p")]
+    print_table(
+        f"Monte Carlo, {scenario}: {draws} draws (ε {eps}, κ {kappa}, φ constant {passthrough})",
+        ["region", "outcome", "mean", *pcols],
+        [
+            [
+                r["region"],
+                _OUTCOMES_SHORT[r["outcome"]],
+                _fmt(r["mean"]),
+                *[_fmt(r[c]) for c in pcols],
+            ]
+            for r in df.to_dicts()
+        ],
+        right=set(range(2, 3 + len(pcols))),
+    )
