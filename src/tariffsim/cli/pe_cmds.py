@@ -123,7 +123,6 @@ def _plot(res, path: Path, top: int) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
     import numpy as np
 
     p = res.frame("partners").head(top).reverse()
