@@ -26,7 +26,9 @@ _NOTE = re.compile(r"note (\d+) to subchapter III", re.IGNORECASE)
 def note_lines(path: Path, note: str) -> list[str]:
     """HTS lines (digits only, chapters 1-97) whose footnotes cite U.S. note ``note`` of subchapter III."""
     out = []
-    for e in json.load(gzip.open(path)):
+    with gzip.open(path) as fh:
+        entries = json.load(fh)
+    for e in entries:
         h = e["htsno"].replace(".", "")
         if not h or h.startswith("99"):
             continue

@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -50,7 +50,7 @@ def _editions(shared: Path) -> list[tuple[str, dt.date]]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ch99(edition: str) -> dict[str, str]:
     import polars as pl
 

@@ -64,7 +64,8 @@ def _toward(case, issue: str, before, after, party: str) -> bool:
 def test_tied_hands_moves_the_deal_toward_the_constrained_side() -> None:
     c = load_case("us-japan-2025-04")
     before = solve_case(c)
-    after = solve_case(c.scale_constituency("farm_bloc", 2.0))
+    # the farm bloc's weight and its farm stakes ×3 (at ×2 its constraint does not yet bind)
+    after = solve_case(c.scale_constituency("farm_bloc", 3.0, ("jp_farm", "jp_farm_symbolic")))
     b, a = before.nash.levels, after.nash.levels
     farm_issues = ("rice_access", "wheat_access", "ag_purchases")
     moved = [k for k in farm_issues if a[k] != b[k]]

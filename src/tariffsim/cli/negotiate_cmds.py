@@ -42,6 +42,22 @@ def negotiate(
     min_acceptance: float = typer.Option(
         0.8, "--min-acceptance", help="with --best-for: minimum acceptance probability"
     ),
+    then: list[str] = typer.Option(
+        None, "--then", help="sequence: later case(s) negotiated after CASE (repeatable)"
+    ),
+    precedent: float = typer.Option(
+        0.3,
+        "--precedent",
+        help="with --then: US$ bn/yr per pp below the precedent per $100bn imports",
+    ),
+    credibility: float = typer.Option(
+        0.2,
+        "--credibility",
+        help="with --then: share of the previous US gain added to its reservation",
+    ),
+    score_: Path | None = typer.Option(
+        None, "--score", help="outcome YAML file: score the forecast and the baselines against it"
+    ),
     list_: bool = typer.Option(False, "--list", help="list the shipped cases and exit"),
 ) -> None:
     """Negotiation analysis: ZOPA, Pareto frontier, Nash/KS packages, simulated deals, ratification odds."""
@@ -59,11 +75,17 @@ def negotiate(
     if best_for is not None:
         _best_for(c, best_for, min_acceptance, json_)
         return
+    if then:
+        _sequence(c, then, precedent, credibility, json_)
+        return
     from tariffsim.negotiation.analysis import analyze
 
     if draws < 1:
         raise InputError(f"--draws must be at least 1, got {draws}", hint="e.g. --draws 2000")
     r = analyze(c, draws=draws, seed=seed)
+    if score_ is not None:
+        _score(c, r, score_, json_)
+        return
     paths = []
     if plot is not None:
         from tariffsim.negotiation.plots import pareto_chart, tornado_chart
@@ -142,6 +164,10 @@ def negotiate(
             or "nothing"
         )
         print(f"Tied hands ({th['constituency']} ×{th['factor']:g}): Nash moves {moved}")
+        first = next((s for s in th.get("ladder", []) if s["moved"]), None)
+        if first is not None and not th["moved"]:
+            mv = ", ".join(f"{k} {v['before']} → {v['after']}" for k, v in first["moved"].items())
+            print(f"  the Nash package first moves at ×{first['factor']:g}: {mv}")
     if r.sensitivity:
         top = r.sensitivity[:5]
         print(
@@ -244,6 +270,60 @@ def _best_for(c: Any, party: str, min_acceptance: float, json_: bool) -> None:
     )
     print_table(
         None, ["issue", "level"], [(k, _fmt(v, c.issue(k).unit)) for k, v in sol.levels.items()]
+    )
+
+
+def _sequence(c: Any, then: list[str], precedent: float, credibility: float, json_: bool) -> None:
+    from tariffsim.cli.render import print_json, print_table
+    from tariffsim.negotiation.case import load_case
+    from tariffsim.negotiation.sequence import run_sequence
+
+    cases = [c, *[load_case(x) for x in then]]
+    steps = run_sequence(cases, precedent_penalty=precedent, credibility=credibility)
+    if json_:
+        print_json(
+            {
+                "sequence": [s.as_dict() for s in steps],
+                "precedent_penalty": precedent,
+                "credibility": credibility,
+            }
+        )
+        return
+    for k, (case, s) in enumerate(zip(cases, steps, strict=True), start=1):
+        rows = [
+            (
+                spec.name,
+                _fmt(
+                    None if s.nash_independent is None else s.nash_independent[spec.name], spec.unit
+                ),
+                _fmt(None if s.nash_sequenced is None else s.nash_sequenced[spec.name], spec.unit),
+            )
+            for spec in case.issues
+        ]
+        print_table(
+            f"{k}. {case.id} (US reservation +{s.us_reservation_shift:.2f})",
+            ["issue", "Nash alone", "Nash in sequence"],
+            rows,
+        )
+
+
+def _score(c: Any, r: Any, path: Path, json_: bool) -> None:
+    from tariffsim.cli.render import print_json, print_table
+    from tariffsim.negotiation.backtest import load_outcome, score
+
+    s = score(c, r.deal, load_outcome(path))
+    if json_:
+        print_json(s)
+        return
+    rows = [
+        (who, f"{v['mean_norm_error']:.3f}", f"{v['coverage']:.0%}", v["n"])
+        for who, v in s["summary"].items()
+    ]
+    print_table(
+        f"{c.id} against {path.name} ({s['outcome_kind']})",
+        ["forecaster", "mean normalised error", "in 10–90 band", "issues"],
+        rows,
+        right={1, 2, 3},
     )
 
 

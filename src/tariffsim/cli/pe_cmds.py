@@ -30,8 +30,12 @@ def pe(
     plot: Path = typer.Option(None, "--plot", help="PNG chart of import changes by partner"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
-    """Per-product Armington PE: new imports by source, trade creation and diversion, revenue,
-    consumer prices, deadweight loss, and the post-substitution effective tariff rate."""
+    """Partial equilibrium per product between two dates: imports, creation, diversion, welfare.
+
+    Armington-CES demand across sources per HTS10 product (Broda-Weinstein elasticities): new
+    imports by source, trade creation and diversion, tariff revenue, consumer prices, deadweight
+    loss and the post-substitution effective tariff rate.
+    """
     from tariffsim.cli.render import pct, print_json, print_table
     from tariffsim.core.dates import parse_date
     from tariffsim.core.errors import InputError

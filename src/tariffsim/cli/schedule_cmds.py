@@ -179,18 +179,29 @@ def timeline(
     _print_timeline(rows, f"{origin} · {hs} · {d1} to {d2}")
 
 
-def _print_timeline(rows: Any, title: str) -> None:
+def short_ref(p: Any, width: int = 44) -> str:
+    """A short citation: the chapter-99 heading if any, else the reference's first clause."""
+    import re
+
+    text = re.split(r"[;:]", p.reference, maxsplit=1)[0].strip()
+    if len(text) > width:
+        text = text[: width - 1].rstrip() + "…"
+    return f"{text} [{p.heading}]" if p.heading else text
+
+
+def _print_timeline(rows: Any, title: str, *, refs: bool = True) -> None:
     import datetime as dt
 
     from tariffsim.cli.render import print_table
 
-    def refs(parts: Any) -> str:
-        return "; ".join(f"{p.id}: {p.reference[:60]}" for p in parts if p.rate != 0.0)
+    def cite(parts: Any) -> str:
+        return "\n".join(f"{p.id}: {short_ref(p)}" for p in parts if p.rate != 0.0)
 
+    cols = ["from", "to (incl.)", "total", "measures"] + (["references"] if refs else [])
     print_table(
         title,
-        ["from", "to (incl.)", "total", "measures", "references"],
-        [[r.start, r.end - dt.timedelta(days=1), _pct(r.total_rate), _parts_text(r.parts), refs(r.parts)] for r in rows],
+        cols,
+        [[r.start, r.end - dt.timedelta(days=1), _pct(r.total_rate), _parts_text(r.parts)] + ([cite(r.parts)] if refs else []) for r in rows],
         right={2},
     )
 
@@ -317,36 +328,44 @@ def demo(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
                 rows.append([d, "—", str(exc)[:70]])
                 continue
             entry["rates"].append(r.to_dict())
-            rows.append([d, _pct(r.total_rate), "; ".join(f"{p.id} {_pct(p.rate)} ({p.reference[:48]})" for p in r.parts if p.rate != 0.0) or "duty-free"])
+            rows.append([d, _pct(r.total_rate), "\n".join(f"{p.id} {_pct(p.rate)}: {short_ref(p)}" for p in r.parts if p.rate != 0.0) or "duty-free"])
         tl = s.timeline("JPN", code, start, hi + dt.timedelta(days=1))
         entry["timeline"] = [t.to_dict() for t in tl]
         result["goods"].append(entry)
         if not as_json:
             con.rule(f"[bold]{label}[/] · HTS {format_hs(code)} · origin Japan")
             print_table("Rate on key dates", ["date", "total", "measures (reference)"], rows, right={1})
-            _print_timeline(tl, f"Timeline {start} to {hi}")
+            _print_timeline(tl, f"Timeline {start} to {hi}", refs=False)
     commands = _registered_commands()
     others = [c for c in ("etr", "duties", "pe", "ge", "negotiate", "serve") if c in commands]
     result["next"] = others
     if as_json:
         print_json(result)
         return
-    con.print("\n[bold]Try next[/]")
-    con.print("  tariffsim rate JPN 8703.23.01.90 --on 2025-04-05        one entry, each part with its reference")
-    con.print("  tariffsim rate EU 8703.23.01.90 --on 2025-09-20 --json  a group origin, JSON output")
-    con.print("  tariffsim rate --input entries.csv --output rated.csv  a shipment list (origin,hs,date,value_usd)")
-    con.print("  tariffsim timeline JPN 8703230190 --from 2025-01-01 --to 2026-06-30 --plot car.png")
-    con.print("  tariffsim measures --on 2025-08-07                     the measures in force on a day")
+    from rich.table import Table
+
+    tips = [
+        ("tariffsim rate JPN 8703.23.01.90 --on 2025-04-05", "one entry, each part with its reference"),
+        ("tariffsim rate EU 8703.23.01.90 --on 2025-09-20 --json", "a group origin, as JSON"),
+        ("tariffsim rate --input entries.csv --output rated.csv", "a shipment list (origin,hs,date,value_usd)"),
+        ("tariffsim timeline JPN 8703230190 --plot car.png", "every change, as a chart"),
+        ("tariffsim measures --on 2025-08-07", "the measures in force on a day"),
+    ]
     hints = {
-        "etr": "tariffsim etr                                           effective tariff rates on 2024 trade",
-        "duties": "tariffsim duties --help                                 duties on real trade",
-        "pe": "tariffsim pe --from 2025-01-01 --to 2025-08-07          partial equilibrium by product",
-        "ge": "tariffsim ge --help                                     194-country general equilibrium",
-        "negotiate": "tariffsim negotiate --help                              US–Japan negotiation analysis",
-        "serve": "tariffsim serve                                         the web dashboard",
+        "etr": ("tariffsim etr", "effective tariff rates on 2024 trade"),
+        "duties": ("tariffsim duties --help", "duties on real trade"),
+        "pe": ("tariffsim pe --from 2025-01-01 --to 2025-08-07", "partial equilibrium by product"),
+        "ge": ("tariffsim ge --help", "194-country general equilibrium"),
+        "negotiate": ("tariffsim negotiate --help", "US–Japan negotiation analysis"),
+        "serve": ("tariffsim serve", "the web dashboard"),
     }
-    for c in others:
-        con.print("  " + hints[c])
+    tips += [hints[c] for c in others]
+    t = Table(title="Try next", box=None, show_header=False, title_justify="left")
+    t.add_column("command", style="bold", no_wrap=True)
+    t.add_column("what")
+    for cmd, what in tips:
+        t.add_row(cmd, what)
+    con.print(t)
 
 
 def _registered_commands() -> set[str]:

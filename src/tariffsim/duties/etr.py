@@ -255,7 +255,7 @@ def _authorities(c: CompiledLike) -> tuple[str, ...]:
 
 def _compile(schedule: Any, flows: Flows, start: dt.date, end: dt.date) -> CompiledLike:
     return schedule.compile(
-        hs10=flows.hs10, origin=flows.origin, start=start, end=end, shares=dict(flows.shares)
+        flows.hs10, flows.origin, start, end, shares=dict(flows.shares) or None
     )
 
 
@@ -275,24 +275,35 @@ def _schedule_version(schedule: Any) -> str:
     return "tariffsim.schedule (US measure library)"
 
 
-def ave_approx_flags(
-    schedule: Any, flows: Flows, compiled: CompiledLike | None = None
-) -> np.ndarray:
-    """Rows whose MFN rate is an approximate ad valorem equivalent (specific/compound duty).
+def ave_approx_flags(schedule: Any, flows: Flows, on: dt.date) -> np.ndarray:
+    """Rows whose MFN rate is an approximate ad valorem equivalent (specific/compound or no AVE).
 
-    Taken from the compiled result (``ave_approx``) or the schedule's MFN table when the engine
-    exposes it; all False when neither does (then no approximation is known to the engine).
+    Reads the MFN edition in force on ``on`` from the schedule's rules (``Edition.flag``: 0 ad
+    valorem or free, 1 AVE of a specific/compound rate, 2 no AVE) and looks every row's HTS10 up in
+    it. Rows whose HTS10 is not in the edition are not flagged (their MFN part is 0 — see
+    ``Compiled.missing_mfn``). All False for a schedule without such rules.
     """
-    for obj in (compiled, schedule):
-        if obj is None:
+    from tariffsim.core.dates import to_day_number
+
+    out = np.zeros(flows.n, dtype=bool)
+    rules = getattr(schedule, "rules", None)
+    if rules is None:
+        return out
+    day = to_day_number(on)
+    for m in rules.measures:
+        if not getattr(m, "is_mfn", False):
             continue
-        flag = getattr(obj, "ave_approx", None)
-        if flag is not None:
-            f = flag(flows.hs10) if callable(flag) else flag
-            f = np.asarray(f, dtype=bool)
-            if f.shape == (flows.n,):
-                return f
-    return np.zeros(flows.n, dtype=bool)
+        vi = m.value_index(day)
+        if vi < 0 or not m.values[vi].edition:
+            continue
+        ed = rules.editions[m.values[vi].edition]
+        codes = np.asarray(ed.hts10).astype(str)
+        hs = flows.hs10.astype(str)
+        i = np.clip(np.searchsorted(codes, hs), 0, len(codes) - 1)
+        hit = codes[i] == hs
+        out[hit] = np.asarray(ed.flag)[i[hit]] > 0
+        break
+    return out
 
 
 def duties_from_compiled(
@@ -340,7 +351,7 @@ def duties_on(
         c,
         flows,
         on,
-        ave_approx=ave_approx_flags(sched, flows, c),
+        ave_approx=ave_approx_flags(sched, flows, on),
         provenance={
             "schedule": _schedule_version(sched),
             "seconds_load": round(t1 - t0, 3),

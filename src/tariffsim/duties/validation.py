@@ -202,7 +202,7 @@ def validate(
             end=on + dt.timedelta(days=1),
             shares=dict(flows.shares),
         )
-        res = duties_from_compiled(c, flows, on, ave_approx=ave_approx_flags(sched, flows, c))
+        res = duties_from_compiled(c, flows, on, ave_approx=ave_approx_flags(sched, flows, on))
         rows = res.rows.with_columns(
             pl.Series("duty_assessed_usd", assessed),
             pl.col("hs10").str.slice(0, 2).alias("chapter"),

@@ -66,7 +66,8 @@ def _unit_scale(values: np.ndarray) -> np.ndarray:
 
 
 class OpponentModel:
-    """Base class: ``reset(D)``, ``observe(offers, s)``, ``estimate() -> (D, C)``."""
+    """Base class: ``reset(D)``, ``observe(offers, s, active)``, ``estimate(rows) -> (len(rows), C)``
+    (``rows=None``: all ``D`` negotiations)."""
 
     name = "base"
 
@@ -79,7 +80,7 @@ class OpponentModel:
     def observe(self, offers: np.ndarray, s: np.ndarray, active: np.ndarray) -> None:
         """Record the opponent's offers ``(D,)`` (candidate indices) at normalised time ``s``."""
 
-    def estimate(self) -> np.ndarray:
+    def estimate(self, rows: np.ndarray | None = None) -> np.ndarray:
         raise NotImplementedError
 
 
@@ -95,8 +96,9 @@ class OracleModel(OpponentModel):
     def reset(self, n_draws: int) -> None:
         self.n_draws = n_draws
 
-    def estimate(self) -> np.ndarray:
-        return np.broadcast_to(self._values, (self.n_draws, self._values.shape[1]))
+    def estimate(self, rows: np.ndarray | None = None) -> np.ndarray:
+        n = self.n_draws if rows is None else len(rows)
+        return np.broadcast_to(self._values, (n, self._values.shape[1]))
 
 
 class FrequencyModel(OpponentModel):
@@ -130,11 +132,13 @@ class FrequencyModel(OpponentModel):
         self.weights[rows] = w / w.sum(axis=1, keepdims=True)
         self.last[rows] = lv
 
-    def estimate(self) -> np.ndarray:
-        vals = (self.counts + 1.0) / (self.counts.max(axis=2, keepdims=True) + 1.0)  # (D, k, L)
-        est = np.zeros((self.n_draws, self.candidates.shape[0]))
+    def estimate(self, rows: np.ndarray | None = None) -> np.ndarray:
+        counts = self.counts if rows is None else self.counts[rows]
+        weights = self.weights if rows is None else self.weights[rows]
+        vals = (counts + 1.0) / (counts.max(axis=2, keepdims=True) + 1.0)  # (n, k, L)
+        est = np.zeros((counts.shape[0], self.candidates.shape[0]))
         for j in range(self.k):
-            est += self.weights[:, j : j + 1] * vals[:, j, :][:, self.candidates[:, j]]
+            est += weights[:, j : j + 1] * vals[:, j, :][:, self.candidates[:, j]]
         return _unit_scale(est)
 
 
@@ -170,8 +174,9 @@ class BayesianModel(OpponentModel):
     def posterior(self) -> np.ndarray:
         return np.exp(self.log_post)
 
-    def estimate(self) -> np.ndarray:
-        return self.posterior() @ self.values
+    def estimate(self, rows: np.ndarray | None = None) -> np.ndarray:
+        post = self.posterior() if rows is None else np.exp(self.log_post[rows])
+        return post @ self.values
 
 
 @dataclass(frozen=True)

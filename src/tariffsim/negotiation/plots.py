@@ -70,14 +70,15 @@ def tornado_chart(result: Any, path: Path, *, top: int = 12) -> Path:
     rows = [r for r in result.sensitivity if r.get("share_low") is not None][:top]
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * max(len(rows), 1) + 1.6), dpi=120)
     base = rows[0]["share_base"] if rows else 0.0
+    labels = []
     for i, r in enumerate(reversed(rows)):
         lo, hi = r["share_low"] - base, r["share_high"] - base
-        ax.barh(i, lo, color="tab:blue", alpha=0.7)
-        ax.barh(i, hi, color="tab:red", alpha=0.7)
+        # the longer bar first so that a shorter one on the same side stays visible
+        for v, color in sorted(((lo, "tab:blue"), (hi, "tab:red")), key=lambda t: -abs(t[0])):
+            ax.barh(i, v, color=color, alpha=0.75, height=0.6)
         moved = [h for h in r["nash_base"] if r["nash_low"].get(h) != r["nash_high"].get(h)]
-        label = r["parameter"] + (f"  [moves {', '.join(moved)}]" if moved else "")
-        ax.text(0, i, " " + label, va="center", fontsize=7)
-    ax.set_yticks([])
+        labels.append(r["parameter"] + (f"\n(moves {', '.join(moved)})" if moved else ""))
+    ax.set_yticks(range(len(labels)), labels, fontsize=7)
     ax.axvline(0, color="0.2", lw=0.8)
     a = result.parties[0]
     ax.set_xlabel(f"change in {a}'s share of the Nash gains (blue: parameter low, red: high)")

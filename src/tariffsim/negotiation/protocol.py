@@ -167,11 +167,14 @@ def run_batch(
             if pr is not None:
                 sides[1 - i].pressure_on_me = np.maximum(sides[1 - i].pressure_on_me, pr)
         tau = strategies[p].target(sp, s)
-        n_ok = np.searchsorted(neg_sorted[p], -tau, side="right")  # how many have u ≥ τ
-        est = sp.model.estimate()  # (D, C) in [0, 1], in p's own order
+        # offers are computed for the negotiations still running only
+        rows = np.flatnonzero(active)
+        n_ok = np.searchsorted(neg_sorted[p], -tau[rows], side="right")  # how many have u ≥ τ
+        est = sp.model.estimate(rows)  # (rows, C) in [0, 1], in p's own order
         pos = np.argmax(np.where(col < n_ok[:, None], est, -np.inf), axis=1)
         pos[n_ok == 0] = 0  # nothing reaches τ: offer the own best package
-        offer = order[p][pos]  # candidate index
+        offer = np.zeros(D, dtype=np.int64)  # finished negotiations: ignored (masked by active)
+        offer[rows] = order[p][pos]  # candidate index
         # responder learns from the offer
         sr.model.observe(inverse[r][offer], s, active)
         uo = u[r][offer]

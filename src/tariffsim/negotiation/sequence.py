@@ -5,7 +5,7 @@ changes the US side of the next negotiations in two ways:
 
 * **aspiration (precedent)** — the US will not lightly give a later partner a lower rate than it gave
   the first: for every headline issue shared with the earlier deal, with precedent level ``x*`` (the
-  lowest such level agreed so far), the US utility of a level ``x`` below it is reduced by
+  lowest such level agreed so far, measured above each partner's MFN/FTA rate), the US utility of a level ``x`` below it is reduced by
   ``λ · (x* − x) / 0.01 · V_next / 10^11`` (λ US$ bn/yr per percentage point per US$100 bn of the next
   partner's 2024 imports, ``V_next``). Additive, so the frontier stays exact;
 * **reservation (credibility)** — having shown it will conclude deals while keeping tariffs, the
@@ -59,6 +59,13 @@ def _imports(prefs: Any) -> float:
     return tot
 
 
+def _mfn(case: Any, issue: str) -> float:
+    """The MFN part of a total rate (``args.mfn`` of the issue; 0 if none): precedents compare the
+    duty *above* MFN, so Japan's 2.5% on cars (MFN) and Korea's 0% (KORUS) are the same precedent."""
+    ref = case.issue(issue).args.get("mfn")
+    return float(case.value(ref)) if ref else 0.0
+
+
 def run_sequence(
     cases: Sequence[Any], *, precedent_penalty: float = 0.3, credibility: float = 0.2
 ) -> list[SequenceStep]:
@@ -91,7 +98,7 @@ def run_sequence(
         for h, xstar in precedent.items():
             if h in [i.name for i in case.issues]:
                 j = [i.name for i in case.issues].index(h)
-                lv = np.asarray(case.issues[j].levels, dtype=float)
+                lv = np.asarray(case.issues[j].levels, dtype=float) - _mfn(case, h)
                 below = np.maximum(xstar - lv, 0.0) / 0.01
                 tables[j] = tables[j] - precedent_penalty * below * V / 1e11
         shift = 0.0
@@ -124,7 +131,7 @@ def run_sequence(
         if seq is not None:
             for h in SHARED_HEADLINE:
                 if h in seq.levels:
-                    x = float(seq.levels[h])
+                    x = float(seq.levels[h]) - _mfn(case, h)
                     precedent[h] = min(precedent.get(h, x), x)
             # the US gain in this deal, evaluated with its true (unpenalised) utility
             prev_gain = max(float(ua.evaluate(seq.package)[0]) - problem.reservation[0], 0.0)

@@ -151,9 +151,8 @@ class Compiled:
 class _Products:
     """Masks over the distinct HS10 codes ``H`` for prefixes and lists, with dated list items."""
 
-    def __init__(self, H: np.ndarray, rules: Rules) -> None:
-        self.H = H
-        self.Hint = H.astype(np.int64) if len(H) else np.zeros(0, dtype=np.int64)
+    def __init__(self, Hint: np.ndarray, rules: Rules) -> None:
+        self.Hint = Hint
         self.rules = rules
         self._trunc: dict[int, np.ndarray] = {}
         self._lists: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
@@ -165,7 +164,7 @@ class _Products:
         return self._trunc[length]
 
     def prefix_mask(self, prefixes: Any) -> np.ndarray:
-        mask = np.zeros(len(self.H), dtype=bool)
+        mask = np.zeros(len(self.Hint), dtype=bool)
         prefixes = np.asarray(prefixes, dtype=str)
         if not len(prefixes):
             return mask
@@ -182,7 +181,7 @@ class _Products:
             pairs = np.stack([lr.start, lr.end], axis=1) if len(lr.start) else np.zeros((0, 2), dtype=np.int64)
             uniq, inv = np.unique(pairs, axis=0, return_inverse=True)
             inv = np.asarray(inv).ravel()
-            masks = np.zeros((len(uniq), len(self.H)), dtype=bool)
+            masks = np.zeros((len(uniq), len(self.Hint)), dtype=bool)
             for p in range(len(uniq)):
                 masks[p] = self.prefix_mask(lr.prefixes[inv == p])
             self._lists[name] = (uniq[:, 0].copy(), uniq[:, 1].copy(), masks)
@@ -201,7 +200,7 @@ class _Products:
         if memo_key in self._memo:
             return self._memo[memo_key]
         if ps.all_products:
-            m = np.ones(len(self.H), dtype=bool)
+            m = np.ones(len(self.Hint), dtype=bool)
         else:
             m = self.prefix_mask(list(ps.prefixes))
             for name, active in zip(ps.lists, state, strict=True):
@@ -241,7 +240,7 @@ class _RowShares:
         elif name == "non_metal_content":
             out = 1.0 - self.get("metal_content")
         else:
-            h = np.ones(len(self.H))
+            h = np.ones(len(self.Hint))
             i, hit = lookup(sh.metal_codes, self.Hint)
             h[hit] = sh.column(name)[i[hit]]
             out = h[self.hinv]
@@ -252,16 +251,37 @@ class _RowShares:
 # --- compile ----------------------------------------------------------------------------------
 
 
-def _check_rows(hs10: np.ndarray, origin: np.ndarray) -> None:
-    if hs10.shape != origin.shape or hs10.ndim != 1:
-        raise InputError(f"hs10 and origin must be 1-d arrays of equal length (got {hs10.shape} and {origin.shape})")
-    ok = (np.char.str_len(hs10) == 10) & np.char.isdigit(hs10)
-    if not ok.all():
-        bad = np.flatnonzero(~ok)
-        raise InputError(
-            f"hs10: {len(bad)} rows are not 10-digit HS codes, e.g. row {bad[0]}: {hs10[bad[0]]!r}",
-            hint="pass HS10 codes as 10-digit strings with leading zeros",
-        )
+def _hs_codes(hs10: np.ndarray) -> np.ndarray:
+    """HS10 strings → int64 codes; InputError naming the first bad row if any is not 10 digits.
+
+    For ``<U10`` arrays the digits are checked and combined on the raw UCS-4 code points (no
+    per-row Python work).
+    """
+    if hs10.dtype == np.dtype("<U10"):
+        chars = np.frombuffer(hs10.tobytes(), dtype=np.uint32).reshape(-1, 10).astype(np.int64) - 48
+        ok = ((chars >= 0) & (chars <= 9)).all(axis=1)
+        if ok.all():
+            return chars @ (10 ** np.arange(9, -1, -1, dtype=np.int64))
+    else:
+        ok = (np.char.str_len(hs10) == 10) & np.char.isdigit(hs10) if len(hs10) else np.ones(0, dtype=bool)
+        if ok.all():
+            return _hs_codes(hs10.astype("<U10")) if len(hs10) else np.zeros(0, dtype=np.int64)
+    bad = np.flatnonzero(~ok)
+    raise InputError(
+        f"hs10: {len(bad)} rows are not 10-digit HS codes, e.g. row {bad[0]}: {hs10[bad[0]]!r}",
+        hint="pass HS10 codes as 10-digit strings with leading zeros",
+    )
+
+
+def _factorize_origins(origin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct origins, inverse) — via int64 keys for 3-letter codes (much faster than string sort)."""
+    if origin.dtype == np.dtype("<U3") and len(origin):
+        chars = np.frombuffer(origin.tobytes(), dtype=np.uint32).reshape(-1, 3).astype(np.int64)
+        key = (chars[:, 0] << 42) | (chars[:, 1] << 21) | chars[:, 2]
+        uk, first, inv = np.unique(key, return_index=True, return_inverse=True)
+        return origin[first], inv.ravel()
+    O, inv = np.unique(origin, return_inverse=True)
+    return O, inv.ravel()
 
 
 def compile_rows(
@@ -280,7 +300,9 @@ def compile_rows(
     dtype = np.dtype(dtype or np.float64)
     hs10 = np.asarray(hs10).astype(str)
     origin = np.asarray(origin).astype(str)
-    _check_rows(hs10, origin)
+    if hs10.shape != origin.shape or hs10.ndim != 1:
+        raise InputError(f"hs10 and origin must be 1-d arrays of equal length (got {hs10.shape} and {origin.shape})")
+    codes = _hs_codes(hs10)
     d1 = schedule.check_date(start, field="start")
     d2 = parse_date(end, field="end") if end is not None else d1 + dt.timedelta(days=1)
     if d2 <= d1:
@@ -290,10 +312,10 @@ def compile_rows(
     days = [a, *[x for x in rules.change_days() if a < x < b]]
     k, n = len(days), len(hs10)
 
-    H, hinv = np.unique(hs10, return_inverse=True)
-    O, oinv = np.unique(origin, return_inverse=True)
-    hinv, oinv = hinv.ravel(), oinv.ravel()
-    prods = _Products(H, rules)
+    Hint, hinv = np.unique(codes, return_inverse=True)
+    hinv = hinv.ravel()
+    O, oinv = _factorize_origins(origin)
+    prods = _Products(Hint, rules)
     rshares = _RowShares(rules, prods.Hint, hinv, O, oinv, shares, n)
     o_list = O.tolist()
     # rows grouped by origin, for per-origin MFN programs
@@ -326,7 +348,7 @@ def compile_rows(
             if prog is None:
                 continue
             codes, share_name = prog
-            best = np.full(len(H), np.inf)
+            best = np.full(len(Hint), np.inf)
             for c in codes:
                 tab = ed.special.get(c)
                 if tab is None or not len(tab[0]):

@@ -138,6 +138,10 @@ class InForce:
         }
 
 
+def _key(parts: tuple[MeasurePart, ...]) -> tuple[tuple[str, float, str, str | None], ...]:
+    return tuple((p.id, p.rate, p.reference, p.heading) for p in parts if p.rate != 0.0)
+
+
 def _pct(x: float) -> str:
     s = f"{100 * x:.4f}".rstrip("0").rstrip(".")
     return f"{s}%"
@@ -484,8 +488,8 @@ class Schedule:
     def timeline(self, origin: str, hs: Any, start: Any, end: Any) -> list[TimelineRow]:
         """One row per change of an entry's parts over ``[start, end)`` (``end`` exclusive).
 
-        A change is any change of a part's rate, reference or note; days on which nothing changes
-        for this entry are merged.
+        A change is any change of a non-zero part (its rate, reference or heading); days on which
+        nothing changes for this entry are merged (each row shows the parts of its first day).
         """
         d1 = self.check_date(start, field="start")
         d2 = parse_date(end, field="end")
@@ -497,7 +501,7 @@ class Schedule:
         for i, d in enumerate(days):
             r = self.rate(origin, hs, d)
             nxt = days[i + 1] if i + 1 < len(days) else d2
-            if rows and rows[-1].parts == r.parts:
+            if rows and _key(rows[-1].parts) == _key(r.parts):
                 prev = rows[-1]
                 rows[-1] = TimelineRow(prev.start, nxt, prev.total_rate, prev.parts)
             else:

@@ -1,0 +1,90 @@
+"""Schedule engine benchmark: rates of every 2024 HS10 × partner row, on one day and every day.
+
+Issue 2 targets: all 334,728 rows of ``census/us_imports_hs10_by_partner_2024`` on one date in
+≤ 0.5 s; every day 2025-01-01 → 2026-06-30 in ≤ 5 s (piecewise-constant segments); ``tariffsim rate``
+≤ 1 s wall including start-up. Run: ``python benchmarks/run.py schedule``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def _best(fn, reps: int) -> tuple[float, object]:
+    best, out = float("inf"), None
+    for _ in range(reps):
+        t = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, out
+
+
+def run(*, quick: bool) -> dict:
+    from tariffsim.data.census import imports_2024
+    from tariffsim.schedule import load_schedule
+
+    reps = 1 if quick else 3
+    t = time.perf_counter()
+    s = load_schedule()
+    load_s = time.perf_counter() - t
+
+    df = imports_2024()
+    df = df.filter(df["iso3"].is_not_null())
+    hs = df["hs10"].to_numpy().astype(str)
+    org = df["iso3"].to_numpy().astype(str)
+    n = len(hs)
+
+    one_day, c1 = _best(lambda: s.compile(hs, org, dt.date(2025, 9, 20)), reps)
+    all_days, c2 = _best(lambda: s.compile(hs, org, dt.date(2025, 1, 1), dt.date(2026, 7, 1), dtype=np.float32), reps)
+    t = time.perf_counter()
+    days, daily = c2.daily()
+    daily_s = time.perf_counter() - t
+    t = time.perf_counter()
+    by_auth = c2.by_authority
+    by_auth_s = time.perf_counter() - t
+
+    w = df["imports_usd"].to_numpy().astype(np.float64)
+    etr = float((c1.total[0] * w).sum() / w.sum())
+
+    # CLI start-up: wall time of `tariffsim rate` (schedule cache warm)
+    exe = Path(sys.executable).with_name("tariffsim")
+    cmd = [str(exe), "rate", "JPN", "8703230190", "--on", "2025-04-05", "--json"]
+    subprocess.run(cmd, capture_output=True, check=True)
+    walls = []
+    for _ in range(3 if quick else 7):
+        t = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=True, env=dict(os.environ))
+        walls.append(time.perf_counter() - t)
+
+    return {
+        "rows": n,
+        "measures": len(s.measure_ids),
+        "load_schedule_s": round(load_s, 3),
+        "one_day_s": round(one_day, 3),
+        "one_day_target_s": 0.5,
+        "all_days_s (2025-01-01..2026-06-30, float32)": round(all_days, 3),
+        "all_days_target_s": 5.0,
+        "segments": c2.k,
+        "distinct_parts": len(c2._store),
+        "daily_expand_s (days × rows view)": round(daily_s, 3),
+        "daily_shape": list(daily.shape),
+        "by_authority_s": round(by_auth_s, 3),
+        "authorities": len(by_auth),
+        "rows_missing_mfn_line": c1.missing_mfn,
+        "import_weighted_rate_2025-09-20": round(etr, 4),
+        "cli_rate_wall_s (median)": round(float(np.median(walls)), 3),
+        "cli_rate_wall_s (min)": round(float(np.min(walls)), 3),
+    }
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(run(quick="--quick" in sys.argv), indent=2))

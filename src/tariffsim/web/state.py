@@ -1,0 +1,372 @@
+"""What the web app keeps warm: the schedule, the 2024 flows and the ETR aggregates per segment.
+
+The schedule's rates are piecewise constant in time: between two consecutive change days
+``b_s ≤ t < b_{s+1}`` every row's rate is the same (``Schedule.compile``). So the effective tariff
+rate of any group G on any day t is known once, for every segment s, we hold
+
+    D_{s,G} = Σ_{r∈G} τ_{r,s} v_r        and        M_G = Σ_{r∈G} v_r,
+
+(ETR_G(t) = D_{s(t),G} / M_G — the static, pre-substitution rate of ``tariffsim.duties.etr``) and,
+for the split by authority, D_{s,a} = Σ_r τ_{r,a,s} v_r. At start-up the default flows (2024 imports,
+~335k rows) are compiled over the schedule's whole coverage in row chunks (to bound memory: the
+(k, n) by-authority arrays of one chunk are freed before the next) and reduced to these (k, g)
+tables with sparse one-hot products, so an ETR request is an index into a small array.
+
+Start-up also loads the HTS descriptions for search and warms the engine's per-edition caches
+with one rate lookup, so the first user request is as fast as the next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+import scipy.sparse as sp
+
+from tariffsim.core.errors import InputError
+
+GROUPINGS = ("partner", "group", "chapter", "section")
+CHUNK_ROWS = 60_000
+
+
+@dataclass(frozen=True, eq=False)
+class GroupTable:
+    """Aggregates of one grouping: ``keys`` (g,), ``imports_usd`` (g,), ``duty_usd`` (k, g)."""
+
+    keys: np.ndarray
+    imports_usd: np.ndarray
+    duty_usd: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class EtrCache:
+    """ETR aggregates of the default flows for every segment of the schedule's coverage.
+
+    ``starts`` (k,) segment start dates (``datetime64[D]``), the last segment ends at ``end``
+    (exclusive). ``duty_usd`` (k,), ``duty_by_authority`` (k, A), ``groups`` per grouping,
+    ``partner_by_authority`` (A, k, g_partner) for a country's timeline stacked by authority.
+    """
+
+    starts: np.ndarray
+    end: dt.date
+    authorities: tuple[str, ...]
+    imports_usd: float
+    duty_usd: np.ndarray
+    duty_by_authority: np.ndarray
+    groups: dict[str, GroupTable]
+    partner_by_authority: np.ndarray
+    approx_rows: int
+    approx_imports_usd: float
+    flows_source: str
+    seconds: float
+
+    @property
+    def start(self) -> dt.date:
+        return self.starts[0].astype(dt.date)
+
+    def segment(self, on: dt.date) -> int:
+        """Index of the segment holding ``on``; :class:`InputError` outside the coverage."""
+        d = np.datetime64(on, "D")
+        if d < self.starts[0] or on >= self.end:
+            last = self.end - dt.timedelta(days=1)
+            raise InputError(
+                f"date {on} is outside the schedule's coverage ({self.start} to {last})",
+                hint=f"give a date from {self.start} to {last}",
+            )
+        return int(np.searchsorted(self.starts, d, side="right") - 1)
+
+    def segment_dates(self) -> list[tuple[dt.date, dt.date]]:
+        """``[start, end)`` of every segment."""
+        s = [x.astype(dt.date) for x in self.starts]
+        return list(zip(s, [*s[1:], self.end], strict=True))
+
+    # ---- answers ---------------------------------------------------------------------------
+
+    def by(self, key: str, seg: int) -> list[dict[str, Any]]:
+        """Rows ``{key, etr, duty_usd, imports_usd}`` of a grouping on segment ``seg``, largest
+        duty first (ties by key), like :meth:`tariffsim.duties.etr.DutyResult.by`."""
+        if key == "authority":
+            m = self.imports_usd
+            rows = [
+                {
+                    "key": a,
+                    "etr": float(self.duty_by_authority[seg, j]) / m if m > 0 else 0.0,
+                    "duty_usd": float(self.duty_by_authority[seg, j]),
+                    "imports_usd": m,
+                }
+                for j, a in enumerate(self.authorities)
+            ]
+            rows.sort(key=lambda r: -r["duty_usd"])
+            return rows
+        g = self.groups.get(key)
+        if g is None:
+            raise InputError(
+                f"by={key!r} is not a grouping",
+                hint=f"use one of: {', '.join((*GROUPINGS, 'authority'))}",
+            )
+        d = g.duty_usd[seg]
+        order = np.lexsort((g.keys, -d))
+        out = []
+        for i in order.tolist():
+            imp = float(g.imports_usd[i])
+            out.append(
+                {
+                    "key": str(g.keys[i]),
+                    "etr": float(d[i]) / imp if imp > 0 else 0.0,
+                    "duty_usd": float(d[i]),
+                    "imports_usd": imp,
+                }
+            )
+        return out
+
+    def etr_json(self, on: dt.date, by: str | None = None, *, top: int | None = None) -> dict:
+        """The ``tariffsim etr --on DATE --json`` answer from the cache."""
+        seg = self.segment(on)
+        duty = float(self.duty_usd[seg])
+        m = self.imports_usd
+        out: dict[str, Any] = {
+            "date": on.isoformat(),
+            "etr": duty / m if m > 0 else 0.0,
+            "duty_usd": duty,
+            "imports_usd": m,
+        }
+        if by:
+            rows = self.by(by, seg)
+            out["by"] = rows[:top] if top else rows
+        out["approx_ave"] = {
+            "rows": self.approx_rows,
+            "imports_usd": self.approx_imports_usd,
+            "value_share": self.approx_imports_usd / m if m > 0 else 0.0,
+        }
+        out["provenance"] = {
+            "date": on.isoformat(),
+            "flows": self.flows_source,
+            "schedule": "tariffsim.schedule (US measure library)",
+            "segment": [str(x) for x in self.segment_dates()[seg]],
+        }
+        return out
+
+    def series_json(self, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+        """Daily ``[{date, etr, duty_usd, by_authority}]`` over ``[start, end)`` (the CLI's
+        ``tariffsim etr --from --to --json``)."""
+        if end <= start:
+            raise InputError(f"empty range [{start}, {end})", hint="'to' must be after 'from'")
+        self.segment(start)
+        self.segment(end - dt.timedelta(days=1))
+        days = np.arange(np.datetime64(start, "D"), np.datetime64(end, "D"))
+        seg = np.searchsorted(self.starts, days, side="right") - 1
+        m = self.imports_usd
+        etr = self.duty_usd / m
+        pts = self.duty_by_authority / m
+        out = []
+        for d, s in zip(days.astype(dt.date).tolist(), seg.tolist(), strict=True):
+            out.append(
+                {
+                    "date": d.isoformat(),
+                    "etr": float(etr[s]),
+                    "duty_usd": float(self.duty_usd[s]),
+                    "by_authority": {a: float(pts[s, j]) for j, a in enumerate(self.authorities)},
+                }
+            )
+        return out
+
+    def partner_segments(self, iso3: str) -> list[dict[str, Any]]:
+        """A partner's ETR per segment, by authority: ``[{start, end, etr, by_authority}]``."""
+        g = self.groups["partner"]
+        hit = np.flatnonzero(g.keys == iso3)
+        if not len(hit):
+            return []
+        j = int(hit[0])
+        imp = float(g.imports_usd[j])
+        out = []
+        for s, (a, b) in enumerate(self.segment_dates()):
+            out.append(
+                {
+                    "start": a.isoformat(),
+                    "end": b.isoformat(),
+                    "etr": float(g.duty_usd[s, j]) / imp if imp > 0 else 0.0,
+                    "by_authority": {
+                        au: float(self.partner_by_authority[i, s, j]) / imp if imp > 0 else 0.0
+                        for i, au in enumerate(self.authorities)
+                    },
+                }
+            )
+        return out
+
+
+def _one_hot(inv: np.ndarray, g: int) -> sp.csr_matrix:
+    n = len(inv)
+    return sp.csr_matrix((np.ones(n), (np.arange(n), inv)), shape=(n, g))
+
+
+def build_etr_cache(
+    schedule: Any, flows: Any, *, chunk_rows: int = CHUNK_ROWS, eu_members: Sequence[str] | None = None
+) -> EtrCache:
+    """Compile ``flows`` over the schedule's coverage and reduce to :class:`EtrCache`."""
+    from tariffsim.duties.etr import ave_approx_flags, row_keys
+    from tariffsim.duties.flows import Flows
+
+    t0 = time.perf_counter()
+    lo, hi = schedule.coverage
+    end = hi + dt.timedelta(days=1)
+    starts = np.array([lo, *schedule.change_days(lo, end)], dtype="datetime64[D]")
+    k = len(starts)
+    v_all = np.asarray(flows.value_usd, dtype=np.float64)
+    keys: dict[str, np.ndarray] = {}
+    inv: dict[str, np.ndarray] = {}
+    for b in GROUPINGS:
+        keys[b], inv[b] = np.unique(
+            row_keys(flows, b, eu_members=eu_members).astype(str), return_inverse=True
+        )
+    auths: list[str] = []
+    duty = np.zeros(k)
+    duty_auth: dict[str, np.ndarray] = {}
+    gduty = {b: np.zeros((k, len(keys[b]))) for b in GROUPINGS}
+    p_auth: dict[str, np.ndarray] = {}
+    approx_rows, approx_usd = 0, 0.0
+    n = flows.n
+    for lo_i in range(0, n, chunk_rows):
+        sl = slice(lo_i, min(n, lo_i + chunk_rows))
+        part = Flows(
+            hs10=flows.hs10[sl],
+            origin=flows.origin[sl],
+            value_usd=v_all[sl],
+            shares={name: arr[sl] for name, arr in flows.shares.items()},
+            source=flows.source,
+        )
+        c = schedule.compile(
+            hs10=part.hs10, origin=part.origin, start=lo, end=end, shares=dict(part.shares)
+        )
+        idx = np.asarray(c.segment_index(starts), dtype=np.int64)
+        v = v_all[sl]
+        tot = np.asarray(c.total, dtype=np.float64)[idx]  # (k, m)
+        duty += tot @ v
+        weighted = tot * v
+        for b in GROUPINGS:
+            s = _one_hot(inv[b][sl], len(keys[b]))
+            gduty[b] += np.asarray((s.T @ weighted.T).T)
+        sp_partner = _one_hot(inv["partner"][sl], len(keys["partner"]))
+        for a, arr in c.by_authority.items():
+            if a not in auths:
+                auths.append(a)
+                duty_auth[a] = np.zeros(k)
+                p_auth[a] = np.zeros((k, len(keys["partner"])))
+            A = np.asarray(arr, dtype=np.float64)[idx]
+            duty_auth[a] += A @ v
+            p_auth[a] += np.asarray((sp_partner.T @ (A * v).T).T)
+        flags = ave_approx_flags(schedule, part, c)
+        approx_rows += int(flags.sum())
+        approx_usd += float(v[flags].sum())
+        del c, tot, weighted
+    groups = {}
+    for b in GROUPINGS:
+        imp = np.bincount(inv[b], weights=v_all, minlength=len(keys[b]))
+        groups[b] = GroupTable(keys=keys[b], imports_usd=imp, duty_usd=gduty[b])
+    return EtrCache(
+        starts=starts,
+        end=end,
+        authorities=tuple(auths),
+        imports_usd=float(v_all.sum()),
+        duty_usd=duty,
+        duty_by_authority=np.stack([duty_auth[a] for a in auths], axis=1),
+        groups=groups,
+        partner_by_authority=np.stack([p_auth[a] for a in auths], axis=0),
+        approx_rows=approx_rows,
+        approx_imports_usd=approx_usd,
+        flows_source=flows.source,
+        seconds=time.perf_counter() - t0,
+    )
+
+
+@dataclass(eq=False)
+class AppState:
+    """The warm objects shared by every request (read-only after :func:`warm_up`)."""
+
+    schedule: Any = None
+    flows: Any = None
+    etr: EtrCache | None = None
+    hs: pl.DataFrame | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+    def warm_up(self) -> AppState:
+        """Load and cache everything a request needs (idempotent)."""
+        with self.lock:
+            if self.etr is not None:
+                return self
+            from tariffsim.duties.flows import default_flows
+            from tariffsim.schedule import load_schedule
+
+            t = time.perf_counter()
+            self.schedule = load_schedule()
+            self.timings["schedule_s"] = time.perf_counter() - t
+            t = time.perf_counter()
+            self.flows = default_flows()
+            self.timings["flows_s"] = time.perf_counter() - t
+            self.etr = build_etr_cache(self.schedule, self.flows)
+            self.timings["etr_cache_s"] = self.etr.seconds
+            t = time.perf_counter()
+            self.hs = _hs_table()
+            self.timings["hs_s"] = time.perf_counter() - t
+            t = time.perf_counter()
+            lo, hi = self.schedule.coverage
+            for d in (lo, dt.date(2025, 6, 1), hi):
+                if lo <= d <= hi:
+                    try:
+                        self.schedule.rate("JPN", "8703230190", d)
+                    except InputError:
+                        pass
+            self.timings["rate_warm_s"] = time.perf_counter() - t
+            return self
+
+    def cached(self, key: Any, compute: Any) -> Any:
+        """``memo[key]``, computed once (results of models are deterministic in their inputs)."""
+        if key in self.memo:
+            return self.memo[key]
+        value = compute()
+        with self.lock:
+            if len(self.memo) > 64:
+                self.memo.pop(next(iter(self.memo)))
+            self.memo[key] = value
+        return value
+
+
+def _hs_table() -> pl.DataFrame:
+    from tariffsim.data.hts import descriptions
+
+    d = descriptions()
+    return d.with_columns(
+        pl.concat_str([pl.col("description_full").fill_null(""), pl.col("description").fill_null("")], separator=" ")
+        .str.to_lowercase()
+        .alias("_text")
+    )
+
+
+def search_hs(table: pl.DataFrame, q: str, *, limit: int = 20) -> list[dict[str, str]]:
+    """HTS10 lines whose code starts with the digits of ``q`` or whose text holds every word of it."""
+    q = q.strip()
+    digits = q.replace(".", "").replace(" ", "")
+    if not q:
+        return []
+    if digits.isdigit():
+        hit = table.filter(pl.col("hts10").str.starts_with(digits))
+    else:
+        words = [w for w in q.lower().split() if w]
+        expr = pl.lit(True)
+        for w in words:
+            expr = expr & pl.col("_text").str.contains(w, literal=True)
+        hit = table.filter(expr)
+    return [
+        {"hs": r["hts10"], "description": r["description"] or "", "path": r["description_full"] or ""}
+        for r in hit.head(limit).iter_rows(named=True)
+    ]
+
+
+STATE = AppState()
