@@ -17,10 +17,18 @@ import pytest
 
 from tariffsim.models import ge_gravity as G
 
-gegravity = pytest.importorskip("gegravity", reason="gegravity (test/benchmark-only dependency) not installed")
+gegravity = pytest.importorskip(
+    "gegravity", reason="gegravity (test/benchmark-only dependency) not installed"
+)
 pd = pytest.importorskip("pandas", reason="gegravity needs pandas")
 
-COEFFS = {"lndist": -0.3764, "contiguity": 0.8850, "pta": 0.4823, "common_language": 0.0392, "international": -3.4224}
+COEFFS = {
+    "lndist": -0.3764,
+    "contiguity": 0.8850,
+    "pta": 0.4823,
+    "common_language": 0.0392,
+    "international": -3.4224,
+}
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +109,14 @@ def test_price_changes_match(both, column, attr):
 def test_trade_changes_match(both):
     gg, data, _, cf, _ = both
     res = gg.country_results.loc[list(data.countries)]
-    assert _rel(cf.foreign_exports_change_pct(), res["foreign exports change (percent)"].to_numpy()) < 1e-4
-    assert _rel(cf.foreign_imports_change_pct(), res["foreign imports change (percent)"].to_numpy()) < 1e-4
+    assert (
+        _rel(cf.foreign_exports_change_pct(), res["foreign exports change (percent)"].to_numpy())
+        < 1e-4
+    )
+    assert (
+        _rel(cf.foreign_imports_change_pct(), res["foreign imports change (percent)"].to_numpy())
+        < 1e-4
+    )
 
 
 def test_full_endowment_ge_is_close_but_not_equal(both):

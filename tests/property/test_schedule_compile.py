@@ -26,11 +26,15 @@ def sched(tmp_path_factory: pytest.TempPathFactory):
     return testing.load(tmp_path_factory.mktemp("lib"))
 
 
-rows_st = st.lists(st.tuples(st.sampled_from(HS), st.sampled_from(ORIGINS)), min_size=1, max_size=25)
+rows_st = st.lists(
+    st.tuples(st.sampled_from(HS), st.sampled_from(ORIGINS)), min_size=1, max_size=25
+)
 dates_st = st.lists(st.dates(min_value=START, max_value=END), min_size=1, max_size=6)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows=rows_st, days=dates_st)
 def test_compiled_equals_single_entry(sched, rows, days) -> None:
     hs = np.array([h for h, _ in rows])
@@ -46,7 +50,9 @@ def test_compiled_equals_single_entry(sched, rows, days) -> None:
                 assert arr[i, j] == pytest.approx(r.by_authority().get(a, 0.0), abs=1e-12)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows=rows_st, day=st.dates(min_value=START, max_value=END), usmca=st.floats(0, 1))
 def test_total_is_sum_of_parts(sched, rows, day, usmca) -> None:
     hs = np.array([h for h, _ in rows])

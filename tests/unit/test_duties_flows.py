@@ -16,8 +16,10 @@ def test_good_table() -> None:
     assert list(f.origin) == ["JPN", "DEU"]
     assert list(f.hs10) == ["8703230190", "2204210000"]
     assert list(f.value_usd) == [1000.0, 2500.0]
-    # complements are derived: non_usmca = 1 − usmca (0 when not given)
-    assert list(f.shares["non_usmca"]) == [1.0, 1.0]
+    # no usmca_share column: no override, the schedule uses the 2024 claim shares
+    assert dict(f.shares) == {}
+    g = parse_user_table("origin,hs,value_usd,usmca_share\nCAN,8703230190,10,0.5\nMEX,8703230190,10,\n")
+    assert list(g.shares["usmca"]) == [0.5, 0.0]  # blank = no USMCA claim
 
 
 def test_every_bad_row_is_reported() -> None:

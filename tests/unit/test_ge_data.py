@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from tariffsim.core.errors import InputError
-from tariffsim.models.ge_data import EU_MEMBERS, calibrate, load_model, load_raw_cached, solve_nu, two_region
+from tariffsim.models.ge_data import (
+    EU_MEMBERS,
+    calibrate,
+    load_model,
+    load_raw_cached,
+    solve_nu,
+    two_region,
+)
 
 
 @pytest.fixture(scope="session")
@@ -54,9 +61,9 @@ def test_solve_nu_floors_negative_values():
 def test_completed_matrix_identities(model):
     # Step 3: E = column sums; Y = Σ_k (1-ν_k) X[i,k] + ν_i Σ_j X[j,i]; T = E - Y; λ columns sum to 1.
     X = np.asarray(model.X)
-    assert model.E == pytest.approx(X.sum(axis=0), rel=1e-12)
-    assert model.Y == pytest.approx(X @ (1 - model.nu) + model.nu * X.sum(axis=0), rel=1e-12)
-    assert model.T == pytest.approx(model.E - model.Y, rel=1e-9, abs=1e-3)
+    assert pytest.approx(X.sum(axis=0), rel=1e-12) == model.E
+    assert pytest.approx(X @ (1 - model.nu) + model.nu * X.sum(axis=0), rel=1e-12) == model.Y
+    assert pytest.approx(model.E - model.Y, rel=1e-9, abs=1e-3) == model.T
     assert np.asarray(model.lam).sum(axis=0) == pytest.approx(np.ones(model.n), abs=1e-12)
     assert np.all(np.diag(X) >= 0)
     # World deficits net out: Σ_i T_i = Σ_i ν_i M_i - Σ_k ν_k M_k = 0 (imports incl. diagonal).
@@ -80,7 +87,7 @@ def test_variants(data_dir, model):
     assert e8.eps == 8.0 and e8.psi == model.psi and np.array_equal(e8.phi, model.phi)
     ekk = calibrate(raw, variant="ekk")
     assert np.all(ekk.nu == 0) and np.all(ekk.phi == 1)
-    assert ekk.Y == pytest.approx(np.asarray(model.X).sum(axis=1))
+    assert pytest.approx(np.asarray(model.X).sum(axis=1)) == ekk.Y
     assert np.array_equal(ekk.lam, model.lam) and np.array_equal(ekk.E, model.E)
     with pytest.raises(InputError):
         calibrate(raw, variant="nope")  # type: ignore[arg-type]

@@ -24,7 +24,9 @@ def fail_on_seven(x: int) -> int:
 @pytest.mark.parametrize("executor", ["serial", "local"])
 def test_results_in_item_order(executor):
     # Hand computation: squares of 0..49, in order, whatever the chunking.
-    out = run_draws(square, list(range(50)), executor=executor, workers=2, chunksize=3, progress=False)
+    out = run_draws(
+        square, list(range(50)), executor=executor, workers=2, chunksize=3, progress=False
+    )
     assert out == [k * k for k in range(50)]
 
 
@@ -57,5 +59,7 @@ def test_ray_missing_gives_install_hint():
 def test_ray_local_instance():
     pytest.importorskip("ray", reason="Ray not installed (optional extra tariffsim[ray])")
     # Ray workers import functions by module name: use a builtin (pow) rather than this test module.
-    out = run_draws(partial(pow, exp=2), list(range(20)), executor="ray", workers=2, chunksize=4, progress=False)
+    out = run_draws(
+        partial(pow, exp=2), list(range(20)), executor="ray", workers=2, chunksize=4, progress=False
+    )
     assert out == [k * k for k in range(20)]

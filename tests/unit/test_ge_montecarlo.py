@@ -48,7 +48,11 @@ def test_model_with_reproduces_calibration(data_dir):
 def test_fixed_parameters_give_the_point_estimate(data_dir):
     # All distributions degenerate at the paper's values: every band equals the published-check value
     # (US welfare 1.1307%, tests/golden/test_ge_ilms2025.py).
-    fixed = {"eps": Dist("fixed", 4.0), "kappa": Dist("fixed", 0.5), "passthrough": Dist("fixed", 1.0)}
+    fixed = {
+        "eps": Dist("fixed", 4.0),
+        "kappa": Dist("fixed", 0.5),
+        "passthrough": Dist("fixed", 1.0),
+    }
     res = run_montecarlo(draws=3, dists=fixed, executor="serial", progress=False, data_dir=data_dir)
     row = res.frame("bands").filter(region="USA", outcome="welfare_pct").to_dicts()[0]
     for k in ("p5", "p50", "p95", "mean"):

@@ -57,7 +57,10 @@ def test_aggregation_preserves_totals(model, two_region):
     assert two_region.Y.sum() == pytest.approx(model.Y.sum(), rel=1e-12)
     # Aggregated Y satisfies the calibration identity Y = Σ(1-ν)X + ν·imports on the bloc matrix.
     X = two_region.X
-    assert two_region.Y == pytest.approx(X @ (1 - two_region.nu) + two_region.nu * X.sum(axis=0), rel=1e-12)
+    assert (
+        pytest.approx(X @ (1 - two_region.nu) + two_region.nu * X.sum(axis=0), rel=1e-12)
+        == two_region.Y
+    )
     with pytest.raises(InputError):
         aggregate_model(model, {"MIX": ("USA", "CHN")})  # different ν inside one bloc
 

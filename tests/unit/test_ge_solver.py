@@ -28,13 +28,19 @@ def _fd_jacobian(model, t, z, **kw):
     for k in range(n3):
         d = np.zeros(n3)
         d[k] = h
-        J[:, k] = (ge.residual(model, t, z + d, **kw) - ge.residual(model, t, z - d, **kw)) / (2 * h)
+        J[:, k] = (ge.residual(model, t, z + d, **kw) - ge.residual(model, t, z - d, **kw)) / (
+            2 * h
+        )
     return J
 
 
 @pytest.mark.parametrize(
     ("revenue", "mode", "retaliate"),
-    [("income_tax", "ad_valorem", False), ("lump_sum", "ad_valorem", True), ("income_tax", "iceberg", True)],
+    [
+        ("income_tax", "ad_valorem", False),
+        ("lump_sum", "ad_valorem", True),
+        ("income_tax", "iceberg", True),
+    ],
 )
 def test_analytic_jacobian_matches_finite_differences(model, ustr, revenue, mode, retaliate):
     # Central differences (h = 1e-6) at a random point away from the solution; the analytic

@@ -92,3 +92,66 @@ def test_sequence_without_effects_reproduces_independent_deals() -> None:
     assert not steps[0].moved and steps[0].us_reservation_shift == 0.0
     assert steps[1].precedent["reciprocal_rate"] == steps[0].nash_sequenced["reciprocal_rate"]
     assert steps[1].us_reservation_shift > 0
+
+
+def test_retaliation_lowers_the_us_reservation(tmp_path) -> None:
+    from tariffsim.negotiation.case import CASES_DIR
+
+    text = (CASES_DIR / "us-japan-2025-04.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        """retaliation:
+  allowed: false
+  source: ART""",
+        """retaliation:
+  allowed: true
+  source: ART
+  rate: {value: 0.2, source: MODEL, kind: judgement}
+  prob: {value: 0.5, source: MODEL, kind: judgement}""",
+    )
+    # US exporters need a stake: the president weighs the channel one for one
+    text = text.replace(
+        "us_investment: 1.0, us_defense: 1.0, us_policy: 1.0}",
+        "us_investment: 1.0, us_defense: 1.0, us_policy: 1.0, us_exporters: 1.0}",
+    )
+    p = tmp_path / "retaliation.yaml"
+    p.write_text(text, encoding="utf-8")
+    base = no_deal(build_preferences(load_case("us-japan-2025-04"))).reservation["USA"]
+    c = load_case(p)
+    prefs = build_preferences(c)
+    with_ret = no_deal(prefs).reservation["USA"]
+    # expected loss: president weight 0.6 × prob 0.5 × exporters' loss from a 20% duty on US exports
+    from tariffsim.negotiation.preferences import MODELS
+
+    X = prefs.trade["us_exports"][0]
+    f = MODELS["ad_valorem_duty"].fn(
+        np.array([0.2]),
+        {
+            "base": X,
+            "pass_through": c.value("pass_through_general"),
+            "elasticity": c.value("import_elasticity_general"),
+            "exporter_margin": c.value("exporter_margin"),
+        },
+    )
+    assert with_ret - base == pytest.approx(0.6 * 0.5 * f["exporters"][0])
+    assert with_ret < base
+
+
+def test_best_for_respects_the_acceptance_threshold(solved) -> None:
+    from tariffsim.negotiation.solutions import best_for
+
+    rat = solved.ratification
+    prev = None
+    for m in (0.5, 0.8, 0.95):
+        sol = best_for(
+            "JPN",
+            solved.problem,
+            lambda pk: rat.party("USA", pk),
+            m,
+            acceptance_utilities=rat.utilities_of("USA"),
+        )
+        assert sol is not None
+        assert rat.party("USA", sol.package[None, :])[0] >= m
+        # a stricter threshold can only cost Japan utility
+        if prev is not None:
+            assert sol.utilities[1] <= prev + 1e-9
+        prev = sol.utilities[1]

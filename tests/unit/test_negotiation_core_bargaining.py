@@ -99,3 +99,16 @@ def test_rubinstein_on_frontier():
     assert (
         rubinstein_limit_solution(p, rate_a=0.1, rate_b=0.1).utilities == nash_solution(p).utilities
     )
+
+
+def test_fixed_cost_rubinstein():
+    from tariffsim.negotiation.bargaining import shares_with_fixed_costs
+
+    # Osborne & Rubinstein (1990) §3.9.2: the cheaper-to-wait proposer takes all; the dearer gets c_r
+    assert shares_with_fixed_costs(0.05, 0.10) == (1.0, 0.0)
+    assert shares_with_fixed_costs(0.10, 0.05) == pytest.approx((0.05, 0.95))
+    assert shares_with_fixed_costs(0.10, 0.05, first="b") == (0.0, 1.0)
+    # equal costs: a continuum of SPE shares [c, 1] for the proposer
+    assert shares_with_fixed_costs(0.1, 0.1) == ((0.1, 0.9), (1.0, 0.0))
+    with pytest.raises(InputError):
+        shares_with_fixed_costs(0.0, 0.1)

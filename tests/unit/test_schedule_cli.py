@@ -48,7 +48,12 @@ def test_rate_json_shape(synthetic, capsys) -> None:
 
 def test_rate_table_and_names(synthetic, capsys) -> None:
     code, out, _ = run(capsys, "rate", "Japan", "8703230190", "--on", "2025-09-20")
-    assert code == 0 and "15.00%" in out and "s232_autos" in out and "Proclamation" not in out.split("s232_autos")[0][-5:]
+    assert (
+        code == 0
+        and "15.00%" in out
+        and "s232_autos" in out
+        and "Proclamation" not in out.split("s232_autos")[0][-5:]
+    )
 
 
 @pytest.mark.parametrize(
@@ -59,7 +64,10 @@ def test_rate_table_and_names(synthetic, capsys) -> None:
         (["rate", "JPN", "8703230199", "--on", "2025-04-05"], "not an HTS10 line"),
         (["rate", "JPN", "8703230190", "--on", "2023-04-05"], "outside the schedule's coverage"),
         (["rate", "JPN", "8703230190"], "give ORIGIN HS --on DATE"),
-        (["timeline", "JPN", "8703230190", "--from", "2025-05-01", "--to", "2025-04-01"], "must be after"),
+        (
+            ["timeline", "JPN", "8703230190", "--from", "2025-05-01", "--to", "2025-04-01"],
+            "must be after",
+        ),
         (["measures", "--on", "2030-01-01"], "outside the schedule's coverage"),
     ],
 )
@@ -74,7 +82,9 @@ def test_bad_input_one_line_exit_2(synthetic, capsys, argv, message) -> None:
 def test_malformed_reform_file(synthetic, capsys, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("change:\n  s232_autos: {values: [\n")
-    code, _, err = run(capsys, "rate", "JPN", "8703230190", "--on", "2025-04-05", "--reform", str(bad))
+    code, _, err = run(
+        capsys, "rate", "JPN", "8703230190", "--on", "2025-04-05", "--reform", str(bad)
+    )
     assert code == 2 and f"{bad}:" in err and "malformed YAML" in err
 
 
@@ -127,7 +137,19 @@ def test_malformed_csv(synthetic, capsys, tmp_path: Path) -> None:
 
 def test_timeline_and_plot(synthetic, capsys, tmp_path: Path) -> None:
     png = tmp_path / "t.png"
-    code, out, _ = run(capsys, "timeline", "JPN", "8703230190", "--from", "2025-01-01", "--to", "2025-12-31", "--plot", str(png), "--json")
+    code, out, _ = run(
+        capsys,
+        "timeline",
+        "JPN",
+        "8703230190",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-12-31",
+        "--plot",
+        str(png),
+        "--json",
+    )
     assert code == 0 and png.stat().st_size > 1000
     d = json.loads(out)
     totals = [round(r["total_rate"], 6) for r in d["rows"]]
@@ -140,7 +162,7 @@ def test_measures(synthetic, capsys) -> None:
     ids = [m["id"] for m in json.loads(out)["measures"]]
     assert ids == ["mfn", "s232_autos", "s232_steel", "fentanyl", "reciprocal"]
     code, out, _ = run(capsys, "measures")
-    assert code == 0 and "5 measures (coverage 2024-01-01 to 2026-06-30)" in out
+    assert code == 0 and "6 measures (coverage 2024-01-01 to 2026-06-30)" in out
 
 
 def test_us_library_japanese_car(capsys) -> None:

@@ -8,6 +8,7 @@ USMCA shares from ``USMCA_ROWS``, measure values from ``MEASURES``.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pytest
@@ -48,6 +49,16 @@ def test_usmca_share_of_a_25pct_duty(sched) -> None:
     }
 
 
+def test_metal_content_share(sched) -> None:
+    # JPN excavator 8429.52.10.10 (MFN Free), steel share 0.2 (METAL_ROWS): from 2025-06-04 the
+    # derivative duty is 50% × 0.2 = 10% and, being s232, it excludes the reciprocal duty.
+    assert sched.rate("JPN", "8429521010", "2025-06-03").nonzero == {"reciprocal": 0.1}
+    assert sched.rate("JPN", "8429521010", "2025-06-04").nonzero == {"s232_derivatives": 0.1}
+    c = sched.compile(["8429521010"], ["JPN"], "2025-06-03", "2025-06-05")
+    assert c.total[:, 0] == pytest.approx([0.1, 0.1])
+    assert c.by_authority["s232"][:, 0] == pytest.approx([0.0, 0.1])
+
+
 def test_excluded_by_does_not_stack(sched) -> None:
     # JPN car on 2025-04-05: s232 autos 25% applies, so the reciprocal 10% (excluded_by: [s232]) is 0.
     r = sched.rate("JPN", "8703230190", "2025-04-05")
@@ -64,7 +75,10 @@ def test_floors_include_mfn(sched) -> None:
     assert r.total_rate == pytest.approx(0.15)
     assert "floor 15%" in next(p for p in r.parts if p.id == "s232_autos").note
     # FRA wooden furniture (MFN 2.5%) under the EU 15% floor from 2025-08-07: +12.5%
-    assert parts(sched.rate("FRA", "9403608081", "2025-08-07")) == {"mfn": 0.025, "reciprocal": 0.125}
+    assert parts(sched.rate("FRA", "9403608081", "2025-08-07")) == {
+        "mfn": 0.025,
+        "reciprocal": 0.125,
+    }
     # FRA men's sweater (MFN 20% >= 15%): floor adds nothing
     assert parts(sched.rate("FRA", "6110200010", "2025-08-07")) == {"mfn": 0.2}
 
@@ -81,7 +95,9 @@ def test_suspension_half_open_boundaries(sched) -> None:
     }
     for day, want in expect.items():
         assert sched.rate("JPN", "6110200000", day).total_rate == pytest.approx(want), day
-    note = next(p for p in sched.rate("JPN", "6110200000", "2025-04-10").parts if p.id == "reciprocal").note
+    note = next(
+        p for p in sched.rate("JPN", "6110200000", "2025-04-10").parts if p.id == "reciprocal"
+    ).note
     assert note == "suspended 24% → 10% (EO P §4)"
     # China is not paused: 16.5% MFN + 10% fentanyl + 34% reciprocal
     assert sched.rate("CHN", "6110200000", "2025-04-10").total_rate == pytest.approx(0.605)
@@ -112,8 +128,14 @@ def test_groups_and_iso3_precedence(sched) -> None:
 def test_list_membership_starting_mid_range(sched) -> None:
     # auto parts list item 8708 starts 2025-05-03: JPN body part pays the paused 10% reciprocal the
     # day before, then s232 25% (and no reciprocal) from that day.
-    assert sched.rate("JPN", "8708299000", "2025-05-02").nonzero == {"mfn": 0.025, "reciprocal": 0.1}
-    assert sched.rate("JPN", "8708299000", "2025-05-03").nonzero == {"mfn": 0.025, "s232_autos": 0.25}
+    assert sched.rate("JPN", "8708299000", "2025-05-02").nonzero == {
+        "mfn": 0.025,
+        "reciprocal": 0.1,
+    }
+    assert sched.rate("JPN", "8708299000", "2025-05-03").nonzero == {
+        "mfn": 0.025,
+        "s232_autos": 0.25,
+    }
     c = sched.compile(["8708299000"], ["JPN"], "2025-05-01", "2025-05-06")
     assert [str(b) for b in c.breaks] == ["2025-05-01", "2025-05-03"]
     assert c.total[:, 0] == pytest.approx([0.125, 0.275])
@@ -173,15 +195,26 @@ def test_timeline_rows_per_change(sched) -> None:
     assert got[0] == ("2025-01-01", "2025-04-03", 0.025)
     assert got[-1] == ("2025-09-16", "2026-01-01", 0.15)
     assert {t for _, _, t in got} == {0.025, 0.275, 0.15}
-    assert all(a.end == b.start for a, b in zip(rows, rows[1:], strict=False))
+    assert all(a.end == b.start for a, b in itertools.pairwise(rows))
 
 
 def test_in_force(sched) -> None:
     ids = [m.id for m in sched.in_force("2025-04-10")]
-    assert ids == ["mfn", "s232_autos", "s232_steel", "fentanyl", "reciprocal"]
+    assert ids == [
+        "mfn",
+        "s232_autos",
+        "s232_steel",
+        "fentanyl",
+        "reciprocal",
+    ]  # derivatives start 06-04
     recip = sched.in_force("2025-04-10")[-1]
     assert recip.suspensions and "10%" in recip.suspensions[0]
-    assert [m.id for m in sched.in_force("2026-03-01")] == ["mfn", "s232_autos", "s232_steel"]
+    assert [m.id for m in sched.in_force("2026-03-01")] == [
+        "mfn",
+        "s232_autos",
+        "s232_steel",
+        "s232_derivatives",
+    ]
 
 
 def test_compile_matches_hand_values(sched) -> None:

@@ -80,17 +80,30 @@ change:
 def test_reform_errors_name_file_and_line(base, tmp_path: Path) -> None:
     with pytest.raises(InputError) as e:
         base.apply_reform(write(tmp_path, "change:\n  s999:\n    title: x\n"))
-    assert str(e.value).startswith(f"{tmp_path / 'reform.yaml'}:2: change.s999: unknown measure 's999'")
+    assert str(e.value).startswith(
+        f"{tmp_path / 'reform.yaml'}:2: change.s999: unknown measure 's999'"
+    )
     with pytest.raises(InputError) as e:
-        base.apply_reform(write(tmp_path, "change:\n  s232_steel:\n    values: [{start: 2025-01-01, rate: 3O, reference: x}]\n"))
-    assert str(e.value).startswith(f"{tmp_path / 'reform.yaml'}:3: change.s232_steel.values[0].rate: must be a number")
+        base.apply_reform(
+            write(
+                tmp_path,
+                "change:\n  s232_steel:\n    values: [{start: 2025-01-01, rate: 3O, reference: x}]\n",
+            )
+        )
+    assert str(e.value).startswith(
+        f"{tmp_path / 'reform.yaml'}:3: change.s232_steel.values[0].rate: must be a number"
+    )
     with pytest.raises(InputError) as e:
         base.apply_reform(write(tmp_path, "change:\n  s232_steel: [\n"))
-    assert "malformed YAML" in str(e.value) and str(e.value).startswith(str(tmp_path / "reform.yaml") + ":")
+    assert "malformed YAML" in str(e.value) and str(e.value).startswith(
+        str(tmp_path / "reform.yaml") + ":"
+    )
     # an appended value that breaks the order of starts is caught by the library checks
     bad = "change:\n  s232_steel:\n    excluded_by: [reciprocal]\n"
     with pytest.raises(InputError) as e:
         base.apply_reform(write(tmp_path, bad))
-    assert str(e.value).startswith(f"{tmp_path / 'reform.yaml'}:3: change.s232_steel.excluded_by[0]: 'reciprocal' has order 60")
+    assert str(e.value).startswith(
+        f"{tmp_path / 'reform.yaml'}:3: change.s232_steel.excluded_by[0]: 'reciprocal' has order 60"
+    )
     with pytest.raises(InputError, match="file not found"):
         base.apply_reform(tmp_path / "nope.yaml")

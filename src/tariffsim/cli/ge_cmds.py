@@ -79,7 +79,8 @@ def _plot(result: Any, path: Path, top: int = 30) -> None:
         (axes[1], "prices_pct", "price index change, %"),
     ):
         vals = sub[col].to_list()
-        ax.barh(sub["iso3"].to_list(), vals, color=["#2a7" if v >= 0 else "#c44" for v in vals])
+        colors = ["#2a7" if v >= 0 else "#c44" for v in vals] if col == "welfare_pct" else "#468"
+        ax.barh(sub["iso3"].to_list(), vals, color=colors)
         ax.axvline(0, color="black", lw=0.6)
         ax.set_xlabel(label)
         ax.grid(axis="x", alpha=0.3)

@@ -16,7 +16,9 @@ def _fmt(v: Any, unit: str) -> str:
     if unit == "fraction":
         return f"{100 * float(v):.1f}%"
     if unit == "t/yr":
-        return f"{float(v):,.0f} t"
+        return f"{float(v) / 1000:,.1f} kt"
+    if unit.startswith("USD bn"):
+        return f"${float(v):,.4g}bn{unit[6:]}"
     return f"{float(v):,.4g} {unit}"
 
 
@@ -116,6 +118,7 @@ def negotiate(
     )
     print(
         f"P(agreement, ratified) = {r.agreement_probability:.2f}   (negotiated {r.negotiated_probability:.2f}; "
+        f"{r.myopic_agreement_probability:.2f} if negotiators ignored ratification; "
         f"median {r.time_to_agreement['median']} rounds)"
     )
     rows = []
@@ -131,7 +134,7 @@ def negotiate(
                 ),
                 _fmt(None if r.nash_ratified is None else r.nash_ratified[spec.name], spec.unit),
                 _fmt(d["median"], spec.unit),
-                f"{_fmt(d['p10'], spec.unit)} – {_fmt(d['p90'], spec.unit)}",
+                f"{_fmt(d['p10'], spec.unit)}–{_fmt(d['p90'], spec.unit)}",
             )
         )
     print_table(
@@ -139,10 +142,10 @@ def negotiate(
         [
             "issue",
             "Nash",
-            "Kalai–Smorodinsky",
-            "Nash (ratifiable)",
+            "KS",
+            "Nash, P≥½",
             "deal median",
-            "deal p10 – p90",
+            "deal p10–p90",
         ],
         rows,
     )

@@ -43,10 +43,16 @@ def rate(
     origin: str = typer.Argument(None, help="origin: ISO3 code (JPN), name (Japan) or group (EU)"),
     hs: str = typer.Argument(None, help="HTS code, 10 or 8 digits (8703.23.01.90)"),
     on: str = typer.Option(None, "--on", help="date of entry (YYYY-MM-DD)"),
-    input_file: Path = typer.Option(None, "--input", help="CSV of entries: origin, hs, date[, value_usd]"),
+    input_file: Path = typer.Option(
+        None, "--input", help="CSV of entries: origin, hs, date[, value_usd]"
+    ),
     output: Path = typer.Option(None, "--output", help="CSV to write (default: standard output)"),
-    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="rate the good rows, list the bad ones on stderr"),
-    reform: Path = typer.Option(None, "--reform", help="reform (patch) YAML applied to the schedule"),
+    skip_invalid: bool = typer.Option(
+        False, "--skip-invalid", help="rate the good rows, list the bad ones on stderr"
+    ),
+    reform: Path = typer.Option(
+        None, "--reform", help="reform (patch) YAML applied to the schedule"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print JSON (rates as fractions)"),
 ) -> None:
     """The duty rate of an entry (each measure with its reference, and the total), or of a CSV file."""
@@ -78,7 +84,17 @@ def rate(
     title = f"{name(r.origin)} ({r.origin}) · {format_hs(r.hs)} · {r.date}"
     if r.description:
         title += "\n" + (r.description if len(r.description) <= 100 else "…" + r.description[-99:])
-    rows = [[p.id, p.authority, _pct(p.rate), p.reference + (f" [{p.heading}]" if p.heading else "") + (f"\n  ↳ {p.note}" if p.note else "")] for p in r.parts]
+    rows = [
+        [
+            p.id,
+            p.authority,
+            _pct(p.rate),
+            p.reference
+            + (f" [{p.heading}]" if p.heading else "")
+            + (f"\n  ↳ {p.note}" if p.note else ""),
+        ]
+        for p in r.parts
+    ]
     rows.append(["total", "", _pct(r.total_rate), ""])
     print_table(title, ["measure", "authority", "rate", "reference"], rows, right={2})
     con = Console(highlight=False)
@@ -86,7 +102,9 @@ def rate(
         con.print(f"note: {n}")
 
 
-def _rate_file(path: Path, output: Path | None, *, skip_invalid: bool, reform: Path | None, as_json: bool) -> None:
+def _rate_file(
+    path: Path, output: Path | None, *, skip_invalid: bool, reform: Path | None, as_json: bool
+) -> None:
     """Rate a CSV of entries; every bad row is reported (``file:line: problem``)."""
     import sys
 
@@ -101,7 +119,10 @@ def _rate_file(path: Path, output: Path | None, *, skip_invalid: bool, reform: P
     except FileNotFoundError:
         raise InputError(f"{name}: file not found", hint="check the path") from None
     except Exception as exc:  # polars parse errors
-        raise InputError(f"{name}: malformed CSV ({str(exc).splitlines()[0]})", hint="a header line origin,hs,date[,value_usd] then one entry per line") from None
+        raise InputError(
+            f"{name}: malformed CSV ({str(exc).splitlines()[0]})",
+            hint="a header line origin,hs,date[,value_usd] then one entry per line",
+        ) from None
     cols = {c.strip().lower(): c for c in df.columns}
     missing = [c for c in ("origin", "hs", "date") if c not in cols]
     if missing:
@@ -143,7 +164,11 @@ def _rate_file(path: Path, output: Path | None, *, skip_invalid: bool, reform: P
         os.replace(tmp, output)
     finally:
         Path(tmp).unlink(missing_ok=True)
-    sys.stderr.write(f"wrote {out.height} rows to {output}" + (f" ({len(errors)} skipped)" if errors else "") + "\n")
+    sys.stderr.write(
+        f"wrote {out.height} rows to {output}"
+        + (f" ({len(errors)} skipped)" if errors else "")
+        + "\n"
+    )
     _ = np  # imported for the vectorised path in rate_frame
 
 
@@ -156,7 +181,9 @@ def timeline(
     start: str = typer.Option(None, "--from", help="first day (default: coverage start)"),
     end: str = typer.Option(None, "--to", help="last day, inclusive (default: coverage end)"),
     plot: Path = typer.Option(None, "--plot", help="write a PNG step chart stacked by authority"),
-    reform: Path = typer.Option(None, "--reform", help="reform (patch) YAML applied to the schedule"),
+    reform: Path = typer.Option(
+        None, "--reform", help="reform (patch) YAML applied to the schedule"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print JSON (rates as fractions)"),
 ) -> None:
     """How an entry's rate changed: one row per change, with its parts."""
@@ -174,7 +201,9 @@ def timeline(
     if as_json:
         from tariffsim.cli.render import print_json
 
-        print_json({"origin": origin, "hs": hs, "from": d1, "to": d2, "rows": [r.to_dict() for r in rows]})
+        print_json(
+            {"origin": origin, "hs": hs, "from": d1, "to": d2, "rows": [r.to_dict() for r in rows]}
+        )
         return
     _print_timeline(rows, f"{origin} · {hs} · {d1} to {d2}")
 
@@ -201,7 +230,11 @@ def _print_timeline(rows: Any, title: str, *, refs: bool = True) -> None:
     print_table(
         title,
         cols,
-        [[r.start, r.end - dt.timedelta(days=1), _pct(r.total_rate), _parts_text(r.parts)] + ([cite(r.parts)] if refs else []) for r in rows],
+        [
+            [r.start, r.end - dt.timedelta(days=1), _pct(r.total_rate), _parts_text(r.parts)]
+            + ([cite(r.parts)] if refs else [])
+            for r in rows
+        ],
         right={2},
     )
 
@@ -244,8 +277,12 @@ def _plot_timeline(rows: Any, path: Path, *, title: str) -> None:
 
 
 def measures(
-    on: str = typer.Option(None, "--on", help="list the measures in force on this date (default: all)"),
-    reform: Path = typer.Option(None, "--reform", help="reform (patch) YAML applied to the schedule"),
+    on: str = typer.Option(
+        None, "--on", help="list the measures in force on this date (default: all)"
+    ),
+    reform: Path = typer.Option(
+        None, "--reform", help="reform (patch) YAML applied to the schedule"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """The measures of the schedule (or those in force on a date) with their references."""
@@ -255,12 +292,24 @@ def measures(
     if on is not None:
         rows = s.in_force(on)
         if as_json:
-            print_json({"date": s.check_date(on, field="--on"), "measures": [r.to_dict() for r in rows]})
+            print_json(
+                {"date": s.check_date(on, field="--on"), "measures": [r.to_dict() for r in rows]}
+            )
             return
         print_table(
             f"Measures in force on {on} ({len(rows)})",
             ["id", "authority", "since", "rates", "reference"],
-            [[r.id, r.authority, r.since, r.summary[:70] + ("\n  suspended: " + "; ".join(r.suspensions) if r.suspensions else ""), r.reference[:70]] for r in rows],
+            [
+                [
+                    r.id,
+                    r.authority,
+                    r.since,
+                    r.summary[:70]
+                    + ("\n  suspended: " + "; ".join(r.suspensions) if r.suspensions else ""),
+                    r.reference[:70],
+                ]
+                for r in rows
+            ],
         )
         return
     out = []
@@ -284,7 +333,18 @@ def measures(
     print_table(
         f"{len(out)} measures (coverage {s.coverage[0]} to {s.coverage[1]})",
         ["id", "authority", "order", "from", "last change", "values", "title"],
-        [[o["id"], o["authority"], o["order"], o["from"], o["last_change"], o["values"], o["title"][:60]] for o in out],
+        [
+            [
+                o["id"],
+                o["authority"],
+                o["order"],
+                o["from"],
+                o["last_change"],
+                o["values"],
+                o["title"][:60],
+            ]
+            for o in out
+        ],
         right={2, 5},
     )
 
@@ -293,7 +353,16 @@ def measures(
 
 DEMO_CAR = "8703230190"
 DEMO_MACHINE_HTS8 = "84295210"
-DEMO_DATES = ("2025-03-01", "2025-04-05", "2025-04-10", "2025-08-07", "2025-09-16", "2025-09-20", "2026-02-24", "2026-06-30")
+DEMO_DATES = (
+    "2025-03-01",
+    "2025-04-05",
+    "2025-04-10",
+    "2025-08-07",
+    "2025-09-16",
+    "2025-09-20",
+    "2026-02-24",
+    "2026-06-30",
+)
 
 
 def demo(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
@@ -328,13 +397,24 @@ def demo(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
                 rows.append([d, "—", str(exc)[:70]])
                 continue
             entry["rates"].append(r.to_dict())
-            rows.append([d, _pct(r.total_rate), "\n".join(f"{p.id} {_pct(p.rate)}: {short_ref(p)}" for p in r.parts if p.rate != 0.0) or "duty-free"])
+            rows.append(
+                [
+                    d,
+                    _pct(r.total_rate),
+                    "\n".join(
+                        f"{p.id} {_pct(p.rate)}: {short_ref(p)}" for p in r.parts if p.rate != 0.0
+                    )
+                    or "duty-free",
+                ]
+            )
         tl = s.timeline("JPN", code, start, hi + dt.timedelta(days=1))
         entry["timeline"] = [t.to_dict() for t in tl]
         result["goods"].append(entry)
         if not as_json:
             con.rule(f"[bold]{label}[/] · HTS {format_hs(code)} · origin Japan")
-            print_table("Rate on key dates", ["date", "total", "measures (reference)"], rows, right={1})
+            print_table(
+                "Rate on key dates", ["date", "total", "measures (reference)"], rows, right={1}
+            )
             _print_timeline(tl, f"Timeline {start} to {hi}", refs=False)
     commands = _registered_commands()
     others = [c for c in ("etr", "duties", "pe", "ge", "negotiate", "serve") if c in commands]
@@ -345,9 +425,15 @@ def demo(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
     from rich.table import Table
 
     tips = [
-        ("tariffsim rate JPN 8703.23.01.90 --on 2025-04-05", "one entry, each part with its reference"),
+        (
+            "tariffsim rate JPN 8703.23.01.90 --on 2025-04-05",
+            "one entry, each part with its reference",
+        ),
         ("tariffsim rate EU 8703.23.01.90 --on 2025-09-20 --json", "a group origin, as JSON"),
-        ("tariffsim rate --input entries.csv --output rated.csv", "a shipment list (origin,hs,date,value_usd)"),
+        (
+            "tariffsim rate --input entries.csv --output rated.csv",
+            "a shipment list (origin,hs,date,value_usd)",
+        ),
         ("tariffsim timeline JPN 8703230190 --plot car.png", "every change, as a chart"),
         ("tariffsim measures --on 2025-08-07", "the measures in force on a day"),
     ]

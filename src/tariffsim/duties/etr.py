@@ -254,9 +254,7 @@ def _authorities(c: CompiledLike) -> tuple[str, ...]:
 
 
 def _compile(schedule: Any, flows: Flows, start: dt.date, end: dt.date) -> CompiledLike:
-    return schedule.compile(
-        flows.hs10, flows.origin, start, end, shares=dict(flows.shares) or None
-    )
+    return schedule.compile(flows.hs10, flows.origin, start, end, shares=dict(flows.shares) or None)
 
 
 def _schedule(schedule: Any | None) -> Any:

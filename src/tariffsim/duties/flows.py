@@ -79,66 +79,26 @@ _DEFAULT: Flows | None = None
 
 
 def default_flows() -> Flows:
-    """US imports for consumption 2024 by HTS10 × partner with USMCA and metal shares (cached)."""
+    """US imports for consumption 2024 by HTS10 × partner (cached; 334,728 rows).
+
+    No share arrays are attached here: the schedule attaches the USMCA claim shares (by HTS10 ×
+    origin) and the metal contents (by HTS10) from the same data-layer tables
+    (``lists.usmca_shares``, ``lists.metal_content_shares``) when it compiles.
+    """
     global _DEFAULT
     if _DEFAULT is not None:
         return _DEFAULT
-    from tariffsim.data import census, lists
+    from tariffsim.data import census
 
-    imp = census.imports_2024().select("hs10", "cty_code", "iso3", "imports_usd")
-    us = lists.usmca_shares()
-    us = _rename_first(us, ("hs10", "hts10"), "hs10")
-    imp = imp.join(
-        us.select("hs10", "cty_code", pl.col("usmca_share").cast(pl.Float64)),
-        on=["hs10", "cty_code"],
-        how="left",
-    )
-    metal = _metal_content()
-    if metal is not None:
-        imp = imp.join(metal, on="hs10", how="left")
+    imp = census.imports_2024().select("hs10", "iso3", "imports_usd")
     n = imp.height
-    shares = {"usmca": imp["usmca_share"].fill_null(0.0).to_numpy()}
-    for m in _METALS:
-        if m in imp.columns:
-            shares[m] = imp[m].fill_null(0.0).to_numpy()
     _DEFAULT = Flows(
-        hs10=imp["hs10"].to_numpy(),
-        origin=imp["iso3"].fill_null("").to_numpy(),
+        hs10=imp["hs10"].to_numpy().astype("<U10"),
+        origin=imp["iso3"].fill_null("").to_numpy().astype("<U3"),
         value_usd=imp["imports_usd"].cast(pl.Float64).to_numpy(),
-        shares=complete_shares(shares, n),
         source=f"Census imports for consumption 2024, HTS10 x partner ({n:,} rows)",
     )
     return _DEFAULT
-
-
-def _rename_first(df: pl.DataFrame, names: tuple[str, ...], to: str) -> pl.DataFrame:
-    for n in names:
-        if n in df.columns:
-            return df.rename({n: to}) if n != to else df
-    raise KeyError(f"none of {names} in {df.columns}")
-
-
-def _metal_content() -> pl.DataFrame | None:
-    """HTS10 → steel/aluminum/copper/metal shares of value (BEA input–output), via the data layer."""
-    from tariffsim.data import lists
-
-    fn = getattr(lists, "metal_content_shares", None) or getattr(lists, "metal_content", None)
-    if fn is None:
-        return None
-    df = fn()
-    df = _rename_first(df, ("hs10", "hts10"), "hs10")
-    cols = {
-        "steel_share": "steel_content",
-        "aluminum_share": "aluminum_content",
-        "copper_share": "copper_content",
-        "metal_share": "metal_content",
-    }
-    keep = [
-        pl.col(c).cast(pl.Float64).alias(cols.get(c, c))
-        for c in df.columns
-        if cols.get(c, c) in _METALS
-    ]
-    return df.select(pl.col("hs10"), *keep).unique(subset="hs10", keep="first")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -150,7 +110,9 @@ def read_user_table(path: str | Path) -> Flows:
 
     ``origin``: ISO3 code, country name or Census code; ``hs``: an HTS10 code (dots allowed);
     ``value_usd``: customs value. Every bad row is reported at once (InputError naming file:line and
-    field); nothing is computed if any row is bad. Optional ``usmca_share`` column (0–1).
+    field); nothing is computed if any row is bad. Optional ``usmca_share`` column (0–1, blank = 0):
+    the share of the line's value entered under USMCA; without the column, the schedule uses the
+    2024 claim share of the HTS10 × origin (Canada, Mexico).
     """
     p = Path(path)
     if not p.is_file():
@@ -182,6 +144,7 @@ def parse_user_table(text: str, *, name: str = "<table>") -> Flows:
     org_out: list[str] = []
     val_out: list[float] = []
     usmca: list[float] = []
+    has_share = "usmca_share" in cols
     for lineno, raw in enumerate(reader, start=2):
         row = {
             aliases.get(k.strip().lower(), k.strip().lower()): (v or "").strip()
@@ -236,9 +199,9 @@ def parse_user_table(text: str, *, name: str = "<table>") -> Flows:
         )
     n = len(hs_out)
     return Flows(
-        hs10=np.array(hs_out, dtype=object),
-        origin=np.array(org_out, dtype=object),
+        hs10=np.array(hs_out, dtype="<U10"),
+        origin=np.array(org_out, dtype="<U3"),
         value_usd=np.array(val_out, dtype=np.float64),
-        shares=complete_shares({"usmca": np.array(usmca)}, n),
+        shares={"usmca": np.array(usmca)} if has_share else {},
         source=f"user table {name} ({n} rows)",
     )

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from tariffsim.duties.flows import Flows, complete_shares
+from tariffsim.duties.flows import Flows
 
 VALIDATION_DATE = dt.date(2024, 7, 1)
 PARTNERS = ("JPN", "EU", "CHN", "CAN", "MEX")
@@ -104,40 +104,19 @@ class Validation:
 
 
 def partner_flows(partner: str) -> tuple[Flows, np.ndarray]:
-    """The partner's 2024 rows as :class:`Flows` and the duty assessed per row (USD)."""
-    from tariffsim.data import census, lists
+    """The partner's 2024 rows as :class:`Flows` and the duty assessed per row (USD).
+
+    USMCA claim shares and metal contents are attached by the schedule (by HTS10 × origin).
+    """
+    from tariffsim.data import census
 
     df = census.imports_with_duty(partner)
-    df = df.with_columns(pl.col("hs10").cast(pl.Utf8), pl.col("cty_code").cast(pl.Utf8))
     n = df.height
-    usmca = np.zeros(n)
-    if partner in ("CAN", "MEX"):
-        us = lists.usmca_shares()
-        if "hts10" in us.columns:
-            us = us.rename({"hts10": "hs10"})
-        j = df.select("hs10", "cty_code").join(
-            us.select(
-                "hs10", pl.col("cty_code").cast(pl.Utf8), pl.col("usmca_share").cast(pl.Float64)
-            ),
-            on=["hs10", "cty_code"],
-            how="left",
-        )
-        usmca = j["usmca_share"].fill_null(0.0).to_numpy()
     origin = EU_PROXY if partner == "EU" else partner
-    shares = {"usmca": usmca}
-    from tariffsim.duties.flows import _metal_content
-
-    metal = _metal_content()
-    if metal is not None:
-        j = df.select("hs10").join(metal, on="hs10", how="left")
-        for c in metal.columns:
-            if c != "hs10":
-                shares[c] = j[c].fill_null(0.0).to_numpy()
     flows = Flows(
-        hs10=df["hs10"].to_numpy(),
-        origin=np.full(n, origin, dtype=object),
-        value_usd=df["value_usd"].cast(pl.Float64).to_numpy(),
-        shares=complete_shares(shares, n),
+        hs10=df["hs10"].cast(pl.Utf8).to_numpy().astype("<U10"),
+        origin=np.full(n, origin, dtype="<U3"),
+        value_usd=df["value_usd"].cast(pl.Float64).fill_null(0.0).to_numpy(),
         source=f"Census 2024 imports for consumption with calculated duty, {partner} ({n:,} rows)",
     )
     return flows, df["duty_usd"].cast(pl.Float64).fill_null(0.0).to_numpy()
@@ -195,13 +174,7 @@ def validate(
     out = []
     for p in partners:
         flows, assessed = partner_flows(p)
-        c = sched.compile(
-            hs10=flows.hs10,
-            origin=flows.origin,
-            start=on,
-            end=on + dt.timedelta(days=1),
-            shares=dict(flows.shares),
-        )
+        c = sched.compile(flows.hs10, flows.origin, on, on + dt.timedelta(days=1))
         res = duties_from_compiled(c, flows, on, ave_approx=ave_approx_flags(sched, flows, on))
         rows = res.rows.with_columns(
             pl.Series("duty_assessed_usd", assessed),

@@ -11,7 +11,10 @@ Steps (each documented in its module):
 4. a Monte Carlo of alternating-offers negotiations (:mod:`.simulate`) over drawn parameters — the
    case's uncertain parameters (each drawn ``N(value, sd)`` clipped to ``[low, high]``, ``sd = (high −
    low)/4``), the strategies' concession exponents and deadlines — where a deal counts as an
-   agreement only if it is then ratified (a Bernoulli draw with the joint ratification probability);
+   agreement only if it is then ratified (a Bernoulli draw with the joint ratification probability).
+   Negotiators anticipate ratification: they offer only packages both sides ratify with probability
+   ≥ ½ (their win-sets); the same runs without that filter give the agreement probability of
+   negotiators who ignore their domestic constraints;
 5. a sensitivity analysis: every ranged parameter at its low and high value, the Nash package's
    headline issues recomputed (the tornado chart).
 """
@@ -135,10 +138,15 @@ def _strategies(case_protocol: Mapping[str, Any]):
 
 
 def _simulate(
-    case: Any, draws: int, seed: int, *, trade: Mapping[str, tuple[float, str]]
+    case: Any,
+    draws: int,
+    seed: int,
+    *,
+    trade: Mapping[str, tuple[float, str]],
+    anticipate: float | None = 0.5,
 ) -> dict[str, Any]:
     from tariffsim.negotiation.protocol import Protocol
-    from tariffsim.negotiation.simulate import offer_space, simulate
+    from tariffsim.negotiation.simulate import OfferSpace, offer_space, simulate
 
     rng = np.random.default_rng(seed)
     n_sets = 1 if not case.uncertain else int(np.clip(draws // 200, 1, 16))
@@ -155,6 +163,16 @@ def _simulate(
         solved = solve_case(c, trade=trade)
         problem = solved.problem
         space = offer_space(problem, seed=seed + i)
+        if anticipate is not None and space.packages.shape[0]:
+            # two-level negotiators offer only what they expect both sides to ratify (Putnam's
+            # win-sets): the offerable packages are filtered by P_joint ≥ anticipate
+            keep = solved.ratification.joint(space.packages) >= anticipate
+            if keep.any():
+                space = OfferSpace(
+                    space.packages[keep],
+                    space.utilities[keep],
+                    (space.hypotheses[0][:, keep], space.hypotheses[1][:, keep]),
+                )
 
         def sampler(r: np.random.Generator, m: int) -> dict[str, np.ndarray]:
             return {
@@ -330,6 +348,7 @@ class NegotiationResult:
     deal: dict[str, dict[str, Any]]
     agreement_probability: float
     negotiated_probability: float
+    myopic_agreement_probability: float
     time_to_agreement: dict[str, float | None]
     ratification: dict[str, Any]
     tied_hands: dict[str, Any] | None
@@ -365,6 +384,9 @@ class NegotiationResult:
                 "max_joint_welfare": self.max_joint_welfare,
                 "nash_ratified": self.nash_ratified,
                 "negotiated_probability": self.negotiated_probability,
+                "agreement_probability_if_negotiators_ignore_ratification": (
+                    self.myopic_agreement_probability
+                ),
                 "time_to_agreement_rounds": self.time_to_agreement,
                 "deal_shares": {k: v.get("shares") for k, v in self.deal.items() if "shares" in v},
                 "tied_hands": self.tied_hands,
@@ -404,6 +426,8 @@ def analyze(
 
     t1 = time.perf_counter()
     sim = _simulate(case, draws, seed, trade=trade)
+    # the same negotiations by negotiators who ignore ratification (they learn of it afterwards)
+    myopic = _simulate(case, draws, seed, trade=trade, anticipate=None)
     t["simulate_s"] = time.perf_counter() - t1
     agreed, ratified = sim["agreed"], sim["ratified"]
     deal = deal_distribution(case, sim["packages"], ratified)
@@ -487,6 +511,7 @@ def analyze(
         deal=deal,
         agreement_probability=float(ratified.mean()),
         negotiated_probability=float(agreed.mean()),
+        myopic_agreement_probability=float(myopic["ratified"].mean()),
         time_to_agreement=tta,
         ratification=ratification,
         tied_hands=th,

@@ -142,6 +142,34 @@ def shares_with_outside_options(
     raise InputError(f"first must be 'a' or 'b', got {first!r}")
 
 
+def shares_with_fixed_costs(
+    cost_a: float, cost_b: float, *, first: Literal["a", "b"] = "a"
+) -> tuple[float, float] | tuple[tuple[float, float], tuple[float, float]]:
+    """SPE shares when each round costs ``c_i`` (a share of the pie) instead of discounting.
+
+    Rubinstein (1982, §5; Osborne & Rubinstein 1990, *Bargaining and Markets*, §3.9.2), pie 1, with
+    the first proposer ``p`` and responder ``r``: if ``c_p < c_r`` the proposer takes everything
+    ``(1, 0)``; if ``c_p > c_r`` the proposer gets ``c_r``; if ``c_p = c_r = c < 1`` every split
+    with proposer share in ``[c, 1]`` is an SPE — then the pair of extreme splits is returned
+    ``((c, 1 − c), (1, 0))`` (in (a, b) order).
+    """
+    ca, cb = float(cost_a), float(cost_b)
+    if not (0.0 < ca < 1.0 and 0.0 < cb < 1.0):
+        raise InputError(f"per-round costs must be in (0, 1), got {cost_a}, {cost_b}")
+    if first not in ("a", "b"):
+        raise InputError(f"first must be 'a' or 'b', got {first!r}")
+    cp, cr = (ca, cb) if first == "a" else (cb, ca)
+
+    def ab(xp: float) -> tuple[float, float]:
+        return (xp, 1.0 - xp) if first == "a" else (1.0 - xp, xp)
+
+    if cp < cr:
+        return ab(1.0)
+    if cp > cr:
+        return ab(cr)
+    return ab(cp), ab(1.0)
+
+
 def nash_limit_power(rate_a: float, rate_b: float) -> float:
     """Bargaining power of A in the Δ → 0 limit: ``r_b / (r_a + r_b)`` (BRW 1986)."""
     if rate_a <= 0 or rate_b <= 0:

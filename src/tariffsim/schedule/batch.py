@@ -57,7 +57,9 @@ def rate_frame(schedule: Any, df: Any, *, cols: dict[str, str], name: str) -> tu
     # origins
     uniq = origin_raw.unique().to_list()
     resolved = _resolve_origins(uniq)
-    iso = origin_raw.replace_strict({k: v[0] for k, v in resolved.items() if k is not None}, default=None, return_dtype=pl.Utf8)
+    iso = origin_raw.replace_strict(
+        {k: v[0] for k, v in resolved.items() if k is not None}, default=None, return_dtype=pl.Utf8
+    )
     bad_o = iso.is_null().to_numpy()
     o_list = origin_raw.to_list()
     flag(bad_o, lambda i: resolved.get(o_list[i], (None, "origin: empty"))[1] or "origin: invalid")
@@ -65,14 +67,22 @@ def rate_frame(schedule: Any, df: Any, *, cols: dict[str, str], name: str) -> tu
     hs_np = np.asarray(hs.fill_null("").to_list(), dtype=str)
     ok_hs = (np.char.str_len(hs_np) == 10) & np.char.isdigit(hs_np)
     raw_hs = df.get_column(cols["hs"]).cast(pl.Utf8).to_list()
-    flag(~ok_hs, lambda i: f"hs: {raw_hs[i]!r} is not a 10-digit HTS code" + (" (8 digits: give the statistical line)" if len(hs_np[i]) == 8 else ""))
+    flag(
+        ~ok_hs,
+        lambda i: (
+            f"hs: {raw_hs[i]!r} is not a 10-digit HTS code"
+            + (" (8 digits: give the statistical line)" if len(hs_np[i]) == 8 else "")
+        ),
+    )
     # dates
     bad_d = dates.is_null().to_numpy()
     flag(bad_d, lambda i: f"date: {date_raw[i]!r} is not a date (YYYY-MM-DD)")
     lo, hi = schedule.coverage
     day = np.where(bad_d, 0, (dates.cast(pl.Int64).fill_null(0)).to_numpy())
     out_cov = ~bad_d & ((day < to_day_number(lo)) | (day > to_day_number(hi)))
-    flag(out_cov, lambda i: f"date: {date_raw[i]} is outside the schedule's coverage ({lo} to {hi})")
+    flag(
+        out_cov, lambda i: f"date: {date_raw[i]} is outside the schedule's coverage ({lo} to {hi})"
+    )
     # value
     value = None
     if "value_usd" in cols:
@@ -96,7 +106,10 @@ def rate_frame(schedule: Any, df: Any, *, cols: dict[str, str], name: str) -> tu
             known = np.isin(hs_np[rows].astype(np.int64), ed.codes)
             for i in rows[~known].tolist():
                 near = schedule.nearest_codes(hs_np[i], int(day[i]), n=3)
-                problems[i].append(f"hs: {hs_np[i]} is not an HTS10 line of edition {ed.name}" + (f" (nearest: {', '.join(near)})" if near else ""))
+                problems[i].append(
+                    f"hs: {hs_np[i]} is not an HTS10 line of edition {ed.name}"
+                    + (f" (nearest: {', '.join(near)})" if near else "")
+                )
 
     errors = [f"{name}:{i + 2}: {'; '.join(p)}" for i, p in enumerate(problems) if p]
     good = ~np.array([bool(p) for p in problems], dtype=bool)

@@ -69,7 +69,7 @@ def cached_schedule(root: Path | None, source: Any, *, use_cache: bool = True) -
         if path.is_file():
             try:
                 with path.open("rb") as f:
-                    rules = pickle.load(f)  # noqa: S301 - our own cache file
+                    rules = pickle.load(f)
                 s = Schedule(rules, root=root, source=src)
                 _MEMORY[key] = s
                 return s

@@ -30,7 +30,9 @@ def compare(case: Any, got: Any) -> list[str]:
     """Differences between a case's expectation and an :class:`EntryRate` (empty = pass)."""
     problems: list[str] = []
     if abs(got.total_rate - case.expect.total_rate) > TOL:
-        problems.append(f"total_rate: expected {case.expect.total_rate:.6g}, got {got.total_rate:.6g}")
+        problems.append(
+            f"total_rate: expected {case.expect.total_rate:.6g}, got {got.total_rate:.6g}"
+        )
     nonzero = {p.id: p.rate for p in got.parts if abs(p.rate) > TOL}
     want = {k: v for k, v in case.expect.measures.items()}
     for mid in sorted(set(want) | set(nonzero)):

@@ -115,7 +115,9 @@ class Compiled:
     def part(self, measure_id: str) -> np.ndarray:
         """(k, n) part of one measure."""
         if measure_id not in self.measure_ids:
-            raise InputError(f"unknown measure {measure_id!r}", hint=f"known: {', '.join(self.measure_ids)}")
+            raise InputError(
+                f"unknown measure {measure_id!r}", hint=f"known: {', '.join(self.measure_ids)}"
+            )
         return self._sum([self.measure_ids.index(measure_id)])
 
     @property
@@ -126,7 +128,9 @@ class Compiled:
         """Segment of each date (``datetime64[D]``, ``date`` or ISO strings); dates must be in range."""
         d = np.asarray(dates)
         if d.dtype.kind != "M":
-            d = np.array([parse_date(x) for x in np.atleast_1d(d).ravel()], dtype="datetime64[D]").reshape(d.shape)
+            d = np.array(
+                [parse_date(x) for x in np.atleast_1d(d).ravel()], dtype="datetime64[D]"
+            ).reshape(d.shape)
         d = d.astype("datetime64[D]")
         if d.size and (d.min() < self.breaks[0] or d.max() >= self.end):
             raise InputError(
@@ -137,7 +141,9 @@ class Compiled:
 
     def at(self, date: Any) -> np.ndarray:
         """(n,) total rates on one day."""
-        return self.total[int(self.segment_index(np.array([parse_date(date)], dtype="datetime64[D]"))[0])]
+        return self.total[
+            int(self.segment_index(np.array([parse_date(date)], dtype="datetime64[D]"))[0])
+        ]
 
     def daily(self) -> tuple[np.ndarray, np.ndarray]:
         """(days (d,), totals (d, n)) for every day of the period — a view built by indexing."""
@@ -178,7 +184,11 @@ class _Products:
         """(starts (P,), ends (P,), masks (P, nH)) of a list, one per distinct (start, end)."""
         if name not in self._lists:
             lr: ListRule = self.rules.lists[name]
-            pairs = np.stack([lr.start, lr.end], axis=1) if len(lr.start) else np.zeros((0, 2), dtype=np.int64)
+            pairs = (
+                np.stack([lr.start, lr.end], axis=1)
+                if len(lr.start)
+                else np.zeros((0, 2), dtype=np.int64)
+            )
             uniq, inv = np.unique(pairs, axis=0, return_inverse=True)
             inv = np.asarray(inv).ravel()
             masks = np.zeros((len(uniq), len(self.Hint)), dtype=bool)
@@ -215,9 +225,28 @@ class _Products:
 
 
 class _RowShares:
-    def __init__(self, rules: Rules, Hint: np.ndarray, hinv: np.ndarray, O: np.ndarray, oinv: np.ndarray, given: dict[str, Any] | None, n: int) -> None:
-        self.rules, self.Hint, self.hinv, self.O, self.oinv, self.n = rules, Hint, hinv, O, oinv, n
-        self.given = {k: np.broadcast_to(np.asarray(v, dtype=np.float64), (n,)) for k, v in (given or {}).items()}
+    def __init__(
+        self,
+        rules: Rules,
+        Hint: np.ndarray,
+        hinv: np.ndarray,
+        uo: np.ndarray,
+        oinv: np.ndarray,
+        given: dict[str, Any] | None,
+        n: int,
+    ) -> None:
+        self.rules, self.Hint, self.hinv, self.uo, self.oinv, self.n = (
+            rules,
+            Hint,
+            hinv,
+            uo,
+            oinv,
+            n,
+        )
+        self.given = {
+            k: np.broadcast_to(np.asarray(v, dtype=np.float64), (n,))
+            for k, v in (given or {}).items()
+        }
         self._memo: dict[str, np.ndarray] = {}
 
     def get(self, name: str) -> np.ndarray:
@@ -228,7 +257,7 @@ class _RowShares:
         sh = self.rules.shares
         if name == "usmca":
             out = np.zeros(self.n)
-            for j, o in enumerate(self.O.tolist()):
+            for j, o in enumerate(self.uo.tolist()):
                 tab = sh.usmca.get(o)
                 if tab is None:
                     continue
@@ -263,7 +292,11 @@ def _hs_codes(hs10: np.ndarray) -> np.ndarray:
         if ok.all():
             return chars @ (10 ** np.arange(9, -1, -1, dtype=np.int64))
     else:
-        ok = (np.char.str_len(hs10) == 10) & np.char.isdigit(hs10) if len(hs10) else np.ones(0, dtype=bool)
+        ok = (
+            (np.char.str_len(hs10) == 10) & np.char.isdigit(hs10)
+            if len(hs10)
+            else np.ones(0, dtype=bool)
+        )
         if ok.all():
             return _hs_codes(hs10.astype("<U10")) if len(hs10) else np.zeros(0, dtype=np.int64)
     bad = np.flatnonzero(~ok)
@@ -278,10 +311,10 @@ def _factorize_origins(origin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if origin.dtype == np.dtype("<U3") and len(origin):
         chars = np.frombuffer(origin.tobytes(), dtype=np.uint32).reshape(-1, 3).astype(np.int64)
         key = (chars[:, 0] << 42) | (chars[:, 1] << 21) | chars[:, 2]
-        uk, first, inv = np.unique(key, return_index=True, return_inverse=True)
+        _uk, first, inv = np.unique(key, return_index=True, return_inverse=True)
         return origin[first], inv.ravel()
-    O, inv = np.unique(origin, return_inverse=True)
-    return O, inv.ravel()
+    uo, inv = np.unique(origin, return_inverse=True)
+    return uo, inv.ravel()
 
 
 def compile_rows(
@@ -301,7 +334,9 @@ def compile_rows(
     hs10 = np.asarray(hs10).astype(str)
     origin = np.asarray(origin).astype(str)
     if hs10.shape != origin.shape or hs10.ndim != 1:
-        raise InputError(f"hs10 and origin must be 1-d arrays of equal length (got {hs10.shape} and {origin.shape})")
+        raise InputError(
+            f"hs10 and origin must be 1-d arrays of equal length (got {hs10.shape} and {origin.shape})"
+        )
     codes = _hs_codes(hs10)
     d1 = schedule.check_date(start, field="start")
     d2 = parse_date(end, field="end") if end is not None else d1 + dt.timedelta(days=1)
@@ -314,20 +349,22 @@ def compile_rows(
 
     Hint, hinv = np.unique(codes, return_inverse=True)
     hinv = hinv.ravel()
-    O, oinv = _factorize_origins(origin)
+    uo, oinv = _factorize_origins(origin)
     prods = _Products(Hint, rules)
-    rshares = _RowShares(rules, prods.Hint, hinv, O, oinv, shares, n)
-    o_list = O.tolist()
+    rshares = _RowShares(rules, prods.Hint, hinv, uo, oinv, shares, n)
+    o_list = uo.tolist()
     # rows grouped by origin, for per-origin MFN programs
     order = np.argsort(oinv, kind="stable")
-    bounds = np.searchsorted(oinv[order], np.arange(len(O) + 1))
+    bounds = np.searchsorted(oinv[order], np.arange(len(uo) + 1))
 
     M = len(rules.measures)
     store: list[_Part] = []
     memo: dict[Any, int] = {}
     part_ids = np.full((M, k), -1, dtype=np.int32)
     missing = np.zeros(n, dtype=bool)
-    origin_scope = [np.array([m.covers_origin(o) for o in o_list], dtype=bool) for m in rules.measures]
+    origin_scope = [
+        np.array([m.covers_origin(o) for o in o_list], dtype=bool) for m in rules.measures
+    ]
     mfn_memo: dict[tuple[str, int], np.ndarray] = {}
 
     def dense(pid: int) -> np.ndarray:
@@ -368,12 +405,14 @@ def compile_rows(
         mfn_memo[key] = rows
         return rows
 
-    def origin_arrays(m: MeasureRule, vi: int, susp: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def origin_arrays(
+        m: MeasureRule, vi: int, susp: tuple[int, ...]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per distinct origin: additive rate, floor (nan = none), kind (0 none, 1 add, 2 floor)."""
         v = m.values[vi]
-        add = np.zeros(len(O))
-        flo = np.full(len(O), np.nan)
-        kind = np.zeros(len(O), dtype=np.int8)
+        add = np.zeros(len(uo))
+        flo = np.full(len(uo), np.nan)
+        kind = np.zeros(len(uo), dtype=np.int8)
         active = [m.suspensions[s] for s in susp]
         for j, o in enumerate(o_list):
             r = v.rule_for(o)
@@ -391,9 +430,20 @@ def compile_rows(
                 add[j], kind[j] = float(r.add or 0.0), 1
         return add, flo, kind
 
-    def compute(m: MeasureRule, vi: int, susp: tuple[int, ...], pstate: Any, xstate: Any, deps: dict[int, int]) -> np.ndarray | None:
+    def compute(
+        m: MeasureRule,
+        vi: int,
+        susp: tuple[int, ...],
+        pstate: Any,
+        xstate: Any,
+        deps: dict[int, int],
+    ) -> np.ndarray | None:
         pm = prods.mask(m.products, pstate)
-        if m.exclude_products.lists or m.exclude_products.prefixes or m.exclude_products.all_products:
+        if (
+            m.exclude_products.lists
+            or m.exclude_products.prefixes
+            or m.exclude_products.all_products
+        ):
             pm = pm & ~prods.mask(m.exclude_products, xstate)
         if not pm.any():
             return None

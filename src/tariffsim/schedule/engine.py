@@ -289,7 +289,9 @@ class Schedule:
                 near = self.nearest_codes(code, day)
                 raise HsNotInEdition(
                     f"hs: {fmt_hs(code)} is not an HTS10 line of edition {ed.name} (in force on {from_day_number(day)})",
-                    hint=("nearest lines: " + ", ".join(fmt_hs(c) for c in near)) if near else "check the code",
+                    hint=("nearest lines: " + ", ".join(fmt_hs(c) for c in near))
+                    if near
+                    else "check the code",
                 )
             return code, [code]
         if len(code) == 8:
@@ -298,13 +300,17 @@ class Schedule:
                 near = self.nearest_codes(code, day)
                 raise InputError(
                     f"hs: {fmt_hs(code)} has no HTS10 lines in edition {ed.name if ed else '?'}",
-                    hint=("nearest lines: " + ", ".join(fmt_hs(c) for c in near)) if near else "give a 10-digit HTS code",
+                    hint=("nearest lines: " + ", ".join(fmt_hs(c) for c in near))
+                    if near
+                    else "give a 10-digit HTS code",
                 )
             return code, lines
         lines = self.statistical_lines(code, day)
         raise InputError(
             f"hs: {fmt_hs(code)} is a {len(code)}-digit heading; rates are set per HTS8/HTS10 line",
-            hint=("give an 8- or 10-digit code, e.g. " + ", ".join(fmt_hs(c) for c in lines[:4])) if lines else "give an 8- or 10-digit code",
+            hint=("give an 8- or 10-digit code, e.g. " + ", ".join(fmt_hs(c) for c in lines[:4]))
+            if lines
+            else "give an 8- or 10-digit code",
         )
 
     # --- scalar evaluation --------------------------------------------------------------------
@@ -332,7 +338,15 @@ class Schedule:
 
         return member(m.products) and not member(m.exclude_products)
 
-    def _evaluate(self, iso3: str, hs10: str, day: int, shares: dict[str, float] | None = None, *, strict: bool = True) -> _Eval:
+    def _evaluate(
+        self,
+        iso3: str,
+        hs10: str,
+        day: int,
+        shares: dict[str, float] | None = None,
+        *,
+        strict: bool = True,
+    ) -> _Eval:
         rules = self._rules
         values = [0.0] * len(rules.measures)
         parts: list[MeasurePart] = []
@@ -354,13 +368,19 @@ class Schedule:
                 i = ed.find(hs10)
                 if i < 0:
                     if strict:
-                        raise HsNotInEdition(f"hs: {hs10} is not an HTS10 line of edition {ed.name}")
+                        raise HsNotInEdition(
+                            f"hs: {hs10} is not an HTS10 line of edition {ed.name}"
+                        )
                     continue
                 description = ed.description(i) or description
                 rate = float(ed.rate[i])
                 gen = ed.general_text(i)
                 if ed.flag[i] == 1:
-                    notes.append(f"AVE of specific/compound rate {gen!r} (unit value, flagged)".replace(" ''", ""))
+                    notes.append(
+                        f"AVE of specific/compound rate {gen!r} (unit value, flagged)".replace(
+                            " ''", ""
+                        )
+                    )
                 elif ed.flag[i] == 2:
                     notes.append(f"no ad valorem equivalent for {gen!r}: counted as 0 (flagged)")
                 prog = v.programs.get(iso3)
@@ -379,7 +399,9 @@ class Schedule:
                             )
                             rate = s * best[0] + (1.0 - s) * rate
                         else:
-                            notes.append(f"special rate {_pct(best[0])} (program {best[1]}) instead of MFN {_pct(rate)}")
+                            notes.append(
+                                f"special rate {_pct(best[0])} (program {best[1]}) instead of MFN {_pct(rate)}"
+                            )
                             rate = best[0]
             else:
                 rule = v.rule_for(iso3)
@@ -388,7 +410,9 @@ class Schedule:
                 active = [s for s in m.suspensions if s.start <= day < s.end and s.covers(iso3)]
                 if active:
                     s = active[-1]
-                    notes.append(f"suspended {_rule_text(rule)} → {_rule_text(s.rule)} ({s.reference})")
+                    notes.append(
+                        f"suspended {_rule_text(rule)} → {_rule_text(s.rule)} ({s.reference})"
+                    )
                     rule = s.rule
                     reference = f"{rule.reference if rule and rule.reference else v.reference}"
                     if rule is None:
@@ -428,7 +452,9 @@ class Schedule:
         return _Eval(total=float(sum(values)), parts=parts, values=values, description=description)
 
     # --- public API ---------------------------------------------------------------------------
-    def rate(self, origin: str, hs: Any, on: Any, *, shares: dict[str, float] | None = None) -> EntryRate:
+    def rate(
+        self, origin: str, hs: Any, on: Any, *, shares: dict[str, float] | None = None
+    ) -> EntryRate:
         """The rate of an entry: ``origin`` (ISO3, name or group), ``hs`` (8 or 10 digits), day ``on``.
 
         8-digit codes are rated on each HTS10 line under them; if the lines differ, an InputError
@@ -455,7 +481,9 @@ class Schedule:
                     f"hs: the HTS10 lines of {fmt_hs(hs_code)} have different rates on {d} ({listing})",
                     hint="give the 10-digit statistical line",
                 )
-            notes.append(f"same rate on all {len(lines)} HTS10 lines of {hs_code}: {', '.join(lines)}")
+            notes.append(
+                f"same rate on all {len(lines)} HTS10 lines of {hs_code}: {', '.join(lines)}"
+            )
         member_totals: dict[str, float] | None = None
         if len(members) > 1 or code != members[0]:
             member_totals = {iso3: results[(iso3, lines[0])].total for iso3 in members}
@@ -494,7 +522,9 @@ class Schedule:
         d1 = self.check_date(start, field="start")
         d2 = parse_date(end, field="end")
         if d2 <= d1:
-            raise InputError(f"end {d2} must be after start {d1}", hint="the period is [start, end)")
+            raise InputError(
+                f"end {d2} must be after start {d1}", hint="the period is [start, end)"
+            )
         self.check_date(d2 - dt.timedelta(days=1), field="end")
         days = [d1, *self.change_days(d1, d2)]
         rows: list[TimelineRow] = []
@@ -519,7 +549,9 @@ class Schedule:
                 continue
             v = m.values[vi]
             if m.is_mfn:
-                summary = f"HTS {v.edition}" + (f"; programs for {len(v.programs)} origins" if v.programs else "")
+                summary = f"HTS {v.edition}" + (
+                    f"; programs for {len(v.programs)} origins" if v.programs else ""
+                )
             else:
                 bits = []
                 if v.default is not None:
@@ -528,7 +560,9 @@ class Schedule:
                 for o, r in v.by_origin.items():
                     named.setdefault(_rule_text(r), []).append(o)
                 for txt, os_ in sorted(named.items(), key=lambda kv: -len(kv[1])):
-                    show = ", ".join(sorted(os_)[:6]) + (f" +{len(os_) - 6}" if len(os_) > 6 else "")
+                    show = ", ".join(sorted(os_)[:6]) + (
+                        f" +{len(os_) - 6}" if len(os_) > 6 else ""
+                    )
                     bits.append(f"{show}: {txt}")
                 summary = "; ".join(bits) or "nothing"
             susp = tuple(

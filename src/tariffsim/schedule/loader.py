@@ -59,10 +59,14 @@ class LibrarySpec:
         return sorted(self.measures.values(), key=lambda m: (m.order, m.id))
 
 
-def _err(name: str, data: Any, path: tuple[Any, ...], field_text: str, msg: str, hint: str | None = None) -> InputError:
+def _err(
+    name: str, data: Any, path: tuple[Any, ...], field_text: str, msg: str, hint: str | None = None
+) -> InputError:
     line = line_of(data, path) if data is not None else 1
     return InputError(
-        f"{field_text}: {msg}" if field_text else msg, where=f"{name}:{line}", hint=hint or FORMAT_HINT
+        f"{field_text}: {msg}" if field_text else msg,
+        where=f"{name}:{line}",
+        hint=hint or FORMAT_HINT,
     )
 
 
@@ -106,7 +110,13 @@ def load_library(root: Path | None = None) -> LibrarySpec:
         raw[name] = data
         for lname, ldef in lf.lists.items():
             if lname in lists:
-                raise _err(name, data, ("lists", lname), f"lists.{lname}", f"list defined twice (also in {files['list:' + lname]})")
+                raise _err(
+                    name,
+                    data,
+                    ("lists", lname),
+                    f"lists.{lname}",
+                    f"list defined twice (also in {files['list:' + lname]})",
+                )
             lists[lname] = ldef
             files["list:" + lname] = name
 
@@ -116,13 +126,22 @@ def load_library(root: Path | None = None) -> LibrarySpec:
         m, data = read_measure(path, name)
         raw[name] = data
         if m.id != path.stem:
-            raise _err(name, data, ("id",), "id", f"{m.id!r} must equal the file stem {path.stem!r}", hint=f"rename the file to {m.id}.yaml or set id: {path.stem}")
+            raise _err(
+                name,
+                data,
+                ("id",),
+                "id",
+                f"{m.id!r} must equal the file stem {path.stem!r}",
+                hint=f"rename the file to {m.id}.yaml or set id: {path.stem}",
+            )
         if m.id in measures:
             raise _err(name, data, ("id",), "id", f"duplicate measure id (also in {files[m.id]})")
         measures[m.id] = m
         files[m.id] = name
 
-    spec = LibrarySpec(root=root, measures=measures, lists=lists, coverage=coverage, files=files, raw=raw)
+    spec = LibrarySpec(
+        root=root, measures=measures, lists=lists, coverage=coverage, files=files, raw=raw
+    )
     check_library(spec)
     return spec
 
@@ -139,7 +158,9 @@ def _origin_ok(code: str, *, allow_star: bool) -> str | None:
     try:
         got = countries.resolve(code)
     except UnknownCountryError as exc:
-        return f"unknown origin {code!r}" + (f" (did you mean {', '.join(exc.suggestions)}?)" if exc.suggestions else "")
+        return f"unknown origin {code!r}" + (
+            f" (did you mean {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
+        )
     if got != code:
         return f"write the code {got!r}, not {code!r}"
     return None
@@ -185,12 +206,20 @@ def check_measure(
                 if not targets:
                     fail((key, i), f"authority {ref!r} has no other measure")
             else:
-                fail((key, i), f"unknown measure or authority {ref!r}", hint="name a measure id (file stem) or an authority such as mfn")
+                fail(
+                    (key, i),
+                    f"unknown measure or authority {ref!r}",
+                    hint="name a measure id (file stem) or an authority such as mfn",
+                )
             for t in targets:
                 if t == m.id:
                     fail((key, i), "a measure cannot refer to itself")
                 if orders[t] >= m.order:
-                    fail((key, i), f"{t!r} has order {orders[t]} ≥ this measure's order {m.order}; a measure may only refer to lower ones", hint="raise this measure's order or lower the other's")
+                    fail(
+                        (key, i),
+                        f"{t!r} has order {orders[t]} ≥ this measure's order {m.order}; a measure may only refer to lower ones",
+                        hint="raise this measure's order or lower the other's",
+                    )
 
     # origins
     for key in ("origins", "exclude_origins"):
@@ -200,11 +229,15 @@ def check_measure(
                 fail(("scope", key, i), p)
     # products
     if not m.is_mfn and m.scope.products is None:
-        fail(("scope",), "`products:` is required (use [\"*\"] for every product)")
+        fail(("scope",), '`products:` is required (use ["*"] for every product)')
     for key in ("products", "exclude_products"):
         for i, prod in enumerate(getattr(m.scope, key) or []):
             if isinstance(prod, S.ListRef) and prod.list not in lists:
-                fail(("scope", key, i), f"unknown list {prod.list!r}", hint=f"define it in lists.yaml (known: {', '.join(sorted(lists)) or 'none'})")
+                fail(
+                    ("scope", key, i),
+                    f"unknown list {prod.list!r}",
+                    hint=f"define it in lists.yaml (known: {', '.join(sorted(lists)) or 'none'})",
+                )
             if key == "exclude_products" and prod == "*":
                 fail(("scope", key, i), "'*' would exclude every product")
 
@@ -216,16 +249,23 @@ def check_measure(
         if v.start < EARLIEST_DATE:
             fail(("values", i, "start"), f"{v.start} is before 1930-06-17 (a typo?)")
         if prev is not None and v.start <= prev:
-            fail(("values", i, "start"), f"{v.start} must be after the previous start {prev} (starts strictly increase; append amendments in date order)")
+            fail(
+                ("values", i, "start"),
+                f"{v.start} must be after the previous start {prev} (starts strictly increase; append amendments in date order)",
+            )
         prev = v.start
         if v.start > coverage[1] and not v.stops:
-            fail(("values", i, "start"), f"{v.start} is after the library's coverage end {coverage[1]}", hint="only a value that stops the measure (rate: null) may lie beyond coverage")
+            fail(
+                ("values", i, "start"),
+                f"{v.start} is after the library's coverage end {coverage[1]}",
+                hint="only a value that stops the measure (rate: null) may lie beyond coverage",
+            )
         if m.is_mfn:
             if v.rate is not None or v.rates is not None:
                 fail(("values", i), "an MFN value gives `hts:` (an edition), not rates")
             if v.hts is None and not v.stops:
                 fail(("values", i), "an MFN value needs `hts:` (e.g. 2025_basic)")
-            for o in (v.programs or {}):
+            for o in v.programs or {}:
                 p = _origin_ok(o, allow_star=False)
                 if p:
                     fail(("values", i, "programs", o), p)
@@ -242,14 +282,20 @@ def check_measure(
                 if o != "*" and countries.is_group(o):
                     for mem in countries.expand(o):
                         if mem in members:
-                            fail(("values", i, "rates", o), f"groups {members[mem]} and {o} both contain {mem}")
+                            fail(
+                                ("values", i, "rates", o),
+                                f"groups {members[mem]} and {o} both contain {mem}",
+                            )
                         members[mem] = o
     # suspensions
     for i, s in enumerate(m.suspensions):
         if m.is_mfn:
             fail(("suspensions", i), "MFN has no suspensions")
         if s.start > coverage[1] or s.start < EARLIEST_DATE:
-            fail(("suspensions", i, "start"), f"{s.start} is outside the library's coverage (to {coverage[1]})")
+            fail(
+                ("suspensions", i, "start"),
+                f"{s.start} is outside the library's coverage (to {coverage[1]})",
+            )
         for key in ("origins", "except_origins"):
             for j, o in enumerate(getattr(s, key)):
                 p = _origin_ok(o, allow_star=key == "origins")
@@ -257,7 +303,9 @@ def check_measure(
                     fail(("suspensions", i, key, j), p)
 
 
-def check_library(spec: LibrarySpec, *, places: dict[str, tuple[str, tuple[Any, ...]]] | None = None) -> None:
+def check_library(
+    spec: LibrarySpec, *, places: dict[str, tuple[str, tuple[Any, ...]]] | None = None
+) -> None:
     """Whole-library checks. ``places`` maps measure ids to (file, path prefix) when they were not
     read from their own file (reforms)."""
     orders = {m.id: m.order for m in spec.measures.values()}

@@ -27,7 +27,9 @@ def read_reform(path: str | Path) -> tuple[S.Reform, Any, str]:
     name = str(path)
     data = read_yaml(p, name=name)
     if data is None:
-        raise InputError("empty reform file", where=f"{name}:1", hint="give add:, change: or remove:")
+        raise InputError(
+            "empty reform file", where=f"{name}:1", hint="give add:, change: or remove:"
+        )
     return validate(S.Reform, data, name), data, name
 
 
@@ -75,13 +77,20 @@ def apply_reform(baseline: Any, reform: Any) -> Any:
             kept = [v for v in old.values if v.start < first]
             update["values"] = [*kept, *ch.append_values]
         if ch.append_suspensions:
-            update["suspensions"] = [*(update.get("suspensions") or old.suspensions), *ch.append_suspensions]
-        new = S.Measure.model_validate({**old.model_dump(), **{k: _dump(v) for k, v in update.items()}})
+            update["suspensions"] = [
+                *(update.get("suspensions") or old.suspensions),
+                *ch.append_suspensions,
+            ]
+        new = S.Measure.model_validate(
+            {**old.model_dump(), **{k: _dump(v) for k, v in update.items()}}
+        )
         measures[mid] = new
         places[mid] = (name, ("change", mid))
     for i, m in enumerate(model.add):
         if m.id in measures:
-            raise fail(("add", i, "id"), f"measure {m.id!r} already exists", hint="use change: to amend it")
+            raise fail(
+                ("add", i, "id"), f"measure {m.id!r} already exists", hint="use change: to amend it"
+            )
         measures[m.id] = m
         places[m.id] = (name, ("add", i))
 
@@ -93,7 +102,8 @@ def apply_reform(baseline: Any, reform: Any) -> Any:
                     where = places.get(m.id)
                     raise fail(
                         ("remove", model.remove.index(ref)),
-                        f"{m.id}.{key} still names {ref!r}" + ("" if where else f" (in {base.files.get(m.id, m.id)})"),
+                        f"{m.id}.{key} still names {ref!r}"
+                        + ("" if where else f" (in {base.files.get(m.id, m.id)})"),
                         hint=f"also change {m.id}.{key} in the reform",
                     )
 
@@ -111,7 +121,14 @@ def apply_reform(baseline: Any, reform: Any) -> Any:
     check_library(spec, places=places)
     rules = build_rules(spec, baseline._source, reuse=baseline.rules)
     label = model.title or name
-    return Schedule(rules, root=baseline._root, spec=spec, source=baseline._source, name=baseline.name, reform=label)
+    return Schedule(
+        rules,
+        root=baseline._root,
+        spec=spec,
+        source=baseline._source,
+        name=baseline.name,
+        reform=label,
+    )
 
 
 def _dump(v: Any) -> Any:

@@ -50,7 +50,9 @@ class ValueRule:
     by_origin: dict[str, OriginRule | None]  # ISO3 -> rule (groups expanded; None = pays nothing)
     note: str | None = None
     edition: str | None = None  # MFN
-    programs: dict[str, tuple[tuple[str, ...], str | None]] = field(default_factory=dict)  # iso3 -> (codes, share)
+    programs: dict[str, tuple[tuple[str, ...], str | None]] = field(
+        default_factory=dict
+    )  # iso3 -> (codes, share)
 
     def rule_for(self, iso3: str) -> OriginRule | None:
         if iso3 in self.by_origin:
@@ -129,7 +131,9 @@ class ListRule:
         """Is ``hs10`` covered by an item whose membership ``[start, end)`` contains ``day``?"""
         if self.index is None:
             idx: dict[str, list[tuple[int, int]]] = {}
-            for p, s, e in zip(self.prefixes.tolist(), self.start.tolist(), self.end.tolist(), strict=True):
+            for p, s, e in zip(
+                self.prefixes.tolist(), self.start.tolist(), self.end.tolist(), strict=True
+            ):
                 idx.setdefault(p, []).append((s, e))
             self.index = idx
             self.lengths = tuple(sorted({len(p) for p in idx}))
@@ -287,7 +291,9 @@ def _expand_origins(codes: list[str]) -> frozenset[str] | None:
     return frozenset(out)
 
 
-def _origin_rule(spec: S.RateSpec | None, value_ref: str, value_heading: str | None) -> OriginRule | None:
+def _origin_rule(
+    spec: S.RateSpec | None, value_ref: str, value_heading: str | None
+) -> OriginRule | None:
     if spec is None:
         return None
     return OriginRule(
@@ -299,7 +305,9 @@ def _origin_rule(spec: S.RateSpec | None, value_ref: str, value_heading: str | N
     )
 
 
-def _by_origin(rates: dict[str, S.RateSpec | None], ref: str, heading: str | None) -> tuple[OriginRule | None, dict[str, OriginRule | None]]:
+def _by_origin(
+    rates: dict[str, S.RateSpec | None], ref: str, heading: str | None
+) -> tuple[OriginRule | None, dict[str, OriginRule | None]]:
     """Expand a ``rates`` mapping: ISO3 keys beat group keys, which beat ``*``."""
     from tariffsim.core import countries
 
@@ -329,8 +337,11 @@ def _day(d: dt.date | None, default: int) -> int:
     return default if d is None else to_day_number(d)
 
 
-def measure_rule(m: S.Measure, index: int, ids: dict[str, int], authority_of: dict[str, list[str]]) -> MeasureRule:
+def measure_rule(
+    m: S.Measure, index: int, ids: dict[str, int], authority_of: dict[str, list[str]]
+) -> MeasureRule:
     from tariffsim.schedule import schema as S
+
     def refs(names: list[str]) -> tuple[int, ...]:
         out: set[int] = set()
         for n in names:
@@ -412,7 +423,14 @@ def measure_rule(m: S.Measure, index: int, ids: dict[str, int], authority_of: di
 def _int_col(df: Any, col: str) -> np.ndarray:
     import polars as pl
 
-    return df.get_column(col).cast(pl.Utf8).cast(pl.Int64, strict=False).fill_null(-1).to_numpy().astype(np.int64)
+    return (
+        df.get_column(col)
+        .cast(pl.Utf8)
+        .cast(pl.Int64, strict=False)
+        .fill_null(-1)
+        .to_numpy()
+        .astype(np.int64)
+    )
 
 
 def _str_col(df: Any, col: str) -> np.ndarray:
@@ -433,7 +451,9 @@ def list_rule(name: str, d: S.ListDef, source: Any, where: str) -> ListRule:
             df = source.product_list(d.source)
         except (DataNotFoundError, InputError, KeyError, ValueError) as exc:
             raise InputError(
-                f"lists.{name}.source: {exc}", where=where, hint=getattr(exc, "hint", None) or "name a table of tariffsim.data.lists"
+                f"lists.{name}.source: {exc}",
+                where=where,
+                hint=getattr(exc, "hint", None) or "name a table of tariffsim.data.lists",
             ) from None
         for col, want in (d.where or {}).items():
             if col not in df.columns:
@@ -443,19 +463,31 @@ def list_rule(name: str, d: S.ListDef, source: Any, where: str) -> ListRule:
                 )
             vals = [want] if isinstance(want, str) else list(want)
             df = df.filter(pl.col(col).cast(pl.Utf8).is_in(vals))
-        pcol = "prefix" if "prefix" in df.columns else next((c for c in ("hts10", "hts8", "hts_prefix", "hs10") if c in df.columns), None)
+        pcol = (
+            "prefix"
+            if "prefix" in df.columns
+            else next((c for c in ("hts10", "hts8", "hts_prefix", "hs10") if c in df.columns), None)
+        )
         if pcol is None:
-            raise InputError(f"lists.{name}.source: table {d.source!r} has no prefix column", where=where)
+            raise InputError(
+                f"lists.{name}.source: table {d.source!r} has no prefix column", where=where
+            )
         df = df.filter(pl.col(pcol).is_not_null())
         p = [str(x).replace(".", "").strip() for x in df.get_column(pcol).to_list()]
         prefixes += p
         if "start" in df.columns or "effective_date" in df.columns:
             scol = df.get_column("start" if "start" in df.columns else "effective_date")
-            starts += [default_start if x is None else _day(_as_date(x), default_start) for x in scol.to_list()]
+            starts += [
+                default_start if x is None else _day(_as_date(x), default_start)
+                for x in scol.to_list()
+            ]
         else:
             starts += [default_start] * len(p)
         if "end" in df.columns:
-            ends += [default_end if x is None else _day(_as_date(x), default_end) for x in df.get_column("end").to_list()]
+            ends += [
+                default_end if x is None else _day(_as_date(x), default_end)
+                for x in df.get_column("end").to_list()
+            ]
         else:
             ends += [default_end] * len(p)
     for it in d.items or []:
@@ -464,7 +496,9 @@ def list_rule(name: str, d: S.ListDef, source: Any, where: str) -> ListRule:
         ends.append(_day(it.end, default_end))
     bad = [x for x in prefixes if not (x.isdigit() and 2 <= len(x) <= 10)]
     if bad:
-        raise InputError(f"lists.{name}: {len(bad)} items are not HS prefixes, e.g. {bad[0]!r}", where=where)
+        raise InputError(
+            f"lists.{name}: {len(bad)} items are not HS prefixes, e.g. {bad[0]!r}", where=where
+        )
     return ListRule(
         name=name,
         prefixes=np.asarray(prefixes, dtype=str) if prefixes else np.zeros(0, dtype="<U10"),
@@ -496,7 +530,12 @@ def _pack_texts(desc: list[Any], gen: list[Any]) -> bytes:
     def clean(x: Any) -> str:
         return "" if x is None else str(x).replace("\t", " ").replace("\n", " ")
 
-    return zlib.compress("\n".join(f"{clean(d)}\t{clean(g)}" for d, g in zip(desc, gen, strict=True)).encode("utf-8"), 6)
+    return zlib.compress(
+        "\n".join(f"{clean(d)}\t{clean(g)}" for d, g in zip(desc, gen, strict=True)).encode(
+            "utf-8"
+        ),
+        6,
+    )
 
 
 def edition_rule(name: str, source: Any, programs: set[str] | None = None) -> Edition:
@@ -510,7 +549,11 @@ def edition_rule(name: str, source: Any, programs: set[str] | None = None) -> Ed
         raise DataNotFoundError(f"HTS edition {name!r}: {exc}") from None
     cols = df.columns
     rate_col = "ave" if "ave" in cols else "ad_valorem"
-    df = df.filter(pl.col("hts10").cast(pl.Utf8).str.contains(r"^\d{10}$")).unique("hts10", keep="first").sort("hts10")
+    df = (
+        df.filter(pl.col("hts10").cast(pl.Utf8).str.contains(r"^\d{10}$"))
+        .unique("hts10", keep="first")
+        .sort("hts10")
+    )
     rate = df.get_column(rate_col).cast(pl.Float64)
     flag = np.zeros(df.height, dtype=np.int8)
     if "kind" in cols:
@@ -530,7 +573,10 @@ def edition_rule(name: str, source: Any, programs: set[str] | None = None) -> Ed
             sp = sp.filter(pl.col("program").is_in(sorted(programs)))
         for (prog,), g in sp.group_by(["program"]):
             g = g.sort("hts10").unique("hts10", keep="first", maintain_order=True)
-            special[str(prog)] = (_int_col(g, "hts10"), g.get_column("ave").cast(pl.Float64).to_numpy())
+            special[str(prog)] = (
+                _int_col(g, "hts10"),
+                g.get_column("ave").cast(pl.Float64).to_numpy(),
+            )
     return Edition(
         name=name,
         codes=_int_col(df, "hts10"),
@@ -550,21 +596,34 @@ def shares_rule(source: Any) -> Shares:
 
         u = u.with_columns(census_to_iso3(u.get_column("cty_code")).alias("iso3"))
     hcol = "hs10" if "hs10" in u.columns else "hts10"
-    u = u.filter(pl.col("iso3").is_not_null() & pl.col(hcol).cast(pl.Utf8).str.contains(r"^\d{10}$"))
+    u = u.filter(
+        pl.col("iso3").is_not_null() & pl.col(hcol).cast(pl.Utf8).str.contains(r"^\d{10}$")
+    )
     usmca: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for (iso,), g in u.group_by(["iso3"]):
         g = g.unique(hcol, keep="first").sort(hcol)
-        usmca[str(iso)] = (_int_col(g, hcol), g.get_column("usmca_share").cast(pl.Float64).fill_null(0.0).to_numpy())
+        usmca[str(iso)] = (
+            _int_col(g, hcol),
+            g.get_column("usmca_share").cast(pl.Float64).fill_null(0.0).to_numpy(),
+        )
     mt = source.metal_content_shares()
     mcol = "hs10" if "hs10" in mt.columns else "hts10"
-    mt = mt.filter(pl.col(mcol).cast(pl.Utf8).str.contains(r"^\d{10}$")).unique(mcol, keep="first").sort(mcol)
+    mt = (
+        mt.filter(pl.col(mcol).cast(pl.Utf8).str.contains(r"^\d{10}$"))
+        .unique(mcol, keep="first")
+        .sort(mcol)
+    )
 
     def col(name: str) -> np.ndarray:
         if name in mt.columns:
             return mt.get_column(name).cast(pl.Float64).fill_null(1.0).to_numpy()
         return np.ones(mt.height)
 
-    metal = col("metal_share") if "metal_share" in mt.columns else np.clip(col("steel_share") + col("aluminum_share") + col("copper_share"), 0, 1)
+    metal = (
+        col("metal_share")
+        if "metal_share" in mt.columns
+        else np.clip(col("steel_share") + col("aluminum_share") + col("copper_share"), 0, 1)
+    )
     return Shares(
         usmca=usmca,
         metal_codes=_int_col(mt, mcol),
@@ -590,7 +649,9 @@ def build_rules(spec: Any, source: Any, *, reuse: Rules | None = None) -> Rules:
     used_lists = {n for m in measures for n in (*m.products.lists, *m.exclude_products.lists)}
     old_lists = reuse.lists if reuse is not None else {}
     lists = {
-        n: old_lists[n] if n in old_lists else list_rule(n, spec.lists[n], source, spec.files.get("list:" + n, "lists.yaml"))
+        n: old_lists[n]
+        if n in old_lists
+        else list_rule(n, spec.lists[n], source, spec.files.get("list:" + n, "lists.yaml"))
         for n in sorted(used_lists)
     }
     editions: dict[str, Edition] = {}
@@ -598,7 +659,9 @@ def build_rules(spec: Any, source: Any, *, reuse: Rules | None = None) -> Rules:
     for m in measures:
         for v in m.values:
             if v.edition:
-                programs.setdefault(v.edition, set()).update(c for codes, _ in v.programs.values() for c in codes)
+                programs.setdefault(v.edition, set()).update(
+                    c for codes, _ in v.programs.values() for c in codes
+                )
     for ed, progs in programs.items():
         old = reuse.editions.get(ed) if reuse is not None else None
         if old is not None and progs <= set(old.special):

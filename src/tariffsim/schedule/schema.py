@@ -73,9 +73,9 @@ def normalize_prefix(text: Any) -> str:
     Raises ``ValueError`` for unquoted numbers (YAML turns ``8703.20`` into ``8703.2`` and ``0101``
     into an octal number) and for anything that is not 2–10 digits after removing dots and spaces.
     """
-    if isinstance(text, bool) or isinstance(text, int | float):
+    if isinstance(text, (bool, int | float)):
         raise ValueError(
-            f"HS prefix {text!r} must be a quoted string (write \"{text}\"; unquoted numbers lose "
+            f'HS prefix {text!r} must be a quoted string (write "{text}"; unquoted numbers lose '
             "leading and trailing zeros)"
         )
     if not isinstance(text, str):
@@ -85,7 +85,9 @@ def normalize_prefix(text: Any) -> str:
         return s
     digits = s.replace(".", "").replace(" ", "")
     if not _PREFIX_RE.match(digits):
-        raise ValueError(f"{text!r} is not an HS prefix (2 to 10 digits, dots allowed, e.g. \"8703.23\")")
+        raise ValueError(
+            f'{text!r} is not an HS prefix (2 to 10 digits, dots allowed, e.g. "8703.23")'
+        )
     return digits
 
 
@@ -181,7 +183,9 @@ class MeasureValue(_Strict):
     @model_validator(mode="after")
     def _rate_xor_rates(self) -> MeasureValue:
         if self.rate is not None and self.rates is not None:
-            raise ValueError("give either `rate:` (every origin) or `rates:` (per origin), not both")
+            raise ValueError(
+                "give either `rate:` (every origin) or `rates:` (per origin), not both"
+            )
         return self
 
     @property
@@ -204,7 +208,9 @@ class Suspension(_Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Suspension:
         if self.end is not None and self.end <= self.start:
-            raise ValueError(f"end {self.end} must be after start {self.start} (half-open [start, end))")
+            raise ValueError(
+                f"end {self.end} must be after start {self.start} (half-open [start, end))"
+            )
         return self
 
 
@@ -271,7 +277,9 @@ class ListDef(_Strict):
     @model_validator(mode="after")
     def _some_items(self) -> ListDef:
         if self.source is None and not self.items:
-            raise ValueError("give `source:` (a data table) or `items:` (inline HS prefixes), or both")
+            raise ValueError(
+                "give `source:` (a data table) or `items:` (inline HS prefixes), or both"
+            )
         if self.where and self.source is None:
             raise ValueError("`where:` filters a `source:` table; give `source:`")
         return self
@@ -303,7 +311,7 @@ class Case(_Strict):
     @classmethod
     def _hs_string(cls, v: Any) -> Any:
         if not isinstance(v, str):
-            raise ValueError(f"HS code {v!r} must be a quoted string, e.g. \"8703230190\"")
+            raise ValueError(f'HS code {v!r} must be a quoted string, e.g. "8703230190"')
         return v
 
 

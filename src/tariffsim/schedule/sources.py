@@ -127,7 +127,9 @@ class FrameSource:
         import polars as pl
 
         if self._usmca is None:
-            return pl.DataFrame(schema={"hs10": pl.Utf8, "iso3": pl.Utf8, "usmca_share": pl.Float64})
+            return pl.DataFrame(
+                schema={"hs10": pl.Utf8, "iso3": pl.Utf8, "usmca_share": pl.Float64}
+            )
         return self._usmca
 
     def metal_content_shares(self) -> Any:

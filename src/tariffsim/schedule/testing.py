@@ -61,6 +61,19 @@ values:
     rates: {GBR: 0.25, "*": 0.50}
     reference: "Proclamation S2"
 """,
+    "s232_derivatives": """\
+id: s232_derivatives
+title: Section 232 steel content of derivatives (synthetic)
+authority: s232
+order: 42
+share: steel_content
+scope:
+  products: ["8429.52"]
+values:
+  - start: 2025-06-04
+    rate: 0.50
+    reference: "Proclamation D"
+""",
     "fentanyl": """\
 id: fentanyl
 title: IEEPA fentanyl duties (synthetic)
@@ -136,7 +149,13 @@ MFN_ROWS: list[tuple[str, float | None, str, str, str]] = [
     ("8471300100", 0.0, "free", "Free", "Portable computers"),
     ("2204210000", 0.03, "specific", "6.3¢/liter", "Wine in containers ≤ 2 l"),
     ("9403608081", 0.025, "ad_valorem", "2.5%", "Wooden furniture, other"),
-    ("8703230100", 0.025, "ad_valorem", "2.5%", "Passenger cars, other (sole line of 8703.23.01 here)"),
+    (
+        "8703230100",
+        0.025,
+        "ad_valorem",
+        "2.5%",
+        "Passenger cars, other (sole line of 8703.23.01 here)",
+    ),
     ("6110200010", 0.20, "ad_valorem", "20%", "Sweaters of cotton, knitted, men's"),
     ("6110200020", 0.20, "ad_valorem", "20%", "Sweaters of cotton, knitted, women's"),
 ]
@@ -150,13 +169,20 @@ SPECIAL_ROWS: list[tuple[str, str, float]] = [
     ("2204210000", "S", 0.0),
 ]
 
+# hs10, steel, aluminum, copper, metal (all metals)
+METAL_ROWS: list[tuple[str, float, float, float, float]] = [
+    ("8429521010", 0.2, 0.01, 0.02, 0.25),
+]
+
 USMCA_ROWS: list[tuple[str, str, float]] = [
     ("6110200000", "CAN", 0.6),
     ("8703230190", "MEX", 0.8),
 ]
 
 
-def write_library(root: Path, *, measures: dict[str, str] | None = None, lists: str | None = None) -> Path:
+def write_library(
+    root: Path, *, measures: dict[str, str] | None = None, lists: str | None = None
+) -> Path:
     """Write the synthetic library (or the given files) under ``root``; return ``root``."""
     (root / "measures").mkdir(parents=True, exist_ok=True)
     for mid, text in (measures if measures is not None else MEASURES).items():
@@ -187,6 +213,11 @@ def source(*, mfn_2026: dict[str, float] | None = None) -> Any:
         mfn={"2025_basic": mfn({}), "2026_basic": mfn(over)},
         special={"2025_basic": special, "2026_basic": special},
         usmca=pl.DataFrame(USMCA_ROWS, schema=["hs10", "iso3", "usmca_share"], orient="row"),
+        metal=pl.DataFrame(
+            METAL_ROWS,
+            schema=["hs10", "steel_share", "aluminum_share", "copper_share", "metal_share"],
+            orient="row",
+        ),
     )
 
 

@@ -102,7 +102,7 @@ def read_yaml(path: Path, *, name: str | None = None) -> Any:
 
 def parse_yaml(text: str, *, name: str) -> Any:
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
@@ -115,7 +115,9 @@ def parse_yaml(text: str, *, name: str) -> Any:
             hint="check indentation, colons and quotes on that line (YAML syntax)",
         ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"malformed YAML: {exc}", where=name, hint="check the YAML syntax") from None
+        raise InputError(
+            f"malformed YAML: {exc}", where=name, hint="check the YAML syntax"
+        ) from None
 
 
 _FIELD_RE = re.compile(r"^[A-Za-z_*][A-Za-z0-9_*+ -]*$")
@@ -181,7 +183,9 @@ def validation_error(exc: Any, data: Any, name: str) -> InputError:
             seen.add(key)
             uniq.append((where, msg))
     where, msg = uniq[0]
-    more = f" (and {len(uniq) - 1} more error{'s' if len(uniq) > 2 else ''})" if len(uniq) > 1 else ""
+    more = (
+        f" (and {len(uniq) - 1} more error{'s' if len(uniq) > 2 else ''})" if len(uniq) > 1 else ""
+    )
     err_out = InputError(msg + more, where=where, hint=FORMAT_HINT)
     err_out.errors = uniq  # type: ignore[attr-defined]
     return err_out

@@ -32,7 +32,9 @@ from tariffsim.core.errors import InputError
 MAX_YAML_CHARS = 200_000
 
 
-def edits_to_reform(schedule: Any, edits: Sequence[dict[str, Any]], *, title: str | None = None) -> dict:
+def edits_to_reform(
+    schedule: Any, edits: Sequence[dict[str, Any]], *, title: str | None = None
+) -> dict:
     """The reform (patch) mapping of a list of edits (see the module docstring)."""
     from tariffsim.core import countries
 
@@ -51,7 +53,9 @@ def edits_to_reform(schedule: Any, edits: Sequence[dict[str, Any]], *, title: st
                 members = [iso]
             rate = float(e["rate"])
             if not 0.0 <= rate <= 10.0:
-                raise InputError(f"{where}.rate: {rate} is not in [0, 10]", hint="a fraction: 25% is 0.25")
+                raise InputError(
+                    f"{where}.rate: {rate} is not in [0, 10]", hint="a fraction: 25% is 0.25"
+                )
             start = _date(e["start"], f"{where}.start")
             mid = f"scenario_{iso.lower()}_{i}"
             values: list[dict[str, Any]] = [
@@ -64,7 +68,9 @@ def edits_to_reform(schedule: Any, edits: Sequence[dict[str, Any]], *, title: st
             if e.get("end"):
                 end = _date(e["end"], f"{where}.end")
                 if end <= start:
-                    raise InputError(f"{where}.end: {end} is not after start {start}", hint="end is exclusive")
+                    raise InputError(
+                        f"{where}.end: {end} is not after start {start}", hint="end is exclusive"
+                    )
                 values.append({"start": end.isoformat(), "rate": None, "reference": "scenario end"})
             add.append(
                 {
@@ -79,7 +85,9 @@ def edits_to_reform(schedule: Any, edits: Sequence[dict[str, Any]], *, title: st
         elif kind == "exempt":
             mid = str(e["measure"])
             if mid not in measures:
-                raise InputError(f"{where}.measure: unknown measure {mid!r}", hint=f"known: {known}")
+                raise InputError(
+                    f"{where}.measure: unknown measure {mid!r}", hint=f"known: {known}"
+                )
             prefixes = [str(p).replace(".", "").strip() for p in e.get("products", [])]
             bad = [p for p in prefixes if not (p.isdigit() and 2 <= len(p) <= 10)]
             if not prefixes or bad:
@@ -87,14 +95,18 @@ def edits_to_reform(schedule: Any, edits: Sequence[dict[str, Any]], *, title: st
                     f"{where}.products: {bad or prefixes!r} are not HS prefixes",
                     hint="give 2 to 10 digits each, e.g. 8703 or 2709",
                 )
-            base_scope = change.get(mid, {}).get("scope") or measures[mid].scope.model_dump(mode="json")
+            base_scope = change.get(mid, {}).get("scope") or measures[mid].scope.model_dump(
+                mode="json"
+            )
             scope = dict(base_scope)
             scope["exclude_products"] = [*scope.get("exclude_products", []), *prefixes]
             change.setdefault(mid, {})["scope"] = scope
         elif kind == "move_date":
             mid = str(e["measure"])
             if mid not in measures:
-                raise InputError(f"{where}.measure: unknown measure {mid!r}", hint=f"known: {known}")
+                raise InputError(
+                    f"{where}.measure: unknown measure {mid!r}", hint=f"known: {known}"
+                )
             old = _date(e["from_date"], f"{where}.from_date")
             new = _date(e["to_date"], f"{where}.to_date")
             vals = change.get(mid, {}).get("values") or [
@@ -138,7 +150,9 @@ def apply_reform_text(schedule: Any, text: str) -> Any:
     if len(text) > MAX_YAML_CHARS:
         raise InputError(f"reform YAML is {len(text):,} characters (limit {MAX_YAML_CHARS:,})")
     if not text.strip():
-        raise InputError("empty reform", hint="give add:, change: or remove: (see docs/measure-format.md)")
+        raise InputError(
+            "empty reform", hint="give add:, change: or remove: (see docs/measure-format.md)"
+        )
     fd, path = tempfile.mkstemp(prefix="tariffsim-reform-", suffix=".yaml")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -149,7 +163,9 @@ def apply_reform_text(schedule: Any, text: str) -> Any:
             msg = str(exc).replace(path, "reform.yaml")
             raise InputError(msg, hint=exc.hint) from None
         except yaml.YAMLError as exc:  # defensive: the library maps these to InputError
-            raise InputError(f"reform.yaml: not valid YAML ({exc})".replace(path, "reform.yaml")) from None
+            raise InputError(
+                f"reform.yaml: not valid YAML ({exc})".replace(path, "reform.yaml")
+            ) from None
     finally:
         os.unlink(path)
 
@@ -174,7 +190,9 @@ def compare(
     sched.check_date(on, field="date")
     say(0.25, "compiling the scenario's rates on 2024 imports")
     nxt = on + dt.timedelta(days=1)
-    c1 = sched.compile(hs10=flows.hs10, origin=flows.origin, start=on, end=nxt, shares=dict(flows.shares))
+    c1 = sched.compile(
+        hs10=flows.hs10, origin=flows.origin, start=on, end=nxt, shares=dict(flows.shares)
+    )
     scen = duties_from_compiled(c1, flows, on, ave_approx=ave_approx_flags(sched, flows, c1))
     base = state.etr.etr_json(on)
     say(0.6, "aggregating")
@@ -206,7 +224,11 @@ def compare(
     out: dict[str, Any] = {
         "date": on.isoformat(),
         "reform_title": sched.reform,
-        "baseline": {"etr": base["etr"], "duty_usd": base["duty_usd"], "imports_usd": base["imports_usd"]},
+        "baseline": {
+            "etr": base["etr"],
+            "duty_usd": base["duty_usd"],
+            "imports_usd": base["imports_usd"],
+        },
         "scenario": {"etr": scen.etr, "duty_usd": scen.duty_usd, "imports_usd": scen.imports_usd},
         "etr_change": scen.etr - base["etr"],
         "duty_change_usd": scen.duty_usd - base["duty_usd"],
@@ -216,7 +238,9 @@ def compare(
         "pe": None,
     }
     say(0.7, "baseline rates of every row")
-    c0 = base_sched.compile(hs10=flows.hs10, origin=flows.origin, start=on, end=nxt, shares=dict(flows.shares))
+    c0 = base_sched.compile(
+        hs10=flows.hs10, origin=flows.origin, start=on, end=nxt, shares=dict(flows.shares)
+    )
     t0 = np.asarray(c0.at(on), float)
     t1 = np.asarray(c1.at(on), float)
     out["changed_rows"] = int(np.count_nonzero(np.abs(t1 - t0) > 1e-12))

@@ -143,8 +143,12 @@ class CountryDetail(BaseModel):
 class CountryModels(BaseModel):
     iso3: str
     date: str
-    pe: dict[str, Any] | None = Field(None, description="PE model row of the partner (2025-01-01 → date)")
-    ge: dict[str, Any] | None = Field(None, description="GE (ILMS 2025 USTR scenario) row of the country")
+    pe: dict[str, Any] | None = Field(
+        None, description="PE model row of the partner (2025-01-01 → date)"
+    )
+    ge: dict[str, Any] | None = Field(
+        None, description="GE (ILMS 2025 USTR scenario) row of the country"
+    )
     notes: list[str] = Field(default_factory=list)
 
 

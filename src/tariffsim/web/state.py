@@ -206,7 +206,11 @@ def _one_hot(inv: np.ndarray, g: int) -> sp.csr_matrix:
 
 
 def build_etr_cache(
-    schedule: Any, flows: Any, *, chunk_rows: int = CHUNK_ROWS, eu_members: Sequence[str] | None = None
+    schedule: Any,
+    flows: Any,
+    *,
+    chunk_rows: int = CHUNK_ROWS,
+    eu_members: Sequence[str] | None = None,
 ) -> EtrCache:
     """Compile ``flows`` over the schedule's coverage and reduce to :class:`EtrCache`."""
     from tariffsim.duties.etr import ave_approx_flags, row_keys
@@ -343,7 +347,10 @@ def _hs_table() -> pl.DataFrame:
 
     d = descriptions()
     return d.with_columns(
-        pl.concat_str([pl.col("description_full").fill_null(""), pl.col("description").fill_null("")], separator=" ")
+        pl.concat_str(
+            [pl.col("description_full").fill_null(""), pl.col("description").fill_null("")],
+            separator=" ",
+        )
         .str.to_lowercase()
         .alias("_text")
     )
@@ -364,7 +371,11 @@ def search_hs(table: pl.DataFrame, q: str, *, limit: int = 20) -> list[dict[str,
             expr = expr & pl.col("_text").str.contains(w, literal=True)
         hit = table.filter(expr)
     return [
-        {"hs": r["hts10"], "description": r["description"] or "", "path": r["description_full"] or ""}
+        {
+            "hs": r["hts10"],
+            "description": r["description"] or "",
+            "path": r["description_full"] or "",
+        }
         for r in hit.head(limit).iter_rows(named=True)
     ]
 

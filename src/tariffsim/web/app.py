@@ -1,0 +1,195 @@
+"""The FastAPI application: ``create_app()``; ``tariffsim serve`` runs it with uvicorn.
+
+* Start-up (lifespan) warms :data:`tariffsim.web.state.STATE`: the schedule, the 2024 flows, the ETR
+  aggregates of every segment, the HS descriptions (``warm=False`` defers it to the first request).
+* Errors: :class:`~tariffsim.core.errors.InputError` → 422 ``{"detail": message, "hint": hint}``;
+  other tariffsim errors (missing data, a solver that did not converge) → 503 with their message;
+  anything else → 500 ``internal error`` (details in the log only).
+* Request bodies are limited (``max_body`` bytes, 5 MB by default): a larger ``Content-Length`` — or a
+  streamed body that grows past it — is refused with 413 before the route runs.
+* Static assets (the vendored Vega, Vega-Lite, vega-embed and htmx) are served by the app: no CDN.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from tariffsim.core.errors import InputError, TariffsimError
+from tariffsim.web.jobs import JobRegistry
+from tariffsim.web.state import STATE, AppState
+
+HERE = Path(__file__).resolve().parent
+MAX_BODY = 5 * 1024 * 1024
+log = logging.getLogger("tariffsim.web")
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """ASGI middleware refusing request bodies larger than ``limit`` bytes with 413."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for k, v in scope.get("headers", []):
+            if k == b"content-length":
+                try:
+                    n = int(v)
+                except ValueError:
+                    n = 0
+                if n > self.limit:
+                    await self._reject(send)
+                    return
+        seen = 0
+        started = False
+
+        async def counted() -> dict:
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return msg
+
+        async def tracked(msg: dict) -> None:
+            nonlocal started
+            if msg["type"] == "http.response.start":
+                started = True
+            await send(msg)
+
+        try:
+            await self.app(scope, counted, tracked)
+        except _TooLarge:
+            if not started:
+                await self._reject(send)
+
+    async def _reject(self, send: Any) -> None:
+        body = (
+            b'{"detail":"request body larger than %d bytes","hint":"split the file"}' % self.limit
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api") and "text/html" in request.headers.get("accept", "")
+
+
+def create_app(*, state: AppState | None = None, warm: bool = True, max_body: int = MAX_BODY) -> FastAPI:
+    """The dashboard and API. ``warm``: build the caches at start-up (else on the first request)."""
+    st = state or STATE
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if warm:
+            from starlette.concurrency import run_in_threadpool
+
+            await run_in_threadpool(st.warm_up)
+        yield
+        app.state.jobs.shutdown()
+
+    app = FastAPI(
+        title="tariffsim",
+        version="0.1.0",
+        description=(
+            "US tariffs of 2025–26 as code: rates of any entry with legal references, effective tariff "
+            "rates on 2024 imports, scenarios, model results and negotiation analysis. Rates are "
+            "fractions (0.275 = 27.5%); dates are YYYY-MM-DD; bad input gets 422 with a hint."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.tariffsim = st
+    app.state.jobs = JobRegistry()
+
+    @app.middleware("http")
+    async def ensure_warm(request: Request, call_next):
+        if st.etr is None and not request.url.path.startswith("/static"):
+            from starlette.concurrency import run_in_threadpool
+
+            await run_in_threadpool(st.warm_up)
+        return await call_next(request)
+
+    @app.exception_handler(InputError)
+    async def input_error(request: Request, exc: InputError):
+        if _wants_html(request) and not request.headers.get("hx-request"):
+            from tariffsim.web.pages import error_page
+
+            return error_page(request, str(exc), exc.hint, status=422)
+        if request.headers.get("hx-request"):
+            from tariffsim.web.pages import error_partial
+
+            # HTMX swaps only 2xx responses by default: answer 200 with the error box
+            return error_partial(request, str(exc), exc.hint)
+        return JSONResponse({"detail": str(exc), "hint": exc.hint}, status_code=422)
+
+    @app.exception_handler(TariffsimError)
+    async def other_error(request: Request, exc: TariffsimError):
+        return JSONResponse({"detail": str(exc), "hint": exc.hint}, status_code=503)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        errs = exc.errors()
+        parts = []
+        for e in errs[:5]:
+            loc = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "body", "path"))
+            parts.append(f"{loc}: {e.get('msg', 'invalid')}")
+        msg = "; ".join(parts) or "invalid request"
+        if request.headers.get("hx-request"):
+            from tariffsim.web.pages import error_partial
+
+            return error_partial(request, msg, "check the fields of the form")
+        return JSONResponse(
+            {"detail": msg, "hint": "see /docs for the parameters", "errors": _plain_errors(errs)},
+            status_code=422,
+        )
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception):
+        log.exception("internal error on %s", request.url.path)
+        if _wants_html(request):
+            return HTMLResponse("<h1>internal error</h1><p>see the server log</p>", status_code=500)
+        return JSONResponse({"detail": "internal error", "hint": "see the server log"}, status_code=500)
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    from tariffsim.web import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.add_middleware(BodyLimit, limit=max_body)
+    return app
+
+
+def _plain_errors(errs: list[dict]) -> list[dict]:
+    out = []
+    for e in errs[:20]:
+        out.append({"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))})
+    return out
+
+
+def run(host: str = "127.0.0.1", port: int = 8000, *, log_level: str = "info") -> None:
+    """Serve the app with uvicorn (one process; the caches are per process)."""
+    import uvicorn
+
+    uvicorn.run(create_app(), host=host, port=port, log_level=log_level)

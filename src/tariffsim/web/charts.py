@@ -1,0 +1,221 @@
+"""Vega-Lite specifications of the dashboard's charts, built on the server with their data inline.
+
+The pages embed each spec as JSON; ``static/app.js`` renders it with the vendored vega-embed. Rates
+are fractions in the data and formatted as percentages on the axes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+
+AUTHORITY_COLORS = {
+    "mfn": "#8c8c8c",
+    "s301": "#d62728",
+    "s232": "#1f77b4",
+    "ieepa_fentanyl": "#9467bd",
+    "ieepa_reciprocal": "#ff7f0e",
+    "ieepa_other": "#8c564b",
+    "s122": "#2ca02c",
+    "s201": "#e377c2",
+}
+
+
+def _color(authorities: list[str]) -> dict[str, Any]:
+    return {
+        "field": "authority",
+        "type": "nominal",
+        "title": "authority",
+        "scale": {
+            "domain": authorities,
+            "range": [AUTHORITY_COLORS.get(a, "#17becf") for a in authorities],
+        },
+        "sort": authorities,
+    }
+
+
+def stacked_steps(
+    rows: list[dict[str, Any]], authorities: list[str], *, title: str, end: str | None = None
+) -> dict[str, Any]:
+    """A step area chart stacked by authority from ``[{start, by_authority: {a: rate}}]`` rows
+    (each row holds from ``start`` until the next row's start; ``end`` closes the last one)."""
+    values = []
+    pts = [*rows]
+    for r in pts:
+        for a in authorities:
+            values.append(
+                {"date": r["start"], "authority": a, "rate": r["by_authority"].get(a, 0.0)}
+            )
+    if end and pts:
+        for a in authorities:
+            values.append(
+                {"date": end, "authority": a, "rate": pts[-1]["by_authority"].get(a, 0.0)}
+            )
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": "container",
+        "height": 260,
+        "data": {"values": values},
+        "mark": {"type": "area", "interpolate": "step-after", "opacity": 0.9},
+        "encoding": {
+            "x": {"field": "date", "type": "temporal", "title": None},
+            "y": {
+                "field": "rate",
+                "type": "quantitative",
+                "stack": "zero",
+                "title": "rate",
+                "axis": {"format": ".0%"},
+            },
+            "color": _color(authorities),
+            "order": {"field": "authority_order", "type": "quantitative"},
+            "tooltip": [
+                {"field": "date", "type": "temporal"},
+                {"field": "authority", "type": "nominal"},
+                {"field": "rate", "type": "quantitative", "format": ".2%"},
+            ],
+        },
+        "transform": [
+            {"calculate": f"indexof({authorities!r}, datum.authority)", "as": "authority_order"}
+        ],
+    }
+
+
+def bars(
+    rows: list[dict[str, Any]], *, field: str, label: str, title: str, fmt: str = ".1%"
+) -> dict[str, Any]:
+    """Horizontal bars of ``field`` by ``key`` in the given order."""
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": "container",
+        "height": {"step": 16},
+        "data": {"values": [{"key": r["key"], "value": r[field]} for r in rows]},
+        "mark": {"type": "bar", "color": "#1f77b4"},
+        "encoding": {
+            "y": {"field": "key", "type": "nominal", "sort": None, "title": label},
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "title": field,
+                "axis": {"format": fmt},
+            },
+            "tooltip": [{"field": "key"}, {"field": "value", "format": fmt}],
+        },
+    }
+
+
+def compare_bars(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
+    """Grouped bars: ETR baseline vs scenario by key."""
+    values = []
+    for r in rows:
+        values.append({"key": r["key"], "case": "baseline", "etr": r["etr_baseline"]})
+        values.append({"key": r["key"], "case": "scenario", "etr": r["etr_scenario"]})
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": "container",
+        "height": {"step": 10},
+        "data": {"values": values},
+        "mark": "bar",
+        "encoding": {
+            "y": {"field": "key", "type": "nominal", "sort": None, "title": None},
+            "yOffset": {"field": "case"},
+            "x": {
+                "field": "etr",
+                "type": "quantitative",
+                "axis": {"format": ".0%"},
+                "title": "ETR",
+            },
+            "color": {
+                "field": "case",
+                "type": "nominal",
+                "scale": {"range": ["#8c8c8c", "#d62728"]},
+            },
+            "tooltip": [{"field": "key"}, {"field": "case"}, {"field": "etr", "format": ".2%"}],
+        },
+    }
+
+
+def pareto(result: dict[str, Any]) -> dict[str, Any]:
+    """Frontier points, simulated deals, the reservation point and the Nash/KS packages."""
+    a, b = result["parties"]
+    values = [
+        {"u_a": p[0], "u_b": p[1], "what": "Pareto frontier"} for p in result["pareto_points"]
+    ]
+    values += [
+        {"u_a": p[0], "u_b": p[1], "what": "simulated deals"} for p in result["deal_utilities"]
+    ]
+    r = result["reservation"]
+    values.append({"u_a": r[a], "u_b": r[b], "what": "no deal (reservation)"})
+    if result.get("nash_utilities"):
+        values.append(
+            {"u_a": result["nash_utilities"][0], "u_b": result["nash_utilities"][1], "what": "Nash"}
+        )
+    if result.get("ks_utilities"):
+        values.append(
+            {
+                "u_a": result["ks_utilities"][0],
+                "u_b": result["ks_utilities"][1],
+                "what": "Kalai–Smorodinsky",
+            }
+        )
+    kinds = [
+        "Pareto frontier",
+        "simulated deals",
+        "no deal (reservation)",
+        "Nash",
+        "Kalai–Smorodinsky",
+    ]
+    return {
+        "$schema": SCHEMA,
+        "title": "Pareto frontier and predicted deals (utilities, US$ bn/yr equivalent)",
+        "width": "container",
+        "height": 320,
+        "data": {"values": values},
+        "mark": {"type": "point", "filled": True},
+        "encoding": {
+            "x": {
+                "field": "u_a",
+                "type": "quantitative",
+                "title": f"utility of {a}",
+                "scale": {"zero": False},
+            },
+            "y": {
+                "field": "u_b",
+                "type": "quantitative",
+                "title": f"utility of {b}",
+                "scale": {"zero": False},
+            },
+            "color": {
+                "field": "what",
+                "type": "nominal",
+                "title": None,
+                "scale": {
+                    "domain": kinds,
+                    "range": ["#1f77b4", "#bbbbbb", "#000000", "#d62728", "#2ca02c"],
+                },
+            },
+            "size": {
+                "field": "what",
+                "type": "nominal",
+                "scale": {"domain": kinds, "range": [18, 12, 120, 160, 160]},
+                "legend": None,
+            },
+            "shape": {
+                "field": "what",
+                "type": "nominal",
+                "scale": {
+                    "domain": kinds,
+                    "range": ["circle", "circle", "cross", "diamond", "square"],
+                },
+                "legend": None,
+            },
+            "tooltip": [
+                {"field": "what"},
+                {"field": "u_a", "format": ".2f"},
+                {"field": "u_b", "format": ".2f"},
+            ],
+        },
+    }
