@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format bench browser-deps bundle clean
+.PHONY: demo test lint format bench bench-env browser-deps bundle clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py all
+
+# NegMAS (AGPL) is a benchmark reference only: it lives in its own environment, never in .venv.
+bench-env:
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet negmas==0.16.0 numpy
 
 bundle: $(STAMP)
 	$(PY) scripts/build_bundle.py

@@ -231,7 +231,12 @@ def _print_timeline(rows: Any, title: str, *, refs: bool = True) -> None:
         title,
         cols,
         [
-            [r.start, r.end - dt.timedelta(days=1), _pct(r.total_rate), _parts_text(r.parts)]
+            [
+                r.start,
+                r.end - dt.timedelta(days=1),
+                "—" if r.total_rate is None else _pct(r.total_rate),
+                r.note or _parts_text(r.parts),
+            ]
             + ([cite(r.parts)] if refs else [])
             for r in rows
         ],
@@ -257,7 +262,7 @@ def _plot_timeline(rows: Any, path: Path, *, title: str) -> None:
     fig, ax = plt.subplots(figsize=(9, 4.5))
     bottom = np.zeros(len(x))
     for a in auths:
-        vals = [100 * sum(p.rate for p in r.parts if p.authority == a) for r in rows]
+        vals = [100 * sum(p.rate for p in r.parts if p.authority == a) if r.total_rate is not None else np.nan for r in rows]
         vals.append(vals[-1])
         top = bottom + np.array(vals)
         ax.fill_between(x, bottom, top, step="post", label=a, alpha=0.85)

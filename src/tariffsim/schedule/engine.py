@@ -23,6 +23,7 @@ implementations and the property tests check they agree.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,16 +101,20 @@ class TimelineRow:
 
     start: dt.date
     end: dt.date
-    total_rate: float
+    total_rate: float | None  # None: the code is not a line of the HTS edition in force then
     parts: tuple[MeasurePart, ...]
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "total_rate": self.total_rate,
             "measures": [p.to_dict() for p in self.parts],
         }
+        if self.note:
+            d["note"] = self.note
+        return d
 
 
 @dataclass(frozen=True, slots=True)
@@ -518,6 +523,9 @@ class Schedule:
 
         A change is any change of a non-zero part (its rate, reference or heading); days on which
         nothing changes for this entry are merged (each row shows the parts of its first day).
+        Periods in which the HS code is not a line of the HTS edition in force (codes are added
+        and retired between editions) are rows with ``total_rate=None`` and a note; a code that
+        is valid on no day is an error.
         """
         d1 = self.check_date(start, field="start")
         d2 = parse_date(end, field="end")
@@ -528,14 +536,23 @@ class Schedule:
         self.check_date(d2 - dt.timedelta(days=1), field="end")
         days = [d1, *self.change_days(d1, d2)]
         rows: list[TimelineRow] = []
+        first_error: InputError | None = None
         for i, d in enumerate(days):
-            r = self.rate(origin, hs, d)
             nxt = days[i + 1] if i + 1 < len(days) else d2
-            if rows and _key(rows[-1].parts) == _key(r.parts):
+            try:
+                r = self.rate(origin, hs, d)
+                total, parts, note = r.total_rate, r.parts, None
+            except HsNotInEdition as exc:
+                first_error = first_error or exc
+                total, parts = None, ()
+                note = re.sub(r" \(in force on [^)]*\)", "", exc.message.removeprefix("hs: "))
+            if rows and _key(rows[-1].parts) == _key(parts) and rows[-1].note == note:
                 prev = rows[-1]
-                rows[-1] = TimelineRow(prev.start, nxt, prev.total_rate, prev.parts)
+                rows[-1] = TimelineRow(prev.start, nxt, prev.total_rate, prev.parts, prev.note)
             else:
-                rows.append(TimelineRow(d, nxt, r.total_rate, r.parts))
+                rows.append(TimelineRow(d, nxt, total, parts, note))
+        if first_error is not None and all(r.total_rate is None for r in rows):
+            raise first_error
         return rows
 
     def in_force(self, on: Any) -> list[InForce]:
