@@ -33,7 +33,9 @@ def us():
     return s, hs, org, c
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     rows=st.lists(st.integers(0, 1999), min_size=1, max_size=20),
     offset=st.integers(0, 911),
@@ -47,6 +49,8 @@ def test_us_compiled_equals_single_entry(us, rows, offset) -> None:
     for j in rows:
         try:
             r = s.rate(org[j], hs[j], day)
-        except InputError:  # HS10 of 2024 trade absent from the edition in force: compile counts it 0
+        except (
+            InputError
+        ):  # HS10 of 2024 trade absent from the edition in force: compile counts it 0
             continue
         assert at[j] == pytest.approx(r.total_rate, abs=1e-9), (org[j], hs[j], day)

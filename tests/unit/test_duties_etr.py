@@ -13,7 +13,7 @@ import pytest
 
 from tariffsim.core.errors import InputError
 from tariffsim.duties.etr import duties_from_compiled, group_matrix, series_from_compiled
-from tariffsim.duties.flows import Flows, complete_shares
+from tariffsim.duties.flows import Flows
 from tariffsim.duties.sections import section_of_chapter, sections_of_chapters
 
 
@@ -38,7 +38,6 @@ def _flows() -> Flows:
         hs10=np.array(["8703230190", "8703230190", "2204210000", "9503000090"], dtype=object),
         origin=np.array(["JPN", "DEU", "FRA", "CHN"], dtype=object),
         value_usd=np.array([100.0, 200.0, 50.0, 150.0]),
-        shares=complete_shares({}, 4),
     )
 
 

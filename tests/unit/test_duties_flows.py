@@ -16,10 +16,23 @@ def test_good_table() -> None:
     assert list(f.origin) == ["JPN", "DEU"]
     assert list(f.hs10) == ["8703230190", "2204210000"]
     assert list(f.value_usd) == [1000.0, 2500.0]
-    # no usmca_share column: no override, the schedule uses the 2024 claim shares
-    assert dict(f.shares) == {}
-    g = parse_user_table("origin,hs,value_usd,usmca_share\nCAN,8703230190,10,0.5\nMEX,8703230190,10,\n")
+    # no usmca_share column: no override (the schedule uses the 2024 claim shares); metal contents
+    # are attached: 8703.23.01.90 carries its BEA steel share, a fraction of the value
+    assert "usmca" not in f.shares
+    assert 0.0 < f.shares["steel_content"][0] < 1.0
+    g = parse_user_table(
+        "origin,hs,value_usd,usmca_share\nCAN,8703230190,10,0.5\nMEX,8703230190,10,\n"
+    )
     assert list(g.shares["usmca"]) == [0.5, 0.0]  # blank = no USMCA claim
+
+
+def test_metal_content_falls_back_to_hts8() -> None:
+    from tariffsim.duties.flows import metal_content_shares
+
+    # 3004.90.92.01 (2024 suffix) is not in the BEA table, whose rows of HTS8 3004.90.92 all carry
+    # metal_share 0.0031295 (BEA industry 325412, product_lists/metal_content_shares_bea_hs10.csv)
+    m = metal_content_shares(["3004909201", "3004909203"])
+    assert m["metal_content"] == pytest.approx([0.0031295, 0.0031295])
 
 
 def test_every_bad_row_is_reported() -> None:

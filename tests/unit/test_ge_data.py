@@ -99,3 +99,19 @@ def test_eu_region_is_25_members(model):
     assert all(c in model.iso3 for c in EU_MEMBERS)
     with pytest.raises(InputError):
         model.index("XXX")
+
+
+def test_bundle_fallback_equals_reference_csv(data_dir):
+    # The package's default bundle (ge_countries/ge_trade parquet, built from ge_2023/ by
+    # scripts/build_bundle.py) must give exactly the same inputs as the reference CSV files.
+    from tariffsim.data.paths import bundle_file
+    from tariffsim.models.ge_data import _load_bundle
+
+    countries, trade = bundle_file("ge_countries.parquet"), bundle_file("ge_trade.parquet")
+    if countries is None or trade is None:
+        pytest.skip("default bundle without GE inputs")
+    b = _load_bundle(countries, trade)
+    raw = load_raw_cached(data_dir)
+    assert b.iso3 == raw.iso3
+    assert np.array_equal(b.trade, raw.trade)
+    assert np.array_equal(b.gdp, raw.gdp) and np.array_equal(b.ustr_tariff, raw.ustr_tariff)

@@ -100,8 +100,19 @@ def test_unknown_source_and_bad_probabilities(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match="unknown source 'NOPE'"):
         load_case(p)
-    p = _write(tmp_path, text.replace("{value: 0.24, prob: 0.55,", "{value: 0.24, prob: 0.50,"))
+    p = _write(tmp_path, text.replace("{value: 0.24, prob: 0.45,", "{value: 0.24, prob: 0.40,"))
     with pytest.raises(InputError, match=r"threat probabilities sum to 0\.9500"):
+        load_case(p)
+
+
+def test_a_bare_number_without_source_is_refused_at_its_line(tmp_path: Path) -> None:
+    lines = _lines()
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("  mfn_car_rate:"))
+    lines[i] = "  mfn_car_rate: 0.025"
+    p = _write(tmp_path, "\n".join(lines))
+    with pytest.raises(
+        InputError, match=rf"case.yaml:{i + 1}: parameters.mfn_car_rate: a number needs its source"
+    ):
         load_case(p)
 
 

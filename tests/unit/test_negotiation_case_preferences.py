@@ -84,6 +84,14 @@ def test_rice_tariff_from_japans_schedule(shared_data: Path, japan) -> None:
     )
 
 
+def test_japan_has_no_car_tariff(shared_data: Path, japan) -> None:
+    from tariffsim.negotiation.preferences import japan_car_tariffs_free
+
+    # Japan's tariff schedule: every 8703 line 無税 (free) in the general column
+    assert japan_car_tariffs_free() is True
+    assert japan[0].value("jp_car_tariff") == 0.0
+
+
 def test_rice_levels_within_and_above_quota(japan) -> None:
     c, prefs = japan
     spec = c.issue("rice_access")

@@ -45,9 +45,15 @@ def test_pivot_probabilities_match_the_formula(solved) -> None:
 def test_no_deal_reciprocal_rate_by_hand() -> None:
     c = load_case("us-japan-2025-04")
     nd = no_deal(build_preferences(c))
-    # 85 of 365 days at 10% (15 Apr → 9 Jul), then 24% (p 0.55), 10% (0.20) or 30% (0.25)
-    f = 85 / 365
-    expected = f * 0.10 + (1 - f) * (0.55 * 0.24 + 0.20 * 0.10 + 0.25 * 0.30)
+    # horizon one year from 15 Apr 2025. 24% from 9 Jul (85 days at 10% first; p 0.45), 24% from
+    # 7 Oct (175 days at 10%; p 0.20), 10% throughout (p 0.10), 30% from 9 Jul (p 0.25)
+    f1, f2 = 85 / 365, 175 / 365
+    expected = (
+        0.45 * (f1 * 0.10 + (1 - f1) * 0.24)
+        + 0.20 * (f2 * 0.10 + (1 - f2) * 0.24)
+        + 0.10 * 0.10
+        + 0.25 * (f1 * 0.10 + (1 - f1) * 0.30)
+    )
     assert nd.expected_levels["reciprocal_rate"] == pytest.approx(expected)
     assert nd.expected_levels["auto_rate"] == pytest.approx(0.275)
 

@@ -33,5 +33,7 @@ def test_library_hash_follows_file_contents(tmp_path: Path) -> None:
 
     root = testing.write_library(tmp_path)
     h1 = cache.library_hash(root)
-    (root / "measures" / "s232_steel.yaml").write_text(testing.MEASURES["s232_steel"] + "notes: changed\n")
+    (root / "measures" / "s232_steel.yaml").write_text(
+        testing.MEASURES["s232_steel"] + "notes: changed\n"
+    )
     assert cache.library_hash(root) != h1

@@ -232,3 +232,22 @@ def test_compile_matches_hand_values(sched) -> None:
     assert len(days) == 2 and daily.shape == (2, 4)
     with pytest.raises(InputError, match="10-digit"):
         sched.compile(["870323"], ["JPN"], "2025-04-09")
+
+
+def test_timeline_across_a_retired_line(tmp_path) -> None:
+    # the 2026 edition (from 2026-01-01) drops 9403.60.80.81: the timeline shows the gap, rating
+    # on a 2026 day is an error, compiled arrays count the row as missing MFN.
+    from tariffsim.schedule import load_schedule
+
+    root = testing.write_library(tmp_path)
+    s = load_schedule(root=root, source=testing.source(drop_2026=("9403608081",)), cache=False)
+    rows = s.timeline("BRA", "9403608081", "2025-12-01", "2026-02-01")
+    assert [(str(r.start), r.total_rate) for r in rows] == [
+        ("2025-12-01", 0.125),
+        ("2026-01-01", None),
+    ]
+    assert rows[-1].note == "9403.60.80.81 is not an HTS10 line of edition 2026_basic"
+    with pytest.raises(InputError, match="not an HTS10 line of edition 2026_basic"):
+        s.rate("BRA", "9403608081", "2026-01-02")
+    c = s.compile(["9403608081"], ["BRA"], "2026-01-02")
+    assert c.missing_mfn == 1 and c.total[0, 0] == pytest.approx(0.10)

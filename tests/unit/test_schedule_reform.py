@@ -107,3 +107,20 @@ def test_reform_errors_name_file_and_line(base, tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match="file not found"):
         base.apply_reform(tmp_path / "nope.yaml")
+
+
+def test_null_origin_rate_overrides_default(base, tmp_path: Path) -> None:
+    # rates {JPN: null, "*": 0.10}: Japan pays nothing under that value although "*" is given;
+    # the pause (rate_during 10%) does not apply to origins the value leaves out.
+    text = """\
+change:
+  reciprocal:
+    append_values:
+      - start: 2025-05-01
+        rates: {JPN: null, "*": 0.10}
+        reference: "hypothetical"
+"""
+    new = base.apply_reform(write(tmp_path, text))
+    assert new.rate("JPN", "6110200000", "2025-05-01").total_rate == 0.0  # JP special rate Free
+    assert new.rate("BRA", "6110200000", "2025-05-01").total_rate == pytest.approx(0.265)
+    assert base.rate("JPN", "6110200000", "2025-05-01").total_rate == pytest.approx(0.10)

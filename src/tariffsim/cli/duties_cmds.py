@@ -73,12 +73,26 @@ def etr(
     for row in s.daily.iter_rows(named=True):
         if prev is None or abs(row["etr"] - prev) > 1e-12:
             changes.append(
-                (row["date"], pct(row["etr"]), *tuple(pct(row[f"etr_{a}"]) for a in s.authorities))
+                (
+                    row["date"].isoformat(),
+                    pct(row["etr"]),
+                    *(f"{100 * row[f'etr_{a}']:.2f}" for a in s.authorities),
+                )
             )
             prev = row["etr"]
+    short = {
+        "mfn": "MFN",
+        "s232": "232",
+        "s301": "301",
+        "ieepa_reciprocal": "recip",
+        "ieepa_fentanyl": "fent",
+        "ieepa_other": "IEEPA+",
+        "s122": "122",
+        "s201": "201",
+    }
     print_table(
-        f"ETR {s.start} → {s.end} (days when it changes)",
-        ["from", "etr", *s.authorities],
+        f"ETR {s.start} → {s.end} (days when it changes; points by authority)",
+        ["from", "ETR", *(short.get(a, a) for a in s.authorities)],
         changes,
         right=set(range(1, 2 + len(s.authorities))),
     )

@@ -23,8 +23,8 @@ def _fmt(v: Any, unit: str) -> str:
 
 
 def negotiate(
-    case: str = typer.Argument(
-        ..., help="case id (e.g. us-japan-2025-04) or a path to a case YAML file"
+    case: str | None = typer.Argument(
+        None, help="case id (e.g. us-japan-2025-04) or a path to a case YAML file"
     ),
     draws: int = typer.Option(2000, "--draws", help="simulated negotiations"),
     seed: int = typer.Option(0, "--seed", help="random seed"),
@@ -70,7 +70,17 @@ def negotiate(
     if list_:
         print("\n".join(list_cases()))
         return
+    if case is None:
+        raise InputError(
+            "give a case",
+            hint=f"tariffsim negotiate us-japan-2025-04 (shipped: {', '.join(list_cases())})",
+        )
     c = load_case(case)
+    outcome = None
+    if score_ is not None:
+        from tariffsim.negotiation.backtest import load_outcome
+
+        outcome = load_outcome(score_)  # read (and validate) before the analysis runs
     if explain:
         _explain(c, json_)
         return
@@ -85,8 +95,8 @@ def negotiate(
     if draws < 1:
         raise InputError(f"--draws must be at least 1, got {draws}", hint="e.g. --draws 2000")
     r = analyze(c, draws=draws, seed=seed)
-    if score_ is not None:
-        _score(c, r, score_, json_)
+    if outcome is not None:
+        _score(c, r, outcome, json_)
         return
     paths = []
     if plot is not None:
@@ -310,11 +320,12 @@ def _sequence(c: Any, then: list[str], precedent: float, credibility: float, jso
         )
 
 
-def _score(c: Any, r: Any, path: Path, json_: bool) -> None:
+def _score(c: Any, r: Any, outcome: Any, json_: bool) -> None:
     from tariffsim.cli.render import print_json, print_table
-    from tariffsim.negotiation.backtest import load_outcome, score
+    from tariffsim.negotiation.backtest import score
 
-    s = score(c, r.deal, load_outcome(path))
+    s = score(c, r.deal, outcome)
+    path = outcome.path
     if json_:
         print_json(s)
         return

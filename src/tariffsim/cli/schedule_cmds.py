@@ -209,13 +209,17 @@ def timeline(
 
 
 def short_ref(p: Any, width: int = 44) -> str:
-    """A short citation: the chapter-99 heading if any, else the reference's first clause."""
+    """A short citation: the reference's first clause, with the chapter-99 heading if any."""
+    return _short_text(p.reference, width) + (
+        f" [{p.heading}]" if getattr(p, "heading", None) else ""
+    )
+
+
+def _short_text(text: str, width: int) -> str:
     import re
 
-    text = re.split(r"[;:]", p.reference, maxsplit=1)[0].strip()
-    if len(text) > width:
-        text = text[: width - 1].rstrip() + "…"
-    return f"{text} [{p.heading}]" if p.heading else text
+    text = re.split(r"[;:]", text, maxsplit=1)[0].strip()
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _print_timeline(rows: Any, title: str, *, refs: bool = True) -> None:
@@ -262,7 +266,12 @@ def _plot_timeline(rows: Any, path: Path, *, title: str) -> None:
     fig, ax = plt.subplots(figsize=(9, 4.5))
     bottom = np.zeros(len(x))
     for a in auths:
-        vals = [100 * sum(p.rate for p in r.parts if p.authority == a) if r.total_rate is not None else np.nan for r in rows]
+        vals = [
+            100 * sum(p.rate for p in r.parts if p.authority == a)
+            if r.total_rate is not None
+            else np.nan
+            for r in rows
+        ]
         vals.append(vals[-1])
         top = bottom + np.array(vals)
         ax.fill_between(x, bottom, top, step="post", label=a, alpha=0.85)
@@ -311,7 +320,7 @@ def measures(
                     r.since,
                     r.summary[:70]
                     + ("\n  suspended: " + "; ".join(r.suspensions) if r.suspensions else ""),
-                    r.reference[:70],
+                    _short_text(r.reference, 60),
                 ]
                 for r in rows
             ],

@@ -273,6 +273,39 @@ def _schedule_version(schedule: Any) -> str:
     return "tariffsim.schedule (US measure library)"
 
 
+def _mfn_edition(schedule: Any, on: dt.date) -> Any | None:
+    """The MFN edition (rules ``Edition``: sorted ``hts10``, ``flag``) in force on ``on``, if any."""
+    from tariffsim.core.dates import to_day_number
+
+    rules = getattr(schedule, "rules", None)
+    if rules is None:
+        return None
+    day = to_day_number(on)
+    for m in rules.measures:
+        if not getattr(m, "is_mfn", False):
+            continue
+        vi = m.value_index(day)
+        if vi >= 0 and m.values[vi].edition:
+            return rules.editions[m.values[vi].edition]
+    return None
+
+
+def _lookup(edition: Any, hs10: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    codes = np.asarray(edition.hts10).astype(str)
+    hs = np.asarray(hs10).astype(str)
+    i = np.clip(np.searchsorted(codes, hs), 0, max(len(codes) - 1, 0))
+    hit = codes[i] == hs if len(codes) else np.zeros(len(hs), dtype=bool)
+    return i, hit
+
+
+def unknown_hs10(schedule: Any, flows: Flows, on: dt.date) -> np.ndarray:
+    """Rows whose HTS10 is not a line of the MFN edition in force on ``on`` (True = unknown)."""
+    ed = _mfn_edition(schedule, on)
+    if ed is None:
+        return np.zeros(flows.n, dtype=bool)
+    return ~_lookup(ed, flows.hs10)[1]
+
+
 def ave_approx_flags(schedule: Any, flows: Flows, on: dt.date) -> np.ndarray:
     """Rows whose MFN rate is an approximate ad valorem equivalent (specific/compound or no AVE).
 
@@ -281,26 +314,12 @@ def ave_approx_flags(schedule: Any, flows: Flows, on: dt.date) -> np.ndarray:
     it. Rows whose HTS10 is not in the edition are not flagged (their MFN part is 0 — see
     ``Compiled.missing_mfn``). All False for a schedule without such rules.
     """
-    from tariffsim.core.dates import to_day_number
-
     out = np.zeros(flows.n, dtype=bool)
-    rules = getattr(schedule, "rules", None)
-    if rules is None:
+    ed = _mfn_edition(schedule, on)
+    if ed is None:
         return out
-    day = to_day_number(on)
-    for m in rules.measures:
-        if not getattr(m, "is_mfn", False):
-            continue
-        vi = m.value_index(day)
-        if vi < 0 or not m.values[vi].edition:
-            continue
-        ed = rules.editions[m.values[vi].edition]
-        codes = np.asarray(ed.hts10).astype(str)
-        hs = flows.hs10.astype(str)
-        i = np.clip(np.searchsorted(codes, hs), 0, len(codes) - 1)
-        hit = codes[i] == hs
-        out[hit] = np.asarray(ed.flag)[i[hit]] > 0
-        break
+    i, hit = _lookup(ed, flows.hs10)
+    out[hit] = np.asarray(ed.flag)[i[hit]] > 0
     return out
 
 
@@ -342,6 +361,18 @@ def duties_on(
     t0 = time.perf_counter()
     sched = _schedule(schedule)
     flows = flows if flows is not None else default_flows()
+    if flows.lines is not None:  # a user's table: every HTS10 must be a line of the edition
+        bad = np.flatnonzero(unknown_hs10(sched, flows, on))
+        if len(bad):
+            where = flows.source.removeprefix("user table ").split(" (")[0]
+            msgs = [
+                f"{where}:{flows.lines[i]}: hs: {flows.hs10[i]} is not an HTS10 line in force on {on}"
+                for i in bad
+            ]
+            raise InputError(
+                f"{len(bad)} unknown HTS10 code(s):\n  " + "\n  ".join(msgs),
+                hint="check the codes against the HTS (tariffsim rate shows the lines of a heading)",
+            )
     t1 = time.perf_counter()
     c = _compile(sched, flows, on, on + dt.timedelta(days=1))
     t2 = time.perf_counter()

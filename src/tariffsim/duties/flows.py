@@ -5,11 +5,14 @@ per-row shares the schedule's measures multiply by (USMCA-qualifying share of Ca
 imports, metal content of Section 232 derivatives). The default is US imports for consumption in
 2024 by HTS10 × partner (Census, chapters 01–97; 334,728 rows, 3,123.8 bn USD), with:
 
-- ``usmca``: the share of each HTS10 × Canada/Mexico value that entered under USMCA in 2024
-  (``product_lists/usmca_product_shares_2024.csv``); 0 for other origins;
 - ``steel_content`` / ``aluminum_content`` / ``copper_content`` / ``metal_content``: the metal share of
-  the product's value from BEA input–output tables (``product_lists/metal_content_shares_bea_hs10.csv``);
-  ``non_usmca`` = 1 − usmca and ``non_metal_content`` = 1 − metal_content.
+  the product's value from BEA input–output tables (``product_lists/metal_content_shares_bea_hs10.csv``),
+  with an HTS8/HS6 fallback for codes the table lacks (:func:`metal_content_shares`);
+- ``usmca``: the share of each HTS10 × Canada/Mexico value that entered under USMCA in 2024
+  (``product_lists/usmca_product_shares_2024.csv``), attached by the schedule itself; a user's table
+  may override it with a ``usmca_share`` column.
+
+The schedule derives ``non_usmca`` = 1 − usmca and ``non_metal_content`` = 1 − metal_content.
 """
 
 from __future__ import annotations
@@ -25,8 +28,6 @@ import polars as pl
 
 from tariffsim.core.errors import InputError
 
-_METALS = ("steel_content", "aluminum_content", "copper_content", "metal_content")
-
 
 @dataclass(frozen=True, eq=False)
 class Flows:
@@ -41,6 +42,7 @@ class Flows:
     value_usd: np.ndarray
     shares: Mapping[str, np.ndarray] = field(default_factory=dict)
     source: str = "user table"
+    lines: np.ndarray | None = None  # line number of each row in the user's file, for errors
 
     def __post_init__(self) -> None:
         n = len(self.hs10)
@@ -64,26 +66,54 @@ class Flows:
         )
 
 
-def complete_shares(shares: Mapping[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
-    """Add the complements the schedule may ask for: non_usmca = 1 − usmca, non_metal = 1 − metal."""
-    out = {k: np.asarray(v, dtype=np.float64) for k, v in shares.items()}
-    out.setdefault("usmca", np.zeros(n))
-    for m in _METALS:
-        out.setdefault(m, np.zeros(n))
-    out["non_usmca"] = 1.0 - out["usmca"]
-    out["non_metal_content"] = 1.0 - out["metal_content"]
-    return out
-
-
 _DEFAULT: Flows | None = None
+
+# BEA-based metal content columns of lists.metal_content_shares → schedule share names
+_METAL_COLUMNS = {
+    "steel_share": "steel_content",
+    "aluminum_share": "aluminum_content",
+    "copper_share": "copper_content",
+    "metal_share": "metal_content",
+}
+
+
+def metal_content_shares(hs10: np.ndarray) -> dict[str, np.ndarray]:
+    """Steel / aluminum / copper / total metal content (share of value) of each HTS10 code.
+
+    From ``lists.metal_content_shares`` (BEA input–output shares by HTS10). The table is keyed by
+    the HTS10 codes of its vintage, and statistical suffixes change every year (e.g. the 2024 trade
+    data have 3004.90.92.01, the table 3004.90.92.03): a code absent from the table takes the mean
+    of its HTS8, else of its HS6 (the shares are set per BEA industry, so codes of one HTS8 share
+    them); only a code unknown at HS6 gets 1.0 (the whole value, the schedule's own default).
+    """
+    from tariffsim.data import lists
+
+    tab = lists.metal_content_shares().select(
+        pl.col("hs10").cast(pl.Utf8), *(pl.col(c).cast(pl.Float64) for c in _METAL_COLUMNS)
+    )
+    rows = pl.DataFrame({"hs10": np.asarray(hs10).astype(str)}).with_row_index("_i")
+    out = rows.join(tab.unique("hs10", keep="first"), on="hs10", how="left")
+    for n in (8, 6):
+        lvl = (
+            tab.with_columns(pl.col("hs10").str.slice(0, n).alias("_k"))
+            .group_by("_k")
+            .agg(pl.col(c).mean().alias(f"_{c}") for c in _METAL_COLUMNS)
+        )
+        out = out.with_columns(pl.col("hs10").str.slice(0, n).alias("_k")).join(
+            lvl, on="_k", how="left"
+        )
+        out = out.with_columns(pl.coalesce(c, f"_{c}").alias(c) for c in _METAL_COLUMNS).drop(
+            "_k", *(f"_{c}" for c in _METAL_COLUMNS)
+        )
+    out = out.sort("_i")
+    return {name: out[c].fill_null(1.0).to_numpy() for c, name in _METAL_COLUMNS.items()}
 
 
 def default_flows() -> Flows:
     """US imports for consumption 2024 by HTS10 × partner (cached; 334,728 rows).
 
-    No share arrays are attached here: the schedule attaches the USMCA claim shares (by HTS10 ×
-    origin) and the metal contents (by HTS10) from the same data-layer tables
-    (``lists.usmca_shares``, ``lists.metal_content_shares``) when it compiles.
+    Metal contents are attached here (:func:`metal_content_shares`, with the HTS8/HS6 fallback);
+    the USMCA claim shares (by HTS10 × origin, ``lists.usmca_shares``) are attached by the schedule.
     """
     global _DEFAULT
     if _DEFAULT is not None:
@@ -92,10 +122,12 @@ def default_flows() -> Flows:
 
     imp = census.imports_2024().select("hs10", "iso3", "imports_usd")
     n = imp.height
+    hs10 = imp["hs10"].to_numpy().astype("<U10")
     _DEFAULT = Flows(
-        hs10=imp["hs10"].to_numpy().astype("<U10"),
+        hs10=hs10,
         origin=imp["iso3"].fill_null("").to_numpy().astype("<U3"),
         value_usd=imp["imports_usd"].cast(pl.Float64).to_numpy(),
+        shares=metal_content_shares(hs10),
         source=f"Census imports for consumption 2024, HTS10 x partner ({n:,} rows)",
     )
     return _DEFAULT
@@ -140,6 +172,7 @@ def parse_user_table(text: str, *, name: str = "<table>") -> Flows:
             hint="the first line must be a header: origin,hs,value_usd",
         )
     errors: list[str] = []
+    line_out: list[int] = []
     hs_out: list[str] = []
     org_out: list[str] = []
     val_out: list[float] = []
@@ -184,6 +217,7 @@ def parse_user_table(text: str, *, name: str = "<table>") -> Flows:
         if bad:
             errors.extend(f"{name}:{lineno}: {b}" for b in bad)
             continue
+        line_out.append(lineno)
         hs_out.append(hs)
         org_out.append(iso)
         val_out.append(v)
@@ -198,10 +232,14 @@ def parse_user_table(text: str, *, name: str = "<table>") -> Flows:
             f"{name}: no data rows", hint="add lines origin,hs,value_usd below the header"
         )
     n = len(hs_out)
+    shares = metal_content_shares(np.array(hs_out, dtype="<U10"))
+    if has_share:
+        shares["usmca"] = np.array(usmca)
     return Flows(
         hs10=np.array(hs_out, dtype="<U10"),
         origin=np.array(org_out, dtype="<U3"),
         value_usd=np.array(val_out, dtype=np.float64),
-        shares={"usmca": np.array(usmca)} if has_share else {},
+        shares=shares,
+        lines=np.array(line_out, dtype=np.int64),
         source=f"user table {name} ({n} rows)",
     )

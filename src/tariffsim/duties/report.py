@@ -82,7 +82,7 @@ def plot_series_png(s: EtrSeries) -> bytes:
         f"US effective tariff rate on 2024 imports, {s.start} to {s.end} (pre-substitution)"
     )
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8, ncol=2)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize=8, ncol=4, frameon=False)
     fig.autofmt_xdate()
     return _png(fig)
 

@@ -106,15 +106,19 @@ class Validation:
 def partner_flows(partner: str) -> tuple[Flows, np.ndarray]:
     """The partner's 2024 rows as :class:`Flows` and the duty assessed per row (USD).
 
-    USMCA claim shares and metal contents are attached by the schedule (by HTS10 × origin).
+    Metal contents as for the default flows; USMCA claim shares are attached by the schedule.
     """
     from tariffsim.data import census
 
     df = census.imports_with_duty(partner)
     n = df.height
     origin = EU_PROXY if partner == "EU" else partner
+    from tariffsim.duties.flows import metal_content_shares
+
+    hs10 = df["hs10"].cast(pl.Utf8).to_numpy().astype("<U10")
     flows = Flows(
-        hs10=df["hs10"].cast(pl.Utf8).to_numpy().astype("<U10"),
+        hs10=hs10,
+        shares=metal_content_shares(hs10),
         origin=np.full(n, origin, dtype="<U3"),
         value_usd=df["value_usd"].cast(pl.Float64).fill_null(0.0).to_numpy(),
         source=f"Census 2024 imports for consumption with calculated duty, {partner} ({n:,} rows)",
@@ -125,7 +129,12 @@ def partner_flows(partner: str) -> tuple[Flows, np.ndarray]:
 def likely_cause(
     partner: str, chapter: str, computed: float, assessed: float, approx_share: float
 ) -> str:
-    """A short, rule-based explanation of a chapter's gap (what usually drives it)."""
+    """A short, rule-based explanation of a chapter's gap: what usually drives such a gap.
+
+    The rules name mechanisms the 2024 schedule leaves out (product exclusions, product-specific
+    duty-free programs open to every origin, safeguards) or approximates (AVEs, USMCA claim shares).
+    They are hypotheses for a reader to check, not measured attributions.
+    """
     over = computed > assessed
     ch = int(chapter)
     if ch == 98:
@@ -133,25 +142,35 @@ def likely_cause(
     causes: list[str] = []
     if approx_share > 0.2:
         causes.append(f"specific/compound duties ({approx_share:.0%} of value on approximate AVE)")
-    if ch in (72, 73, 76) and over:
-        causes.append("232 metals: quota (TRQ) arrangements and product exclusions")
-    if ch in (72, 73, 76) and not over:
-        causes.append("232 derivatives/melt-and-pour not modelled for 2024")
     if partner == "CHN" and over:
-        causes.append("Section 301 product exclusions, FTZ/drawback, first-sale valuation")
-    if partner == "CHN" and not over and ch in (84, 85, 87, 73, 76):
-        causes.append("Section 301 increases of 27 Sep 2024 (EVs, batteries, steel/aluminum)")
+        causes.append(
+            "Section 301 product exclusions not modelled (9903.88.69/.70, U.S. note 20(vvv)/(www))"
+        )
+    if partner == "CHN" and not over and ch in (85, 87, 73, 76, 72, 90, 40):
+        causes.append(
+            "Section 301 four-year-review increases of 27 Sep 2024 (EVs, batteries, metals)"
+        )
+    if ch in (72, 73, 76) and over and partner != "CHN":
+        causes.append("232 metals: quota arrangements and product exclusions")
+    if ch in (72, 73, 76) and not over and partner in ("EU", "JPN"):
+        causes.append("232 over-quota entries (the library rates the 2024 TRQ as all in-quota)")
+    if ch in (28, 29, 30, 32) and over:
+        causes.append(
+            "product-specific duty-free claims open to any origin (Pharmaceutical Appendix K, dyes L)"
+        )
+    if ch in (84, 85, 88) and over and partner != "CHN":
+        causes.append("civil aircraft duty-free claims (program C)")
+    if partner == "JPN" and not over:
+        causes.append("JP agreement rates applied to every entry; not every importer claims them")
     if partner in ("CAN", "MEX"):
-        causes.append("USMCA claim rate vs 2024 product share; 9802 maquila assembly")
+        causes.append("USMCA claim rate vs the 2024 product share; 9802 assembly entries")
     if ch in (84, 85) and not over and partner not in ("CAN", "MEX"):
         causes.append("Section 201 safeguards (solar cells 8541, washers 8450) not in the schedule")
-    if ch in (61, 62, 64) and over:
-        causes.append("preference claims (GSP/AGOA lapsed) and FTZ entries")
     if not causes:
         causes.append(
-            "duty-free claims under programs not modelled (FTZ, drawback, 9817 uses)"
+            "duty-free claims not modelled (FTZ privileged status, 9817 end-use, GSP-type claims)"
             if over
-            else "rates above the general column (quota over-quota, safeguards)"
+            else "duty above the general column (over-quota rates, safeguards, AD-related entries)"
         )
     return "; ".join(causes)
 

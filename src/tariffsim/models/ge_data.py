@@ -60,32 +60,21 @@ def _frozen(a: np.ndarray) -> np.ndarray:
 
 
 def default_data_dir() -> Path:
-    """Folder holding ``ge_2023/``: ``$TARIFFSIM_DATA``, else ``../shared/data`` beside the checkout.
+    """The reference data folder (``$TARIFFSIM_DATA``, else ``../shared/data`` beside the checkout).
 
-    Uses :mod:`tariffsim.data.paths` when that module provides ``data_root()``.
+    Resolved by :func:`tariffsim.data.paths.shared_data_dir`; raises
+    :class:`~tariffsim.core.errors.DataNotFoundError` when there is none (the GE inputs then come from
+    the package's default bundle, see :func:`load_raw`).
     """
-    try:  # the data layer's resolver, when present
-        from tariffsim.data import paths  # type: ignore[attr-defined]
+    from tariffsim.data.paths import shared_data_dir
 
-        root = getattr(paths, "data_root", None)
-        if callable(root):
-            p = Path(root())
-            if (p / _DATA_SUBDIR).is_dir():
-                return p
-    except ImportError:
-        pass
-    env = os.environ.get("TARIFFSIM_DATA")
-    if env and (Path(env) / _DATA_SUBDIR).is_dir():
-        return Path(env)
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        cand = parent / "shared" / "data"
-        if (cand / _DATA_SUBDIR).is_dir():
-            return cand
-    raise DataNotFoundError(
-        "the GE model's data folder ge_2023/ was not found",
-        hint="set TARIFFSIM_DATA to the reference data folder (the one holding ge_2023/)",
-    )
+    root = shared_data_dir()
+    if root is None:
+        raise DataNotFoundError(
+            "no reference data folder (../shared/data) found",
+            hint="set TARIFFSIM_DATA to the reference data folder",
+        )
+    return root
 
 
 @dataclass(frozen=True)
@@ -144,9 +133,53 @@ def _read_numeric_csv(path: Path, ncols: int | None) -> np.ndarray:
 
 
 def load_raw(data_dir: str | os.PathLike[str] | None = None) -> GERawData:
-    """Read ``trade_cepii.csv``, ``gdp.csv``, ``tariffs.csv`` and ``country_labels.csv``."""
-    base = Path(data_dir) if data_dir is not None else default_data_dir()
-    folder = base / _DATA_SUBDIR if (base / _DATA_SUBDIR).is_dir() else base
+    """Read the GE inputs.
+
+    With ``data_dir`` (the ``ge_2023`` folder or the reference data root): ``trade_cepii.csv``,
+    ``gdp.csv``, ``tariffs.csv`` and ``country_labels.csv``. Without it: the same files in the
+    reference data (:mod:`tariffsim.data.paths`), else the package's default bundle
+    (``ge_countries.parquet``, ``ge_trade.parquet``, derived from those files; see the bundle's
+    PROVENANCE.md).
+    """
+    if data_dir is None:
+        from tariffsim.data.paths import bundle_file, shared_file
+
+        trade_csv = shared_file(f"{_DATA_SUBDIR}/trade_cepii.csv")
+        if trade_csv is not None:
+            return _load_csv_folder(trade_csv.parent)
+        countries, trade = bundle_file("ge_countries.parquet"), bundle_file("ge_trade.parquet")
+        if countries is None or trade is None:
+            from tariffsim.data.paths import missing
+
+            raise missing(f"{_DATA_SUBDIR}/trade_cepii.csv", bundle_name="ge_trade.parquet")
+        return _load_bundle(countries, trade)
+    base = Path(data_dir)
+    return _load_csv_folder(base / _DATA_SUBDIR if (base / _DATA_SUBDIR).is_dir() else base)
+
+
+def _load_bundle(countries: Path, trade: Path) -> GERawData:
+    import polars as pl
+
+    c = pl.read_parquet(countries)
+    x = pl.read_parquet(trade).to_numpy().astype(float)
+    iso3 = tuple(c["iso3"].to_list())
+    if x.shape != (len(iso3), len(iso3)):
+        raise InputError(
+            f"bundle trade matrix has shape {x.shape} for {len(iso3)} countries", where=str(trade)
+        )
+    x = np.nan_to_num(x)
+    np.fill_diagonal(x, 0.0)
+    return GERawData(
+        iso3=iso3,
+        names=tuple(c["CountryName"].to_list()),
+        trade=_frozen(x),
+        gdp=_frozen(c["gdp_usd"].to_numpy() / 1000.0),
+        ustr_tariff=_frozen(c["ustr_tariff"].to_numpy()),
+        source=f"bundle:{trade.parent}",
+    )
+
+
+def _load_csv_folder(folder: Path) -> GERawData:
     labels = folder / "country_labels.csv"
     if not labels.is_file():
         raise DataNotFoundError(f"{labels} not found", hint="set TARIFFSIM_DATA")

@@ -84,7 +84,7 @@ def _read_yaml(path: Path) -> _LineDict:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"cannot read case file: {exc.strerror}", where=str(path)) from None
+        raise InputError(f"cannot read file: {exc.strerror}", where=str(path)) from None
     loader = _Loader(text)
     loader.name = str(path)
     try:
@@ -415,13 +415,13 @@ class _Parser:
             )
         return d
 
-    def param(self, name: str, node: Any, field_name: str) -> Param:
+    def param(
+        self, name: str, node: Any, field_name: str, parent: Any = None, key: str | None = None
+    ) -> Param:
         if not isinstance(node, Mapping):
             raise InputError(
                 "a number needs its source: write {value: ..., source: ID}",
-                where=self.ctx.where(self.raw, None, field_name)
-                if not hasattr(node, "line")
-                else self.ctx.where(node),
+                where=self.ctx.where(parent if parent is not None else self.raw, key, field_name),
             )
         value = self.ctx.need(node, "value", field_name)
         if isinstance(value, dt.date):
@@ -515,7 +515,7 @@ class _Parser:
         params: dict[str, Param] = {}
         pnode = raw.get("parameters", {}) or {}
         for name, node in pnode.items():
-            params[str(name)] = self.param(str(name), node, f"parameters.{name}")
+            params[str(name)] = self.param(str(name), node, f"parameters.{name}", pnode, str(name))
 
         trade: dict[str, TradeInput] = {}
         for name, node in (raw.get("trade", {}) or {}).items():
@@ -604,7 +604,9 @@ class _Parser:
                     name=str(ctx.need(node, "name", fn)),
                     party=str(ctx.need(node, "party", fn)),
                     constituency=cname,
-                    sigma=self.param("sigma", ctx.need(node, "sigma", fn), f"{fn}.sigma"),
+                    sigma=self.param(
+                        "sigma", ctx.need(node, "sigma", fn), f"{fn}.sigma", node, "sigma"
+                    ),
                     issues=tuple(iss) if iss is not None else None,
                     source=self.check_source(node, fn),
                     needed=_num(ctx, node, "needed", fn) if "needed" in node else 1.0,
@@ -617,13 +619,14 @@ class _Parser:
             if pivots[-1].sigma.value <= 0:
                 raise InputError("sigma must be > 0", where=ctx.where(node, "sigma", f"{fn}.sigma"))
 
-        ret = raw.get("retaliation", {"allowed": False}) or {"allowed": False}
+        ret_node = raw.get("retaliation", {"allowed": False}) or {"allowed": False}
+        ret = dict(ret_node)
         if ret.get("allowed"):
-            self.check_source(ret, "retaliation")
+            self.check_source(ret_node, "retaliation")
             for key in ("rate", "prob"):
-                if key in ret:
-                    ret = dict(ret)
-                    ret[key] = self.param(key, ret[key], f"retaliation.{key}")
+                ret[key] = self.param(
+                    key, ctx.need(ret_node, key, "retaliation"), f"retaliation.{key}", ret_node, key
+                )
         unc = tuple(str(x) for x in (raw.get("uncertainty", {}) or {}).get("draw", []) or [])
         for u in unc:
             if u not in params or params[u].low is None:
@@ -631,6 +634,23 @@ class _Parser:
                     f"uncertain parameter {u!r} must be a parameter with low/high",
                     where=ctx.where(raw.get("uncertainty"), "draw", "uncertainty.draw"),
                 )
+        # every stake must name a channel some issue (or the retaliation) produces: catches typos
+        produced = {"us_exporters", "partner_buyers", "partner_revenue"}
+        for spec in issues:
+            produced |= set(spec.channels.values()) | set(spec.values)
+            if spec.symbolic is not None:
+                produced.add(spec.symbolic[0])
+        cnode = raw.get("constituencies", {}) or {}
+        for cname, c in cons.items():
+            for ch in c.stakes:
+                if ch not in produced:
+                    raise InputError(
+                        f"stake in unknown channel {ch!r}",
+                        where=ctx.where(
+                            cnode[cname].get("stakes"), ch, f"constituencies.{cname}.stakes"
+                        ),
+                        hint=f"channels produced by the issues: {sorted(produced)}",
+                    )
         tied = None
         if "tied_hands" in raw:
             tn = raw["tied_hands"]
@@ -749,6 +769,8 @@ class _Parser:
                     "per_100k_t",
                     ctx.need(sn, "per_100k_t", f"{fn}.symbolic"),
                     f"{fn}.symbolic.per_100k_t",
+                    sn,
+                    "per_100k_t",
                 ),
             )
         spec = IssueSpec(

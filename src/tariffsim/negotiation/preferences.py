@@ -231,6 +231,22 @@ def japan_rice_wto_tariff_yen_per_kg() -> float | None:
     return None
 
 
+def japan_car_tariffs_free() -> bool | None:
+    """True when every 8703 line of Japan's schedule has a general rate of 無税 (free): Japan has no
+    tariff on cars to give, so the US asks concern non-tariff barriers (vehicle standards). None
+    without data."""
+    import polars as pl
+
+    from tariffsim.data import paths
+
+    f = paths.shared_file("japan/japan_tariff_schedule_2025.csv.gz")
+    if f is None:
+        return None
+    df = pl.read_csv(f, infer_schema_length=0)
+    rows = df.filter(pl.col("stat_code").str.starts_with("8703") & pl.col("general").is_not_null())
+    return bool(rows.height) and all(g.strip() == "無税" for g in rows["general"].to_list())
+
+
 # ---------------------------------------------------------------------------------------------
 # Economic models: level values → channel flows (US$ bn/yr)
 # ---------------------------------------------------------------------------------------------

@@ -4,8 +4,9 @@ Registered from ``tests/conftest.py`` (``pytest_plugins``). The cases are collec
 module ``tests/golden/test_schedule_cases.py`` (so ``pytest tests/golden/test_schedule_cases.py``
 runs them all, and ``-k`` selects by file or case name); item ids are ``<file>::<case name>``.
 
-A case passes when the schedule's total rate equals ``expect.total_rate`` within 1e-6 and the set of
-measures with a non-zero part, and each part, equal ``expect.measures`` within 1e-6. ``source`` is
+A case passes when the schedule's total rate equals ``expect.total_rate`` within 1e-6, the set of
+measures with a non-zero part, and each part, equal ``expect.measures`` within 1e-6, and the
+vectorised compiler gives the same total for the entry. ``source`` is
 required by the schema; a malformed case file fails collection with ``file:line: field: problem``.
 """
 
@@ -69,8 +70,16 @@ class LegalCaseItem(pytest.Item):
 
     def runtest(self) -> None:
         c = self.case
-        got = _schedule().rate(c.origin, c.hs, c.date)
+        s = _schedule()
+        got = s.rate(c.origin, c.hs, c.date)
         problems = compare(c, got)
+        # the vectorised compiler must agree with the entry-by-entry engine on the same entry
+        if len(got.hs) == 10 and got.members is None:
+            arr = s.compile([got.hs], [got.origin], c.date).total[0, 0]
+            if abs(float(arr) - got.total_rate) > TOL:
+                problems.append(
+                    f"compiled total {float(arr):.6g} differs from the entry's {got.total_rate:.6g}"
+                )
         if problems:
             parts = ", ".join(f"{p.id}={p.rate:.6g}" for p in got.parts)
             raise CaseFailure(

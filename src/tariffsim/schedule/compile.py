@@ -24,7 +24,8 @@ import numpy as np
 
 from tariffsim.core.dates import from_day_number, parse_date, to_day_number
 from tariffsim.core.errors import InputError
-from tariffsim.schedule.rules import DAY_MAX, ListRule, MeasureRule, ProductSet, Rules, lookup
+from tariffsim.schedule.products import ProductMasks
+from tariffsim.schedule.rules import DAY_MAX, MeasureRule, Rules, lookup
 
 _EPOCH = np.datetime64("1970-01-01", "D")
 
@@ -149,76 +150,6 @@ class Compiled:
         """(days (d,), totals (d, n)) for every day of the period — a view built by indexing."""
         days = np.arange(self.breaks[0], self.end, dtype="datetime64[D]")
         return days, self.total[self.segment_index(days)]
-
-
-# --- product matching -------------------------------------------------------------------------
-
-
-class _Products:
-    """Masks over the distinct HS10 codes ``H`` for prefixes and lists, with dated list items."""
-
-    def __init__(self, Hint: np.ndarray, rules: Rules) -> None:
-        self.Hint = Hint
-        self.rules = rules
-        self._trunc: dict[int, np.ndarray] = {}
-        self._lists: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        self._memo: dict[Any, np.ndarray] = {}
-
-    def trunc(self, length: int) -> np.ndarray:
-        if length not in self._trunc:
-            self._trunc[length] = self.Hint // (10 ** (10 - length))
-        return self._trunc[length]
-
-    def prefix_mask(self, prefixes: Any) -> np.ndarray:
-        mask = np.zeros(len(self.Hint), dtype=bool)
-        prefixes = np.asarray(prefixes, dtype=str)
-        if not len(prefixes):
-            return mask
-        lengths = np.char.str_len(prefixes)
-        for L in np.unique(lengths):
-            vals = prefixes[lengths == L].astype(np.int64)
-            mask |= np.isin(self.trunc(int(L)), vals)
-        return mask
-
-    def list_pairs(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(starts (P,), ends (P,), masks (P, nH)) of a list, one per distinct (start, end)."""
-        if name not in self._lists:
-            lr: ListRule = self.rules.lists[name]
-            pairs = (
-                np.stack([lr.start, lr.end], axis=1)
-                if len(lr.start)
-                else np.zeros((0, 2), dtype=np.int64)
-            )
-            uniq, inv = np.unique(pairs, axis=0, return_inverse=True)
-            inv = np.asarray(inv).ravel()
-            masks = np.zeros((len(uniq), len(self.Hint)), dtype=bool)
-            for p in range(len(uniq)):
-                masks[p] = self.prefix_mask(lr.prefixes[inv == p])
-            self._lists[name] = (uniq[:, 0].copy(), uniq[:, 1].copy(), masks)
-        return self._lists[name]
-
-    def state(self, ps: ProductSet, day: int) -> tuple[Any, ...]:
-        """A hashable key of what ``ps`` covers on ``day`` (which dated items are active)."""
-        key: list[Any] = []
-        for name in ps.lists:
-            s, e, _ = self.list_pairs(name)
-            key.append(tuple(np.flatnonzero((s <= day) & (day < e)).tolist()))
-        return tuple(key)
-
-    def mask(self, ps: ProductSet, state: tuple[Any, ...]) -> np.ndarray:
-        memo_key = (id(ps), state)
-        if memo_key in self._memo:
-            return self._memo[memo_key]
-        if ps.all_products:
-            m = np.ones(len(self.Hint), dtype=bool)
-        else:
-            m = self.prefix_mask(list(ps.prefixes))
-            for name, active in zip(ps.lists, state, strict=True):
-                _, _, masks = self.list_pairs(name)
-                if active:
-                    m |= masks[list(active)].any(axis=0)
-        self._memo[memo_key] = m
-        return m
 
 
 # --- shares -----------------------------------------------------------------------------------
@@ -350,7 +281,7 @@ def compile_rows(
     Hint, hinv = np.unique(codes, return_inverse=True)
     hinv = hinv.ravel()
     uo, oinv = _factorize_origins(origin)
-    prods = _Products(Hint, rules)
+    prods = ProductMasks(Hint, rules)
     rshares = _RowShares(rules, prods.Hint, hinv, uo, oinv, shares, n)
     o_list = uo.tolist()
     # rows grouped by origin, for per-origin MFN programs

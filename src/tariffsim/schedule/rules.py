@@ -75,6 +75,14 @@ class SuspensionRule:
         return (self.origins is None or iso3 in self.origins) and iso3 not in self.except_origins
 
 
+def prefixes_by_length(prefixes: Any) -> dict[int, np.ndarray]:
+    """Digit-string prefixes → {length: sorted unique int64 values}."""
+    out: dict[int, list[int]] = {}
+    for p in np.asarray(prefixes, dtype=str).tolist():
+        out.setdefault(len(p), []).append(int(p))
+    return {n: np.unique(np.asarray(v, dtype=np.int64)) for n, v in out.items()}
+
+
 @dataclass(slots=True)
 class ProductSet:
     """Union of static HS prefixes (``all_products`` for ``*``) and named lists."""
@@ -82,6 +90,12 @@ class ProductSet:
     all_products: bool
     prefixes: tuple[str, ...]
     lists: tuple[str, ...]
+    by_length: dict[int, np.ndarray] | None = None  # prefixes as ints per length, built on use
+
+    def prefix_ints(self) -> dict[int, np.ndarray]:
+        if self.by_length is None:
+            self.by_length = prefixes_by_length(list(self.prefixes))
+        return self.by_length
 
     @property
     def empty(self) -> bool:
@@ -126,6 +140,7 @@ class ListRule:
     reference: str
     index: dict[str, list[tuple[int, int]]] | None = None  # prefix -> [(start, end)], built on use
     lengths: tuple[int, ...] = ()
+    grouped: Any = None  # see groups(), built on use
 
     def member_on(self, hs10: str, day: int) -> bool:
         """Is ``hs10`` covered by an item whose membership ``[start, end)`` contains ``day``?"""
@@ -142,6 +157,20 @@ class ListRule:
                 if s <= day < e:
                     return True
         return False
+
+    def groups(self) -> tuple[np.ndarray, np.ndarray, list[dict[int, np.ndarray]]]:
+        """Items grouped by membership: (starts (P,), ends (P,), per group {length: sorted int prefixes})."""
+        if self.grouped is None:
+            pairs = (
+                np.stack([self.start, self.end], axis=1)
+                if len(self.start)
+                else np.zeros((0, 2), dtype=np.int64)
+            )
+            uniq, inv = np.unique(pairs, axis=0, return_inverse=True)
+            inv = np.asarray(inv).ravel()
+            per = [prefixes_by_length(self.prefixes[inv == p]) for p in range(len(uniq))]
+            self.grouped = (uniq[:, 0].copy(), uniq[:, 1].copy(), per)
+        return self.grouped
 
     def change_days(self) -> set[int]:
         out = {int(x) for x in self.start if x != DAY_MIN}
@@ -255,6 +284,7 @@ class Rules:
     shares: Shares
     coverage: tuple[dt.date, dt.date]
     ids: dict[str, int]
+    _change_days: list[int] | None = None
 
     @property
     def authorities(self) -> list[str]:
@@ -265,6 +295,11 @@ class Rules:
 
     def change_days(self) -> list[int]:
         """Every day on which something may change (value starts, suspension bounds, list dates)."""
+        if self._change_days is None:
+            self._change_days = self._collect_change_days()
+        return self._change_days
+
+    def _collect_change_days(self) -> list[int]:
         days: set[int] = set()
         for m in self.measures:
             days.update(int(x) for x in m.starts)

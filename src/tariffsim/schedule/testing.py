@@ -191,18 +191,18 @@ def write_library(
     return root
 
 
-def source(*, mfn_2026: dict[str, float] | None = None) -> Any:
+def source(*, mfn_2026: dict[str, float] | None = None, drop_2026: tuple[str, ...] = ()) -> Any:
     """A :class:`~tariffsim.schedule.sources.FrameSource` with the synthetic data.
 
     The 2026 edition equals 2025 except rates overridden by ``mfn_2026`` (default: the sweater
-    6110.20.00.00 at 16%).
+    6110.20.00.00 at 16%) and lines retired in ``drop_2026``.
     """
     import polars as pl
 
     from tariffsim.schedule.sources import FrameSource
 
-    def mfn(over: dict[str, float]) -> pl.DataFrame:
-        rows = [(h, over.get(h, r), k, g, d) for h, r, k, g, d in MFN_ROWS]
+    def mfn(over: dict[str, float], drop: tuple[str, ...] = ()) -> pl.DataFrame:
+        rows = [(h, over.get(h, r), k, g, d) for h, r, k, g, d in MFN_ROWS if h not in drop]
         return pl.DataFrame(
             rows, schema=["hts10", "ave", "kind", "general_text", "description"], orient="row"
         )
@@ -210,7 +210,7 @@ def source(*, mfn_2026: dict[str, float] | None = None) -> Any:
     special = pl.DataFrame(SPECIAL_ROWS, schema=["hts10", "program", "ave"], orient="row")
     over = mfn_2026 if mfn_2026 is not None else {"6110200000": 0.16}
     return FrameSource(
-        mfn={"2025_basic": mfn({}), "2026_basic": mfn(over)},
+        mfn={"2025_basic": mfn({}), "2026_basic": mfn(over, drop_2026)},
         special={"2025_basic": special, "2026_basic": special},
         usmca=pl.DataFrame(USMCA_ROWS, schema=["hs10", "iso3", "usmca_share"], orient="row"),
         metal=pl.DataFrame(

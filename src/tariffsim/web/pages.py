@@ -137,7 +137,12 @@ def rate_partial(request: Request, origin: Annotated[str, Query(max_length=64)],
 
 
 @router.get("/ui/hs-search", response_class=HTMLResponse)
-def hs_partial(request: Request, q: Annotated[str, Query(max_length=100)] = "") -> HTMLResponse:
+def hs_partial(
+    request: Request, q: Annotated[str, Query(max_length=100)] = "", hs: Annotated[str, Query(max_length=100)] = ""
+) -> HTMLResponse:
+    q = q or hs
+    if q.replace(".", "").strip().isdigit() and len(q.replace(".", "").strip()) == 10:
+        q = ""  # a full code: nothing to suggest
     hits = svc.hs_search(_state(request), q, 12) if len(q.strip()) >= 2 else []
     return templates.TemplateResponse(request, "partials/hs_hits.html", {"hits": hits, "q": q})
 

@@ -193,7 +193,7 @@ def compare(
     c1 = sched.compile(
         hs10=flows.hs10, origin=flows.origin, start=on, end=nxt, shares=dict(flows.shares)
     )
-    scen = duties_from_compiled(c1, flows, on, ave_approx=ave_approx_flags(sched, flows, c1))
+    scen = duties_from_compiled(c1, flows, on, ave_approx=ave_approx_flags(sched, flows, on))
     base = state.etr.etr_json(on)
     say(0.6, "aggregating")
     seg = state.etr.segment(on)

@@ -61,8 +61,8 @@ class EtrCache:
     duty_by_authority: np.ndarray
     groups: dict[str, GroupTable]
     partner_by_authority: np.ndarray
-    approx_rows: int
-    approx_imports_usd: float
+    approx_rows: np.ndarray
+    approx_imports_usd: np.ndarray
     flows_source: str
     seconds: float
 
@@ -139,10 +139,11 @@ class EtrCache:
         if by:
             rows = self.by(by, seg)
             out["by"] = rows[:top] if top else rows
+        a_usd = float(self.approx_imports_usd[seg])
         out["approx_ave"] = {
-            "rows": self.approx_rows,
-            "imports_usd": self.approx_imports_usd,
-            "value_share": self.approx_imports_usd / m if m > 0 else 0.0,
+            "rows": int(self.approx_rows[seg]),
+            "imports_usd": a_usd,
+            "value_share": a_usd / m if m > 0 else 0.0,
         }
         out["provenance"] = {
             "date": on.isoformat(),
@@ -233,7 +234,6 @@ def build_etr_cache(
     duty_auth: dict[str, np.ndarray] = {}
     gduty = {b: np.zeros((k, len(keys[b]))) for b in GROUPINGS}
     p_auth: dict[str, np.ndarray] = {}
-    approx_rows, approx_usd = 0, 0.0
     n = flows.n
     for lo_i in range(0, n, chunk_rows):
         sl = slice(lo_i, min(n, lo_i + chunk_rows))
@@ -264,10 +264,8 @@ def build_etr_cache(
             A = np.asarray(arr, dtype=np.float64)[idx]
             duty_auth[a] += A @ v
             p_auth[a] += np.asarray((sp_partner.T @ (A * v).T).T)
-        flags = ave_approx_flags(schedule, part, c)
-        approx_rows += int(flags.sum())
-        approx_usd += float(v[flags].sum())
         del c, tot, weighted
+    approx_rows, approx_usd = _approx(schedule, flows, starts, v_all, ave_approx_flags)
     groups = {}
     for b in GROUPINGS:
         imp = np.bincount(inv[b], weights=v_all, minlength=len(keys[b]))
@@ -286,6 +284,24 @@ def build_etr_cache(
         flows_source=flows.source,
         seconds=time.perf_counter() - t0,
     )
+
+
+def _approx(schedule: Any, flows: Any, starts: np.ndarray, v: np.ndarray, flags_of: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (and their value) whose MFN rate is an approximate AVE, per segment. The flags depend
+    only on the MFN edition in force, so they are computed once per edition."""
+    from tariffsim.core.dates import to_day_number
+
+    mfn = next((m for m in getattr(getattr(schedule, "rules", None), "measures", ()) if getattr(m, "is_mfn", False)), None)
+    rows = np.zeros(len(starts), dtype=np.int64)
+    usd = np.zeros(len(starts))
+    memo: dict[Any, tuple[int, float]] = {}
+    for s, d in enumerate(starts.astype(dt.date).tolist()):
+        key = mfn.value_index(to_day_number(d)) if mfn is not None and hasattr(mfn, "value_index") else d
+        if key not in memo:
+            f = np.asarray(flags_of(schedule, flows, d), dtype=bool)
+            memo[key] = (int(f.sum()), float(v[f].sum()))
+        rows[s], usd[s] = memo[key]
+    return rows, usd
 
 
 @dataclass(eq=False)
