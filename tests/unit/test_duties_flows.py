@@ -17,9 +17,9 @@ def test_good_table() -> None:
     assert list(f.hs10) == ["8703230190", "2204210000"]
     assert list(f.value_usd) == [1000.0, 2500.0]
     # no usmca_share column: no override (the schedule uses the 2024 claim shares); metal contents
-    # are attached: 8703.23.01.90 carries its BEA steel share, a fraction of the value
+    # are attached: wine 2204.21.00.00 carries steel_share 0.00470879 (BEA table row)
     assert "usmca" not in f.shares
-    assert 0.0 < f.shares["steel_content"][0] < 1.0
+    assert f.shares["steel_content"][1] == pytest.approx(0.00470879, rel=1e-5)
     g = parse_user_table(
         "origin,hs,value_usd,usmca_share\nCAN,8703230190,10,0.5\nMEX,8703230190,10,\n"
     )

@@ -38,3 +38,13 @@ def test_no_server_errors(case):
     assert response.status_code < 500, (case.method, case.formatted_path, case.query, response.text[:300])
     if response.status_code == 422:
         assert "detail" in response.json()
+
+
+heavy = schemathesis.openapi.from_asgi("/openapi.json", APP).include(path_regex=HEAVY)
+
+
+@heavy.parametrize()
+@settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+def test_no_server_errors_heavy_routes(case):
+    response = case.call()
+    assert response.status_code < 500, (case.method, case.formatted_path, case.body, response.text[:300])

@@ -265,12 +265,24 @@ def _schedule(schedule: Any | None) -> Any:
     return load_schedule()
 
 
+def _data_version() -> str:
+    """Where the data came from: the reference data folder, or the package bundle."""
+    from tariffsim.data import paths
+
+    root = paths.shared_data_dir()
+    return f"reference data {root}" if root else f"bundle {paths.bundle_dir()}"
+
+
 def _schedule_version(schedule: Any) -> str:
-    for attr in ("version", "fingerprint", "digest"):
-        v = getattr(schedule, attr, None)
-        if v:
-            return str(v() if callable(v) else v)
-    return "tariffsim.schedule (US measure library)"
+    """Provenance of a schedule: name, measure count, coverage, reform (if any)."""
+    try:
+        a, b = schedule.coverage
+        text = f"{schedule.name} library, {len(schedule.measure_ids)} measures, coverage {a}..{b}"
+        if getattr(schedule, "reform", None):
+            text += f", reform {schedule.reform}"
+        return text
+    except AttributeError:
+        return type(schedule).__name__
 
 
 def _mfn_edition(schedule: Any, on: dt.date) -> Any | None:
@@ -383,6 +395,7 @@ def duties_on(
         ave_approx=ave_approx_flags(sched, flows, on),
         provenance={
             "schedule": _schedule_version(sched),
+            "data": _data_version(),
             "seconds_load": round(t1 - t0, 3),
             "seconds_compile": round(t2 - t1, 3),
         },
@@ -511,6 +524,7 @@ def etr_series(
         by=by,
         provenance={
             "schedule": _schedule_version(sched),
+            "data": _data_version(),
             "seconds_load": round(t1 - t0, 3),
             "seconds_compile": round(t2 - t1, 3),
         },

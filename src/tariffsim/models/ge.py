@@ -326,7 +326,9 @@ def _newton(
             ),
         )
 
-    while norm > tol:
+    if not np.isfinite(norm):
+        raise fail("non-finite residual at the starting point")
+    while not norm <= tol:
         if not np.isfinite(norm):
             raise fail("non-finite residual")
         if it >= max_iter:
@@ -374,6 +376,7 @@ def solve(
     z0: np.ndarray | None = None,
     tol: float = DEFAULT_TOL,
     max_iter: int = DEFAULT_MAX_ITER,
+    continuation: bool = True,
 ) -> Equilibrium:
     """Solve the equilibrium for new tariffs ``tariffs[j, i]`` (importer i on exporter j).
 
@@ -381,8 +384,12 @@ def solve(
     ``|Δz| ≤ 1`` and a backtracking (Armijo) line search on ``½‖F‖²``. Converged when
     ``max|F| ≤ tol`` (residuals relative to each country's income).
 
+    If Newton fails from ``z0`` (large tariffs: e.g. income-tax relief τ ≥ 1 at the starting point)
+    and ``continuation`` is on, the tariff factors are scaled in, ``(1+t)^s - 1`` for s rising to 1,
+    each stage warm-started from the previous one, halving the stride on failure (down to 1/256).
+
     Raises:
-        ConvergenceError: if ``max_iter`` iterations do not reach ``tol`` or the Jacobian is singular.
+        ConvergenceError: if neither the direct solve nor the continuation reaches ``tol``.
     """
     if revenue not in REVENUE_USES:
         raise InputError(f"unknown revenue use {revenue!r}", hint="use income_tax or lump_sum")
@@ -393,11 +400,22 @@ def solve(
     if z_start.shape != (3 * n,):
         raise InputError(f"starting values must have length {3 * n}, got {z_start.shape}")
 
-    def fun(z: np.ndarray, jac: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        F, J, _ = _system(model, z, lt, s, inv, revenue, jacobian=jac)
-        return F, J
+    def attempt(scale: float, z_init: np.ndarray) -> tuple[np.ndarray, SolverDiagnostics]:
+        lt_k, s_k, inv_k = _prepare(np.expm1(scale * lt), tariff_mode)
 
-    z, diag = newton(fun, z_start, tol=tol, max_iter=max_iter, what="GE equilibrium")
+        def fun(z: np.ndarray, jac: bool) -> tuple[np.ndarray, np.ndarray | None]:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                F, J, _ = _system(model, z, lt_k, s_k, inv_k, revenue, jacobian=jac)
+            return F, J
+
+        return newton(fun, z_init, tol=tol, max_iter=max_iter, what="GE equilibrium")
+
+    try:
+        z, diag = attempt(1.0, z_start)
+    except ConvergenceError as first:
+        if not continuation:
+            raise
+        z, diag = _continuation(attempt, z_start, first)
     _, _, w = _system(model, z, lt, s, inv, revenue, jacobian=False)
     return Equilibrium(
         w_hat=np.exp(z[:n]),
@@ -411,6 +429,49 @@ def solve(
         revenue_use=revenue,
         tariff_mode=tariff_mode,
         diagnostics=diag,
+    )
+
+
+def _continuation(
+    attempt: Callable[[float, np.ndarray], tuple[np.ndarray, SolverDiagnostics]],
+    z_start: np.ndarray,
+    first: ConvergenceError,
+) -> tuple[np.ndarray, SolverDiagnostics]:
+    """Homotopy in the tariff scale s ∈ (0, 1] (see :func:`solve`)."""
+    z = np.zeros_like(z_start)
+    done, stride = 0.0, 0.25
+    iterations, stages = first.diagnostics.iterations, 0
+    last = first.diagnostics
+    while done < 1.0:
+        target = min(1.0, done + stride)
+        try:
+            z_new, d = attempt(target, z)
+        except ConvergenceError as exc:
+            iterations += exc.diagnostics.iterations
+            last = exc.diagnostics
+            stride /= 2.0
+            if stride < 1.0 / 256:
+                raise ConvergenceError(
+                    f"GE equilibrium: continuation stalled at tariff scale {done:.4f}",
+                    diagnostics=SolverDiagnostics(
+                        iterations,
+                        last.residual_norm,
+                        last.tolerance,
+                        False,
+                        {"method": "newton + tariff continuation", "scale_reached": done},
+                    ),
+                ) from None
+            continue
+        z, done, stages = z_new, target, stages + 1
+        iterations += d.iterations
+        last = d
+        stride = min(2.0 * stride, 0.5)
+    return z, SolverDiagnostics(
+        iterations=iterations,
+        residual_norm=last.residual_norm,
+        tolerance=last.tolerance,
+        converged=True,
+        details={"method": "newton (analytic Jacobian) + tariff continuation", "stages": stages},
     )
 
 

@@ -28,6 +28,7 @@ import numpy as np
 
 from tariffsim.core.errors import InputError
 from tariffsim.models.ge_data import GEModel, load_model, two_region
+from tariffsim.models.results import ModelResult
 
 Retaliation = Literal["none", "reciprocal", "optimal"]
 RETALIATIONS: tuple[str, ...] = ("none", "reciprocal", "optimal")
@@ -157,7 +158,7 @@ def get_scenario(name: str) -> Scenario:
         ) from None
 
 
-def run_scenario(name: str, *, data_dir: str | None = None):
+def run_scenario(name: str, *, data_dir: str | None = None) -> ModelResult:
     """Solve one paper scenario; returns a :class:`~tariffsim.models.results.ModelResult`."""
     from tariffsim.models import ge
 

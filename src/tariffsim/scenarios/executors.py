@@ -10,7 +10,8 @@ One entry point, :func:`run_draws`, shared by every area::
 - ``"ray"`` uses Ray (optional extra ``pip install 'tariffsim[ray]'``): a local Ray instance is started
   unless one is running or ``RAY_ADDRESS`` names a cluster.
 
-Results come back in the order of ``items``. A rich progress bar shows draws done (on stderr), unless
+Results come back in the order of ``items``. Local workers run BLAS single-threaded (the pool already
+uses every core; nested BLAS threads only oversubscribe). A rich progress bar shows draws done (on stderr), unless
 ``progress=False``. An exception in any draw is re-raised after the pool shuts down.
 """
 
@@ -39,6 +40,15 @@ def default_workers() -> int:
 
 def _chunks(n: int, size: int) -> list[range]:
     return [range(k, min(k + size, n)) for k in range(0, n, size)]
+
+
+def _single_threaded_blas() -> None:
+    """Pool-worker initializer: one BLAS thread per process (workers already use every core)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        return
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def _run_chunk(fn: Callable[[Any], T], chunk: list[Any]) -> list[T]:

@@ -290,8 +290,13 @@ def compile_rows(
 
     M = len(rules.measures)
     store: list[_Part] = []
-    memo: dict[Any, int] = {}
+    memo: dict[Any, tuple[int, int]] = {}
     part_ids = np.full((M, k), -1, dtype=np.int32)
+    # Where each measure *applies* (in scope, a rate in force for the origin, not itself excluded),
+    # whatever its amount: "does not stack with" is about being subject to a measure, so an all-in
+    # floor that adds 0 (MFN already above it) still excludes the measures that name it.
+    applies_store: list[np.ndarray] = []
+    applies_ids = np.full((M, k), -1, dtype=np.int32)
     missing = np.zeros(n, dtype=bool)
     origin_scope = [
         np.array([m.covers_origin(o) for o in o_list], dtype=bool) for m in rules.measures
@@ -368,7 +373,8 @@ def compile_rows(
         pstate: Any,
         xstate: Any,
         deps: dict[int, int],
-    ) -> np.ndarray | None:
+        xdeps: dict[int, int],
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
         pm = prods.mask(m.products, pstate)
         if (
             m.exclude_products.lists
@@ -377,7 +383,7 @@ def compile_rows(
         ):
             pm = pm & ~prods.mask(m.exclude_products, xstate)
         if not pm.any():
-            return None
+            return None, None
         om = origin_scope[m.index]
         if m.is_mfn:
             rowmask = pm[hinv] & om[oinv]
@@ -386,7 +392,7 @@ def compile_rows(
             add, flo, kind = origin_arrays(m, vi, susp)
             eff = om & (kind > 0)
             if not eff.any():
-                return None
+                return None, None
             rowmask = pm[hinv] & eff[oinv]
             part = np.where(rowmask, add[oinv], 0.0)
             if (kind[eff] == 2).any():
@@ -399,19 +405,16 @@ def compile_rows(
                 part = np.where(is_floor, np.maximum(fl - base, 0.0), part)
         if m.share:
             part = part * rshares.get(m.share)
+        applies = rowmask.copy()
         if m.excluded_by:
             blocked = np.zeros(n, dtype=bool)
             for j in m.excluded_by:
-                pid = deps[j]
-                if pid < 0:
-                    continue
-                p = store[pid]
-                if p.dense is not None:
-                    blocked |= p.dense > 0
-                else:
-                    blocked[p.rows[p.vals > 0]] = True
+                aid = xdeps[j]
+                if aid >= 0:
+                    blocked |= applies_store[aid]
             part[blocked] = 0.0
-        return part
+            applies &= ~blocked
+        return part, applies
 
     for i, day in enumerate(days):
         for m in rules.measures:
@@ -421,19 +424,29 @@ def compile_rows(
             susp = tuple(si for si, s in enumerate(m.suspensions) if s.start <= day < s.end)
             pstate = prods.state(m.products, day)
             xstate = prods.state(m.exclude_products, day)
-            dep_idx = sorted(set(m.excluded_by) | set(m.floor_base))
-            deps = {j: int(part_ids[j, i]) for j in dep_idx}
-            key = (m.index, vi, susp, pstate, xstate, tuple(deps[j] for j in dep_idx))
-            pid = memo.get(key)
-            if pid is None:
-                arr = compute(m, vi, susp, pstate, xstate, deps)
-                if arr is None or not arr.any():
-                    pid = -1
-                else:
+            deps = {j: int(part_ids[j, i]) for j in m.floor_base}
+            xdeps = {j: int(applies_ids[j, i]) for j in m.excluded_by}
+            key = (
+                m.index,
+                vi,
+                susp,
+                pstate,
+                xstate,
+                tuple(sorted(deps.items())),
+                tuple(sorted(xdeps.items())),
+            )
+            ids = memo.get(key)
+            if ids is None:
+                arr, app = compute(m, vi, susp, pstate, xstate, deps, xdeps)
+                pid = aid = -1
+                if arr is not None and arr.any():
                     store.append(_Part(arr))
                     pid = len(store) - 1
-                memo[key] = pid
-            part_ids[m.index, i] = pid
+                if app is not None and app.any():
+                    applies_store.append(app)
+                    aid = len(applies_store) - 1
+                ids = memo[key] = (pid, aid)
+            part_ids[m.index, i], applies_ids[m.index, i] = ids
 
     # totals: each distinct combination of parts summed once
     total = np.zeros((k, n), dtype=dtype)

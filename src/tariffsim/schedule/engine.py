@@ -12,7 +12,8 @@ day t), measures m in ascending ``order``::
               = MFN: general rate of h in edition v_m.hts, or the lowest special rate of o's
                 programs; a program with a share s applies to s of the value: s·special + (1−s)·mfn
     part_m   ×= share_m(h, o)                       (if ``share`` is set)
-    part_m    = 0 if part_e > 0 for any e ∈ excluded_by_m
+    part_m    = 0 if any e ∈ excluded_by_m applies to (o, h, t) — whatever its amount: an all-in
+                floor adding 0 still makes the good "subject to" that measure
     total     = Σ_m part_m
 
 This module evaluates it entry by entry in plain Python (one entry needs no arrays);
@@ -354,6 +355,8 @@ class Schedule:
     ) -> _Eval:
         rules = self._rules
         values = [0.0] * len(rules.measures)
+        # whether each measure applies to the entry, whatever its amount (see compile.py)
+        applies = [False] * len(rules.measures)
         parts: list[MeasurePart] = []
         description: str | None = None
         for m in rules.measures:
@@ -439,10 +442,12 @@ class Schedule:
                 if s != 1.0:
                     notes.append(f"× {m.share} share {s:.4g}")
                 rate *= s
-            blockers = [rules.measures[j].id for j in m.excluded_by if values[j] > 0]
+            blockers = [rules.measures[j].id for j in m.excluded_by if applies[j]]
             if blockers:
                 notes = [f"does not stack with {', '.join(blockers)}"]
                 rate = 0.0
+            else:
+                applies[m.index] = True
             values[m.index] = rate
             parts.append(
                 MeasurePart(

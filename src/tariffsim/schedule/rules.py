@@ -650,8 +650,10 @@ def shares_rule(source: Any) -> Shares:
     )
 
     def col(name: str) -> np.ndarray:
+        # The BEA table gives input cost shares, a few of which exceed 1 (e.g. 1.08 for some steel
+        # lines); a share of value cannot, so clip to [0, 1].
         if name in mt.columns:
-            return mt.get_column(name).cast(pl.Float64).fill_null(1.0).to_numpy()
+            return np.clip(mt.get_column(name).cast(pl.Float64).fill_null(1.0).to_numpy(), 0, 1)
         return np.ones(mt.height)
 
     metal = (

@@ -51,7 +51,8 @@ class Job:
 
 class JobRegistry:
     def __init__(self, *, workers: int = 2, max_jobs: int = 200, ttl: float = 3600.0) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tariffsim-job")
+        self.workers = workers
+        self._pool: ThreadPoolExecutor | None = None
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self.max_jobs = max_jobs
@@ -87,7 +88,10 @@ class JobRegistry:
             finally:
                 job.finished = time.time()
 
-        self._pool.submit(run)
+        with self._lock:
+            if self._pool is None:  # first job, or the app was restarted (lifespan)
+                self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="tariffsim-job")
+            self._pool.submit(run)
         return job
 
     def get(self, job_id: str) -> Job | None:
@@ -101,7 +105,10 @@ class JobRegistry:
             del self._jobs[next(iter(self._jobs))]
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
 
 
 def wait(job: Job, timeout: float = 60.0) -> Job:

@@ -1,0 +1,226 @@
+"""End-to-end tests of the dashboard in headless Chromium (Debian's package, driven by Playwright).
+
+A real server (uvicorn on a free loopback port) is started once for the module; each test loads a
+page, uses its controls and checks the numbers shown against the JSON API of the same server (whose
+values are checked against the library in tests/unit/test_web_api.py) and the known case of a
+Japanese car on 2025-04-05 (27.5%: 2.5% MFN + 25% Section 232, Proclamation 10908). Screenshots go
+to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "artifacts" / "screenshots"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed (make browser-deps)"),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", "tariffsim.web.app:create_app",
+           "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    t0 = time.time()
+    try:
+        while True:
+            if proc.poll() is not None:
+                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                pytest.fail(f"server exited: {out[-2000:]}")
+            try:
+                if httpx.get(base + "/api/countries", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.time() - t0 > 90:
+                pytest.fail("server did not start within 90 s")
+            time.sleep(0.25)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
+    pg.js_errors = errors  # type: ignore[attr-defined]
+    yield pg
+    ctx.close()
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def _pct(x: float, digits: int = 2) -> str:
+    return f"{100 * x:.{digits}f}%"
+
+
+def _chart_rendered(page, selector: str) -> None:
+    page.wait_for_selector(f"{selector}[data-rendered] svg", timeout=20_000)
+
+
+def test_rate_lookup_page(server, page):
+    page.goto(server + "/")
+    page.fill("#origin", "JPN")
+    page.fill("#hs", "8703.23.01")  # search over HS descriptions by code prefix
+    page.wait_for_selector("[data-pick-hs='8703230190']", timeout=10_000)
+    page.click("[data-pick-hs='8703230190']")
+    assert page.input_value("#hs") == "8703230190"
+    page.fill("#date", "2025-04-05")
+    page.click("#rate-submit")
+    page.wait_for_selector("#total-rate")
+    # the known case: 2.5% MFN + 25% Section 232 (Proclamation 10908)
+    assert page.inner_text("#total-rate").strip() == "27.50%"
+    assert page.inner_text("#measures-table tr[data-measure='s232_autos'] td.num").strip() == "25.00%"
+    _chart_rendered(page, "#timeline-chart")
+    _shot(page, "rate_lookup")
+    # search by words too
+    page.fill("#hs", "spark-ignition")
+    page.wait_for_selector("#hs-hits li a", timeout=10_000)
+    assert not page.js_errors, page.js_errors
+
+
+def test_rate_batch_download(server, page, tmp_path):
+    f = tmp_path / "entries.csv"
+    f.write_text("origin,hs,date,value_usd\nJPN,8703230190,2025-04-05,40000\n")
+    page.goto(server + "/")
+    page.set_input_files("#batch-file", str(f))
+    with page.expect_download() as dl:
+        page.click("#batch-submit")
+    out = Path(dl.value.path()).read_text()
+    header, row = out.splitlines()[:2]
+    cols = dict(zip(header.split(","), row.split(","), strict=True))
+    assert float(cols["total_rate"]) == pytest.approx(0.275)
+    assert float(cols["duty_usd"]) == pytest.approx(11000.0)  # 0.275 × 40,000
+
+
+def test_etr_page(server, page):
+    api = httpx.get(server + "/api/etr", params={"date": "2025-08-07"}).json()
+    page.goto(server + "/etr")
+    _chart_rendered(page, "#etr-series-chart")
+    page.fill("#etr-date-input", "2025-08-07")
+    page.dispatch_event("#etr-date-input", "change")
+    page.wait_for_function(
+        "v => document.querySelector('#etr-value') && document.querySelector('#etr-value').textContent.trim() === v",
+        arg=_pct(api["etr"]),
+        timeout=10_000,
+    )
+    _chart_rendered(page, "#etr-partner-chart")
+    by = httpx.get(server + "/api/etr", params={"date": "2025-08-07", "by": "partner", "top": 1}).json()["by"][0]
+    first = page.inner_text("#etr-by-partner tbody tr:first-child td.num")
+    assert first.strip() == _pct(by["etr"])
+    assert page.get_attribute("#csv-partner", "href") == "/api/etr.csv?date=2025-08-07&by=partner"
+    _shot(page, "etr")
+    assert not page.js_errors, page.js_errors
+
+
+def test_country_page(server, page):
+    api = httpx.get(server + "/api/country/JPN", params={"date": "2025-08-07"}).json()
+    page.goto(server + "/country")
+    page.fill("#country-input", "Japan")
+    page.press("#country-input", "Enter")
+    page.wait_for_url("**/country/JPN**")
+    page.fill("#country-date", "2025-08-07")
+    page.click("#country-date-form button")
+    page.wait_for_selector("#country-etr")
+    assert page.inner_text("#country-etr").strip() == _pct(api["etr"])
+    _chart_rendered(page, "#country-timeline-chart")
+    page.wait_for_selector("#models-done", timeout=90_000)  # PE and GE, computed in a job
+    assert page.locator("#ge-welfare").count() + page.locator("#pe-table").count() >= 1
+    _shot(page, "country_jpn")
+    assert not page.js_errors, page.js_errors
+
+
+def test_scenario_page(server, page):
+    page.goto(server + "/scenario")
+    page.fill("#sc-date", "2025-08-07")
+    page.fill("#sc-origin", "JPN")
+    page.fill("#sc-rate", "10")
+    page.fill("#sc-start", "2025-08-01")
+    page.click("#sc-submit")
+    page.wait_for_selector("#scenario-done", timeout=90_000)
+    api = httpx.post(
+        server + "/api/scenario",
+        json={"date": "2025-08-07", "edits": [{"kind": "country_rate", "origin": "JPN", "rate": 0.1, "start": "2025-08-01"}]},
+        timeout=120,
+    ).json()
+    assert page.inner_text("#sc-change").strip() == f"{100 * api['etr_change']:+.2f} pts"
+    assert page.inner_text("#sc-scen-etr").strip() == _pct(api["scenario"]["etr"])
+    # Japan's row: baseline + 10 points (an additional 10% on all its goods)
+    row = page.locator("#sc-partners tr[data-key='JPN'] td.num")
+    b, s = (float(row.nth(i).inner_text().strip("%")) for i in (0, 1))
+    assert s - b == pytest.approx(10.0, abs=0.011)
+    _chart_rendered(page, "#sc-partner-chart")
+    _shot(page, "scenario")
+    assert not page.js_errors, page.js_errors
+
+
+def test_negotiation_page(server, page):
+    page.goto(server + "/negotiation")
+    page.wait_for_url("**/negotiation/us-japan-2025-04")
+    page.wait_for_selector("#neg-done", timeout=90_000)  # computed on load
+    api = httpx.get(server + "/api/negotiation/us-japan-2025-04", params={"draws": 200}, timeout=120).json()
+    assert page.inner_text("#neg-pagree").strip() == _pct(api["agreement_probability"], 1)
+    nash = page.inner_text("#neg-packages tr[data-issue='reciprocal_rate'] td.nash").strip()
+    assert nash == f"{100 * api['nash']['reciprocal_rate']:.1f}%"
+    _chart_rendered(page, "#pareto-chart")
+    _shot(page, "negotiation")
+    # move a pivot's σ to its lowest value: the result is recomputed with that override
+    slider = page.locator("input[data-control^='sigma:']").first
+    name = slider.get_attribute("data-control")
+    low = slider.get_attribute("min")
+    slider.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('change', {bubbles: true})); }", low)
+    page.wait_for_selector(f"text={name}=", timeout=90_000)
+    page.wait_for_selector("#neg-done", timeout=90_000)
+    _shot(page, "negotiation_override")
+    assert not page.js_errors, page.js_errors

@@ -1,0 +1,266 @@
+"""Coverage audit: every rated chapter-99 heading of every HTS revision is either in the library or
+deliberately left out, with the reason.
+
+Expected values come from the official record: the USITC JSON exports of every HTS edition in
+``../shared/data/usitc_hts`` (``2025_basic`` … ``2026_rev_10``, read through
+:func:`tariffsim.data.hts.load_revision`, which caches the parsed revisions in DuckDB). A heading
+"has a rate" when its column-1 (``general``) text states a percentage — an additional duty
+("The duty provided in the applicable subheading + 25%"), an all-in rate ("15%") or a duty on part of
+the value ("… + 25% of the value of the non-U.S. content"). Headings whose text is only "The duty
+provided in the applicable subheading", "Free" or "No change" are exemptions or statistical
+breakouts and carry no rate of their own.
+
+A rated heading is **represented** when a measure of ``jurisdictions/us/measures`` carries its rate:
+
+* a value (or a per-origin rate) names it in ``heading:`` or cites it in its ``reference``; citations
+  are read the way the HTS and the Federal Register write them: ``9903.01.43–.76`` is the whole range,
+  ``9903.88.01, .02, .03`` three headings, ``9903.02.82/.83`` two;
+* or the measure's product list (``lists*.yaml``, used in the measure's ``scope.products``) cites it as
+  the heading that defines the list (e.g. 9903.88.02 for Section 301 list 2);
+* or it is in :data:`REPRESENTED_BY` (the measure carries the rate without naming the heading).
+
+Otherwise it must be in :data:`NOT_MODELLED` (heading or heading prefix → one-line reason). The test
+fails on any rated heading that is neither — so a new HTS revision that adds a duty cannot be missed
+silently. docs/ch99-coverage.md explains the categories and gives the counts.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+LIBRARY = Path(__file__).resolve().parents[2] / "src" / "tariffsim" / "jurisdictions" / "us"
+_PCT = re.compile(r"\d+(?:\.\d+)?\s*%")
+
+# Headings whose rate a measure carries without naming the heading (heading → (measure id, how)).
+REPRESENTED_BY: dict[str, tuple[str, str]] = {
+    "9903.94.03": (
+        "s232_autos",
+        "USMCA-qualifying vehicles pay 25% on the non-US content: rated on the non-USMCA share",
+    ),
+    "9903.74.03": (
+        "s232_trucks",
+        "USMCA-qualifying medium/heavy trucks pay 25% on the non-US content: non-USMCA share",
+    ),
+}
+
+# Rated headings deliberately not in the library: heading, or prefix ending in ".", → reason.
+_DORMANT = (
+    "historic retaliation heading kept in subchapter III/IV; no origin is designated for it in "
+    "2024-26 (no 2025-26 duty is collected under it)"
+)
+NOT_MODELLED: dict[str, str] = {
+    # --- IEEPA (part A): determinations by CBP, not a rate of an origin x product
+    "9903.01.16": "Canada +40% on goods CBP determines to be transshipped (EO 14325 §3): case-by-case",
+    "9903.02.01": "+40% on goods CBP determines to be transshipped (EO 14326 §2): case-by-case",
+    # --- Section 301
+    "9903.88.09": "China list 3 at 10% for goods exported before 10 May 2019 and entered by 15 Jun 2019",
+    "9903.88.16": "China list 4B (+15%) suspended indefinitely since 15 Dec 2019 (84 FR 69447)",
+    "9903.89.01": "Section 301 Nicaragua: +0% until 1 Jan 2027 (10% then, 15% 2028), outside coverage",
+    "9903.89.": "EU/UK large-civil-aircraft retaliation (+15%/+25%), suspended since 2021 (86 FR 36313)",
+    "9903.91.04": "four-year review +25% for 2025 only (note 31(e)); its articles are not in the data",
+    # --- Section 201 safeguards: not an authority of the library (issue 2 lists MFN/301/232/IEEPA/122)
+    "9903.45.": "Section 201 safeguards (washers expired 2023; CSPV cells/modules over quota to 6 Feb "
+    "2026, staged rates of note 18): authority s201 not in the library",
+    # --- Section 232 steel/aluminum: conditions the data cannot see
+    "9903.80.61": "steel quota relief for qualifying contracts (quota administration)",
+    "9903.81.83": "Ukraine steel without a certificate (note 16(b)): documentary condition",
+    "9903.81.84": "Ukraine steel derivatives without a certificate: documentary condition",
+    "9903.81.85": "Mexican steel melted and poured outside North America (2024 to 12 Mar 2025): "
+    "melt country, not origin",
+    "9903.81.86": "Mexican steel derivatives melted outside North America: melt country, not origin",
+    "9903.81.93": "steel derivatives admitted to a foreign-trade zone before 4 Jun 2025 (FTZ status)",
+    "9903.85.21": "Canadian aluminum 10% of Aug 2020 (Proclamation 10060), revoked Sep 2020",
+    "9903.85.71": "Mexican aluminum smelted or cast in China/Russia/Belarus/Iran: smelt country",
+    "9903.85.72": "Mexican aluminum derivatives smelted or cast in China/Russia/Belarus/Iran",
+    # --- Section 232 metals restructure of 6 Apr 2026 (HTS 2026 rev 5/10): not yet modelled
+    "9903.82.06": "Apr 2026 metals annex: 10% tier for copper articles and derivatives (not modelled)",
+    "9903.82.07": "Apr 2026 metals annex: 10% all-in tier for derivatives (not modelled)",
+    "9903.82.12": "Apr 2026 metals annex: derivatives of column-2 countries +25% (not modelled)",
+    "9903.82.14": "Apr 2026 metals annex: Russian steel/copper +50% (not modelled)",
+    "9903.82.15": "Apr 2026 metals annex: Russian copper/steel +10% tier (not modelled)",
+    "9903.82.16": "Apr 2026 metals annex: Russian copper/steel +25% tier (not modelled)",
+    "9903.82.17": "Apr 2026 metals annex: Russian derivative steel +25% (not modelled)",
+    "9903.82.20": "Proclamation 11032 derivative steel of note 16(j), +25% (annexes not in the data)",
+    "9903.82.22": "Proclamation 11032: 15% for derivative steel of JPN/KOR/EU/CHE/GBR/TWN… (annexes "
+    "not in the data)",
+    "9903.82.23": "Proclamation 11032: 10% all-in tier (annexes not in the data)",
+    "9903.82.25": "Proclamation 11032: 15% all-in tier (annexes not in the data)",
+    # --- Section 232 autos: the inclusion rounds of note 33(p)-(t) (product lists not in the data)
+    "9903.94.07": "auto parts added by the inclusion process of note 33(p): no product list in the data",
+    "9903.94.33": "UK rate (10%) for the inclusion-round parts of note 33(q)",
+    "9903.94.45": "EU 15% all-in for the inclusion-round parts of note 33(r)",
+    "9903.94.55": "Japan 15% all-in for the inclusion-round parts of note 33(s)",
+    "9903.94.65": "Korea 15% all-in for the parts of note 33(r)/(t)",
+    # --- historic retaliation and expired headings
+    "9903.04.": _DORMANT,
+    "9903.08.": _DORMANT,
+    "9903.27.": _DORMANT,
+    "9903.40.": _DORMANT,
+    "9903.41.": _DORMANT,
+    "9903.53.01": "softwood lumber export-charge heading of 1996-2001 (the note says it has expired)",
+}
+
+_SEP = r"\s*(,|/|–|—|-|\band\b|\bor\b|\bto\b|\bthrough\b)\s*"
+_CIT = re.compile(r"9903\.(\d\d)\.(\d\d)((?:" + _SEP + r"(?:9903\.\d\d\.|\.)\d\d(?![\d.]))*)")
+_TAIL = re.compile(_SEP + r"(9903\.\d\d\.|\.)(\d\d)(?![\d.])")
+_RANGE = {"–", "—", "-", "to", "through"}
+
+
+def cited_headings(text: str) -> set[str]:
+    """Chapter-99 headings cited in a text, with ranges and abbreviations expanded.
+
+    ``"9903.01.43–.76"`` → 9903.01.43 … 9903.01.76; ``"9903.88.01, .02"`` → both;
+    ``"9903.94.42-.43"``, ``"9903.02.82/.83"``, ``"9903.91.01 … 9903.91.11"`` likewise.
+    """
+    out: set[str] = set()
+    for m in _CIT.finditer(text):
+        chap, last = m.group(1), int(m.group(2))
+        out.add(f"9903.{chap}.{last:02d}")
+        for sep, head, num in _TAIL.findall(m.group(3)):
+            c = head[5:7] if head.startswith("9903") else chap
+            n = int(num)
+            if sep in _RANGE and c == chap and n > last:
+                out.update(f"9903.{chap}.{k:02d}" for k in range(last + 1, n + 1))
+            else:
+                out.add(f"9903.{c}.{n:02d}")
+            chap, last = c, n
+    return out
+
+
+@cache
+def rated_headings() -> dict[str, tuple[str, str, str]]:
+    """Every rated 9903 heading of every edition → (first edition, last edition, last general text)."""
+    import polars as pl
+
+    from tariffsim.data.hts import editions, load_revision
+
+    seen: dict[str, tuple[str, str, str]] = {}
+    for ed in editions():
+        df = load_revision(ed).filter(pl.col("htsno").str.starts_with("9903."))
+        for h, g in zip(df["htsno"], df["general"].fill_null(""), strict=True):
+            if _PCT.search(g):
+                first = seen[h][0] if h in seen else ed
+                seen[h] = (first, ed, g)
+    return seen
+
+
+@cache
+def library_citations() -> dict[str, frozenset[str]]:
+    """Heading → ids of the measures that carry it (heading fields, references, scope lists)."""
+    lists: dict[str, dict] = {}
+    for p in sorted(LIBRARY.glob("lists*.yaml")):
+        lists.update((yaml.safe_load(p.read_text()) or {}).get("lists") or {})
+    found: dict[str, set[str]] = {}
+
+    def add(text: object, mid: str) -> None:
+        for h in cited_headings(str(text or "")):
+            found.setdefault(h, set()).add(mid)
+
+    for p in sorted((LIBRARY / "measures").glob("*.yaml")):
+        m = yaml.safe_load(p.read_text())
+        mid = m["id"]
+        for v in m.get("values") or []:
+            add(v.get("heading"), mid)
+            add(v.get("reference"), mid)
+            for spec in (v.get("rates") or {}).values():
+                if isinstance(spec, dict):
+                    add(spec.get("heading"), mid)
+                    add(spec.get("reference"), mid)
+        for s in m.get("suspensions") or []:
+            add(s.get("reference"), mid)
+        for item in (m.get("scope") or {}).get("products") or []:
+            if isinstance(item, dict) and item.get("list") in lists:
+                add(lists[item["list"]].get("reference"), mid)
+    for h, (mid, _) in REPRESENTED_BY.items():
+        found.setdefault(h, set()).add(mid)
+    return {h: frozenset(v) for h, v in found.items()}
+
+
+def _not_modelled_reason(heading: str) -> str | None:
+    if heading in NOT_MODELLED:
+        return NOT_MODELLED[heading]
+    for key, reason in NOT_MODELLED.items():
+        if key.endswith(".") and heading.startswith(key):
+            return reason
+    return None
+
+
+def classify() -> dict[str, list[str]]:
+    """Rated headings split into represented / not_modelled / missing (sorted)."""
+    cites = library_citations()
+    out: dict[str, list[str]] = {"represented": [], "not_modelled": [], "missing": []}
+    for h in sorted(rated_headings()):
+        if h in cites:
+            out["represented"].append(h)
+        elif _not_modelled_reason(h) is not None:
+            out["not_modelled"].append(h)
+        else:
+            out["missing"].append(h)
+    return out
+
+
+# ---------------------------------------------------------------------------------------- tests
+
+
+def test_citation_parser_expands_ranges_and_abbreviations() -> None:
+    # Hand-expanded: the EO 14257 Annex I headings run 9903.01.43 to .76 (34 headings).
+    r = cited_headings("HTS 2025 rev 7, 9903.01.43–.76 (Japan 24%, 9903.01.52)")
+    assert len(r) == 34 and "9903.01.60" in r and "9903.01.77" not in r
+    assert cited_headings("HTS 9903.88.01, .02, .03, .04") == {
+        "9903.88.01",
+        "9903.88.02",
+        "9903.88.03",
+        "9903.88.04",
+    }
+    assert cited_headings("9903.02.82/.83 and 9903.94.42-.43") == {
+        "9903.02.82",
+        "9903.02.83",
+        "9903.94.42",
+        "9903.94.43",
+    }
+    assert cited_headings("see 9903.81.91 or 9903.85.08") == {"9903.81.91", "9903.85.08"}
+    # a rate after a heading is not a heading
+    assert cited_headings("9903.01.25 (+10.5%)") == {"9903.01.25"}
+
+
+def test_universe_of_rated_headings(shared_data: Path) -> None:
+    # Counted from the USITC exports: the reciprocal country headings of EO 14257 (9903.01.43-.76)
+    # are all rated; the Section 122 surcharge heading 9903.03.01 first appears in 2026 rev 4.
+    rated = rated_headings()
+    assert all(f"9903.01.{k}" in rated for k in range(43, 77))
+    assert rated["9903.03.01"][0] == "2026_rev_4"
+    assert "+ 10%" in rated["9903.03.01"][2]
+    # 9903.01.32 (Annex II) is an exemption: "The duty provided in the applicable subheading".
+    assert "9903.01.32" not in rated
+    assert len(rated) >= 290
+
+
+def test_every_rated_heading_is_represented_or_listed(shared_data: Path) -> None:
+    missing = classify()["missing"]
+    rated = rated_headings()
+    lines = [f"{h} ({rated[h][0]}..{rated[h][1]}): {rated[h][2][:70]}" for h in missing]
+    assert not missing, (
+        "chapter-99 headings with a rate that no measure carries and NOT_MODELLED does not list:\n"
+        + "\n".join(lines)
+    )
+
+
+def test_not_modelled_entries_name_real_headings(shared_data: Path) -> None:
+    rated = rated_headings()
+    stale = [
+        k
+        for k in NOT_MODELLED
+        if not (any(h.startswith(k) for h in rated) if k.endswith(".") else k in rated)
+    ]
+    assert not stale, f"NOT_MODELLED entries matching no rated heading: {stale}"
+
+
+@pytest.mark.parametrize("heading", sorted(REPRESENTED_BY))
+def test_represented_by_names_a_library_measure(heading: str) -> None:
+    mid = REPRESENTED_BY[heading][0]
+    assert (LIBRARY / "measures" / f"{mid}.yaml").is_file(), f"{heading}: no measure {mid}"
