@@ -35,7 +35,9 @@ ARGS = [
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed (make browser-deps)"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed (make browser-deps)"
+    ),
 ]
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) not installed")
 
@@ -51,7 +53,9 @@ def server():
     port = _free_port()
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "tariffsim.web.app:create_app",
            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env={**os.environ}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     t0 = time.time()
     try:
@@ -121,7 +125,9 @@ def test_rate_lookup_page(server, page):
     page.wait_for_selector("#total-rate")
     # the known case: 2.5% MFN + 25% Section 232 (Proclamation 10908)
     assert page.inner_text("#total-rate").strip() == "27.50%"
-    assert page.inner_text("#measures-table tr[data-measure='s232_autos'] td.num").strip() == "25.00%"
+    assert (
+        page.inner_text("#measures-table tr[data-measure='s232_autos'] td.num").strip() == "25.00%"
+    )
     _chart_rendered(page, "#timeline-chart")
     _shot(page, "rate_lookup")
     # search by words too
@@ -156,7 +162,9 @@ def test_etr_page(server, page):
         timeout=10_000,
     )
     _chart_rendered(page, "#etr-partner-chart")
-    by = httpx.get(server + "/api/etr", params={"date": "2025-08-07", "by": "partner", "top": 1}).json()["by"][0]
+    by = httpx.get(
+        server + "/api/etr", params={"date": "2025-08-07", "by": "partner", "top": 1}
+    ).json()["by"][0]
     first = page.inner_text("#etr-by-partner tbody tr:first-child td.num")
     assert first.strip() == _pct(by["etr"])
     assert page.get_attribute("#csv-partner", "href") == "/api/etr.csv?date=2025-08-07&by=partner"
@@ -191,7 +199,12 @@ def test_scenario_page(server, page):
     page.wait_for_selector("#scenario-done", timeout=90_000)
     api = httpx.post(
         server + "/api/scenario",
-        json={"date": "2025-08-07", "edits": [{"kind": "country_rate", "origin": "JPN", "rate": 0.1, "start": "2025-08-01"}]},
+        json={
+            "date": "2025-08-07",
+            "edits": [
+                {"kind": "country_rate", "origin": "JPN", "rate": 0.1, "start": "2025-08-01"}
+            ],
+        },
         timeout=120,
     ).json()
     assert page.inner_text("#sc-change").strip() == f"{100 * api['etr_change']:+.2f} pts"
@@ -209,7 +222,9 @@ def test_negotiation_page(server, page):
     page.goto(server + "/negotiation")
     page.wait_for_url("**/negotiation/us-japan-2025-04")
     page.wait_for_selector("#neg-done", timeout=90_000)  # computed on load
-    api = httpx.get(server + "/api/negotiation/us-japan-2025-04", params={"draws": 200}, timeout=120).json()
+    api = httpx.get(
+        server + "/api/negotiation/us-japan-2025-04", params={"draws": 200}, timeout=120
+    ).json()
     assert page.inner_text("#neg-pagree").strip() == _pct(api["agreement_probability"], 1)
     nash = page.inner_text("#neg-packages tr[data-issue='reciprocal_rate'] td.nash").strip()
     assert nash == f"{100 * api['nash']['reciprocal_rate']:.1f}%"
@@ -219,7 +234,9 @@ def test_negotiation_page(server, page):
     slider = page.locator("input[data-control^='sigma:']").first
     name = slider.get_attribute("data-control")
     low = slider.get_attribute("min")
-    slider.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('change', {bubbles: true})); }", low)
+    slider.evaluate(
+        "(el, v) => { el.value = v; el.dispatchEvent(new Event('change', {bubbles: true})); }", low
+    )
     page.wait_for_selector(f"text={name}=", timeout=90_000)
     page.wait_for_selector("#neg-done", timeout=90_000)
     _shot(page, "negotiation_override")

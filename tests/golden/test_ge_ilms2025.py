@@ -114,3 +114,52 @@ def test_optimal_rates(shared_data):
 def test_table_shape(table):
     assert len(table) == 36
     assert {k[1] for k in table} == {"USA", "CHN", "EU", "non-US"}
+
+
+# [map] output_map.csv, first column (welfare, %), for the 25 EU members of the paper's tables and
+# a few other large partners; values copied from the replication package's output file.
+MAP_WELFARE_USTR = {
+    "AUT": -0.185986968275642, "BEL": -0.269082855115399, "BGR": 0.189180889411134,
+    "CYP": 1.57335246173684, "DEU": -0.733115774342175, "DNK": -0.123228682382337,
+    "ESP": 0.11353403436376, "EST": 0.42360161778674, "FIN": -0.335140678785328,
+    "FRA": 0.176874103517721, "GRC": 0.965819122181388, "HRV": 1.13368738120607,
+    "HUN": -0.465848493794085, "IRL": -2.96613076417689, "ITA": -0.194009045498156,
+    "LTU": -0.281206654476307, "LUX": 0.461232333026818, "LVA": 0.533685330438383,
+    "MLT": 0.689312387827457, "NLD": -0.132294720146087, "POL": 0.19104543301991,
+    "PRT": 0.578872983009249, "ROU": 0.502801199809033, "SVN": 0.286056638084364,
+    "SWE": -0.36141401439802, "JPN": -0.291379807186765, "MEX": -2.54122981288165,
+    "CAN": -0.995790786422912, "VNM": -11.0228558417723, "IND": 0.248603341788267,
+}  # fmt: skip
+
+
+def test_replication_package_country_welfare(shared_data):
+    from tariffsim.models.ge_scenarios import run_scenario
+
+    df = run_scenario("ustr_income_tax", data_dir=str(shared_data / "ge_2023")).frame("countries")
+    mine = dict(zip(df["iso3"].to_list(), df["welfare_pct"].to_list(), strict=True))
+    for iso, ref in MAP_WELFARE_USTR.items():
+        assert mine[iso] == pytest.approx(ref, abs=1e-6), iso
+    # Cambodia's deficit change, the table's most extreme entry: 4557.14643129428 %.
+    deficit = dict(zip(df["iso3"].to_list(), df["deficit_pct"].to_list(), strict=True))
+    assert deficit["KHM"] == pytest.approx(4557.14643129428, rel=1e-8)
+
+
+# [map] output_map_retal.csv (USTR tariffs with optimal retaliation), welfare % and Malaysia's revenue.
+MAP_WELFARE_RETAL = {
+    "MYS": -3.03564432517526, "NLD": -0.157010206724029, "SWE": -0.286241309598778,
+    "VNM": -9.39514195981575, "THA": -2.26242121208224, "ZAF": -0.731304946872091,
+    "POL": 0.0437457331845525, "RUS": -0.309712689566122, "SGP": -0.377783104739426,
+}  # fmt: skip
+
+
+def test_replication_package_country_welfare_retaliation(shared_data):
+    from tariffsim.models.ge_scenarios import run_scenario
+
+    df = run_scenario("ustr_optimal_retaliation", data_dir=str(shared_data / "ge_2023")).frame(
+        "countries"
+    )
+    mine = dict(zip(df["iso3"].to_list(), df["welfare_pct"].to_list(), strict=True))
+    for iso, ref in MAP_WELFARE_RETAL.items():
+        assert mine[iso] == pytest.approx(ref, abs=1e-6), iso
+    revenue = dict(zip(df["iso3"].to_list(), df["revenue_gdp_pct"].to_list(), strict=True))
+    assert revenue["MYS"] == pytest.approx(100 * 0.00278085856039922, abs=1e-8)

@@ -96,9 +96,13 @@ def test_warm_start_converges_faster(model, ustr):
 
 def test_non_convergence_raises_with_diagnostics(model, ustr):
     with pytest.raises(ConvergenceError) as err:
-        ge.solve(model, ustr, max_iter=1)
+        ge.solve(model, ustr, max_iter=1, continuation=False)
     assert err.value.diagnostics.iterations == 1 and not err.value.diagnostics.converged
     assert err.value.diagnostics.residual_norm > 1e-10
+    # With continuation, every stage is also capped at one iteration: it must give up and raise.
+    with pytest.raises(ConvergenceError) as err2:
+        ge.solve(model, ustr, max_iter=1)
+    assert not err2.value.diagnostics.converged
 
 
 def test_bad_inputs(model):
@@ -128,3 +132,17 @@ def test_result_frames(model, ustr):
     assert d["diagnostics"]["converged"] and d["provenance"]["variant"] == "baseline"
     with pytest.raises(InputError):
         res.frame("nope")
+
+
+def test_continuation_handles_infeasible_starting_point(model):
+    # A 30% tariff by every country on every other: at the starting point (all hats 1) some very
+    # open economies would collect revenue above their income (τ ≥ 1), so plain Newton cannot start;
+    # the tariff continuation reaches the equilibrium, which satisfies the equations to 1e-10.
+    t = 0.3 * (np.ones((model.n, model.n)) - np.eye(model.n))
+    with pytest.raises(ConvergenceError, match="starting point"):
+        ge.solve(model, t, continuation=False)
+    eq = ge.solve(model, t)
+    assert eq.diagnostics.converged and eq.diagnostics.details["stages"] >= 2
+    assert np.all(np.isfinite(eq.w_hat)) and eq.tau.max() < 1
+    z = eq.z
+    assert np.max(np.abs(ge.residual(model, t, z))) <= 1e-10

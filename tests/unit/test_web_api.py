@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 
 pytest.importorskip("fastapi")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from tariffsim.web.app import create_app  # noqa: E402
+from tariffsim.web.app import create_app
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,11 @@ def test_rate_japanese_car_known_case(client):
 
 def test_rate_equals_library(client, state):
     # the API returns EntryRate.to_dict() of the library unchanged (same as `tariffsim rate --json`)
-    for origin, hs, day in [("CHN", "8471300100", "2025-04-10"), ("EU", "8703230190", "2025-09-20"), ("MEX", "2709001000", "2025-03-05")]:
+    for origin, hs, day in [
+        ("CHN", "8471300100", "2025-04-10"),
+        ("EU", "8703230190", "2025-09-20"),
+        ("MEX", "2709001000", "2025-03-05"),
+    ]:
         want = state.schedule.rate(origin, hs, day).to_dict()
         got = client.get("/api/rate", params={"origin": origin, "hs": hs, "date": day}).json()
         assert got == want
@@ -61,7 +65,9 @@ def test_rate_bad_input_is_422_with_hint(client):
     assert r.status_code == 422 and "coverage" in r.json()["detail"]
     r = client.get("/api/rate", params={"origin": "JPN", "hs": "8703230190", "date": "5 April"})
     assert r.status_code == 422
-    r = client.get("/api/rate", params={"origin": "JPN"})  # missing fields: FastAPI validation, same shape
+    r = client.get(
+        "/api/rate", params={"origin": "JPN"}
+    )  # missing fields: FastAPI validation, same shape
     assert r.status_code == 422 and "hs" in r.json()["detail"]
 
 
@@ -70,14 +76,18 @@ def test_etr_equals_duties_on(client, state):
     from tariffsim.duties.etr import duties_on
 
     for day in ("2025-04-10", "2025-08-07", "2026-03-01"):
-        want = duties_on(dt.date.fromisoformat(day), flows=state.flows, schedule=state.schedule).to_json("partner", top=10)
+        want = duties_on(
+            dt.date.fromisoformat(day), flows=state.flows, schedule=state.schedule
+        ).to_json("partner", top=10)
         got = client.get("/api/etr", params={"date": day, "by": "partner", "top": 10}).json()
         assert got["date"] == day
         assert got["etr"] == pytest.approx(want["etr"], rel=1e-9)
         assert got["duty_usd"] == pytest.approx(want["duty_usd"], rel=1e-9)
         assert got["imports_usd"] == pytest.approx(want["imports_usd"], rel=1e-12)
         assert [r["key"] for r in got["by"]] == [r["key"] for r in want["by"]]
-        assert [r["etr"] for r in got["by"]] == pytest.approx([r["etr"] for r in want["by"]], rel=1e-9)
+        assert [r["etr"] for r in got["by"]] == pytest.approx(
+            [r["etr"] for r in want["by"]], rel=1e-9
+        )
         assert got["approx_ave"]["rows"] == want["approx_ave"]["rows"]
 
 
@@ -94,8 +104,13 @@ def test_etr_series_matches_single_days(client):
         one = client.get("/api/etr", params={"date": r["date"]}).json()
         assert r["etr"] == pytest.approx(one["etr"], rel=1e-12)
         assert sum(r["by_authority"].values()) == pytest.approx(r["etr"], rel=1e-12)
-    csv_text = client.get("/api/etr/series.csv", params={"from": "2025-04-01", "to": "2025-04-12"}).text
-    assert csv_text.splitlines()[0].startswith("date,etr,duty_usd,etr_") and len(csv_text.splitlines()) == 13
+    csv_text = client.get(
+        "/api/etr/series.csv", params={"from": "2025-04-01", "to": "2025-04-12"}
+    ).text
+    assert (
+        csv_text.splitlines()[0].startswith("date,etr,duty_usd,etr_")
+        and len(csv_text.splitlines()) == 13
+    )
 
 
 def test_etr_csv(client):
@@ -108,20 +123,37 @@ def test_etr_csv(client):
 
 
 def test_timeline_and_measures_equal_library(client, state):
-    got = client.get("/api/timeline", params={"origin": "JPN", "hs": "8703230190", "from": "2025-01-01", "to": "2025-12-31"}).json()
-    want = [r.to_dict() for r in state.schedule.timeline("JPN", "8703230190", dt.date(2025, 1, 1), dt.date(2026, 1, 1))]
+    got = client.get(
+        "/api/timeline",
+        params={"origin": "JPN", "hs": "8703230190", "from": "2025-01-01", "to": "2025-12-31"},
+    ).json()
+    want = [
+        r.to_dict()
+        for r in state.schedule.timeline(
+            "JPN", "8703230190", dt.date(2025, 1, 1), dt.date(2026, 1, 1)
+        )
+    ]
     assert got["rows"] == want and got["from"] == "2025-01-01" and got["to"] == "2025-12-31"
     # the car: 2.5% until 3 Apr 2025, then 27.5% (Proclamation 10908)
-    assert got["rows"][0]["total_rate"] == pytest.approx(0.025) and got["rows"][1]["start"] == "2025-04-03"
+    assert (
+        got["rows"][0]["total_rate"] == pytest.approx(0.025)
+        and got["rows"][1]["start"] == "2025-04-03"
+    )
     m = client.get("/api/measures", params={"date": "2025-04-10"}).json()
-    assert [x["id"] for x in m["measures"]] == [x.id for x in state.schedule.in_force(dt.date(2025, 4, 10))]
+    assert [x["id"] for x in m["measures"]] == [
+        x.id for x in state.schedule.in_force(dt.date(2025, 4, 10))
+    ]
 
 
 def test_hs_search(client):
     hits = client.get("/api/hs/search", params={"q": "8703.23.01"}).json()
     assert hits and all(h["hs"].startswith("87032301") for h in hits)
-    assert "8703230190" in [h["hs"] for h in client.get("/api/hs/search", params={"q": "8703230190"}).json()]
-    words = client.get("/api/hs/search", params={"q": "spark-ignition 1,500 cc", "limit": 100}).json()
+    assert "8703230190" in [
+        h["hs"] for h in client.get("/api/hs/search", params={"q": "8703230190"}).json()
+    ]
+    words = client.get(
+        "/api/hs/search", params={"q": "spark-ignition 1,500 cc", "limit": 100}
+    ).json()
     assert any(h["hs"].startswith("870323") for h in words)
     assert all("spark-ignition" in h["path"].lower() for h in words)
 
@@ -143,7 +175,9 @@ def test_country_exposure(client, state):
     row = next(r for r in etr["by"] if r["key"] == "JPN")
     assert d["etr"] == pytest.approx(row["etr"], rel=1e-12)
     top = d["top_products"][0]
-    assert top["rate"] == pytest.approx(state.schedule.rate("JPN", top["hs"], "2025-08-07").total_rate, abs=1e-12)
+    assert top["rate"] == pytest.approx(
+        state.schedule.rate("JPN", top["hs"], "2025-08-07").total_rate, abs=1e-12
+    )
     assert d["timeline"][0]["start"] == "2024-01-01"
     assert client.get("/api/country/EU").status_code == 422
 
@@ -162,8 +196,16 @@ def test_rate_batch_upload(client):
     bad = _csv(["JPN,8703230190,2025-04-05,1", "Narnia,8703230190,2025-04-05,1"])
     r = client.post("/api/rate/batch", files={"file": ("e.csv", bad, "text/csv")})
     assert r.status_code == 422 and "upload.csv:3" in r.json()["detail"]
-    r = client.post("/api/rate/batch", params={"skip_invalid": "true"}, files={"file": ("e.csv", bad, "text/csv")})
-    assert r.status_code == 200 and r.headers["x-skipped-rows"] == "1" and len(r.text.splitlines()) == 2
+    r = client.post(
+        "/api/rate/batch",
+        params={"skip_invalid": "true"},
+        files={"file": ("e.csv", bad, "text/csv")},
+    )
+    assert (
+        r.status_code == 200
+        and r.headers["x-skipped-rows"] == "1"
+        and len(r.text.splitlines()) == 2
+    )
     r = client.post("/api/rate/batch", files={"file": ("e.csv", b"a,b\n1,2\n", "text/csv")})
     assert r.status_code == 422 and "missing column" in r.json()["detail"]
 
@@ -177,7 +219,10 @@ def test_upload_limit_413(client):
 def test_scenario_country_rate(client):
     # an additional 10% on every good of Japan: Japan's ETR rises by exactly 0.10 and the total duty
     # by 0.10 × Japan's 2024 imports (hand computation: the measure is additive on all products)
-    body = {"date": "2025-08-07", "edits": [{"kind": "country_rate", "origin": "JPN", "rate": 0.10, "start": "2025-08-01"}]}
+    body = {
+        "date": "2025-08-07",
+        "edits": [{"kind": "country_rate", "origin": "JPN", "rate": 0.10, "start": "2025-08-01"}],
+    }
     r = client.post("/api/scenario", json=body)
     assert r.status_code == 200, r.text
     d = r.json()
@@ -190,10 +235,16 @@ def test_scenario_country_rate(client):
 
 
 def test_scenario_yaml_is_safe_and_errors_name_the_line(client):
-    r = client.post("/api/scenario", json={"date": "2025-08-07", "reform_yaml": "!!python/object/apply:os.system [echo hi]"})
+    r = client.post(
+        "/api/scenario",
+        json={"date": "2025-08-07", "reform_yaml": "!!python/object/apply:os.system [echo hi]"},
+    )
     assert r.status_code == 422 and "reform.yaml" in r.json()["detail"]
     assert "/tmp" not in r.text  # no server path in the message
-    r = client.post("/api/scenario", json={"date": "2025-08-07", "reform_yaml": "title: x\nchange:\n  nope: {title: y}\n"})
+    r = client.post(
+        "/api/scenario",
+        json={"date": "2025-08-07", "reform_yaml": "title: x\nchange:\n  nope: {title: y}\n"},
+    )
     assert r.status_code == 422 and r.json()["detail"].startswith("reform.yaml:3")
     r = client.post("/api/scenario", json={"date": "2025-08-07"})
     assert r.status_code == 422
@@ -201,18 +252,28 @@ def test_scenario_yaml_is_safe_and_errors_name_the_line(client):
 
 def test_negotiation_controls_and_validation(client):
     ctl = client.get("/api/negotiation/us-japan-2025-04/controls").json()
-    assert ctl["parties"] == ["USA", "JPN"] and any(c["name"].startswith("sigma:") for c in ctl["controls"])
-    r = client.post("/api/negotiation/us-japan-2025-04", json={"overrides": {"nope": 1.0}, "draws": 10})
+    assert ctl["parties"] == ["USA", "JPN"] and any(
+        c["name"].startswith("sigma:") for c in ctl["controls"]
+    )
+    r = client.post(
+        "/api/negotiation/us-japan-2025-04", json={"overrides": {"nope": 1.0}, "draws": 10}
+    )
     assert r.status_code == 422 and "unknown control" in r.json()["detail"]
     c = next(c for c in ctl["controls"] if c["name"].startswith("sigma:"))
-    r = client.post("/api/negotiation/us-japan-2025-04", json={"overrides": {c["name"]: c["high"] * 10}, "draws": 10})
+    r = client.post(
+        "/api/negotiation/us-japan-2025-04",
+        json={"overrides": {c["name"]: c["high"] * 10}, "draws": 10},
+    )
     assert r.status_code == 422 and "outside" in r.json()["detail"]
     assert client.get("/api/negotiation/../../etc/passwd").status_code in (404, 422)
     assert client.get("/api/negotiation/nope").status_code == 422
 
 
 def test_job_registry_reports_progress_and_errors(client):
-    r = client.post("/api/jobs/scenario", json={"date": "2025-08-07", "reform_yaml": "remove: [s122_surcharge]\n"})
+    r = client.post(
+        "/api/jobs/scenario",
+        json={"date": "2025-08-07", "reform_yaml": "remove: [s122_surcharge]\n"},
+    )
     assert r.status_code == 202
     job = r.json()
     import time
@@ -242,9 +303,19 @@ def test_pages_render_numbers(client):
     etr = client.get("/api/etr", params={"date": "2025-04-10"}).json()["etr"]
     r = client.get("/etr", params={"date": "2025-04-10"})
     assert f"{100 * etr:.2f}%" in r.text
-    for path in ("/country", "/country/JPN", "/scenario", "/negotiation/us-japan-2025-04", "/static/vendor/vega-embed.min.js"):
+    for path in (
+        "/country",
+        "/country/JPN",
+        "/scenario",
+        "/negotiation/us-japan-2025-04",
+        "/static/vendor/vega-embed.min.js",
+    ):
         assert client.get(path).status_code == 200, path
-    r = client.get("/ui/rate", params={"origin": "Narnia", "hs": "8703230190", "date": "2025-04-05"}, headers={"HX-Request": "true"})
+    r = client.get(
+        "/ui/rate",
+        params={"origin": "Narnia", "hs": "8703230190", "date": "2025-04-05"},
+        headers={"HX-Request": "true"},
+    )
     assert r.status_code == 200 and "unknown country" in r.text  # HTMX swaps the error box in
 
 
@@ -257,8 +328,17 @@ def test_negotiation_equals_library(client):
     ctl = client.get("/api/negotiation/us-japan-2025-04/controls").json()
     sig = next(c for c in ctl["controls"] if c["name"].startswith("sigma:"))
     new = (sig["low"] + sig["value"]) / 2
-    got = client.post("/api/negotiation/us-japan-2025-04", json={"overrides": {sig["name"]: new}, "draws": 60, "seed": 3}).json()
-    want = analyze(case.with_values({sig["name"]: new}), draws=60, seed=3, with_sensitivity=False, with_tied_hands=False)
+    got = client.post(
+        "/api/negotiation/us-japan-2025-04",
+        json={"overrides": {sig["name"]: new}, "draws": 60, "seed": 3},
+    ).json()
+    want = analyze(
+        case.with_values({sig["name"]: new}),
+        draws=60,
+        seed=3,
+        with_sensitivity=False,
+        with_tied_hands=False,
+    )
     assert got["nash"] == want.nash
     assert got["agreement_probability"] == pytest.approx(want.agreement_probability)
     assert got["pareto_size"] == want.pareto_size == len(got["pareto_points"])

@@ -35,7 +35,12 @@ def warm():
 def test_no_server_errors(case):
     response = case.call()
     # a server error is the only failure; 4xx for bad input is the contract (422 with detail)
-    assert response.status_code < 500, (case.method, case.formatted_path, case.query, response.text[:300])
+    assert response.status_code < 500, (
+        case.method,
+        case.formatted_path,
+        case.query,
+        response.text[:300],
+    )
     if response.status_code == 422:
         assert "detail" in response.json()
 
@@ -47,4 +52,9 @@ heavy = schemathesis.openapi.from_asgi("/openapi.json", APP).include(path_regex=
 @settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_no_server_errors_heavy_routes(case):
     response = case.call()
-    assert response.status_code < 500, (case.method, case.formatted_path, case.body, response.text[:300])
+    assert response.status_code < 500, (
+        case.method,
+        case.formatted_path,
+        case.body,
+        response.text[:300],
+    )

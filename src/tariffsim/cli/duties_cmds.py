@@ -102,7 +102,9 @@ def etr(
 
 def duties(
     file: Path = typer.Argument(..., help="CSV with columns origin,hs,value_usd"),
-    on: str | None = typer.Option(None, "--on", help="date (YYYY-MM-DD); default today"),
+    on: str | None = typer.Option(
+        None, "--on", help="date (YYYY-MM-DD); default today, or the last day the schedule covers"
+    ),
     output: Path | None = typer.Option(None, "--output", help="write the rows with duties (CSV)"),
     json_: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
@@ -113,7 +115,12 @@ def duties(
     from tariffsim.duties.etr import duties_on
     from tariffsim.duties.flows import read_user_table
 
-    day = parse_date(on, field="--on") if on else dt.date.today()
+    if on:
+        day = parse_date(on, field="--on")
+    else:
+        from tariffsim.schedule import load_schedule
+
+        day = min(dt.date.today(), load_schedule().coverage[1])
     flows = read_user_table(file)
     r = duties_on(day, flows=flows)
     cols = ["origin", "hs10", "imports_usd", "rate", "duty_usd", "ave_approx"]
@@ -161,9 +168,17 @@ def reciprocal(json_: bool = typer.Option(False, "--json", help="print JSON")) -
     if json_:
         print_json([r.as_dict() for r in rows])
         return
+    from tariffsim.data import census, hts
+    from tariffsim.duties.reciprocal import implemented_rates
+
+    totals = census.partner_totals()
+    impl = implemented_rates(
+        hts.load_revision("2025_rev_7").to_dicts(),
+        dict(zip(totals["country"], totals["iso3"], strict=True)),
+    )
     print_table(
         "Reciprocal formula: charged = (imports − exports)/imports; rate = max(10%, ⌈round(charged)/2⌉)",
-        ["iso3", "country", "imports", "exports", "charged", "reciprocal"],
+        ["iso3", "country", "imports", "exports", "charged", "formula", "HTS rev 7"],
         [
             (
                 r.iso3,
@@ -172,10 +187,18 @@ def reciprocal(json_: bool = typer.Option(False, "--json", help="print JSON")) -
                 _usd(r.exports_usd),
                 "—" if r.rate_charged is None else pct(r.rate_charged, 1),
                 pct(r.reciprocal_rate, 0),
+                pct(impl[r.iso3][0], 0) if r.iso3 in impl else "",
             )
             for r in rows
         ],
-        right={2, 3, 4, 5},
+        right={2, 3, 4, 5, 6},
+    )
+    same = sum(
+        1 for r in rows if r.iso3 in impl and abs(impl[r.iso3][0] - r.reciprocal_rate) < 1e-9
+    )
+    print(
+        f"formula = implemented rate for {same} of {len(impl)} partners listed in 9903.01.43–.76 "
+        "(EU members pay the EU row's rate; USTR's own table gives Japan 24% and Vietnam 46%)"
     )
 
 

@@ -10,7 +10,9 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="interface to bind (default: localhost only)"),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="interface to bind (default: localhost only)"
+    ),
     port: int = typer.Option(8000, "--port", help="TCP port"),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn log level"),
     as_json: bool = typer.Option(False, "--json", help="print the address as JSON, then serve"),
@@ -28,7 +30,10 @@ def serve(
     else:
         typer.echo(f"tariffsim dashboard on {url}  (API docs: {url}docs; Ctrl-C to stop)")
         if host not in ("127.0.0.1", "localhost", "::1"):
-            typer.echo("warning: bound to a non-loopback interface; anyone who can reach it can use it", err=True)
+            typer.echo(
+                "warning: bound to a non-loopback interface; anyone who can reach it can use it",
+                err=True,
+            )
     from tariffsim.web.app import run
 
     run(host, port, log_level=log_level)

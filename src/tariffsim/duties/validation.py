@@ -43,10 +43,11 @@ class PartnerValidation:
     duty_assessed_usd: float
     duty_computed_usd: float
     tolerance: float
-    by_chapter: (
-        pl.DataFrame
-    )  # chapter, imports_usd, duty_assessed_usd, duty_computed_usd, gap_usd, cause
+    # chapter, imports_usd, duty_assessed_usd, duty_computed_usd, gap_usd, cause
+    by_chapter: pl.DataFrame
     by_authority: dict[str, float] = field(default_factory=dict)
+    # diagnostics of known unmodelled provisions (e.g. Section 301 exclusion lines for China)
+    diagnostics: dict[str, Any] = field(default_factory=dict)
 
     @property
     def gap(self) -> float:
@@ -68,6 +69,7 @@ class PartnerValidation:
             "tolerance": self.tolerance,
             "passed": self.passed,
             "by_authority_usd": self.by_authority,
+            "diagnostics": self.diagnostics,
         }
 
 
@@ -124,6 +126,48 @@ def partner_flows(partner: str) -> tuple[Flows, np.ndarray]:
         source=f"Census 2024 imports for consumption with calculated duty, {partner} ({n:,} rows)",
     )
     return flows, df["duty_usd"].cast(pl.Float64).fill_null(0.0).to_numpy()
+
+
+S301_EXCLUSION_HEADINGS = ("9903.88.69", "9903.88.70")
+
+
+def s301_exclusion_lines(edition: str = "2025_basic") -> list[str]:
+    """HTS10 lines whose footnote refers to the Section 301 exclusion headings 9903.88.69/.70.
+
+    The exclusions themselves (U.S. note 20(vvv)/(www) to subchapter III of chapter 99: 164 + 14
+    products extended through 2024–25) are written as product descriptions within an HTS8, so a
+    footnoted line is only partly excluded; the footnote says which lines hold excluded products.
+    """
+    from tariffsim.data import hts
+
+    rev = hts.load_revision(edition)
+    pat = "|".join(h.replace(".", r"\.") for h in S301_EXCLUSION_HEADINGS)
+    hit = rev.filter(pl.col("footnotes").cast(pl.Utf8).str.contains(pat))
+    return sorted(c for c in hit["digits"].cast(pl.Utf8).to_list() if c and len(c) == 10)
+
+
+def s301_exclusion_diagnostic(res: Any, assessed: np.ndarray) -> dict[str, Any]:
+    """How much of China's gap sits on lines with Section 301 exclusions (an upper bound of their effect).
+
+    ``gap_if_fully_excluded``: the total gap if every footnoted line were wholly excluded from
+    Section 301 (it is not: each exclusion covers some products of the line), so the true effect of
+    the exclusions lies between 0 and ``s301_on_lines_usd``.
+    """
+    lines = s301_exclusion_lines()
+    on = np.isin(res.rows["hs10"].to_numpy().astype(str), np.array(lines, dtype=str))
+    v = res.rows["imports_usd"].to_numpy()
+    s301 = float((res.rows["rate_s301"].to_numpy() * v)[on].sum())
+    total_a = float(assessed.sum())
+    upper = (res.duty_usd - s301 - total_a) / total_a if total_a else float("nan")
+    return {
+        "lines": len(lines),
+        "rows_in_data": int(on.sum()),
+        "imports_usd": float(v[on].sum()),
+        "duty_computed_usd": float(res.rows["duty_usd"].to_numpy()[on].sum()),
+        "duty_assessed_usd": float(assessed[on].sum()),
+        "s301_on_lines_usd": s301,
+        "gap_if_fully_excluded": upper,
+    }
 
 
 def likely_cause(
@@ -228,8 +272,12 @@ def validate(
             a: float((res.rows[f"rate_{a}"] * res.rows["imports_usd"]).sum())
             for a in res.authorities
         }
+        diagnostics: dict[str, Any] = {}
+        if p == "CHN":
+            diagnostics["s301_exclusion_lines"] = s301_exclusion_diagnostic(res, assessed)
         out.append(
             PartnerValidation(
+                diagnostics=diagnostics,
                 partner=p,
                 imports_usd=res.imports_usd,
                 duty_assessed_usd=float(assessed.sum()),

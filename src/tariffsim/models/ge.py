@@ -452,7 +452,9 @@ def _continuation(
             stride /= 2.0
             if stride < 1.0 / 256:
                 raise ConvergenceError(
-                    f"GE equilibrium: continuation stalled at tariff scale {done:.4f}",
+                    f"GE equilibrium: continuation stalled at tariff scale {done:.4f} (beyond some "
+                    "tariff level no equilibrium exists when a surplus country's expenditure, net of "
+                    "its fixed deficit transfer, reaches zero)",
                     diagnostics=SolverDiagnostics(
                         iterations,
                         last.residual_norm,

@@ -42,6 +42,13 @@ class ModelResult:
         object.__setattr__(self, "frames", MappingProxyType(dict(self.frames)))
         object.__setattr__(self, "provenance", MappingProxyType(dict(self.provenance)))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Read-only mapping proxies do not pickle; rebuild from plain dicts (process pools, caches).
+        return (
+            type(self),
+            (self.model, self.scenario, dict(self.frames), self.diagnostics, dict(self.provenance)),
+        )
+
     def frame(self, name: str) -> pl.DataFrame:
         """The frame called ``name``; :class:`InputError` naming the available ones otherwise."""
         try:

@@ -42,7 +42,13 @@ def _state(request: Request):
     return request.app.state.tariffsim
 
 
-@router.get("/rate", response_model=S.RateOut, response_model_exclude_unset=True, responses=ERR, summary="Rate of one entry")
+@router.get(
+    "/rate",
+    response_model=S.RateOut,
+    response_model_exclude_unset=True,
+    responses=ERR,
+    summary="Rate of one entry",
+)
 async def get_rate(request: Request, origin: Origin, hs: Hs, date: Day) -> dict:
     """Every measure's part with its legal reference, and the total (the ``tariffsim rate --json``
     answer). Example: a Japanese car, HTS 8703.23.01.90, on 2025-04-05 → 0.275."""

@@ -87,17 +87,24 @@ class BodyLimit:
             {
                 "type": "http.response.start",
                 "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
             }
         )
         await send({"type": "http.response.body", "body": body})
 
 
 def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith("/api") and "text/html" in request.headers.get("accept", "")
+    return not request.url.path.startswith("/api") and "text/html" in request.headers.get(
+        "accept", ""
+    )
 
 
-def create_app(*, state: AppState | None = None, warm: bool = True, max_body: int = MAX_BODY) -> FastAPI:
+def create_app(
+    *, state: AppState | None = None, warm: bool = True, max_body: int = MAX_BODY
+) -> FastAPI:
     """The dashboard and API. ``warm``: build the caches at start-up (else on the first request)."""
     st = state or STATE
 
@@ -170,7 +177,9 @@ def create_app(*, state: AppState | None = None, warm: bool = True, max_body: in
         log.exception("internal error on %s", request.url.path)
         if _wants_html(request):
             return HTMLResponse("<h1>internal error</h1><p>see the server log</p>", status_code=500)
-        return JSONResponse({"detail": "internal error", "hint": "see the server log"}, status_code=500)
+        return JSONResponse(
+            {"detail": "internal error", "hint": "see the server log"}, status_code=500
+        )
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     from tariffsim.web import api, pages
@@ -184,7 +193,13 @@ def create_app(*, state: AppState | None = None, warm: bool = True, max_body: in
 def _plain_errors(errs: list[dict]) -> list[dict]:
     out = []
     for e in errs[:20]:
-        out.append({"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))})
+        out.append(
+            {
+                "loc": [str(x) for x in e.get("loc", ())],
+                "msg": str(e.get("msg", "")),
+                "type": str(e.get("type", "")),
+            }
+        )
     return out
 
 

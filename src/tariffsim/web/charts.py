@@ -139,83 +139,84 @@ def compare_bars(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
 
 
 def pareto(result: dict[str, Any]) -> dict[str, Any]:
-    """Frontier points, simulated deals, the reservation point and the Nash/KS packages."""
+    """Frontier points and simulated deals, with the no-deal point and the Nash and
+    Kalai–Smorodinsky packages drawn on top as labelled markers."""
     a, b = result["parties"]
-    values = [
-        {"u_a": p[0], "u_b": p[1], "what": "Pareto frontier"} for p in result["pareto_points"]
-    ]
-    values += [
+    cloud = [{"u_a": p[0], "u_b": p[1], "what": "Pareto frontier"} for p in result["pareto_points"]]
+    cloud += [
         {"u_a": p[0], "u_b": p[1], "what": "simulated deals"} for p in result["deal_utilities"]
     ]
     r = result["reservation"]
-    values.append({"u_a": r[a], "u_b": r[b], "what": "no deal (reservation)"})
+    marks = [{"u_a": r[a], "u_b": r[b], "what": "no deal"}]
     if result.get("nash_utilities"):
-        values.append(
+        marks.append(
             {"u_a": result["nash_utilities"][0], "u_b": result["nash_utilities"][1], "what": "Nash"}
         )
     if result.get("ks_utilities"):
-        values.append(
+        marks.append(
             {
                 "u_a": result["ks_utilities"][0],
                 "u_b": result["ks_utilities"][1],
                 "what": "Kalai–Smorodinsky",
             }
         )
-    kinds = [
-        "Pareto frontier",
-        "simulated deals",
-        "no deal (reservation)",
-        "Nash",
-        "Kalai–Smorodinsky",
-    ]
+    x = {
+        "field": "u_a",
+        "type": "quantitative",
+        "title": f"utility of {a}",
+        "scale": {"zero": False},
+    }
+    y = {
+        "field": "u_b",
+        "type": "quantitative",
+        "title": f"utility of {b}",
+        "scale": {"zero": False},
+    }
+    tip = [{"field": "what"}, {"field": "u_a", "format": ".2f"}, {"field": "u_b", "format": ".2f"}]
+    kinds = ["Pareto frontier", "simulated deals", "no deal", "Nash", "Kalai–Smorodinsky"]
+    color = {
+        "field": "what",
+        "type": "nominal",
+        "title": None,
+        "scale": {
+            "domain": kinds,
+            "range": ["#1f77b4", "#b0b0b0", "#000000", "#d62728", "#2ca02c"],
+        },
+    }
     return {
         "$schema": SCHEMA,
         "title": "Pareto frontier and predicted deals (utilities, US$ bn/yr equivalent)",
         "width": "container",
         "height": 320,
-        "data": {"values": values},
-        "mark": {"type": "point", "filled": True},
-        "encoding": {
-            "x": {
-                "field": "u_a",
-                "type": "quantitative",
-                "title": f"utility of {a}",
-                "scale": {"zero": False},
+        "layer": [
+            {
+                "data": {"values": cloud},
+                "mark": {"type": "circle", "size": 14, "opacity": 0.8},
+                "encoding": {"x": x, "y": y, "color": color, "tooltip": tip},
             },
-            "y": {
-                "field": "u_b",
-                "type": "quantitative",
-                "title": f"utility of {b}",
-                "scale": {"zero": False},
-            },
-            "color": {
-                "field": "what",
-                "type": "nominal",
-                "title": None,
-                "scale": {
-                    "domain": kinds,
-                    "range": ["#1f77b4", "#bbbbbb", "#000000", "#d62728", "#2ca02c"],
+            {
+                "data": {"values": marks},
+                "mark": {
+                    "type": "point",
+                    "filled": True,
+                    "size": 180,
+                    "shape": "diamond",
+                    "stroke": "#fff",
+                    "strokeWidth": 1,
                 },
+                "encoding": {"x": x, "y": y, "color": color, "tooltip": tip},
             },
-            "size": {
-                "field": "what",
-                "type": "nominal",
-                "scale": {"domain": kinds, "range": [18, 12, 120, 160, 160]},
-                "legend": None,
+            {
+                "data": {"values": marks},
+                "transform": [{"filter": "datum.what !== 'Kalai–Smorodinsky'"}],
+                "mark": {"type": "text", "align": "left", "dx": 9, "dy": -9, "fontWeight": "bold"},
+                "encoding": {"x": x, "y": y, "text": {"field": "what"}},
             },
-            "shape": {
-                "field": "what",
-                "type": "nominal",
-                "scale": {
-                    "domain": kinds,
-                    "range": ["circle", "circle", "cross", "diamond", "square"],
-                },
-                "legend": None,
+            {
+                "data": {"values": marks},
+                "transform": [{"filter": "datum.what === 'Kalai–Smorodinsky'"}],
+                "mark": {"type": "text", "align": "left", "dx": 9, "dy": 12, "fontWeight": "bold"},
+                "encoding": {"x": x, "y": y, "text": {"field": "what"}},
             },
-            "tooltip": [
-                {"field": "what"},
-                {"field": "u_a", "format": ".2f"},
-                {"field": "u_b", "format": ".2f"},
-            ],
-        },
+        ],
     }

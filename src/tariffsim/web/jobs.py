@@ -90,7 +90,9 @@ class JobRegistry:
 
         with self._lock:
             if self._pool is None:  # first job, or the app was restarted (lifespan)
-                self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="tariffsim-job")
+                self._pool = ThreadPoolExecutor(
+                    max_workers=self.workers, thread_name_prefix="tariffsim-job"
+                )
             self._pool.submit(run)
         return job
 

@@ -44,11 +44,15 @@ def usd(x: Any) -> str:
     if x is None:
         return "–"
     x = float(x)
-    if abs(x) >= 1e9:
-        return f"${x / 1e9:,.1f} bn"
-    if abs(x) >= 1e6:
-        return f"${x / 1e6:,.1f} m"
-    return f"${x:,.0f}"
+    sign = "-" if x < 0 else ""
+    a = abs(x)
+    if a >= 1e9:
+        return f"{sign}${a / 1e9:,.1f} bn"
+    if a >= 1e6:
+        return f"{sign}${a / 1e6:,.1f} m"
+    if a < 0.5:
+        return "$0"
+    return f"{sign}${a:,.0f}"
 
 
 def num(x: Any, digits: int = 2) -> str:
@@ -86,12 +90,16 @@ def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLRe
     return templates.TemplateResponse(request, name, {**base, **ctx}, status_code=status)
 
 
-def error_page(request: Request, message: str, hint: str | None, *, status: int = 422) -> HTMLResponse:
+def error_page(
+    request: Request, message: str, hint: str | None, *, status: int = 422
+) -> HTMLResponse:
     return render(request, "error.html", status=status, message=message, hint=hint)
 
 
 def error_partial(request: Request, message: str, hint: str | None) -> HTMLResponse:
-    return templates.TemplateResponse(request, "partials/error.html", {"message": message, "hint": hint})
+    return templates.TemplateResponse(
+        request, "partials/error.html", {"message": message, "hint": hint}
+    )
 
 
 def _default_day(request: Request, text: str | None) -> str:
@@ -103,7 +111,11 @@ def _default_day(request: Request, text: str | None) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def rate_page(request: Request, origin: Q = None, hs: Q = None, date: Q = None) -> HTMLResponse:
-    ctx: dict[str, Any] = {"origin": origin or "JPN", "hs": hs or "8703230190", "date": date or "2025-04-05"}
+    ctx: dict[str, Any] = {
+        "origin": origin or "JPN",
+        "hs": hs or "8703230190",
+        "date": date or "2025-04-05",
+    }
     if origin and hs:
         ctx.update(_rate_ctx(request, origin, hs, date or ctx["date"]))
     ctx["countries"] = svc.countries_list()
@@ -119,7 +131,10 @@ def _rate_ctx(request: Request, origin: str, hs: str, date: str) -> dict[str, An
         {"start": row["start"], "by_authority": _by_auth(row["measures"])} for row in tl["rows"]
     ]
     spec = charts.stacked_steps(
-        rows, auths, title=f"Rate of {r['origin']} {r['hs']} over time", end=tl["rows"][-1]["end"] if tl["rows"] else None
+        rows,
+        auths,
+        title=f"Rate of {r['origin']} {r['hs']} over time",
+        end=tl["rows"][-1]["end"] if tl["rows"] else None,
     )
     return {"result": r, "timeline": tl, "timeline_spec": spec}
 
@@ -132,13 +147,22 @@ def _by_auth(parts: list[dict[str, Any]]) -> dict[str, float]:
 
 
 @router.get("/ui/rate", response_class=HTMLResponse)
-def rate_partial(request: Request, origin: Annotated[str, Query(max_length=64)], hs: Annotated[str, Query(max_length=20)], date: Annotated[str, Query(max_length=32)]) -> HTMLResponse:
-    return templates.TemplateResponse(request, "partials/rate_result.html", _rate_ctx(request, origin, hs, date))
+def rate_partial(
+    request: Request,
+    origin: Annotated[str, Query(max_length=64)],
+    hs: Annotated[str, Query(max_length=20)],
+    date: Annotated[str, Query(max_length=32)],
+) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request, "partials/rate_result.html", _rate_ctx(request, origin, hs, date)
+    )
 
 
 @router.get("/ui/hs-search", response_class=HTMLResponse)
 def hs_partial(
-    request: Request, q: Annotated[str, Query(max_length=100)] = "", hs: Annotated[str, Query(max_length=100)] = ""
+    request: Request,
+    q: Annotated[str, Query(max_length=100)] = "",
+    hs: Annotated[str, Query(max_length=100)] = "",
 ) -> HTMLResponse:
     q = q or hs
     if q.replace(".", "").strip().isdigit() and len(q.replace(".", "").strip()) == 10:
@@ -154,8 +178,22 @@ def hs_partial(
 def etr_page(request: Request, date: Q = None) -> HTMLResponse:
     st = _state(request)
     day = _default_day(request, date or "2025-04-10")
-    rows = [{"start": a.isoformat(), "by_authority": {au: float(st.etr.duty_by_authority[s, j]) / st.etr.imports_usd for j, au in enumerate(st.etr.authorities)}} for s, (a, _) in enumerate(st.etr.segment_dates())]
-    spec = charts.stacked_steps(rows, list(st.etr.authorities), title="ETR on 2024 US imports, by authority", end=(st.etr.end - dt.timedelta(days=1)).isoformat())
+    rows = [
+        {
+            "start": a.isoformat(),
+            "by_authority": {
+                au: float(st.etr.duty_by_authority[s, j]) / st.etr.imports_usd
+                for j, au in enumerate(st.etr.authorities)
+            },
+        }
+        for s, (a, _) in enumerate(st.etr.segment_dates())
+    ]
+    spec = charts.stacked_steps(
+        rows,
+        list(st.etr.authorities),
+        title="ETR on 2024 US imports, by authority",
+        end=(st.etr.end - dt.timedelta(days=1)).isoformat(),
+    )
     return render(request, "etr.html", series_spec=spec, date=day, **_etr_ctx(request, day))
 
 
@@ -179,8 +217,18 @@ def _etr_ctx(request: Request, day: str) -> dict[str, Any]:
         "by_partner": partner,
         "by_chapter": chapter,
         "by_authority": auth,
-        "partner_spec": charts.bars(partner, field="etr", label="partner", title=f"ETR by partner on {res['date']} (top 20 by duty)"),
-        "chapter_spec": charts.bars(chapter, field="etr", label="HS chapter", title=f"ETR by chapter on {res['date']} (top 20 by duty)"),
+        "partner_spec": charts.bars(
+            partner,
+            field="etr",
+            label="partner",
+            title=f"ETR by partner on {res['date']} (top 20 by duty)",
+        ),
+        "chapter_spec": charts.bars(
+            chapter,
+            field="etr",
+            label="HS chapter",
+            title=f"ETR by chapter on {res['date']} (top 20 by duty)",
+        ),
     }
 
 
@@ -199,7 +247,9 @@ def country_index(request: Request, iso3: Q = None, date: Q = None) -> HTMLRespo
         from tariffsim.core import countries
 
         code = countries.resolve(iso3)
-        return RedirectResponse(f"/country/{code}" + (f"?date={date}" if date else ""), status_code=303)
+        return RedirectResponse(
+            f"/country/{code}" + (f"?date={date}" if date else ""), status_code=303
+        )
     st = _state(request)
     g = st.etr.groups["partner"]
     seg = st.etr.segment(svc.parse_day(st, "2025-08-07"))
@@ -217,7 +267,9 @@ def country_index(request: Request, iso3: Q = None, date: Q = None) -> HTMLRespo
             continue
         rows.append({**r, "name": name})
     _ = g
-    return render(request, "country_index.html", rows=rows, countries=svc.countries_list(), date="2025-08-07")
+    return render(
+        request, "country_index.html", rows=rows, countries=svc.countries_list(), date="2025-08-07"
+    )
 
 
 @router.get("/country/{iso3}", response_class=HTMLResponse)
@@ -226,15 +278,26 @@ def country_page(request: Request, iso3: str, date: Q = None) -> HTMLResponse:
     day = _default_day(request, date or "2025-08-07")
     c = svc.country(st, iso3[:64], day)
     rows = [{"start": r["start"], "by_authority": r["by_authority"]} for r in c["timeline"]]
-    spec = charts.stacked_steps(rows, list(st.etr.authorities), title=f"ETR on 2024 imports from {c['name']}, by authority", end=c["timeline"][-1]["end"] if c["timeline"] else None)
-    return render(request, "country.html", c=c, timeline_spec=spec, date=day, countries=svc.countries_list())
+    spec = charts.stacked_steps(
+        rows,
+        list(st.etr.authorities),
+        title=f"ETR on 2024 imports from {c['name']}, by authority",
+        end=c["timeline"][-1]["end"] if c["timeline"] else None,
+    )
+    return render(
+        request, "country.html", c=c, timeline_spec=spec, date=day, countries=svc.countries_list()
+    )
 
 
 @router.post("/ui/country-models/{iso3}", response_class=HTMLResponse)
-def country_models_start(request: Request, iso3: str, date: Annotated[str, Form(max_length=32)]) -> HTMLResponse:
+def country_models_start(
+    request: Request, iso3: str, date: Annotated[str, Form(max_length=32)]
+) -> HTMLResponse:
     st = _state(request)
     svc.parse_day(st, date)
-    job = request.app.state.jobs.submit("country-models", lambda p: svc.country_models(st, iso3[:64], date, p))
+    job = request.app.state.jobs.submit(
+        "country-models", lambda p: svc.country_models(st, iso3[:64], date, p)
+    )
     return templates.TemplateResponse(request, "partials/job.html", {"job": job.to_dict()})
 
 
@@ -276,8 +339,12 @@ def scenario_start(
             try:
                 r = float(rate_pct) / 100.0
             except ValueError:
-                raise InputError(f"rate {rate_pct!r} is not a number", hint="a percentage, e.g. 10") from None
-            edits.append(S.CountryRateEdit(origin=origin, rate=r, start=start or date, end=end or None))
+                raise InputError(
+                    f"rate {rate_pct!r} is not a number", hint="a percentage, e.g. 10"
+                ) from None
+            edits.append(
+                S.CountryRateEdit(origin=origin, rate=r, start=start or date, end=end or None)
+            )
         if exempt_measure.strip() and exempt_products.strip():
             prods = [p for p in exempt_products.replace(",", " ").split() if p]
             edits.append(S.ExemptEdit(measure=exempt_measure, products=prods))
@@ -327,7 +394,8 @@ async def negotiation_start(request: Request, case: str) -> HTMLResponse:
             v = float(str(raw))
         except ValueError:
             raise InputError(f"{c['name']}: {raw!r} is not a number") from None
-        if abs(v - c["value"]) > 1e-12 * max(1.0, abs(c["value"])):
+        # a range input snaps to its step ((high − low)/100): within half a step is "unchanged"
+        if abs(v - c["value"]) > (c["high"] - c["low"]) / 200 + 1e-12:
             overrides[c["name"]] = v
     try:
         draws = int(str(form.get("draws") or 200))
@@ -335,7 +403,8 @@ async def negotiation_start(request: Request, case: str) -> HTMLResponse:
         raise InputError("draws must be a whole number") from None
     draws = max(1, min(draws, 5000))
     job = request.app.state.jobs.submit(
-        "negotiation", lambda p: svc.negotiation(case[:100], overrides, draws=draws, seed=0, progress=p)
+        "negotiation",
+        lambda p: svc.negotiation(case[:100], overrides, draws=draws, seed=0, progress=p),
     )
     return templates.TemplateResponse(request, "partials/job.html", {"job": job.to_dict()})
 
@@ -357,12 +426,21 @@ def job_partial(request: Request, job_id: str) -> HTMLResponse:
     if job.kind == "scenario":
         ctx = {
             "s": res,
-            "partner_spec": charts.compare_bars(res["by_partner"], title="ETR by partner: baseline vs scenario (largest changes in duty)"),
-            "auth_spec": charts.compare_bars(res["by_authority"], title="Points of ETR by authority"),
+            "partner_spec": charts.compare_bars(
+                res["by_partner"],
+                title="ETR by partner: baseline vs scenario (largest changes in duty)",
+            ),
+            "auth_spec": charts.compare_bars(
+                res["by_authority"], title="Points of ETR by authority"
+            ),
         }
         return templates.TemplateResponse(request, "partials/scenario_result.html", ctx)
     if job.kind == "negotiation":
-        return templates.TemplateResponse(request, "partials/negotiation_result.html", {"r": res, "pareto_spec": charts.pareto(res)})
+        return templates.TemplateResponse(
+            request,
+            "partials/negotiation_result.html",
+            {"r": res, "pareto_spec": charts.pareto(res)},
+        )
     if job.kind == "country-models":
         return templates.TemplateResponse(request, "partials/country_models.html", {"m": res})
     return error_partial(request, f"unknown job kind {job.kind}", None)

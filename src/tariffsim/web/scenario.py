@@ -47,10 +47,7 @@ def edits_to_reform(
         where = f"edits[{i}]"
         if kind == "country_rate":
             iso = countries.resolve(str(e["origin"]))
-            if countries.is_group(iso):
-                members = list(countries.expand(iso))
-            else:
-                members = [iso]
+            members = list(countries.expand(iso)) if countries.is_group(iso) else [iso]
             rate = float(e["rate"])
             if not 0.0 <= rate <= 10.0:
                 raise InputError(

@@ -18,6 +18,7 @@ with one rate lookup, so the first user request is as fast as the next.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import time
@@ -286,17 +287,30 @@ def build_etr_cache(
     )
 
 
-def _approx(schedule: Any, flows: Any, starts: np.ndarray, v: np.ndarray, flags_of: Any) -> tuple[np.ndarray, np.ndarray]:
+def _approx(
+    schedule: Any, flows: Any, starts: np.ndarray, v: np.ndarray, flags_of: Any
+) -> tuple[np.ndarray, np.ndarray]:
     """Rows (and their value) whose MFN rate is an approximate AVE, per segment. The flags depend
     only on the MFN edition in force, so they are computed once per edition."""
     from tariffsim.core.dates import to_day_number
 
-    mfn = next((m for m in getattr(getattr(schedule, "rules", None), "measures", ()) if getattr(m, "is_mfn", False)), None)
+    mfn = next(
+        (
+            m
+            for m in getattr(getattr(schedule, "rules", None), "measures", ())
+            if getattr(m, "is_mfn", False)
+        ),
+        None,
+    )
     rows = np.zeros(len(starts), dtype=np.int64)
     usd = np.zeros(len(starts))
     memo: dict[Any, tuple[int, float]] = {}
     for s, d in enumerate(starts.astype(dt.date).tolist()):
-        key = mfn.value_index(to_day_number(d)) if mfn is not None and hasattr(mfn, "value_index") else d
+        key = (
+            mfn.value_index(to_day_number(d))
+            if mfn is not None and hasattr(mfn, "value_index")
+            else d
+        )
         if key not in memo:
             f = np.asarray(flags_of(schedule, flows, d), dtype=bool)
             memo[key] = (int(f.sum()), float(v[f].sum()))
@@ -339,10 +353,8 @@ class AppState:
             lo, hi = self.schedule.coverage
             for d in (lo, dt.date(2025, 6, 1), hi):
                 if lo <= d <= hi:
-                    try:
+                    with contextlib.suppress(InputError):
                         self.schedule.rate("JPN", "8703230190", d)
-                    except InputError:
-                        pass
             self.timings["rate_warm_s"] = time.perf_counter() - t
             return self
 
