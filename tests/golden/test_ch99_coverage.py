@@ -264,3 +264,73 @@ def test_not_modelled_entries_name_real_headings(shared_data: Path) -> None:
 def test_represented_by_names_a_library_measure(heading: str) -> None:
     mid = REPRESENTED_BY[heading][0]
     assert (LIBRARY / "measures" / f"{mid}.yaml").is_file(), f"{heading}: no measure {mid}"
+
+
+# Every date on which the compiled schedule changes must be a dated legal event (entries on or after
+# 12:01 a.m. of that day). Sources: the instruments cited, HTS revision texts, and for retroactive
+# deals the implementing notices; docs/ch99-coverage.md lists them.
+LEGAL_EVENTS: dict[str, str] = {
+    "2025-01-01": "HTS 2025 basic edition; Section 301 four-year-review step-ups of 1 Jan 2025",
+    "2025-02-04": "EO 14195: China fentanyl +10%",
+    "2025-03-04": "EO 14193/14194/14228: Canada and Mexico +25%, China +20%",
+    "2025-03-07": "EO 14231/14232: USMCA goods exempt, potash 10%",
+    "2025-03-12": "Proclamations 10895/10896: steel and aluminum 25%, derivatives, no exemptions",
+    "2025-04-03": "Proclamation 10908: autos 25%",
+    "2025-04-05": "EO 14257: reciprocal 10% baseline",
+    "2025-04-09": "EO 14257 Annex I country rates; EO 14259 China 84%",
+    "2025-04-10": "EO 14266: 90-day pause; China 125%",
+    "2025-05-03": "Proclamation 10908: auto parts 25%",
+    "2025-05-14": "EO 14298: Geneva, China 10%",
+    "2025-06-04": "Proclamation 10947: steel and aluminum 50% (UK 25%)",
+    "2025-06-23": "BIS notice 90 FR 25208: household appliances become steel derivatives",
+    "2025-06-30": "EO 14309: UK autos 10% in quota, UK auto parts",
+    "2025-08-01": "EO 14325 Canada 35%; Proclamation 10962 copper 50%; EU autos 15% (retroactive)",
+    "2025-08-06": "EO 14323: Brazil +40%",
+    "2025-08-07": "EO 14326: new reciprocal rates and the EU/Japan floors",
+    "2025-08-18": "BIS inclusions notice 90 FR 40326: 407 derivative codes",
+    "2025-08-27": "EO 14329: India +25%",
+    "2025-09-01": "US-EU framework: PTAAP, civil aircraft and generic pharma exemptions (retroactive)",
+    "2025-09-08": "EO 14346: Annex II amendment",
+    "2025-09-16": "EO 14345: Japan autos and parts 15%",
+    "2025-10-14": "Proclamation 10976: lumber 10%, upholstered furniture and kitchen cabinets 25%",
+    "2025-11-01": "Proclamation 10984 trucks and buses; Korea autos and parts 15% (retroactive)",
+    "2025-11-09": "USTR maritime Section 301: cranes and chassis 100% (suspended the next day)",
+    "2025-11-10": "EO of 4 Nov 2025: China fentanyl 10%; maritime 301 suspended",
+    "2025-11-13": "EO of 14 Nov 2025: agricultural Annex II additions; Brazil relief (retroactive)",
+    "2025-11-14": "Korea 15% floor (90 FR 55964) and Swiss/Liechtenstein 15% floor (90 FR 59281)",
+    "2026-01-01": "HTS 2026 basic edition; Section 301 review step-ups of 1 Jan 2026",
+    "2026-01-15": "Proclamation of 14 Jan 2026: semiconductors 25% (9903.79.01)",
+    "2026-02-07": "India Russian-oil duty terminated (9903.01.84 compiler's note)",
+    "2026-02-24": "IEEPA collection stops; Proclamation 11012: Section 122 10%",
+    "2026-04-06": "Proclamation of 2 Apr 2026: metal annexes 1a/1b/2/3 (HTS 2026 rev 5)",
+    "2026-05-01": "US-Taiwan agreement: Taiwan auto parts and vehicles 15%",
+    "2026-06-08": "Proclamation 11032 metal tiers (HTS 2026 rev 10)",
+}
+
+
+def test_schedule_changes_only_on_legal_event_dates(shared_data: Path) -> None:
+    import datetime as dt
+
+    from tariffsim.duties.flows import default_flows
+    from tariffsim.schedule import load_schedule
+
+    f = default_flows()
+    c = load_schedule().compile(
+        hs10=f.hs10,
+        origin=f.origin,
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2026, 7, 1),
+        shares=f.shares,
+    )
+    unexplained = [str(b) for b in c.breaks if str(b) not in LEGAL_EVENTS]
+    assert not unexplained, f"schedule changes on dates with no legal event: {unexplained}"
+    # Spot values (hand-computed, import-weighted over 2024 flows, not asserted exactly): China's
+    # rate must jump on 9 Apr 2025 and fall on 14 May 2025 (EO 14259/14266, EO 14298).
+    import numpy as np
+
+    i = f.origin == "CHN"
+    w = f.value_usd[i] / f.value_usd[i].sum()
+    r = {str(b): float(c.total[k, i] @ w) for k, b in enumerate(c.breaks)}
+    assert r["2025-04-10"] > r["2025-04-09"] > r["2025-04-05"] + 0.3
+    assert r["2025-05-14"] < r["2025-04-10"] - 0.5
+    assert np.isfinite(list(r.values())).all()

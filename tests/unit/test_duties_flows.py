@@ -16,10 +16,13 @@ def test_good_table() -> None:
     assert list(f.origin) == ["JPN", "DEU"]
     assert list(f.hs10) == ["8703230190", "2204210000"]
     assert list(f.value_usd) == [1000.0, 2500.0]
-    # no usmca_share column: no override (the schedule uses the 2024 claim shares); metal contents
-    # are attached: wine 2204.21.00.00 carries steel_share 0.00470879 (BEA table row)
+    # no usmca_share column: no override (the schedule uses the 2024 claim shares and derives the
+    # metal contents itself, e.g. wine 2204.21.00.00 has steel_share 0.00470879 in the BEA table)
     assert "usmca" not in f.shares
-    assert f.shares["steel_content"][1] == pytest.approx(0.00470879, rel=1e-5)
+    assert "steel_content" not in f.shares
+    from tariffsim.duties.flows import metal_content_shares
+
+    assert metal_content_shares(f.hs10)["steel_content"][1] == pytest.approx(0.00470879, rel=1e-5)
     g = parse_user_table(
         "origin,hs,value_usd,usmca_share\nCAN,8703230190,10,0.5\nMEX,8703230190,10,\n"
     )

@@ -344,3 +344,27 @@ def test_negotiation_equals_library(client):
     assert got["pareto_size"] == want.pareto_size == len(got["pareto_points"])
     assert got["ratification"]["nash"]["joint"] == pytest.approx(want.ratification["nash"]["joint"])
     assert got["overrides"] == {sig["name"]: new}
+
+
+def test_scenario_ge_tariff_change(client, state):
+    # GE tariff of exporter j = Σ_h v_h (1+t1_h)/(1+t0_h) / Σ_h v_h − 1 with t0 the law on 2025-01-01
+    # (tariffsim.models.law_tariffs); adding 0.10 to t1 for every Japanese line raises Japan's by
+    # Σ_h v_h · 0.10/(1+t0_h) / Σ_h v_h (hand derivation from that formula)
+    body = {
+        "date": "2025-08-07",
+        "with_ge": True,
+        "edits": [{"kind": "country_rate", "origin": "JPN", "rate": 0.10, "start": "2025-08-01"}],
+    }
+    d = client.post("/api/scenario", json=body).json()
+    jp = d["ge"]["countries"][0]
+    assert jp["iso3"] == "JPN"  # the only exporter whose US tariff changes
+    f = state.flows
+    rows = f.origin.astype(str) == "JPN"
+    c = state.schedule.compile(
+        hs10=f.hs10[rows], origin=f.origin[rows], start=dt.date(2025, 1, 1),
+        shares={k: a[rows] for k, a in f.shares.items()},
+    )  # fmt: skip
+    v = np.asarray(f.value_usd, float)[rows]
+    want = float((v * 0.10 / (1.0 + c.at(dt.date(2025, 1, 1)))).sum() / v.sum())
+    assert jp["us_tariff_scenario"] - jp["us_tariff_baseline"] == pytest.approx(want, rel=1e-9)
+    assert [r["region"] for r in d["ge"]["regions"]][0] == "USA"

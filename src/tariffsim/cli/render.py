@@ -28,7 +28,11 @@ def _default(o: Any) -> Any:
 
 
 def print_table(
-    title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, right: set[int] | None = None
+    title: str | None,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    right: set[int] | None = None,
 ) -> None:
     """Render a table with rich; columns whose index is in ``right`` are right-aligned."""
     from rich.console import Console

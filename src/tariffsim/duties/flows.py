@@ -68,52 +68,31 @@ class Flows:
 
 _DEFAULT: Flows | None = None
 
-# BEA-based metal content columns of lists.metal_content_shares → schedule share names
-_METAL_COLUMNS = {
-    "steel_share": "steel_content",
-    "aluminum_share": "aluminum_content",
-    "copper_share": "copper_content",
-    "metal_share": "metal_content",
-}
+_METALS = ("steel_content", "aluminum_content", "copper_content", "metal_content")
 
 
-def metal_content_shares(hs10: np.ndarray) -> dict[str, np.ndarray]:
+def metal_content_shares(hs10: np.ndarray | list[str]) -> dict[str, np.ndarray]:
     """Steel / aluminum / copper / total metal content (share of value) of each HTS10 code.
 
-    From ``lists.metal_content_shares`` (BEA input–output shares by HTS10). The table is keyed by
-    the HTS10 codes of its vintage, and statistical suffixes change every year (e.g. the 2024 trade
-    data have 3004.90.92.01, the table 3004.90.92.03): a code absent from the table takes the mean
-    of its HTS8, else of its HS6 (the shares are set per BEA industry, so codes of one HTS8 share
-    them); only a code unknown at HS6 gets 1.0 (the whole value, the schedule's own default).
+    The schedule's own shares (:meth:`tariffsim.schedule.rules.Shares.metal_values`): the BEA
+    input–output shares by HTS10 (``lists.metal_content_shares``), clipped to [0, 1]; the table is
+    keyed by the HTS10 codes of its vintage and statistical suffixes change every year (the 2024
+    trade data have 3004.90.92.01, the table 3004.90.92.03), so a code absent from it takes the mean
+    of its HTS8, else of its HS6 family; only a code unknown at HS6 gets 1.0 (the whole value).
+    The schedule derives these itself when rating; this exposes them for reports and tests.
     """
-    from tariffsim.data import lists
+    from tariffsim.schedule import load_schedule
 
-    tab = lists.metal_content_shares().select(
-        pl.col("hs10").cast(pl.Utf8), *(pl.col(c).cast(pl.Float64) for c in _METAL_COLUMNS)
-    )
-    rows = pl.DataFrame({"hs10": np.asarray(hs10).astype(str)}).with_row_index("_i")
-    out = rows.join(tab.unique("hs10", keep="first"), on="hs10", how="left")
-    for n in (8, 6):
-        lvl = (
-            tab.with_columns(pl.col("hs10").str.slice(0, n).alias("_k"))
-            .group_by("_k")
-            .agg(pl.col(c).mean().alias(f"_{c}") for c in _METAL_COLUMNS)
-        )
-        out = out.with_columns(pl.col("hs10").str.slice(0, n).alias("_k")).join(
-            lvl, on="_k", how="left"
-        )
-        out = out.with_columns(pl.coalesce(c, f"_{c}").alias(c) for c in _METAL_COLUMNS).drop(
-            "_k", *(f"_{c}" for c in _METAL_COLUMNS)
-        )
-    out = out.sort("_i")
-    return {name: out[c].fill_null(1.0).to_numpy() for c, name in _METAL_COLUMNS.items()}
+    codes = np.asarray(hs10).astype(np.int64)
+    sh = load_schedule().rules.shares
+    return {name: sh.metal_values(name, codes) for name in _METALS}
 
 
 def default_flows() -> Flows:
     """US imports for consumption 2024 by HTS10 × partner (cached; 334,728 rows).
 
-    Metal contents are attached here (:func:`metal_content_shares`, with the HTS8/HS6 fallback);
-    the USMCA claim shares (by HTS10 × origin, ``lists.usmca_shares``) are attached by the schedule.
+    The schedule attaches the per-row shares itself: metal contents (:func:`metal_content_shares`)
+    and the USMCA claim shares (by HTS10 × origin, ``lists.usmca_shares``).
     """
     global _DEFAULT
     if _DEFAULT is not None:
@@ -127,7 +106,6 @@ def default_flows() -> Flows:
         hs10=hs10,
         origin=imp["iso3"].fill_null("").to_numpy().astype("<U3"),
         value_usd=imp["imports_usd"].cast(pl.Float64).to_numpy(),
-        shares=metal_content_shares(hs10),
         source=f"Census imports for consumption 2024, HTS10 x partner ({n:,} rows)",
     )
     return _DEFAULT
@@ -232,7 +210,7 @@ def parse_user_table(text: str, *, name: str = "<table>") -> Flows:
             f"{name}: no data rows", hint="add lines origin,hs,value_usd below the header"
         )
     n = len(hs_out)
-    shares = metal_content_shares(np.array(hs_out, dtype="<U10"))
+    shares: dict[str, np.ndarray] = {}
     if has_share:
         shares["usmca"] = np.array(usmca)
     return Flows(

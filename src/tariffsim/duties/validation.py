@@ -108,19 +108,16 @@ class Validation:
 def partner_flows(partner: str) -> tuple[Flows, np.ndarray]:
     """The partner's 2024 rows as :class:`Flows` and the duty assessed per row (USD).
 
-    Metal contents as for the default flows; USMCA claim shares are attached by the schedule.
+    Metal contents and USMCA claim shares are attached by the schedule, as for the default flows.
     """
     from tariffsim.data import census
 
     df = census.imports_with_duty(partner)
     n = df.height
     origin = EU_PROXY if partner == "EU" else partner
-    from tariffsim.duties.flows import metal_content_shares
-
     hs10 = df["hs10"].cast(pl.Utf8).to_numpy().astype("<U10")
     flows = Flows(
         hs10=hs10,
-        shares=metal_content_shares(hs10),
         origin=np.full(n, origin, dtype="<U3"),
         value_usd=df["value_usd"].cast(pl.Float64).fill_null(0.0).to_numpy(),
         source=f"Census 2024 imports for consumption with calculated duty, {partner} ({n:,} rows)",

@@ -190,73 +190,136 @@ class NashResult:
 
 
 def _uniform_matrix(rates: np.ndarray) -> np.ndarray:
-    t = np.repeat(rates[None, :], len(rates), axis=0)
+    """Each country i levies ``rates[i]`` on every other country: ``t[j, i] = rates[i]``."""
+    t = np.repeat(np.asarray(rates, dtype=float)[None, :], len(rates), axis=0)
     np.fill_diagonal(t, 0.0)
     return t
+
+
+def _group_matrix(masks: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """Group g's members levy ``rates[g]`` on imports from non-members; others levy nothing.
+
+    ``masks`` is (G, N) boolean; ``t[j, i] = rates[g]`` for i in g and j not in g.
+    """
+    n = masks.shape[1]
+    t = np.zeros((n, n))
+    for g in range(masks.shape[0]):
+        inside = masks[g]
+        t[np.ix_(~inside, inside)] = rates[g]
+    return t
+
+
+def _best_response(neg: Any, xatol: float) -> float:
+    """Maximise over [0, 1]: a 21-point grid brackets the best point, bounded Brent refines it."""
+    values = [neg(g) for g in _GRID]
+    k = int(np.argmin(values))
+    step = float(_GRID[1] - _GRID[0])
+    lo, hi = (
+        max(TARIFF_BOUNDS[0], float(_GRID[k]) - step),
+        min(TARIFF_BOUNDS[1], float(_GRID[k]) + step),
+    )
+    res = minimize_scalar(neg, bounds=(lo, hi), method="bounded", options={"xatol": xatol})
+    return float(res.x) if float(res.fun) <= values[k] else float(_GRID[k])
 
 
 def nash_tariffs(
     model: GEModel,
     *,
+    players: Mapping[str, Sequence[str]] | None = None,
     revenue: ge.Revenue = "income_tax",
     tol: float = 1e-5,
     max_rounds: int = 60,
     start: Sequence[float] | None = None,
     xatol: float = 1e-7,
 ) -> NashResult:
-    """Nash tariffs among all countries of ``model`` (use :func:`aggregate_model` for blocs).
+    """Nash equilibrium in uniform tariffs by Gauss–Seidel best responses.
 
-    Each player i sets one uniform tariff on every other country. Gauss–Seidel best responses:
-    ``t_i ← argmax_t W_i(t, t_-i)`` for i = 1..N in turn (a 21-point grid on [0, 1] brackets the
-    maximum, bounded Brent refines it: welfare is not concave in the tariff); stops when no tariff
+    Players:
+
+    - ``players=None``: every country of ``model`` (use :func:`aggregate_model` for blocs first);
+      player i sets one tariff on every other country and maximises its own welfare;
+    - ``players={"EU": EU_MEMBERS, ...}``: groups of countries of the full model; a group's members
+      levy a common tariff on imports from non-members (zero inside the group) and the group
+      maximises its members' baseline-expenditure-weighted welfare; countries in no group levy no
+      tariff.
+
+    Best responses ``t_g ← argmax_t W_g(t, t_-g)`` in turn (a 21-point grid on [0, 1] brackets the
+    maximum and bounded Brent refines it: welfare is not concave in the tariff); stops when no tariff
     moves by more than ``tol`` in a round. Raises :class:`ConvergenceError` after ``max_rounds``.
     """
-    n = model.n
-    if n > 12:
-        raise InputError(
-            f"Nash iteration over {n} players is too costly",
-            hint="aggregate the model to blocs first (optimal.aggregate_model)",
-        )
-    rates = np.zeros(n) if start is None else np.array(start, dtype=float)
+    if players is None:
+        if model.n > 12:
+            raise InputError(
+                f"Nash iteration over {model.n} players is too costly",
+                hint="aggregate the model to blocs first (optimal.aggregate_model) or pass players=",
+            )
+        names = tuple(model.iso3)
+        masks = np.eye(model.n, dtype=bool)
+
+        def matrix(rates: np.ndarray) -> np.ndarray:
+            return _uniform_matrix(rates)
+
+        def payoff(welfare: np.ndarray, g: int) -> float:
+            return float(welfare[g])
+
+    else:
+        names = tuple(players)
+        masks = np.zeros((len(names), model.n), dtype=bool)
+        for g, members in enumerate(players.values()):
+            for code in members:
+                k = model.index(code)
+                if masks[:, k].any():
+                    raise InputError(f"country {code} belongs to two players")
+                masks[g, k] = True
+        if not masks.any(axis=1).all():
+            raise InputError("every player needs at least one member country")
+
+        def matrix(rates: np.ndarray) -> np.ndarray:
+            return _group_matrix(masks, rates)
+
+        def payoff(welfare: np.ndarray, g: int) -> float:
+            return ge.region_average(model, welfare, masks[g])
+
+    m = len(names)
+    rates = np.zeros(m) if start is None else np.array(start, dtype=float)
+    if rates.shape != (m,):
+        raise InputError(f"start needs {m} rates, got {rates.shape}")
     ws = _WarmSolver(model, revenue)
     history: list[list[float]] = [rates.tolist()]
     change = np.inf
     for rnd in range(1, max_rounds + 1):
         change = 0.0
-        for i in range(n):
+        for g in range(m):
 
-            def neg(rate: float, i: int = i) -> float:
+            def neg(rate: float, g: int = g) -> float:
                 trial = rates.copy()
-                trial[i] = rate
-                return -float(ws.welfare(_uniform_matrix(trial))[i])
+                trial[g] = rate
+                return -payoff(ws.welfare(matrix(trial)), g)
 
-            res = minimize_scalar(
-                neg, bounds=TARIFF_BOUNDS, method="bounded", options={"xatol": xatol}
-            )
-            change = max(change, abs(float(res.x) - rates[i]))
-            rates[i] = float(res.x)
+            new = _best_response(neg, xatol)
+            change = max(change, abs(new - rates[g]))
+            rates[g] = new
         history.append(rates.tolist())
         if change < tol:
-            eq = ge.solve(model, _uniform_matrix(rates), revenue=revenue, z0=ws.z)
+            eq = ge.solve(model, matrix(rates), revenue=revenue, z0=ws.z)
+            welfare = 100.0 * ge.welfare_change(model, eq)
             diag = SolverDiagnostics(
                 iterations=rnd,
                 residual_norm=float(change),
                 tolerance=tol,
                 converged=True,
                 details={
-                    "method": "Gauss-Seidel best responses",
+                    "method": "Gauss-Seidel best responses (grid + bounded Brent)",
                     "solves": ws.solves,
                     "at_upper_bound": [
-                        p
-                        for p, r in zip(model.iso3, rates, strict=True)
-                        if r >= TARIFF_BOUNDS[1] - 1e-4
+                        p for p, r in zip(names, rates, strict=True) if r >= TARIFF_BOUNDS[1] - 1e-4
                     ],
                 },
             )
             return NashResult(
-                players=tuple(model.iso3),
+                players=names,
                 tariffs=rates,
-                welfare_pct=100.0 * ge.welfare_change(model, eq),
+                welfare_pct=np.array([payoff(welfare, g) for g in range(m)]),
                 rounds=rnd,
                 diagnostics=diag,
                 history=history,

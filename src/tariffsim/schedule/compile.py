@@ -200,10 +200,7 @@ class _RowShares:
         elif name == "non_metal_content":
             out = 1.0 - self.get("metal_content")
         else:
-            h = np.ones(len(self.Hint))
-            i, hit = lookup(sh.metal_codes, self.Hint)
-            h[hit] = sh.column(name)[i[hit]]
-            out = h[self.hinv]
+            out = sh.metal_values(name, self.Hint)[self.hinv]
         self._memo[name] = out
         return out
 

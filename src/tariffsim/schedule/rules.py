@@ -251,6 +251,9 @@ class Shares:
     aluminum: np.ndarray
     copper: np.ndarray
     metal: np.ndarray
+    # Fallbacks for HTS10 lines the content table lacks (it is keyed by older statistical
+    # suffixes): the mean over the line's HS8, then HS6 family — (divisor, sorted keys, {col: mean}).
+    fallback: tuple[tuple[int, np.ndarray, dict[str, np.ndarray]], ...] = ()
 
     def usmca_share(self, hs10: str, iso3: str) -> float:
         tab = self.usmca.get(iso3)
@@ -260,12 +263,24 @@ class Shares:
         i = int(np.searchsorted(tab[0], c))
         return float(tab[1][i]) if i < len(tab[0]) and tab[0][i] == c else 0.0
 
+    def metal_values(self, name: str, codes: np.ndarray) -> np.ndarray:
+        """Content share ``name`` for int64 HS10 ``codes``: exact line, else the HS8 then HS6
+        family mean, else 1 (the whole value, as a line with no data is taxed in full)."""
+        codes = np.asarray(codes, dtype=np.int64)
+        out = np.ones(len(codes))
+        i, found = lookup(self.metal_codes, codes)
+        out[found] = self.column(name)[i[found]]
+        for div, keys, cols in self.fallback:
+            rest = np.flatnonzero(~found)
+            if not len(rest):
+                break
+            j, hit = lookup(keys, codes[rest] // div)
+            out[rest[hit]] = cols[name][j[hit]]
+            found[rest[hit]] = True
+        return out
+
     def metal_share(self, name: str, hs10: str) -> float:
-        c = hs_int(hs10)
-        i = int(np.searchsorted(self.metal_codes, c))
-        if i < len(self.metal_codes) and self.metal_codes[i] == c:
-            return float(self.column(name)[i])
-        return 1.0
+        return float(self.metal_values(name, np.array([hs_int(hs10)]))[0])
 
     def column(self, name: str) -> np.ndarray:
         return {
@@ -661,13 +676,29 @@ def shares_rule(source: Any) -> Shares:
         if "metal_share" in mt.columns
         else np.clip(col("steel_share") + col("aluminum_share") + col("copper_share"), 0, 1)
     )
+    codes = _int_col(mt, mcol)
+    columns = {
+        "steel_content": col("steel_share"),
+        "aluminum_content": col("aluminum_share"),
+        "copper_content": col("copper_share"),
+        "metal_content": metal,
+    }
+    fallback = []
+    for div in (100, 10_000):  # HS8, then HS6 family means
+        keys, inv = np.unique(codes // div, return_inverse=True)
+        count = np.bincount(inv, minlength=len(keys))
+        means = {
+            k: np.bincount(inv, weights=v, minlength=len(keys)) / count for k, v in columns.items()
+        }
+        fallback.append((div, keys, means))
     return Shares(
         usmca=usmca,
-        metal_codes=_int_col(mt, mcol),
-        steel=col("steel_share"),
-        aluminum=col("aluminum_share"),
-        copper=col("copper_share"),
+        metal_codes=codes,
+        steel=columns["steel_content"],
+        aluminum=columns["aluminum_content"],
+        copper=columns["copper_content"],
         metal=metal,
+        fallback=tuple(fallback),
     )
 
 

@@ -211,7 +211,7 @@ def run_scenario(state, req: S.ScenarioRequest, progress=None) -> dict:
 
     text = _scenario_text(state, req)
     day = svc.parse_day(state, req.date)
-    out = compare(state, day, text, with_pe=req.with_pe, progress=progress)
+    out = compare(state, day, text, with_pe=req.with_pe, with_ge=req.with_ge, progress=progress)
     return svc.plain({**out, "reform_yaml": text})
 
 

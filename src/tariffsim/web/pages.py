@@ -327,6 +327,7 @@ def scenario_start(
     move_to: Annotated[str, Form(max_length=32)] = "",
     reform_yaml: Annotated[str, Form(max_length=200_000)] = "",
     with_pe: Annotated[str, Form(max_length=8)] = "",
+    with_ge: Annotated[str, Form(max_length=8)] = "",
 ) -> HTMLResponse:
     from tariffsim.core.errors import InputError
     from tariffsim.web import schemas as S
@@ -355,6 +356,7 @@ def scenario_start(
         reform_yaml=reform_yaml if mode == "yaml" else None,
         edits=edits,
         with_pe=bool(with_pe),
+        with_ge=bool(with_ge),
     )
     _scenario_text(st, req)
     svc.parse_day(st, date)

@@ -21,7 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -141,9 +142,9 @@ def reform_yaml(reform: dict) -> str:
     return yaml.safe_dump(reform, sort_keys=False, allow_unicode=True, width=100)
 
 
-def apply_reform_text(schedule: Any, text: str) -> Any:
-    """A new Schedule = ``schedule`` with the reform YAML ``text`` applied (read by the library's
-    safe, line-numbered loader from a temporary file created here; errors name ``reform.yaml:LINE``)."""
+@contextmanager
+def reform_file(text: str) -> Iterator[str]:
+    """A temporary file holding the reform YAML ``text`` (created here, removed afterwards)."""
     if len(text) > MAX_YAML_CHARS:
         raise InputError(f"reform YAML is {len(text):,} characters (limit {MAX_YAML_CHARS:,})")
     if not text.strip():
@@ -155,16 +156,18 @@ def apply_reform_text(schedule: Any, text: str) -> Any:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         try:
-            return schedule.apply_reform(path)
-        except InputError as exc:
-            msg = str(exc).replace(path, "reform.yaml")
-            raise InputError(msg, hint=exc.hint) from None
-        except yaml.YAMLError as exc:  # defensive: the library maps these to InputError
-            raise InputError(
-                f"reform.yaml: not valid YAML ({exc})".replace(path, "reform.yaml")
-            ) from None
+            yield path
+        except InputError as exc:  # name the file as the user knows it, not the temporary path
+            raise InputError(str(exc).replace(path, "reform.yaml"), hint=exc.hint) from None
     finally:
         os.unlink(path)
+
+
+def apply_reform_text(schedule: Any, text: str) -> Any:
+    """A new Schedule = ``schedule`` with the reform YAML ``text`` applied (read by the library's
+    safe, line-numbered loader from a temporary file created here; errors name ``reform.yaml:LINE``)."""
+    with reform_file(text) as path:
+        return schedule.apply_reform(path)
 
 
 def compare(
@@ -173,18 +176,66 @@ def compare(
     text: str,
     *,
     with_pe: bool = False,
+    with_ge: bool = False,
     top: int = 15,
     progress: Callable[[float, str], None] | None = None,
 ) -> dict[str, Any]:
     """Baseline vs scenario on ``on``: ETR, by partner, by authority (and PE when asked)."""
+    say = progress or (lambda f, m: None)
+    say(0.05, "reading the reform")
+    with reform_file(text) as path:
+        sched = state.schedule.apply_reform(path)
+        sched.check_date(on, field="date")
+        out = _compare(state, sched, on, top=top, with_pe=with_pe, say=say)
+        if with_ge:
+            say(0.9, "general-equilibrium model")
+            out["ge"] = _ge_compare(state, on, path)
+    say(1.0, "done")
+    return out
+
+
+def _ge_compare(state: Any, on: dt.date, path: str, top: int = 12) -> dict[str, Any]:
+    """GE outcomes (law on ``on`` vs 2025-01-01) without and with the reform: the regions, and the
+    countries whose US tariff changes (then those whose welfare changes most)."""
+    from tariffsim.web.services import ge_law
+
+    b = ge_law(state, on)
+    s = ge_law(state, on, reform_path=path)
+    cols = ("welfare_pct", "prices_pct", "employment_pct")
+    regions = []
+    for rb, rs in zip(b.frame("regions").to_dicts(), s.frame("regions").to_dicts(), strict=True):
+        regions.append(
+            {
+                "region": rb["region"],
+                **{f"{c}_baseline": rb[c] for c in cols},
+                **{f"{c}_scenario": rs[c] for c in cols},
+            }
+        )
+    cb = {r["iso3"]: r for r in b.frame("countries").to_dicts()}
+    rows = []
+    for r in s.frame("countries").to_dicts():
+        o = cb[r["iso3"]]
+        rows.append({"iso3": r["iso3"], "country": r["country"], **{f"{c}_baseline": o[c] for c in cols},
+                     **{f"{c}_scenario": r[c] for c in cols},
+                     "us_tariff_baseline": o["us_tariff_rate"], "us_tariff_scenario": r["us_tariff_rate"]})  # fmt: skip
+    # the countries whose US tariff the reform changes first (largest change), then the largest
+    # welfare changes elsewhere
+    rows.sort(
+        key=lambda r: (
+            -abs(r["us_tariff_scenario"] - r["us_tariff_baseline"]),
+            -abs(r["welfare_pct_scenario"] - r["welfare_pct_baseline"]),
+        )
+    )
+    return {"regions": regions, "countries": rows[:top]}
+
+
+def _compare(
+    state: Any, sched: Any, on: dt.date, *, top: int, with_pe: bool, say: Any
+) -> dict[str, Any]:
     from tariffsim.duties.etr import ave_approx_flags, duties_from_compiled
 
-    say = progress or (lambda f, m: None)
     base_sched = state.schedule
     flows = state.flows
-    say(0.05, "reading the reform")
-    sched = apply_reform_text(base_sched, text)
-    sched.check_date(on, field="date")
     say(0.25, "compiling the scenario's rates on 2024 imports")
     nxt = on + dt.timedelta(days=1)
     c1 = sched.compile(
@@ -233,6 +284,7 @@ def compare(
         "by_authority": auth,
         "changed_rows": None,
         "pe": None,
+        "ge": None,
     }
     say(0.7, "baseline rates of every row")
     c0 = base_sched.compile(
@@ -247,5 +299,4 @@ def compare(
         say(0.8, "partial-equilibrium model")
         res = run_pe(start=on, end=on, flows=flows, t0=t0, t1=t1)
         out["pe"] = res.frame("summary").to_dicts()[0]
-    say(1.0, "done")
     return out

@@ -147,7 +147,10 @@ class CountryModels(BaseModel):
         None, description="PE model row of the partner (2025-01-01 → date)"
     )
     ge: dict[str, Any] | None = Field(
-        None, description="GE (ILMS 2025 USTR scenario) row of the country"
+        None, description="GE row of the country: the law on the date vs 2025-01-01"
+    )
+    ge_paper: dict[str, Any] | None = Field(
+        None, description="GE row of the country in the ILMS 2025 USTR-tariff scenario"
     )
     notes: list[str] = Field(default_factory=list)
 
@@ -184,6 +187,7 @@ class ScenarioRequest(BaseModel):
     )
     edits: list[Edit] = Field(default_factory=list, max_length=50)
     with_pe: bool = Field(False, description="also run the partial-equilibrium model")
+    with_ge: bool = Field(False, description="also run the general-equilibrium model")
     title: str | None = Field(None, max_length=200)
 
 
@@ -199,6 +203,7 @@ class ScenarioOut(BaseModel):
     by_authority: list[dict[str, Any]]
     changed_rows: int | None = None
     pe: dict[str, Any] | None = None
+    ge: dict[str, Any] | None = None
 
 
 class NegotiationRequest(BaseModel):

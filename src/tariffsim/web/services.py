@@ -268,25 +268,60 @@ def country_models(state: Any, iso3: str, on: str | None, progress: Any = None) 
     else:
         notes.append(f"PE compares {PE_BASE_START} with the date; pick a later date")
     say(0.6, "general-equilibrium model")
-    ge_row = None
+    ge_row = ge_paper = None
     try:
+        law = ge_law(state, day).frame("countries")
+        rows = law.filter(law["iso3"] == code).to_dicts()
+        ge_row = {"scenario": f"law on {day} (vs {GE_LAW_BASELINE})", **rows[0]} if rows else None
 
-        def ge() -> Any:
+        def paper() -> Any:
             from tariffsim.models.ge_scenarios import run_scenario
 
             return run_scenario(GE_SCENARIO).frame("countries")
 
-        frame = state.cached(("ge", GE_SCENARIO), ge)
+        frame = state.cached(("ge", GE_SCENARIO), paper)
         rows = frame.filter(frame["iso3"] == code).to_dicts()
-        ge_row = {"scenario": GE_SCENARIO, **rows[0]} if rows else None
+        ge_paper = {"scenario": GE_SCENARIO, **rows[0]} if rows else None
         if ge_row is None:
             notes.append("the GE model has no row for this country")
     except InputError as exc:  # GE data missing on this machine
         notes.append(f"GE unavailable: {exc}")
     say(1.0, "done")
     return plain(
-        {"iso3": code, "date": day.isoformat(), "pe": pe_row, "ge": ge_row, "notes": notes}
+        {
+            "iso3": code,
+            "date": day.isoformat(),
+            "pe": pe_row,
+            "ge": ge_row,
+            "ge_paper": ge_paper,
+            "notes": notes,
+        }
     )
+
+
+GE_LAW_BASELINE = dt.date(2025, 1, 1)
+
+
+def ge_law(state: Any, day: dt.date, reform_path: str | None = None) -> Any:
+    """The GE model (ILMS 2025 calibration, revenue cuts the income tax, no retaliation) solved for
+    the US tariffs the law sets on ``day`` relative to 2025-01-01
+    (:func:`tariffsim.models.law_tariffs.ge_tariffs_from_schedule`); the baseline law is cached
+    per day, a reform is solved each time."""
+
+    def solve() -> Any:
+        from tariffsim.models import ge
+        from tariffsim.models.ge_data import load_model
+        from tariffsim.models.ge_scenarios import us_import_tariffs
+        from tariffsim.models.law_tariffs import ge_tariffs_from_schedule
+
+        model = load_model("baseline")
+        rates = ge_tariffs_from_schedule(
+            on=day, reform=reform_path, baseline=GE_LAW_BASELINE, iso3=model.iso3
+        )
+        eq = ge.solve(model, us_import_tariffs(model, rates), revenue="income_tax")
+        return ge.make_result(model, eq, scenario=f"law_{day.isoformat()}")
+
+    return solve() if reform_path is not None else state.cached(("ge-law", day), solve)
 
 
 # --- negotiation ------------------------------------------------------------------------------
