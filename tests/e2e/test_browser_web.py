@@ -189,12 +189,13 @@ def test_country_page(server, page):
     assert not page.js_errors, page.js_errors
 
 
-def test_scenario_page(server, page):
+def test_scenario_page(server, page, shared_data):  # the GE model needs the reference data
     page.goto(server + "/scenario")
     page.fill("#sc-date", "2025-08-07")
     page.fill("#sc-origin", "JPN")
     page.fill("#sc-rate", "10")
     page.fill("#sc-start", "2025-08-01")
+    page.check("#sc-ge")
     page.click("#sc-submit")
     page.wait_for_selector("#scenario-done", timeout=90_000)
     api = httpx.post(
@@ -213,6 +214,8 @@ def test_scenario_page(server, page):
     row = page.locator("#sc-partners tr[data-key='JPN'] td.num")
     b, s = (float(row.nth(i).inner_text().strip("%")) for i in (0, 1))
     assert s - b == pytest.approx(10.0, abs=0.011)
+    # the GE table lists Japan first (the only exporter whose US tariff changes)
+    assert page.get_attribute("#sc-ge tbody tr[data-key='JPN']", "data-key") == "JPN"
     _chart_rendered(page, "#sc-partner-chart")
     _shot(page, "scenario")
     assert not page.js_errors, page.js_errors

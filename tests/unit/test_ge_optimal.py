@@ -105,3 +105,17 @@ def test_nash_raises_when_not_converged(two_region):
 def test_nash_refuses_the_full_194_player_game(model):
     with pytest.raises(InputError):
         nash_tariffs(model)
+
+
+def test_group_players_match_country_players(model):
+    # On the 4-bloc model, giving each bloc as a one-member group must reproduce the per-country
+    # game exactly (same best responses, same welfare): checks the group code path used for
+    # "EU as members" on the full model.
+    blocs = aggregate_model(model, DEFAULT_BLOCS)
+    a = nash_tariffs(blocs, revenue="lump_sum")
+    b = nash_tariffs(blocs, players={c: (c,) for c in blocs.iso3}, revenue="lump_sum")
+    assert b.players == a.players
+    assert b.tariffs == pytest.approx(a.tariffs, abs=1e-6)  # Brent paths differ by rounding
+    assert b.welfare_pct == pytest.approx(a.welfare_pct, abs=1e-6)
+    with pytest.raises(InputError):
+        nash_tariffs(blocs, players={"A": ("USA",), "B": ("USA",)})

@@ -346,7 +346,7 @@ def test_negotiation_equals_library(client):
     assert got["overrides"] == {sig["name"]: new}
 
 
-def test_scenario_ge_tariff_change(client, state):
+def test_scenario_ge_tariff_change(client, state, shared_data):
     # GE tariff of exporter j = Σ_h v_h (1+t1_h)/(1+t0_h) / Σ_h v_h − 1 with t0 the law on 2025-01-01
     # (tariffsim.models.law_tariffs); adding 0.10 to t1 for every Japanese line raises Japan's by
     # Σ_h v_h · 0.10/(1+t0_h) / Σ_h v_h (hand derivation from that formula)
@@ -367,4 +367,18 @@ def test_scenario_ge_tariff_change(client, state):
     v = np.asarray(f.value_usd, float)[rows]
     want = float((v * 0.10 / (1.0 + c.at(dt.date(2025, 1, 1)))).sum() / v.sum())
     assert jp["us_tariff_scenario"] - jp["us_tariff_baseline"] == pytest.approx(want, rel=1e-9)
-    assert [r["region"] for r in d["ge"]["regions"]][0] == "USA"
+    assert d["ge"]["regions"][0]["region"] == "USA"
+
+
+def test_country_models_ge_law(client, shared_data):
+    # the GE row is the model solved for the law's tariffs on the date
+    # (tariffsim.models.law_tariffs.ge_tariffs_from_schedule, in the GE data's country order)
+    from tariffsim.models.ge_data import load_model
+    from tariffsim.models.law_tariffs import ge_tariffs_from_schedule
+
+    d = client.get("/api/country/JPN/models", params={"date": "2025-08-07"}).json()
+    model = load_model("baseline")
+    rates = ge_tariffs_from_schedule(on=dt.date(2025, 8, 7), iso3=model.iso3)
+    want = float(rates[list(model.iso3).index("JPN")])
+    assert d["ge"]["us_tariff_rate"] == pytest.approx(want, rel=1e-9)
+    assert d["ge_paper"]["scenario"] == "ustr_income_tax"

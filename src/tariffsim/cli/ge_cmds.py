@@ -264,29 +264,46 @@ def optimal_cmd(
 @ge_app.command("nash")
 def nash_cmd(
     players: Annotated[
-        str, typer.Option(help="two-region (US vs rest) | blocs (US, CHN, EU, rest)")
+        str,
+        typer.Option(
+            help="two-region (US vs rest, aggregated) | blocs (US, CHN, EU, rest, aggregated) | "
+            "members (US, CHN, EU, rest as groups of the full 194-country model; slower)"
+        ),
     ] = "two-region",
     revenue: Annotated[str, typer.Option(help="income_tax | lump_sum")] = "income_tax",
     json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Nash equilibrium in uniform tariffs by best-response iteration."""
     from tariffsim.cli.render import print_json, print_table
-    from tariffsim.models.ge_data import load_model
+    from tariffsim.models.ge_data import EU_MEMBERS, load_model
     from tariffsim.models.optimal import DEFAULT_BLOCS, aggregate_model, nash_tariffs
 
-    if players not in ("two-region", "blocs"):
-        raise InputError(f"--players {players!r} is not known", hint="use two-region or blocs")
+    if players not in ("two-region", "blocs", "members"):
+        raise InputError(
+            f"--players {players!r} is not known", hint="use two-region, blocs or members"
+        )
     if revenue not in ("income_tax", "lump_sum"):
         raise InputError(f"--revenue {revenue!r} is not known", hint="use income_tax or lump_sum")
     model = load_model("baseline")
-    groups = {"USA": ("USA",)} if players == "two-region" else DEFAULT_BLOCS
-    res = nash_tariffs(aggregate_model(model, groups), revenue=revenue)  # type: ignore[arg-type]
-    if json:
-        print_json(res.to_dict())
-        return
+    if players == "members":
+        inside = {"USA", "CHN", *EU_MEMBERS}
+        groups = {
+            "USA": ("USA",),
+            "CHN": ("CHN",),
+            "EU": EU_MEMBERS,
+            "ROW": tuple(c for c in model.iso3 if c not in inside),
+        }
+        res = nash_tariffs(model, players=groups, revenue=revenue)  # type: ignore[arg-type]
+    else:
+        blocs = {"USA": ("USA",)} if players == "two-region" else DEFAULT_BLOCS
+        res = nash_tariffs(aggregate_model(model, blocs), revenue=revenue)  # type: ignore[arg-type]
     d = res.to_dict()
+    if json:
+        print_json(d)
+        return
     print_table(
-        f"Nash tariffs ({players}, revenue: {revenue}); {res.rounds} rounds, max change {res.diagnostics.residual_norm:.1e}",
+        f"Nash tariffs ({players}, revenue: {revenue}); {res.rounds} rounds, "
+        f"max change {res.diagnostics.residual_norm:.1e}",
         ["player", "tariff on others", "welfare %"],
         [[p, f"{100 * d['tariffs'][p]:.2f}%", _fmt(d["welfare_pct"][p])] for p in res.players],
         right={1, 2},

@@ -185,7 +185,10 @@ def pareto(result: dict[str, Any]) -> dict[str, Any]:
     }
     return {
         "$schema": SCHEMA,
-        "title": "Pareto frontier and predicted deals (utilities, US$ bn/yr equivalent)",
+        "title": {
+            "text": "Pareto frontier and predicted deals",
+            "subtitle": "utilities, US$ bn/yr equivalent",
+        },
         "width": "container",
         "height": 320,
         "layer": [
@@ -217,6 +220,84 @@ def pareto(result: dict[str, Any]) -> dict[str, Any]:
                 "transform": [{"filter": "datum.what === 'Kalai–Smorodinsky'"}],
                 "mark": {"type": "text", "align": "left", "dx": 9, "dy": 12, "fontWeight": "bold"},
                 "encoding": {"x": x, "y": y, "text": {"field": "what"}},
+            },
+        ],
+    }
+
+
+def deal_ranges(result: dict[str, Any]) -> dict[str, Any]:
+    """Per numeric issue, on a 0–1 scale of its levels (min → max): the simulated deals' p10–p90
+    range, their median, and the Nash package."""
+    rows = []
+    for issue in result["issues"]:
+        if issue["kind"] != "numeric":
+            continue
+        levels = [float(x) for x in issue["levels"]]
+        lo, hi = min(levels), max(levels)
+        span = (hi - lo) or 1.0
+        d = result["deal"].get(issue["name"], {})
+        if d.get("median") is None:
+            continue
+        nash = (result.get("nash") or {}).get(issue["name"])
+        rows.append(
+            {
+                "issue": issue["name"],
+                "p10": (float(d["p10"]) - lo) / span,
+                "p90": (float(d["p90"]) - lo) / span,
+                "median": (float(d["median"]) - lo) / span,
+                "nash": None if nash is None else (float(nash) - lo) / span,
+                "range": f"{lo:g} – {hi:g} {issue['unit']}",
+            }
+        )
+    y = {"field": "issue", "type": "nominal", "sort": None, "title": None}
+    x_scale = {"domain": [0, 1]}
+    tip = [{"field": "issue"}, {"field": "range", "title": "levels"}]
+    return {
+        "$schema": SCHEMA,
+        "title": {
+            "text": "Predicted deal per issue",
+            "subtitle": "simulated deals: p10–p90 bar, median ●; Nash ◆ (0 = lowest level, 1 = highest)",
+        },
+        "width": "container",
+        "height": {"step": 20},
+        "data": {"values": rows},
+        "layer": [
+            {
+                "mark": {"type": "rule", "strokeWidth": 6, "opacity": 0.35, "color": "#1f77b4"},
+                "encoding": {
+                    "y": y,
+                    "x": {
+                        "field": "p10",
+                        "type": "quantitative",
+                        "scale": x_scale,
+                        "title": "position between the lowest and highest level",
+                    },
+                    "x2": {"field": "p90"},
+                    "tooltip": tip,
+                },
+            },
+            {
+                "mark": {"type": "circle", "size": 70, "color": "#1f77b4"},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "median", "type": "quantitative", "scale": x_scale},
+                    "tooltip": tip,
+                },
+            },
+            {
+                "transform": [{"filter": "datum.nash !== null"}],
+                "mark": {
+                    "type": "point",
+                    "shape": "diamond",
+                    "filled": True,
+                    "size": 90,
+                    "color": "#d62728",
+                },
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "nash", "type": "quantitative", "scale": x_scale},
+                    "tooltip": tip,
+                },
             },
         ],
     }

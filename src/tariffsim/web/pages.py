@@ -441,7 +441,7 @@ def job_partial(request: Request, job_id: str) -> HTMLResponse:
         return templates.TemplateResponse(
             request,
             "partials/negotiation_result.html",
-            {"r": res, "pareto_spec": charts.pareto(res)},
+            {"r": res, "pareto_spec": charts.pareto(res), "deal_spec": charts.deal_ranges(res)},
         )
     if job.kind == "country-models":
         return templates.TemplateResponse(request, "partials/country_models.html", {"m": res})

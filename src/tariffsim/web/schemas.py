@@ -101,7 +101,7 @@ class EtrOut(BaseModel):
     duty_usd: float
     imports_usd: float
     by: list[EtrByRow] | None = None
-    approx_ave: dict[str, float] = Field(default_factory=dict)
+    approx_ave: dict[str, int | float] = Field(default_factory=dict)
     provenance: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from tariffsim.core.errors import InputError
+from tariffsim.core.errors import InputError, TariffsimError
 
 PE_BASE_START = dt.date(2025, 1, 1)
 GE_SCENARIO = "ustr_income_tax"
@@ -284,7 +284,7 @@ def country_models(state: Any, iso3: str, on: str | None, progress: Any = None) 
         ge_paper = {"scenario": GE_SCENARIO, **rows[0]} if rows else None
         if ge_row is None:
             notes.append("the GE model has no row for this country")
-    except InputError as exc:  # GE data missing on this machine
+    except TariffsimError as exc:  # GE data missing on this machine, or no convergence
         notes.append(f"GE unavailable: {exc}")
     say(1.0, "done")
     return plain(
