@@ -66,7 +66,7 @@ def test_rate_table_and_names(synthetic, capsys) -> None:
         (["rate", "JPN", "8703230190"], "give ORIGIN HS --on DATE"),
         (
             ["timeline", "JPN", "8703230190", "--from", "2025-05-01", "--to", "2025-04-01"],
-            "must be after",
+            "is before --from",
         ),
         (["measures", "--on", "2030-01-01"], "outside the schedule's coverage"),
     ],

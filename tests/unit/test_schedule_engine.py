@@ -175,7 +175,7 @@ def test_bad_inputs(sched) -> None:
     with pytest.raises(InputError, match="not an HTS10 line") as e:
         sched.rate("JPN", "8703230199", "2025-04-05")
     assert "8703.23.01.90" in e.value.hint
-    with pytest.raises(InputError, match="6-digit heading"):
+    with pytest.raises(InputError, match="6-digit subheading"):
         sched.rate("JPN", "870323", "2025-04-05")
     with pytest.raises(InputError, match="not an HS code"):
         sched.rate("JPN", "87x3230190", "2025-04-05")

@@ -158,6 +158,14 @@ def test_hs_search(client):
     assert all("spark-ignition" in h["path"].lower() for h in words)
 
 
+def test_health(client, state):
+    d = client.get("/api/health").json()
+    assert d["ready"] is True and d["flows_rows"] == state.flows.n
+    # one segment per change day of the schedule in its coverage, plus the first day
+    lo, hi = state.schedule.coverage
+    assert d["segments"] == 1 + len(state.schedule.change_days(lo, hi + dt.timedelta(days=1)))
+
+
 def test_countries(client):
     d = client.get("/api/countries").json()
     names = {c["iso3"]: c["name"] for c in d["countries"]}

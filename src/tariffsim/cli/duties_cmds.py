@@ -15,16 +15,69 @@ def _usd(x: float) -> str:
     return f"{x / 1e9:,.2f} bn"
 
 
+ETR_KEYS = ("date", "etr", "duty_usd", "imports_usd", "by")
+
+
+def etr_json(r, by: str, *, top: int | None = None, full: bool = False) -> dict:  # type: ignore[no-untyped-def]
+    """The JSON of ``tariffsim etr --on D`` (issue 3), exactly: ``{"date", "etr", "duty_usd",
+    "imports_usd", "by": [{"key", "etr", "duty_usd", "imports_usd"}]}`` (rates as fractions).
+
+    ``full`` adds ``approx_ave`` (the share of value whose specific/compound duties are
+    approximate ad valorem equivalents) and ``provenance``.
+    """
+    d = r.to_json(by, top=top)
+    return d if full else {k: d[k] for k in ETR_KEYS}
+
+
+def _check_on(on: str):  # type: ignore[no-untyped-def]
+    """``--on`` parsed and inside the schedule's coverage (errors name ``--on``)."""
+    from tariffsim.schedule import load_schedule
+
+    return load_schedule().check_date(on, field="--on")
+
+
+def _check_range(from_: str, to: str):  # type: ignore[no-untyped-def]
+    """``--from`` (first day) and ``--to`` (exclusive end) checked against the coverage."""
+    import datetime as dt
+
+    from tariffsim.core.dates import parse_date
+    from tariffsim.core.errors import InputError
+    from tariffsim.schedule import load_schedule
+
+    sched = load_schedule()
+    lo, hi = sched.coverage
+    d1 = sched.check_date(from_, field="--from")
+    d2 = parse_date(to, field="--to")
+    if d2 <= d1:
+        raise InputError(
+            f"--to {d2} is not after --from {d1}",
+            hint="--to is exclusive: the series runs from --from up to the day before --to",
+        )
+    if d2 > hi + dt.timedelta(days=1):
+        raise InputError(
+            f"--to: {d2} is past the schedule's coverage ({lo} to {hi})",
+            hint=f"--to is exclusive: at most {hi + dt.timedelta(days=1)}",
+        )
+    return d1, d2
+
+
 def etr(
     on: str | None = typer.Option(None, "--on", help="one date (YYYY-MM-DD)"),
     from_: str | None = typer.Option(None, "--from", help="start of a daily series (YYYY-MM-DD)"),
     to: str | None = typer.Option(None, "--to", help="end of the series, exclusive (YYYY-MM-DD)"),
-    by: str | None = typer.Option(None, "--by", help=BY_HELP),
-    top: int = typer.Option(20, "--top", help="rows of the --by table"),
+    by: str | None = typer.Option(
+        None, "--by", help=BY_HELP + " (JSON: partner unless given)"
+    ),
+    top: int | None = typer.Option(
+        None, "--top", help="rows of the --by breakdown (default: 20 in the table, all in JSON)"
+    ),
     plot: Path | None = typer.Option(
         None, "--plot", help="PNG file: the series stacked by authority"
     ),
-    json_: bool = typer.Option(False, "--json", help="print JSON"),
+    json_: bool = typer.Option(False, "--json", help="print JSON (rates as fractions)"),
+    full: bool = typer.Option(
+        False, "--full", help="with --on --json: add the approximate-AVE flag and provenance"
+    ),
 ) -> None:
     """Effective tariff rate on 2024 US imports (pre-substitution): on a date, or a daily series."""
     from tariffsim.core.dates import parse_date
@@ -32,6 +85,8 @@ def etr(
 
     if on and (from_ or to):
         raise InputError("give either --on or --from/--to", hint="tariffsim etr --on 2025-05-15")
+    if top is not None and top < 1:
+        raise InputError(f"--top must be at least 1, got {top}", hint="e.g. --top 20")
     if on:
         from tariffsim.duties.etr import BY_KEYS, duties_on
 
@@ -39,10 +94,11 @@ def etr(
             raise InputError(
                 f"--by {by!r} is not a grouping", hint=f"use one of: {', '.join(BY_KEYS)}"
             )
-        r = duties_on(parse_date(on, field="--on"))
+        r = duties_on(_check_on(on))
         if json_:
-            print_json(r.to_json(by, top=top))
+            print_json(etr_json(r, by or "partner", top=top, full=full))
             return
+        top = 20 if top is None else top
         print(
             f"ETR on {r.date}: {pct(r.etr)}  (duty {_usd(r.duty_usd)} on imports {_usd(r.imports_usd)}; "
             f"approximate AVE on {pct(r.approx['value_share'], 1)} of value)"
@@ -58,9 +114,13 @@ def etr(
         raise InputError(
             "give --on DATE, or --from D1 --to D2", hint="tariffsim etr --on 2025-05-15"
         )
+    if plot:
+        from tariffsim.cli.render import check_output_path
+
+        check_output_path(plot, option="--plot", suffix=".png")
     from tariffsim.duties.etr import etr_series
 
-    s = etr_series(parse_date(from_, field="--from"), parse_date(to, field="--to"), by=())
+    s = etr_series(*_check_range(from_, to), by=())
     if plot:
         from tariffsim.duties.report import plot_series_png
 
@@ -111,16 +171,19 @@ def duties(
     """Duty and rate for each line of a user's import table, and the totals."""
     import datetime as dt
 
-    from tariffsim.core.dates import parse_date
     from tariffsim.duties.etr import duties_on
     from tariffsim.duties.flows import read_user_table
 
     if on:
-        day = parse_date(on, field="--on")
+        day = _check_on(on)
     else:
         from tariffsim.schedule import load_schedule
 
         day = min(dt.date.today(), load_schedule().coverage[1])
+    if output:
+        from tariffsim.cli.render import check_output_path
+
+        check_output_path(output, option="--output")
     flows = read_user_table(file)
     r = duties_on(day, flows=flows)
     cols = ["origin", "hs10", "imports_usd", "rate", "duty_usd", "ave_approx"]
@@ -218,12 +281,13 @@ def report_etr(
     json_: bool = typer.Option(False, "--json", help="print a JSON summary"),
 ) -> None:
     """One self-contained HTML file: ETR over time by authority, by partner, by chapter, validation."""
+    from tariffsim.cli.render import check_output_path
     from tariffsim.core.dates import parse_date
     from tariffsim.duties.report import build_etr_report
 
+    check_output_path(out, option="--out", suffix=".html")
     info = build_etr_report(
-        parse_date(from_, field="--from"),
-        parse_date(to, field="--to"),
+        *_check_range(from_, to),
         out=out,
         with_validation=not no_validation,
     )

@@ -51,8 +51,24 @@ def _register_all() -> None:
 _register_all()
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:  # type: ignore[no-untyped-def]
+    """Show a Python warning as one ``warning: …`` line (no source path, no code line)."""
+    sys.stderr.write(f"warning: {message}\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning tariffsim errors into one clear line and exit code."""
+    import warnings
+
+    shown = warnings.showwarning
+    warnings.showwarning = _one_line_warning
+    try:
+        return _run(argv)
+    finally:
+        warnings.showwarning = shown
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except TariffsimError as exc:
@@ -60,6 +76,19 @@ def main(argv: list[str] | None = None) -> int:
 
         print_error(exc)
         return getattr(exc, "exit_code", 1)
+    except (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError) as exc:
+        # A file named on the command line that cannot be read or written: one line, exit 2.
+        from tariffsim.cli.render import print_error
+        from tariffsim.core.errors import InputError
+
+        what = exc.filename if exc.filename is not None else ""
+        print_error(
+            InputError(
+                f"{what}: {exc.strerror or type(exc).__name__}" if what else str(exc),
+                hint="check the path and its folder's permissions",
+            )
+        )
+        return 2
     except SystemExit as exc:  # typer/click exit with code
         return int(exc.code or 0)
     except Exception as exc:

@@ -12,7 +12,7 @@ def _fmt(v: Any, unit: str) -> str:
     if v is None:
         return "–"
     if isinstance(v, str):
-        return v
+        return v.replace("_", " ")  # categorical level, e.g. joint_statement -> joint statement
     if unit == "fraction":
         return f"{100 * float(v):.1f}%"
     if unit == "t/yr":
@@ -20,6 +20,22 @@ def _fmt(v: Any, unit: str) -> str:
     if unit.startswith("USD bn"):
         return f"${float(v):,.4g}bn{unit[6:]}"
     return f"{float(v):,.4g} {unit}"
+
+
+def _range(lo: Any, hi: Any, unit: str) -> str:
+    """A p10–p90 band, the unit written once: '10.0–12.5%', '$0–4bn/yr', 'none–partial'."""
+    a, b = _fmt(lo, unit), _fmt(hi, unit)
+    if a == b:
+        return a
+    if isinstance(lo, str) or isinstance(hi, str) or lo is None or hi is None:
+        return f"{a}–{b}"
+    if unit == "fraction":
+        return f"{100 * float(lo):.1f}–{b}"
+    if unit == "t/yr":
+        return f"{float(lo) / 1000:,.1f}–{b}"
+    if unit.startswith("USD bn"):
+        return f"${float(lo):,.4g}–{b.lstrip('$')}"
+    return f"{float(lo):,.4g}–{b}"
 
 
 def negotiate(
@@ -94,6 +110,11 @@ def negotiate(
 
     if draws < 1:
         raise InputError(f"--draws must be at least 1, got {draws}", hint="e.g. --draws 2000")
+    if plot is not None and plot.exists() and not plot.is_dir():
+        raise InputError(
+            f"--plot {str(plot)!r} is a file; it names the folder the charts are written to",
+            hint="e.g. --plot charts/",
+        )
     r = analyze(c, draws=draws, seed=seed)
     if outcome is not None:
         _score(c, r, outcome, json_)
@@ -144,7 +165,7 @@ def negotiate(
                 ),
                 _fmt(None if r.nash_ratified is None else r.nash_ratified[spec.name], spec.unit),
                 _fmt(d["median"], spec.unit),
-                f"{_fmt(d['p10'], spec.unit)}–{_fmt(d['p90'], spec.unit)}",
+                _range(d["p10"], d["p90"], spec.unit),
             )
         )
     print_table(
@@ -158,6 +179,7 @@ def negotiate(
             "deal p10–p90",
         ],
         rows,
+        nowrap={0},
     )
     rat = r.ratification.get("nash")
     if rat:

@@ -41,14 +41,25 @@ def pe(
     from tariffsim.core.errors import InputError
     from tariffsim.models.pe import PEParams, run_pe
 
-    d0 = parse_date(start, field="--from")
-    d1 = parse_date(end, field="--to") if end else d0
+    from tariffsim.schedule import load_schedule
+
     if end is None and reform is None:
         raise InputError(
             "give --to DATE, or --reform FILE", hint="e.g. --from 2025-01-01 --to 2025-04-10"
         )
     if by not in ("partner", "chapter", "product"):
-        raise InputError(f"--by must be partner, chapter or product, got {by!r}")
+        raise InputError(
+            f"--by must be partner, chapter or product, got {by!r}", hint="e.g. --by chapter"
+        )
+    if top < 1:
+        raise InputError(f"--top must be at least 1, got {top}", hint="e.g. --top 15")
+    if plot is not None:
+        from tariffsim.cli.render import check_output_path
+
+        check_output_path(plot, option="--plot", suffix=".png")
+    base = load_schedule()
+    d0 = base.check_date(parse_date(start, field="--from"), field="--from")
+    d1 = base.check_date(parse_date(end, field="--to"), field="--to") if end else d0
     res = run_pe(
         start=d0,
         end=d1,

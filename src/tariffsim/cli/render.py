@@ -33,18 +33,63 @@ def print_table(
     rows: Iterable[Sequence[Any]],
     *,
     right: set[int] | None = None,
+    nowrap: set[int] | None = None,
 ) -> None:
-    """Render a table with rich; columns whose index is in ``right`` are right-aligned."""
+    """Render a table with rich; columns whose index is in ``right`` are right-aligned.
+
+    Columns in ``nowrap`` (identifiers such as measure ids) are never wrapped or cut; the others
+    wrap, and a word too long for its column is folded onto the next line rather than cut with an
+    ellipsis, so no text is lost when the terminal is narrow (checked at 100 columns).
+    """
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title=title, show_lines=False)
     right = right or set()
+    nowrap = nowrap or set()
     for i, c in enumerate(columns):
-        table.add_column(c, justify="right" if i in right else "left")
+        table.add_column(
+            c,
+            justify="right" if i in right else "left",
+            no_wrap=i in nowrap,
+            overflow="ellipsis" if i in nowrap else "fold",
+        )
     for r in rows:
         table.add_row(*[str(x) for x in r])
     Console().print(table)
+
+
+def check_output_path(path: Any, *, option: str, suffix: str | None = None) -> None:
+    """Check, before any work is done, that ``path`` can be written (folder exists; suffix).
+
+    Raises :class:`~tariffsim.core.errors.InputError` naming the option and the fix, so a long
+    computation never ends in a traceback because an output folder is missing.
+    """
+    import os
+    from pathlib import Path
+
+    from tariffsim.core.errors import InputError
+
+    p = Path(path)
+    if suffix is not None and p.suffix.lower() != suffix:
+        raise InputError(
+            f"{option} {str(p)!r} must be a {suffix} file", hint=f"e.g. {option} chart{suffix}"
+        )
+    if p.is_dir():
+        raise InputError(
+            f"{option} {str(p)!r} is a folder, not a file",
+            hint=f"give a file name, e.g. {option} {p / ('out' + (suffix or '.csv'))}",
+        )
+    parent = p.resolve().parent
+    if not parent.is_dir():
+        raise InputError(
+            f"{option}: folder {str(parent)!r} does not exist",
+            hint=f"create it first (mkdir -p {parent}) or write elsewhere",
+        )
+    if not os.access(parent, os.W_OK):
+        raise InputError(
+            f"{option}: folder {str(parent)!r} is not writable", hint="write elsewhere"
+        )
 
 
 def pct(x: float, digits: int = 2) -> str:

@@ -54,6 +54,11 @@ def rate(
         None, "--reform", help="reform (patch) YAML applied to the schedule"
     ),
     as_json: bool = typer.Option(False, "--json", help="print JSON (rates as fractions)"),
+    full: bool = typer.Option(
+        False,
+        "--full",
+        help="with --json: add headings, notes, the description and each group member's total",
+    ),
 ) -> None:
     """The duty rate of an entry (each measure with its reference, and the total), or of a CSV file."""
     from tariffsim.core.errors import InputError
@@ -64,8 +69,11 @@ def rate(
         _rate_file(input_file, output, skip_invalid=skip_invalid, reform=reform, as_json=as_json)
         return
     if origin is None or hs is None or on is None:
+        missing = [
+            n for n, v in (("ORIGIN", origin), ("HS", hs), ("--on DATE", on)) if v is None
+        ]
         raise InputError(
-            "give ORIGIN HS --on DATE (or --input FILE.csv)",
+            f"missing {', '.join(missing)}: give ORIGIN HS --on DATE (or --input FILE.csv)",
             hint="e.g. tariffsim rate JPN 8703.23.01.90 --on 2025-04-05",
         )
     s = _schedule(reform)
@@ -73,7 +81,7 @@ def rate(
     if as_json:
         from tariffsim.cli.render import print_json
 
-        print_json(r.to_dict())
+        print_json(rate_json(r, full=full))
         return
     from rich.console import Console
 
@@ -102,6 +110,25 @@ def rate(
         con.print(f"note: {n}")
 
 
+RATE_KEYS = ("origin", "hs", "date", "total_rate", "measures")
+MEASURE_KEYS = ("id", "authority", "rate", "reference")
+
+
+def rate_json(r: Any, *, full: bool = False) -> dict[str, Any]:
+    """The JSON of ``tariffsim rate`` (issue 2), exactly: ``{"origin", "hs", "date", "total_rate",
+    "measures": [{"id", "authority", "rate", "reference"}]}``, rates as fractions.
+
+    ``full`` keeps everything :meth:`EntryRate.to_dict` gives (chapter-99 heading and note of each
+    measure, the HTS description, notes, and each member's total for a group such as the EU).
+    """
+    d = r.to_dict()
+    if full:
+        return d
+    out = {k: d[k] for k in RATE_KEYS}
+    out["measures"] = [{k: m[k] for k in MEASURE_KEYS} for m in d["measures"]]
+    return out
+
+
 def _rate_file(
     path: Path, output: Path | None, *, skip_invalid: bool, reform: Path | None, as_json: bool
 ) -> None:
@@ -114,6 +141,10 @@ def _rate_file(
     from tariffsim.core.errors import InputError
 
     name = str(path)
+    if output is not None:
+        from tariffsim.cli.render import check_output_path
+
+        check_output_path(output, option="--output")
     try:
         df = pl.read_csv(path, infer_schema_length=0, null_values=[""])
     except FileNotFoundError:
@@ -165,7 +196,7 @@ def _rate_file(
     finally:
         Path(tmp).unlink(missing_ok=True)
     sys.stderr.write(
-        f"wrote {out.height} rows to {output}"
+        f"wrote {out.height} row{'' if out.height == 1 else 's'} to {output}"
         + (f" ({len(errors)} skipped)" if errors else "")
         + "\n"
     )
@@ -191,21 +222,35 @@ def timeline(
 
     from tariffsim.core.dates import parse_date
 
+    from tariffsim.core.countries import name
+    from tariffsim.core.errors import InputError
+    from tariffsim.core.hs import format_hs, normalize_hs
+
+    if plot is not None:
+        from tariffsim.cli.render import check_output_path
+
+        check_output_path(plot, option="--plot", suffix=".png")
     s = _schedule(reform)
-    d1 = parse_date(start, field="--from") if start else s.coverage[0]
-    d2 = parse_date(end, field="--to") if end else s.coverage[1]
-    s.check_date(d2, field="--to")
+    d1 = s.check_date(start, field="--from") if start else s.coverage[0]
+    d2 = s.check_date(end, field="--to") if end else s.coverage[1]
+    if d2 < d1:
+        raise InputError(
+            f"--to {d2} is before --from {d1}",
+            hint="--to is the last day shown (inclusive), on or after --from",
+        )
+    iso, _ = s.resolve_origin(origin)
+    code = normalize_hs(hs)
     rows = s.timeline(origin, hs, d1, d2 + dt.timedelta(days=1))
     if plot is not None:
-        _plot_timeline(rows, plot, title=f"{origin} {hs}")
+        _plot_timeline(rows, plot, title=f"{name(iso)} ({iso}) · HTS {format_hs(code)}")
     if as_json:
         from tariffsim.cli.render import print_json
 
         print_json(
-            {"origin": origin, "hs": hs, "from": d1, "to": d2, "rows": [r.to_dict() for r in rows]}
+            {"origin": iso, "hs": code, "from": d1, "to": d2, "rows": [r.to_dict() for r in rows]}
         )
         return
-    _print_timeline(rows, f"{origin} · {hs} · {d1} to {d2}")
+    _print_timeline(rows, f"{name(iso)} ({iso}) · {format_hs(code)} · {d1} to {d2}")
 
 
 def short_ref(p: Any, width: int = 44) -> str:
@@ -248,6 +293,18 @@ def _print_timeline(rows: Any, title: str, *, refs: bool = True) -> None:
     )
 
 
+AUTHORITY_LABELS = {
+    "mfn": "MFN (column 1)",
+    "s232": "Section 232",
+    "s301": "Section 301",
+    "ieepa_fentanyl": "IEEPA fentanyl",
+    "ieepa_reciprocal": "IEEPA reciprocal",
+    "ieepa_other": "IEEPA other (Brazil, India)",
+    "s122": "Section 122",
+    "s201": "Section 201",
+}
+
+
 def _plot_timeline(rows: Any, path: Path, *, title: str) -> None:
     import matplotlib
 
@@ -260,7 +317,7 @@ def _plot_timeline(rows: Any, path: Path, *, title: str) -> None:
     auths: list[str] = []
     for r in rows:
         for p in r.parts:
-            if p.authority not in auths:
+            if p.authority not in auths and p.rate != 0.0:
                 auths.append(p.authority)
     x = [r.start for r in rows] + [rows[-1].end - dt.timedelta(days=1)]
     fig, ax = plt.subplots(figsize=(9, 4.5))
@@ -274,7 +331,9 @@ def _plot_timeline(rows: Any, path: Path, *, title: str) -> None:
         ]
         vals.append(vals[-1])
         top = bottom + np.array(vals)
-        ax.fill_between(x, bottom, top, step="post", label=a, alpha=0.85)
+        ax.fill_between(
+            x, bottom, top, step="post", label=AUTHORITY_LABELS.get(a, a), alpha=0.85
+        )
         bottom = top
     ax.step(x, bottom, where="post", color="black", linewidth=1.2, label="total")
     ax.set_ylabel("duty rate (%)")
@@ -312,18 +371,18 @@ def measures(
             return
         print_table(
             f"Measures in force on {on} ({len(rows)})",
-            ["id", "authority", "since", "rates", "reference"],
+            ["id", "since", "rates", "reference"],
             [
                 [
                     r.id,
-                    r.authority,
                     r.since,
-                    r.summary[:70]
+                    r.summary
                     + ("\n  suspended: " + "; ".join(r.suspensions) if r.suspensions else ""),
                     _short_text(r.reference, 60),
                 ]
                 for r in rows
             ],
+            nowrap={0, 1},
         )
         return
     out = []
@@ -346,20 +405,9 @@ def measures(
         return
     print_table(
         f"{len(out)} measures (coverage {s.coverage[0]} to {s.coverage[1]})",
-        ["id", "authority", "order", "from", "last change", "values", "title"],
-        [
-            [
-                o["id"],
-                o["authority"],
-                o["order"],
-                o["from"],
-                o["last_change"],
-                o["values"],
-                o["title"][:60],
-            ]
-            for o in out
-        ],
-        right={2, 5},
+        ["id", "from", "last change", "title"],
+        [[o["id"], o["from"], o["last_change"], o["title"]] for o in out],
+        nowrap={0, 1, 2},
     )
 
 
@@ -452,8 +500,8 @@ def demo(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
         ("tariffsim measures --on 2025-08-07", "the measures in force on a day"),
     ]
     hints = {
-        "etr": ("tariffsim etr", "effective tariff rates on 2024 trade"),
-        "duties": ("tariffsim duties --help", "duties on real trade"),
+        "etr": ("tariffsim etr --on 2025-05-15 --by partner", "effective tariff rates, 2024 trade"),
+        "duties": ("tariffsim duties imports.csv --on 2025-09-20", "duties on your import table"),
         "pe": ("tariffsim pe --from 2025-01-01 --to 2025-08-07", "partial equilibrium by product"),
         "ge": ("tariffsim ge --help", "194-country general equilibrium"),
         "negotiate": ("tariffsim negotiate --help", "US–Japan negotiation analysis"),

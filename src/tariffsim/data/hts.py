@@ -590,6 +590,7 @@ def _build_mfn(edition: str) -> pl.DataFrame:
         .otherwise(pl.lit("other"))
         .alias("ave_method"),
     )
+    df = _with_column2(df)
     return df.select(
         "hts10",
         "hts8",
@@ -604,8 +605,57 @@ def _build_mfn(edition: str) -> pl.DataFrame:
         "ave_method",
         "special_text",
         "other_text",
+        "other_kind",
+        "other_ave",
+        "other_method",
         "rate_line",
     ).sort("hts10")
+
+
+def _with_column2(df: pl.DataFrame) -> pl.DataFrame:
+    """Add the column 2 ("other") rate: ``other_kind``, ``other_ave``, ``other_method``.
+
+    Column 2 (HTS General Note 3(b)) applies to the countries without normal trade relations
+    (Cuba, North Korea; Russia and Belarus from 8 Apr 2022, Pub. L. 117-110). ``other_ave`` is
+    exact for free and ad valorem texts (``exact``); for a specific or compound text whose first
+    unit equals that of the column 1 text, the specific part of the column 1 AVE is scaled by the
+    ratio of the amounts — same goods, same unit value (``scaled_mfn``):
+    ``other_ave = other_av + max(ave − av, 0) × other_amount / amount``; otherwise null
+    (``other``: no AVE, flagged).
+    """
+    import polars as pl
+
+    kinds: list[str] = []
+    aves: list[float | None] = []
+    methods: list[str] = []
+    cache: dict[str, ParsedRate] = {}
+    for text, av, amt, unit, ave in df.select(
+        "other_text", "ad_valorem", "specific_amount", "specific_unit", "ave"
+    ).iter_rows():
+        r = cache.get(text or "")
+        if r is None:
+            r = cache[text or ""] = parse_rate(text)
+        value, method = r.exact_ave, "exact"
+        if (
+            value is None
+            and r.kind in ("specific", "compound")
+            and ave is not None
+            and amt
+            and r.specific
+            and r.specific[0][1] == unit
+        ):
+            value = (r.ad_valorem or 0.0) + max(ave - (av or 0.0), 0.0) * r.specific[0][0] / amt
+            method = "scaled_mfn"
+        if value is None:
+            method = "other"
+        kinds.append(r.kind)
+        aves.append(value)
+        methods.append(method)
+    return df.with_columns(
+        pl.Series("other_kind", kinds, dtype=pl.Utf8),
+        pl.Series("other_ave", aves, dtype=pl.Float64),
+        pl.Series("other_method", methods, dtype=pl.Utf8),
+    )
 
 
 def mfn_table(edition: str) -> pl.DataFrame:
@@ -615,7 +665,9 @@ def mfn_table(edition: str) -> pl.DataFrame:
     general_text (of the rate-bearing line: the line itself, else its HTS8 parent, else higher),
     kind, ad_valorem (fraction), specific_amount / specific_unit (first per-unit term), ave
     (fraction), ave_method ∈ exact | unit_value_eu | unit_value_jpn | unit_value_any |
-    same_rate_median | chapter_median | other, special_text, other_text (column 2), rate_line (digits of the line
+    same_rate_median | chapter_median | other, special_text, other_text (column 2), other_kind,
+    other_ave (column 2 AVE: exact | scaled_mfn | null, see :func:`_with_column2`), other_method,
+    rate_line (digits of the line
     that carries the rate). The AVE method is described in the module docstring.
 
     Reads the edition from the reference data (cached); without it, the bundle holds
@@ -630,7 +682,7 @@ def mfn_table(edition: str) -> pl.DataFrame:
     src = paths.shared_file(rel)
     if src is not None:
         deps = [src, *_ave_sources()]
-        return store.cached_frame(f"mfn_{e}", deps, lambda: _build_mfn(e))
+        return store.cached_frame(f"mfn_c2_{e}", deps, lambda: _build_mfn(e))  # c2: with column 2
     b = paths.bundle_file(f"mfn_{e}.parquet")
     if b is not None:
         return pl.read_parquet(b)

@@ -185,7 +185,8 @@ def likely_cause(
         causes.append(f"specific/compound duties ({approx_share:.0%} of value on approximate AVE)")
     if partner == "CHN" and over:
         causes.append(
-            "Section 301 product exclusions not modelled (9903.88.69/.70, U.S. note 20(vvv)/(www))"
+            "Section 301 product exclusions beyond the 144 HTS-footnoted lines the library excludes "
+            "(the 352 reinstated / 77 COVID exclusions in force to 14 Jun 2024)"
         )
     if partner == "CHN" and not over and ch in (85, 87, 73, 76, 72, 90, 40):
         causes.append(

@@ -1,5 +1,8 @@
 """Rating a table of entries (``origin, hs, date[, value_usd]``) — the ``rate --input`` command.
 
+A column named after a declared share (``share: declared:<name>`` in a measure, e.g.
+``advanced_semiconductor``) gives that share per row (a fraction; blank = the measure's default).
+
 Validation is vectorised and reports every bad row as ``file:line: column: problem`` (line 1 is the
 header). Rating groups rows by segment of the schedule (rows whose dates fall between the same two
 change days share every rule) and compiles each group once on one of its dates.
@@ -35,6 +38,18 @@ def _resolve_origins(values: list[str]) -> dict[str, tuple[str | None, str | Non
         else:
             out[v] = (code, None)
     return out
+
+
+def declared_shares(schedule: Any) -> list[str]:
+    """Names of the shares the schedule's measures take per entry (``share: declared:<name>``)."""
+    from tariffsim.schedule.rules import DECLARED_PREFIX
+
+    out = {
+        m.share[len(DECLARED_PREFIX) :]
+        for m in schedule.rules.measures
+        if m.share and m.share.startswith(DECLARED_PREFIX)
+    }
+    return sorted(out)
 
 
 def rate_frame(schedule: Any, df: Any, *, cols: dict[str, str], name: str) -> tuple[Any, list[str]]:
@@ -92,6 +107,21 @@ def rate_frame(schedule: Any, df: Any, *, cols: dict[str, str], name: str) -> tu
         bad_v = (value_s.is_null() | (value_s < 0).fill_null(True)).to_numpy()
         flag(bad_v, lambda i: f"value_usd: {vraw[i]!r} is not a non-negative number")
         value = value_s.fill_null(0.0).to_numpy()
+    # declared shares (share: declared:<name>): an optional column <name> with a fraction per row
+    declared: dict[str, np.ndarray] = {}
+    for dname in declared_shares(schedule):
+        if dname in df.columns:
+            dcol = df.get_column(dname).cast(pl.Utf8).str.strip_chars()
+            ds = dcol.cast(pl.Float64, strict=False)
+            draw = dcol.to_list()
+            empty = dcol.is_null() | (dcol == "")
+            bad = (~empty & (ds.is_null() | (ds < 0) | (ds > 1)).fill_null(True)).to_numpy()
+            flag(bad, lambda i, d=dname, r=draw: f"{d}: {r[i]!r} is not a share between 0 and 1")
+            default = next(
+                (m.share_default or 0.0 for m in schedule.rules.measures if m.share == "declared:" + dname),
+                0.0,
+            )
+            declared[dname] = ds.fill_null(default).to_numpy()
     # HS code known in the edition in force on the row's date
     good = ~np.array([bool(p) for p in problems], dtype=bool)
     mfn = next((m for m in schedule.rules.measures if m.is_mfn), None)
@@ -103,7 +133,7 @@ def rate_frame(schedule: Any, df: Any, *, cols: dict[str, str], name: str) -> tu
             if v is None or not v.edition:
                 continue
             ed = schedule.rules.editions[v.edition]
-            known = np.isin(hs_np[rows].astype(np.int64), ed.codes)
+            known = ed.locate(hs_np[rows].astype(np.int64))[1] >= 0  # HTS8/HS6 fallbacks count
             for i in rows[~known].tolist():
                 near = schedule.nearest_codes(hs_np[i], int(day[i]), n=3)
                 problems[i].append(
@@ -128,7 +158,12 @@ def rate_frame(schedule: Any, df: Any, *, cols: dict[str, str], name: str) -> tu
             on = int(day[rows].min())
             from tariffsim.core.dates import from_day_number
 
-            c = schedule.compile(hs_np[rows], iso_np[rows], from_day_number(on))
+            c = schedule.compile(
+                hs_np[rows],
+                iso_np[rows],
+                from_day_number(on),
+                shares={k: v[rows] for k, v in declared.items()} or None,
+            )
             total[sel] = c.total[0]
             for a, arr in c.by_authority.items():
                 by_auth[a][sel] = arr[0]

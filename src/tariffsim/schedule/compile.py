@@ -25,7 +25,7 @@ import numpy as np
 from tariffsim.core.dates import from_day_number, parse_date, to_day_number
 from tariffsim.core.errors import InputError
 from tariffsim.schedule.products import ProductMasks
-from tariffsim.schedule.rules import DAY_MAX, MeasureRule, Rules, lookup
+from tariffsim.schedule.rules import DAY_MAX, DECLARED_PREFIX, MeasureRule, Rules, lookup
 
 _EPOCH = np.datetime64("1970-01-01", "D")
 
@@ -67,7 +67,9 @@ class Compiled:
     ``breaks`` (k,) ``datetime64[D]`` segment starts; segment i is ``[breaks[i], breaks[i+1])``, the
     last ends at ``end`` (exclusive). ``total`` (k, n). ``by_authority`` {authority: (k, n)} and
     ``part(id)`` / ``parts`` {measure id: (k, n)} are built on first use from the distinct parts.
-    ``missing_mfn``: rows whose HS10 is absent from an MFN edition in force (their MFN part is 0).
+    ``missing_mfn``: rows whose HS10 is absent from an MFN edition in force and whose HTS8 and
+    HS6 family give no rate either (their MFN part is 0); lines missing from the edition whose
+    HTS8 is there take its rate.
     """
 
     breaks: np.ndarray
@@ -180,7 +182,12 @@ class _RowShares:
         }
         self._memo: dict[str, np.ndarray] = {}
 
-    def get(self, name: str) -> np.ndarray:
+    def get(self, name: str, default: float | None = None) -> np.ndarray:
+        if name.startswith(DECLARED_PREFIX):  # declared per entry, else the measure's default
+            key = name[len(DECLARED_PREFIX) :]
+            if key in self.given:
+                return self.given[key]
+            return np.full(self.n, float(default or 0.0))
         if name in self.given:
             return self.given[name]
         if name in self._memo:
@@ -199,6 +206,8 @@ class _RowShares:
             out = 1.0 - self.get("usmca")
         elif name == "non_metal_content":
             out = 1.0 - self.get("metal_content")
+        elif name == "non_steel_aluminum_content":
+            out = np.clip(1.0 - self.get("steel_content") - self.get("aluminum_content"), 0.0, 1.0)
         else:
             out = sh.metal_values(name, self.Hint)[self.hinv]
         self._memo[name] = out
@@ -309,11 +318,18 @@ def compile_rows(
             return mfn_memo[key]
         v = m.values[vi]
         ed = rules.editions[v.edition]  # type: ignore[index]
-        i, found = lookup(ed.codes, prods.Hint)
-        mfn_h = np.where(found, ed.rate[i] if len(ed.codes) else 0.0, 0.0)
-        missing[~found[hinv]] = True
+        # codes the edition lacks take the rate of their HTS8 (or unique HS6 family rate)
+        mfn_h, _flag, rep, level = ed.rates_for(prods.Hint)
+        missing[level[hinv] < 0] = True
+        qcodes = np.where(level > 0, ed.codes[rep] if len(ed.codes) else 0, prods.Hint)
         rows = mfn_h[hinv]
+        if v.column2:
+            col2_h = ed.rates_for(prods.Hint, column2=True)[0]
         for j, o in enumerate(o_list):
+            r = order[bounds[j] : bounds[j + 1]]
+            if o in v.column2:
+                rows[r] = col2_h[hinv[r]]
+                continue
             prog = v.programs.get(o)
             if prog is None:
                 continue
@@ -323,10 +339,9 @@ def compile_rows(
                 tab = ed.special.get(c)
                 if tab is None or not len(tab[0]):
                     continue
-                ci, hit = lookup(tab[0], prods.Hint)
+                ci, hit = lookup(tab[0], qcodes)
                 best = np.where(hit, np.minimum(best, tab[1][ci]), best)
             use = best < mfn_h
-            r = order[bounds[j] : bounds[j + 1]]
             if not use.any() or not len(r):
                 continue
             pref = np.where(use, best, mfn_h)[hinv[r]]
@@ -340,12 +355,14 @@ def compile_rows(
 
     def origin_arrays(
         m: MeasureRule, vi: int, susp: tuple[int, ...]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per distinct origin: additive rate, floor (nan = none), kind (0 none, 1 add, 2 floor)."""
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, list[int]]]:
+        """Per distinct origin: additive rate, floor (nan = none), kind (0 none, 1 add, 2 floor),
+        and {share name: origins whose rule multiplies by it}."""
         v = m.values[vi]
         add = np.zeros(len(uo))
         flo = np.full(len(uo), np.nan)
         kind = np.zeros(len(uo), dtype=np.int8)
+        oshare: dict[str, list[int]] = {}
         active = [m.suspensions[s] for s in susp]
         for j, o in enumerate(o_list):
             r = v.rule_for(o)
@@ -361,7 +378,9 @@ def compile_rows(
                 flo[j], kind[j] = r.floor, 2
             else:
                 add[j], kind[j] = float(r.add or 0.0), 1
-        return add, flo, kind
+            if r.share:
+                oshare.setdefault(r.share, []).append(j)
+        return add, flo, kind, oshare
 
     def compute(
         m: MeasureRule,
@@ -386,7 +405,7 @@ def compile_rows(
             rowmask = pm[hinv] & om[oinv]
             part = np.where(rowmask, mfn_rows(m, vi), 0.0)
         else:
-            add, flo, kind = origin_arrays(m, vi, susp)
+            add, flo, kind, oshare = origin_arrays(m, vi, susp)
             eff = om & (kind > 0)
             if not eff.any():
                 return None, None
@@ -400,12 +419,16 @@ def compile_rows(
                 fl = flo[oinv]
                 is_floor = rowmask & (kind[oinv] == 2)
                 part = np.where(is_floor, np.maximum(fl - base, 0.0), part)
+            for sname, js in oshare.items():  # per-origin shares
+                sel = np.isin(oinv, js)
+                part = np.where(sel, part * rshares.get(sname), part)
         if m.share:
-            part = part * rshares.get(m.share)
+            part = part * rshares.get(m.share, m.share_default)
         applies = rowmask.copy()
-        if m.excluded_by:
+        excl = m.excluded_by_on(vi)
+        if excl:
             blocked = np.zeros(n, dtype=bool)
-            for j in m.excluded_by:
+            for j in excl:
                 aid = xdeps[j]
                 if aid >= 0:
                     blocked |= applies_store[aid]
@@ -422,7 +445,7 @@ def compile_rows(
             pstate = prods.state(m.products, day)
             xstate = prods.state(m.exclude_products, day)
             deps = {j: int(part_ids[j, i]) for j in m.floor_base}
-            xdeps = {j: int(applies_ids[j, i]) for j in m.excluded_by}
+            xdeps = {j: int(applies_ids[j, i]) for j in m.excluded_by_on(vi)}
             key = (
                 m.index,
                 vi,

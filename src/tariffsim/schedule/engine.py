@@ -31,7 +31,7 @@ from typing import Any
 
 from tariffsim.core.dates import from_day_number, parse_date, to_day_number
 from tariffsim.core.errors import InputError
-from tariffsim.schedule.rules import DAY_MAX, MeasureRule, OriginRule, Rules
+from tariffsim.schedule.rules import DAY_MAX, DECLARED_PREFIX, MeasureRule, OriginRule, Rules, hs_int
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +284,13 @@ class Schedule:
         hi = int(np.searchsorted(ed.codes, (int(hs) + 1) * scale))
         return [f"{int(x):010d}" for x in ed.codes[lo:hi]]
 
+    @staticmethod
+    def _fallback_level(ed: Any, hs10: str) -> int:
+        """How an edition rates ``hs10``: 0 its own line, 1 its HTS8, 2 its HS6 family, -1 unknown."""
+        import numpy as np
+
+        return int(ed.locate(np.array([hs_int(hs10)], dtype=np.int64))[1][0])
+
     def _hs_lines(self, hs: Any, day: int) -> tuple[str, list[str]]:
         from tariffsim.core.hs import format_hs as fmt_hs
         from tariffsim.core.hs import normalize_hs
@@ -291,7 +298,7 @@ class Schedule:
         code = normalize_hs(hs)
         ed = self._mfn_edition_on(day)
         if len(code) == 10:
-            if ed is not None and ed.find(code) < 0:
+            if ed is not None and ed.find(code) < 0 and self._fallback_level(ed, code) < 0:
                 near = self.nearest_codes(code, day)
                 raise HsNotInEdition(
                     f"hs: {fmt_hs(code)} is not an HTS10 line of edition {ed.name} (in force on {from_day_number(day)})",
@@ -313,15 +320,30 @@ class Schedule:
             return code, lines
         lines = self.statistical_lines(code, day)
         raise InputError(
-            f"hs: {fmt_hs(code)} is a {len(code)}-digit heading; rates are set per HTS8/HTS10 line",
+            f"hs: {fmt_hs(code)} is a {len(code)}-digit "
+            f"{ {2: 'chapter', 4: 'heading', 6: 'subheading'}.get(len(code), 'code') }; "
+            "rates are set per HTS8/HTS10 line",
             hint=("give an 8- or 10-digit code, e.g. " + ", ".join(fmt_hs(c) for c in lines[:4]))
             if lines
             else "give an 8- or 10-digit code",
         )
 
     # --- scalar evaluation --------------------------------------------------------------------
-    def _share(self, name: str, hs10: str, iso3: str, shares: dict[str, float] | None) -> float:
-        """Per-row share (see docs/measure-format.md, "Shares")."""
+    def _share(
+        self,
+        name: str,
+        hs10: str,
+        iso3: str,
+        shares: dict[str, float] | None,
+        default: float | None = None,
+    ) -> float:
+        """Per-row share (see docs/measure-format.md, "Shares"); ``declared:<name>`` shares come
+        from ``shares[<name>]``, else ``default`` (the measure's ``share_default``)."""
+        if name.startswith(DECLARED_PREFIX):
+            key = name[len(DECLARED_PREFIX) :]
+            if shares and key in shares:
+                return float(shares[key])
+            return float(default or 0.0)
         if shares and name in shares:
             return float(shares[name])
         sh = self._rules.shares
@@ -332,6 +354,10 @@ class Schedule:
             return float(u) if name == "usmca" else 1.0 - float(u)
         if name == "non_metal_content":
             return 1.0 - self._share("metal_content", hs10, iso3, shares)
+        if name == "non_steel_aluminum_content":
+            st = self._share("steel_content", hs10, iso3, shares)
+            al = self._share("aluminum_content", hs10, iso3, shares)
+            return min(max(1.0 - st - al, 0.0), 1.0)
         return sh.metal_share(name, hs10)
 
     def _in_products(self, m: MeasureRule, hs10: str, day: int) -> bool:
@@ -373,30 +399,57 @@ class Schedule:
             reference = v.reference
             if m.is_mfn:
                 ed = rules.editions[v.edition]  # type: ignore[index]
-                i = ed.find(hs10)
-                if i < 0:
+                import numpy as np
+
+                col2 = iso3 in v.column2
+                r_, f_, i_, lv_ = ed.rates_for(np.array([hs_int(hs10)], dtype=np.int64), column2=col2)
+                level, i = int(lv_[0]), int(i_[0])
+                if level < 0:
                     if strict:
                         raise HsNotInEdition(
                             f"hs: {hs10} is not an HTS10 line of edition {ed.name}"
                         )
                     continue
                 description = ed.description(i) or description
-                rate = float(ed.rate[i])
+                rate = float(r_[0])
+                flag = int(f_[0])
                 gen = ed.general_text(i)
-                if ed.flag[i] == 1:
+                if level > 0:
+                    from tariffsim.core.hs import format_hs as fmt_hs
+
+                    what = (
+                        f"HTS8 {fmt_hs(hs10[:8])}"
+                        if level == 1
+                        else f"HS6 family {fmt_hs(hs10[:6])} (one rate on all its lines)"
+                    )
+                    notes.append(f"HTS10 not in {ed.name}; rate of {what}")
+                if col2:
+                    reference = v.column2_reference or reference
+                    if flag == 2:
+                        notes.append(
+                            "column 2 rate: no ad valorem equivalent, column 1 rate used (flagged)"
+                        )
+                    else:
+                        notes.append(
+                            "column 2 (other) rate"
+                            + (" (AVE scaled from column 1, flagged)" if flag == 1 else "")
+                        )
+                    flag = 0  # the note above says it all
+                if flag == 1:
                     notes.append(
                         f"AVE of specific/compound rate {gen!r} (unit value, flagged)".replace(
                             " ''", ""
                         )
                     )
-                elif ed.flag[i] == 2:
+                elif flag == 2:
                     notes.append(f"no ad valorem equivalent for {gen!r}: counted as 0 (flagged)")
-                prog = v.programs.get(iso3)
+                rep = f"{int(ed.codes[i]):010d}"
+                prog = None if col2 else v.programs.get(iso3)
                 if prog is not None:
                     codes, share_name = prog
                     best: tuple[float, str] | None = None
                     for c in codes:
-                        sr = ed.special_rate(c, hs10)
+                        sr = ed.special_rate(c, rep)
                         if sr is not None and (best is None or sr < best[0]):
                             best = (sr, c)
                     if best is not None and best[0] < rate:
@@ -437,12 +490,16 @@ class Schedule:
                     notes.append(f"floor {_pct(rule.floor)} incl. {names} ({_pct(base)})")
                 else:
                     rate = float(rule.add or 0.0)
+                if rule.share:
+                    s_o = self._share(rule.share, hs10, iso3, shares)
+                    notes.append(f"× {rule.share} share {s_o:.4g} ({iso3})")
+                    rate *= s_o
             if m.share:
-                s = self._share(m.share, hs10, iso3, shares)
+                s = self._share(m.share, hs10, iso3, shares, m.share_default)
                 if s != 1.0:
                     notes.append(f"× {m.share} share {s:.4g}")
                 rate *= s
-            blockers = [rules.measures[j].id for j in m.excluded_by if applies[j]]
+            blockers = [rules.measures[j].id for j in m.excluded_by_on(vi) if applies[j]]
             if blockers:
                 notes = [f"does not stack with {', '.join(blockers)}"]
                 rate = 0.0

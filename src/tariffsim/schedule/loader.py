@@ -195,28 +195,39 @@ def check_measure(
         for v in m.values
         for r in ([*v.rates.values()] if v.rates else [])
     ) or any(s.rate_during is not None and s.rate_during.floor is not None for s in m.suspensions)
-    for key in ("excluded_by", "floor_base"):
-        if key == "floor_base" and not uses_floor:
-            continue
-        for i, ref in enumerate(getattr(m, key)):
+    ref_lists: list[tuple[tuple[Any, ...], list[str]]] = [
+        (("excluded_by",), m.excluded_by),
+        *(
+            (("values", j, "excluded_by"), v.excluded_by)
+            for j, v in enumerate(m.values)
+            if v.excluded_by is not None
+        ),
+    ]
+    if uses_floor:
+        ref_lists.append((("floor_base",), m.floor_base))
+    for keypath, refs in ref_lists:
+        if m.is_mfn and keypath[0] == "values":
+            fail(keypath, "MFN values take no `excluded_by:`")
+        for i, ref in enumerate(refs):
+            key: Any = keypath
             if ref in orders:
                 targets = [ref]
             elif ref in authorities:
                 targets = [t for t in authorities[ref] if t != m.id]
                 if not targets:
-                    fail((key, i), f"authority {ref!r} has no other measure")
+                    fail((*key, i), f"authority {ref!r} has no other measure")
             else:
                 fail(
-                    (key, i),
+                    (*key, i),
                     f"unknown measure or authority {ref!r}",
                     hint="name a measure id (file stem) or an authority such as mfn",
                 )
             for t in targets:
                 if t == m.id:
-                    fail((key, i), "a measure cannot refer to itself")
+                    fail((*key, i), "a measure cannot refer to itself")
                 if orders[t] >= m.order:
                     fail(
-                        (key, i),
+                        (*key, i),
                         f"{t!r} has order {orders[t]} ≥ this measure's order {m.order}; a measure may only refer to lower ones",
                         hint="raise this measure's order or lower the other's",
                     )
@@ -269,8 +280,12 @@ def check_measure(
                 p = _origin_ok(o, allow_star=False)
                 if p:
                     fail(("values", i, "programs", o), p)
+            for j, o in enumerate(v.column2.origins if v.column2 else []):
+                p = _origin_ok(o, allow_star=False)
+                if p:
+                    fail(("values", i, "column2", "origins", j), p)
         else:
-            for key in ("hts", "programs", "program_shares"):
+            for key in ("hts", "programs", "program_shares", "column2"):
                 if getattr(v, key) is not None:
                     fail(("values", i, key), f"`{key}:` is only for the MFN measure")
         if v.rates:

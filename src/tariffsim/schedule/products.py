@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from tariffsim.schedule.rules import ListRule, ProductSet, Rules
+from tariffsim.schedule.rules import ListRule, ProductSet, Rules, prefixes_by_length
 
 
 class ProductMasks:
@@ -46,6 +46,8 @@ class ProductMasks:
             masks = np.zeros((len(starts), len(self.Hint)), dtype=bool)
             for p, by_length in enumerate(per):
                 masks[p] = self.prefix_mask(by_length)
+            if lr.except_prefixes:  # exceptions beat items (ListRule.member_on does the same)
+                masks &= ~self.prefix_mask(prefixes_by_length(list(lr.except_prefixes)))
             self._lists[name] = (starts, ends, masks)
         return self._lists[name]
 

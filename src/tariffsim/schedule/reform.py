@@ -96,8 +96,10 @@ def apply_reform(baseline: Any, reform: Any) -> Any:
 
     # a removed measure must not still be referred to
     for m in measures.values():
-        for key in ("excluded_by", "floor_base"):
-            for ref in getattr(m, key):
+        named = [("excluded_by", m.excluded_by), ("floor_base", m.floor_base)]
+        named += [("values.excluded_by", v.excluded_by or []) for v in m.values]
+        for key, refs in named:
+            for ref in refs:
                 if ref in model.remove:
                     where = places.get(m.id)
                     raise fail(

@@ -24,6 +24,9 @@ if TYPE_CHECKING:  # pydantic models are only needed when building, not when rat
 DAY_MIN = -(2**31)
 DAY_MAX = 2**31 - 1
 
+DECLARED_PREFIX = "declared:"
+"""``share: declared:<name>``: a share the user declares per entry (``shares={<name>: x}``)."""
+
 DEFAULT_PROGRAM_SHARES = {"S": "usmca", "S+": "usmca"}
 """USMCA special-rate codes (HTS general note 11) apply to the USMCA share of a row only."""
 
@@ -37,6 +40,7 @@ class OriginRule:
     heading: str | None
     reference: str | None
     note: str | None = None
+    share: str | None = None  # this origin's part is also multiplied by this share
 
 
 @dataclass(slots=True)
@@ -53,6 +57,9 @@ class ValueRule:
     programs: dict[str, tuple[tuple[str, ...], str | None]] = field(
         default_factory=dict
     )  # iso3 -> (codes, share)
+    column2: frozenset[str] = frozenset()  # MFN: origins rated at the column 2 rate
+    column2_reference: str | None = None
+    excluded_by: tuple[int, ...] | None = None  # replaces the measure's while this value holds
 
     def rule_for(self, iso3: str) -> OriginRule | None:
         if iso3 in self.by_origin:
@@ -120,9 +127,15 @@ class MeasureRule:
     values: list[ValueRule]
     suspensions: list[SuspensionRule]
     starts: np.ndarray  # (len(values),) day numbers
+    share_default: float | None = None  # for a declared share (share = "declared:<name>")
 
     def covers_origin(self, iso3: str) -> bool:
         return (self.origins is None or iso3 in self.origins) and iso3 not in self.exclude_origins
+
+    def excluded_by_on(self, vi: int) -> tuple[int, ...]:
+        """The measures that exclude this one while value ``vi`` holds (value's, else measure's)."""
+        ex = self.values[vi].excluded_by if vi >= 0 else None
+        return self.excluded_by if ex is None else ex
 
     def value_index(self, day: int) -> int:
         """Index of the value in force on ``day`` (-1 before the first)."""
@@ -138,6 +151,7 @@ class ListRule:
     start: np.ndarray  # (m,) int64
     end: np.ndarray  # (m,) int64
     reference: str
+    except_prefixes: tuple[str, ...] = ()  # prefixes taken out of the list whatever its items say
     index: dict[str, list[tuple[int, int]]] | None = None  # prefix -> [(start, end)], built on use
     lengths: tuple[int, ...] = ()
     grouped: Any = None  # see groups(), built on use
@@ -152,6 +166,8 @@ class ListRule:
                 idx.setdefault(p, []).append((s, e))
             self.index = idx
             self.lengths = tuple(sorted({len(p) for p in idx}))
+        if any(hs10.startswith(p) for p in self.except_prefixes):
+            return False
         for n in self.lengths:
             for s, e in self.index.get(hs10[:n], ()):
                 if s <= day < e:
@@ -203,6 +219,12 @@ class Edition:
     flag: np.ndarray  # (m,) int8: 0 ad valorem/free, 1 AVE of a specific/compound rate, 2 no AVE
     texts_z: bytes  # zlib of "description\tgeneral_text" lines (unpacked on first use)
     special: dict[str, tuple[np.ndarray, np.ndarray]]  # program -> (sorted int64 HS10, ave)
+    other: np.ndarray | None = None  # (m,) column 2 AVE (nan where the data give none)
+    other_flag: np.ndarray | None = None  # (m,) int8: 0 exact, 1 scaled AVE, 2 no AVE
+    # Fallbacks for HTS10 codes the edition lacks (rates sit on the 8-digit line): per level
+    # (divisor 100 = HTS8, 10_000 = HS6), sorted keys, a representative line (its first), the
+    # rate, its flag, the column 2 rate and flag. HS6 keys only where the family's rate is unique.
+    fallback: tuple[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...] = ()
     texts: list[tuple[str, str]] | None = None
 
     def _texts(self) -> list[tuple[str, str]]:
@@ -228,6 +250,51 @@ class Edition:
         c = hs_int(hs10)
         i = int(np.searchsorted(self.codes, c))
         return i if i < len(self.codes) and self.codes[i] == c else -1
+
+    def locate(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(line index, level) of int64 HS10 ``codes``: level 0 = the line itself, 1 = a line of its
+        HTS8 (the legal rate sits on the 8-digit subheading), 2 = a line of its HS6 family whose
+        lines all carry one rate, -1 = unknown (index 0, unused)."""
+        codes = np.asarray(codes, dtype=np.int64)
+        idx, found = lookup(self.codes, codes)
+        level = np.where(found, 0, -1).astype(np.int8)
+        idx = np.where(found, idx, 0)
+        for lv, (div, keys, rep, *_rest) in enumerate(self.fallback, start=1):
+            rest = np.flatnonzero(level < 0)
+            if not len(rest):
+                break
+            j, hit = lookup(keys, codes[rest] // div)
+            idx[rest[hit]] = rep[j[hit]]
+            level[rest[hit]] = lv
+        return idx, level
+
+    def rates_for(self, codes: np.ndarray, *, column2: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(rate, flag, line index, level) of int64 HS10 ``codes`` (see :meth:`locate`); unknown
+        codes get rate 0. ``column2``: the column 2 AVE (flag 0 exact, 1 scaled, 2 none → the
+        column 1 rate is used)."""
+        idx, level = self.locate(codes)
+        if column2:
+            base_r, base_f = self.column2_arrays()
+        else:
+            base_r, base_f = self.rate, self.flag
+        rate = np.where(level == 0, base_r[idx] if len(base_r) else 0.0, 0.0)
+        flag = np.where(level == 0, base_f[idx] if len(base_f) else 0, 0).astype(np.int8)
+        for lv, (div, keys, _rep, r, f, o, of) in enumerate(self.fallback, start=1):
+            sel = np.flatnonzero(level == lv)
+            if not len(sel):
+                continue
+            j, _hit = lookup(keys, np.asarray(codes, dtype=np.int64)[sel] // div)
+            if column2:
+                rate[sel], flag[sel] = o[j], of[j]
+            else:
+                rate[sel], flag[sel] = r[j], f[j]
+        return rate, flag, idx, level
+
+    def column2_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Column 2 rate and flag per line; where no AVE exists the column 1 rate, flag 2."""
+        if self.other is None or self.other_flag is None:
+            return self.rate, np.full(len(self.rate), 2, dtype=np.int8)
+        return self.other, self.other_flag
 
     def special_rate(self, program: str, hs10: str) -> float | None:
         tab = self.special.get(program)
@@ -281,6 +348,17 @@ class Shares:
 
     def metal_share(self, name: str, hs10: str) -> float:
         return float(self.metal_values(name, np.array([hs_int(hs10)]))[0])
+
+    def non_steel_aluminum(self, codes: np.ndarray) -> np.ndarray:
+        """``1 − steel − aluminum`` content, clipped to [0, 1]: the value on which Proclamation
+        10947 (90 FR 24199) and the BIS inclusions (90 FR 40326) leave the other duties to apply."""
+        return np.clip(
+            1.0
+            - self.metal_values("steel_content", codes)
+            - self.metal_values("aluminum_content", codes),
+            0.0,
+            1.0,
+        )
 
     def column(self, name: str) -> np.ndarray:
         return {
@@ -352,6 +430,7 @@ def _origin_rule(
         heading=spec.heading or value_heading,
         reference=spec.reference or value_ref,
         note=spec.note,
+        share=spec.share,
     )
 
 
@@ -435,6 +514,11 @@ def measure_rule(
                 note=v.note,
                 edition=v.hts,
                 programs=programs,
+                column2=_expand_origins(v.column2.origins) or frozenset()
+                if v.column2
+                else frozenset(),
+                column2_reference=v.column2.reference if v.column2 else None,
+                excluded_by=refs(v.excluded_by) if v.excluded_by is not None else None,
             )
         )
     susp = [
@@ -467,6 +551,7 @@ def measure_rule(
         values=values,
         suspensions=susp,
         starts=np.array([v.start for v in values], dtype=np.int64),
+        share_default=m.share_default,
     )
 
 
@@ -555,6 +640,7 @@ def list_rule(name: str, d: S.ListDef, source: Any, where: str) -> ListRule:
         start=np.asarray(starts, dtype=np.int64),
         end=np.asarray(ends, dtype=np.int64),
         reference=d.reference,
+        except_prefixes=tuple(sorted({e.prefix for e in d.except_ or []})),
     )
 
 
@@ -627,14 +713,68 @@ def edition_rule(name: str, source: Any, programs: set[str] | None = None) -> Ed
                 _int_col(g, "hts10"),
                 g.get_column("ave").cast(pl.Float64).to_numpy(),
             )
+    codes = _int_col(df, "hts10")
+    if "other_ave" in cols:
+        other = df.get_column("other_ave").cast(pl.Float64).to_numpy().astype(np.float64)
+        ometh = np.asarray(
+            df.get_column("other_method").cast(pl.Utf8).fill_null("").to_list(), dtype=object
+        )
+        other_flag = np.where(ometh == "exact", 0, 1).astype(np.int8)
+        none = np.isnan(other)
+        other_flag[none] = 2
+        other = np.where(none, rate_np, other)
+    else:  # an older bundle without column 2: column 1, flagged
+        other, other_flag = rate_np.copy(), np.full(len(rate_np), 2, dtype=np.int8)
     return Edition(
         name=name,
-        codes=_int_col(df, "hts10"),
+        codes=codes,
         rate=rate_np,
         flag=flag,
         texts_z=_pack_texts(desc, gen),
         special=special,
+        other=other,
+        other_flag=other_flag,
+        fallback=_edition_fallback(codes, rate_np, flag, other, other_flag),
     )
+
+
+def _edition_fallback(
+    codes: np.ndarray, rate: np.ndarray, flag: np.ndarray, other: np.ndarray, oflag: np.ndarray
+) -> tuple[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...]:
+    """Per-HTS8 and per-HS6 rates for codes an edition lacks (see :meth:`Edition.locate`).
+
+    HTS8: the legal rate is that of the 8-digit subheading, shared by its statistical lines; where
+    their AVEs differ (specific rates converted per line) the mean is taken. HS6: only families
+    whose lines all carry the same rate (otherwise the code stays unknown).
+    """
+    out = []
+    for div in (100, 10_000):
+        keys, first, inv = np.unique(codes // div, return_index=True, return_inverse=True)
+        inv = np.asarray(inv).ravel()
+        cnt = np.bincount(inv, minlength=len(keys))
+        mean = np.bincount(inv, weights=rate, minlength=len(keys)) / cnt
+        omean = np.bincount(inv, weights=other, minlength=len(keys)) / cnt
+        fmax = np.zeros(len(keys), dtype=np.int8)
+        np.maximum.at(fmax, inv, flag)
+        ofmax = np.zeros(len(keys), dtype=np.int8)
+        np.maximum.at(ofmax, inv, oflag)
+        if div == 10_000:
+            lo = np.full(len(keys), np.inf)
+            hi = np.full(len(keys), -np.inf)
+            np.minimum.at(lo, inv, rate)
+            np.maximum.at(hi, inv, rate)
+            olo = np.full(len(keys), np.inf)
+            ohi = np.full(len(keys), -np.inf)
+            np.minimum.at(olo, inv, other)
+            np.maximum.at(ohi, inv, other)
+            keep = hi - lo == 0.0
+            ofmax = np.where(ohi - olo == 0.0, ofmax, 2).astype(np.int8)
+            omean = np.where(ohi - olo == 0.0, omean, mean)
+            keys, first, mean, fmax, omean, ofmax = (
+                a[keep] for a in (keys, first, mean, fmax, omean, ofmax)
+            )
+        out.append((div, keys, first.astype(np.int64), mean, fmax, omean, ofmax))
+    return tuple(out)
 
 
 def shares_rule(source: Any) -> Shares:

@@ -38,10 +38,33 @@ ShareName = Literal[
     "copper_content",
     "metal_content",
     "non_metal_content",
+    "non_steel_aluminum_content",
 ]
 """Per-row shares a rate may be multiplied by (see :mod:`tariffsim.schedule.products`)."""
 
 SHARE_NAMES: tuple[str, ...] = ShareName.__args__  # type: ignore[attr-defined]
+
+DECLARED_PREFIX = "declared:"
+_DECLARED_RE = re.compile(r"^declared:[a-z][a-z0-9_]*$")
+
+
+def _check_share(v: Any) -> Any:
+    """A share name of the data (``SHARE_NAMES``) or a declared share ``declared:<name>``."""
+    if v is None:
+        return v
+    if not isinstance(v, str):
+        raise ValueError("must be a share name")
+    v = v.strip()
+    if v in SHARE_NAMES or _DECLARED_RE.match(v):
+        return v
+    raise ValueError(
+        f"{v!r} is not a share: use one of {', '.join(SHARE_NAMES)}, or declared:<name> "
+        "(a share the user declares per entry, e.g. declared:advanced_semiconductor)"
+    )
+
+
+MeasureShare = Annotated[str, BeforeValidator(_check_share)]
+"""A data share (``SHARE_NAMES``) or ``declared:<name>`` (declared per entry, default ``share_default``)."""
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _EDITION_RE = re.compile(r"^\d{4}_(basic|rev_\d+)$")
@@ -134,6 +157,7 @@ class RateSpec(_Strict):
     heading: str | None = None
     reference: str | None = None
     note: str | None = None
+    share: ShareName | None = None  # multiplies this origin's part (on top of the measure's share)
 
     @model_validator(mode="after")
     def _one_kind(self) -> RateSpec:
@@ -158,6 +182,13 @@ class ProgramSpec(_Strict):
     share: ShareName | None = None
 
 
+class Column2Spec(_Strict):
+    """Origins whose MFN is the column 2 ("other") rate (HTS General Note 3(b))."""
+
+    origins: list[str] = Field(min_length=1)
+    reference: str = Field(min_length=1)
+
+
 class MeasureValue(_Strict):
     """One step of a measure's step function: holds from ``start`` to the next value's start."""
 
@@ -172,6 +203,8 @@ class MeasureValue(_Strict):
     hts: str | None = None
     programs: dict[str, list[str] | ProgramSpec] | None = None
     program_shares: dict[str, ShareName] | None = None
+    column2: Column2Spec | None = None
+    excluded_by: list[str] | None = None  # replaces the measure's excluded_by while this value holds
 
     @field_validator("hts")
     @classmethod
@@ -225,10 +258,25 @@ class Measure(_Strict):
     scope: Scope = Field(default_factory=Scope)
     excluded_by: list[str] = Field(default_factory=list)
     floor_base: list[str] = Field(default_factory=lambda: ["mfn"])
-    share: ShareName | None = None
+    share: MeasureShare | None = None
+    share_default: Rate | None = None
     values: list[MeasureValue] = Field(min_length=1)
     suspensions: list[Suspension] = Field(default_factory=list)
     notes: str | None = None
+
+    @model_validator(mode="after")
+    def _declared_default(self) -> Measure:
+        declared = self.share is not None and self.share.startswith(DECLARED_PREFIX)
+        if declared and self.share_default is None:
+            raise ValueError(
+                f"share {self.share!r} is declared per entry: give `share_default:` (the share "
+                "when the user declares none, e.g. 0.0)"
+            )
+        if self.share_default is not None and not declared:
+            raise ValueError("`share_default:` is only for declared shares (share: declared:<name>)")
+        if self.share_default is not None and self.share_default > 1.0:
+            raise ValueError("share_default must be a fraction in [0, 1]")
+        return self
 
     @field_validator("id")
     @classmethod
@@ -256,6 +304,20 @@ def _list_item(v: Any) -> Any:
     return {"prefix": v}
 
 
+class ListException(_Strict):
+    """An HS prefix taken out of a list whatever its items say, with the source saying why."""
+
+    prefix: Annotated[str, BeforeValidator(normalize_prefix)]
+    reference: str | None = None
+    note: str | None = None
+
+
+def _list_exception(v: Any) -> Any:
+    if isinstance(v, dict):
+        return v
+    return {"prefix": v}
+
+
 class ListDef(_Strict):
     """A named product list: rows of a data-layer table (``source``), filtered, and/or inline items.
 
@@ -273,6 +335,24 @@ class ListDef(_Strict):
     end: dt.date | None = None
     reference: str = Field(min_length=1)
     notes: str | None = None
+    except_: list[Annotated[ListException, BeforeValidator(_list_exception)]] | None = Field(
+        default=None, alias="except"
+    )
+    except_reference: str | None = None
+
+    @model_validator(mode="after")
+    def _except_sourced(self) -> ListDef:
+        for e in self.except_ or []:
+            if e.prefix == "*":
+                raise ValueError("`except:` items are HS prefixes, not '*'")
+            if not (e.reference or self.except_reference):
+                raise ValueError(
+                    f"except item {e.prefix!r} has no source: give it `reference:` or give the list "
+                    "`except_reference:`"
+                )
+        if self.except_reference and not self.except_:
+            raise ValueError("`except_reference:` without `except:` items")
+        return self
 
     @model_validator(mode="after")
     def _some_items(self) -> ListDef:
@@ -332,7 +412,8 @@ class MeasureChange(_Strict):
     scope: Scope | None = None
     excluded_by: list[str] | None = None
     floor_base: list[str] | None = None
-    share: ShareName | None = None
+    share: MeasureShare | None = None
+    share_default: Rate | None = None
     values: list[MeasureValue] | None = None
     append_values: list[MeasureValue] | None = None
     suspensions: list[Suspension] | None = None

@@ -42,6 +42,21 @@ def _state(request: Request):
     return request.app.state.tariffsim
 
 
+@router.get("/health")
+async def health(request: Request) -> dict:
+    """Readiness: the caches are warm; start-up timings (s), the schedule's coverage and segments."""
+    st = _state(request)
+    lo, hi = st.schedule.coverage
+    return {
+        "ready": st.etr is not None,
+        "coverage": [lo.isoformat(), hi.isoformat()],
+        "segments": len(st.etr.starts),
+        "measures": len(st.schedule.measure_ids),
+        "flows_rows": int(st.flows.n),
+        "timings_s": {k: round(v, 3) for k, v in st.timings.items()},
+    }
+
+
 @router.get(
     "/rate",
     response_model=S.RateOut,

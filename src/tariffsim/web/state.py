@@ -340,6 +340,9 @@ class AppState:
 
             t = time.perf_counter()
             self.schedule = load_schedule()
+            # the validated YAML (read lazily by the engine when the rules come from its cache) is
+            # what reforms patch: read it now, with the rules, so both describe the same files
+            _ = self.schedule.spec
             self.timings["schedule_s"] = time.perf_counter() - t
             t = time.perf_counter()
             self.flows = default_flows()
