@@ -61,7 +61,8 @@ def test_rate_table_and_names(synthetic, capsys) -> None:
     [
         (["rate", "Japn", "8703230190", "--on", "2025-04-05"], "unknown country 'Japn'"),
         (["rate", "JPN", "87032301999", "--on", "2025-04-05"], "has 11 digits"),
-        (["rate", "JPN", "8703230199", "--on", "2025-04-05"], "not an HTS10 line"),
+        # no such line, HTS8 or HS6 family (a code whose HTS8 exists takes the HTS8's rate)
+        (["rate", "JPN", "8704999999", "--on", "2025-04-05"], "not an HTS10 line"),
         (["rate", "JPN", "8703230190", "--on", "2023-04-05"], "outside the schedule's coverage"),
         (["rate", "JPN", "8703230190"], "give ORIGIN HS --on DATE"),
         (

@@ -172,9 +172,11 @@ def test_bad_inputs(sched) -> None:
     assert "2024-01-01" in e.value.hint
     with pytest.raises(InputError, match="outside"):
         sched.rate("JPN", "8703230190", "2026-07-01")
+    # 6110.20.99.99: neither the line nor its HTS8 exists, and the HS6 family 6110.20 has lines at
+    # different rates (HTS 2025 basic: 6110.20.10 5%, 6110.20.20 16.5%), so no rate can be inferred
     with pytest.raises(InputError, match="not an HTS10 line") as e:
-        sched.rate("JPN", "8703230199", "2025-04-05")
-    assert "8703.23.01.90" in e.value.hint
+        sched.rate("JPN", "6110209999", "2025-04-05")
+    assert "6110.20" in e.value.hint
     with pytest.raises(InputError, match="6-digit subheading"):
         sched.rate("JPN", "870323", "2025-04-05")
     with pytest.raises(InputError, match="not an HS code"):

@@ -65,9 +65,7 @@ def etr(
     on: str | None = typer.Option(None, "--on", help="one date (YYYY-MM-DD)"),
     from_: str | None = typer.Option(None, "--from", help="start of a daily series (YYYY-MM-DD)"),
     to: str | None = typer.Option(None, "--to", help="end of the series, exclusive (YYYY-MM-DD)"),
-    by: str | None = typer.Option(
-        None, "--by", help=BY_HELP + " (JSON: partner unless given)"
-    ),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP + " (JSON: partner unless given)"),
     top: int | None = typer.Option(
         None, "--top", help="rows of the --by breakdown (default: 20 in the table, all in JSON)"
     ),
@@ -80,7 +78,6 @@ def etr(
     ),
 ) -> None:
     """Effective tariff rate on 2024 US imports (pre-substitution): on a date, or a daily series."""
-    from tariffsim.core.dates import parse_date
     from tariffsim.core.errors import InputError
 
     if on and (from_ or to):
@@ -282,7 +279,6 @@ def report_etr(
 ) -> None:
     """One self-contained HTML file: ETR over time by authority, by partner, by chapter, validation."""
     from tariffsim.cli.render import check_output_path
-    from tariffsim.core.dates import parse_date
     from tariffsim.duties.report import build_etr_report
 
     check_output_path(out, option="--out", suffix=".html")

@@ -40,7 +40,6 @@ def pe(
     from tariffsim.core.dates import parse_date
     from tariffsim.core.errors import InputError
     from tariffsim.models.pe import PEParams, run_pe
-
     from tariffsim.schedule import load_schedule
 
     if end is None and reform is None:

@@ -69,9 +69,7 @@ def rate(
         _rate_file(input_file, output, skip_invalid=skip_invalid, reform=reform, as_json=as_json)
         return
     if origin is None or hs is None or on is None:
-        missing = [
-            n for n, v in (("ORIGIN", origin), ("HS", hs), ("--on DATE", on)) if v is None
-        ]
+        missing = [n for n, v in (("ORIGIN", origin), ("HS", hs), ("--on DATE", on)) if v is None]
         raise InputError(
             f"missing {', '.join(missing)}: give ORIGIN HS --on DATE (or --input FILE.csv)",
             hint="e.g. tariffsim rate JPN 8703.23.01.90 --on 2025-04-05",
@@ -220,8 +218,6 @@ def timeline(
     """How an entry's rate changed: one row per change, with its parts."""
     import datetime as dt
 
-    from tariffsim.core.dates import parse_date
-
     from tariffsim.core.countries import name
     from tariffsim.core.errors import InputError
     from tariffsim.core.hs import format_hs, normalize_hs
@@ -331,9 +327,7 @@ def _plot_timeline(rows: Any, path: Path, *, title: str) -> None:
         ]
         vals.append(vals[-1])
         top = bottom + np.array(vals)
-        ax.fill_between(
-            x, bottom, top, step="post", label=AUTHORITY_LABELS.get(a, a), alpha=0.85
-        )
+        ax.fill_between(x, bottom, top, step="post", label=AUTHORITY_LABELS.get(a, a), alpha=0.85)
         bottom = top
     ax.step(x, bottom, where="post", color="black", linewidth=1.2, label="total")
     ax.set_ylabel("duty rate (%)")
