@@ -185,6 +185,10 @@ def test_rate_file_json_output_and_skip(capsys, tmp_path: Path) -> None:
     assert (
         out.read_text().splitlines()[0].startswith("origin,hs,date,value_usd,total_rate,duty_usd")
     )
+    # --output with --json: the file is written and the rows are printed too
+    out.unlink()
+    both = run_json(capsys, "rate", "--input", str(good), "--output", str(out))
+    assert out.is_file() and [r["duty_usd"] for r in both] == pytest.approx([8250.0, 25.0])
 
 
 def test_timeline_json_and_plot(capsys, tmp_path: Path) -> None:
@@ -324,6 +328,9 @@ def test_negotiate_best_for_and_explain(capsys) -> None:
         capsys, "negotiate", "us-japan-2025-04", "--best-for", "JPN", "--min-acceptance", "0.8"
     )
     assert d["acceptance_probability"] >= 0.8 and d["package"]["reciprocal_rate"] <= 0.24
+    # the party may be typed as a code in any case or as a country name
+    d2 = run_json(capsys, "negotiate", "us-japan-2025-04", "--best-for", "japan")
+    assert d2["party"] == "JPN" and d2["package"] == d["package"]
     e = run_json(capsys, "negotiate", "us-japan-2025-04", "--explain")
     assert e["case"] == "us-japan-2025-04" and e["levels"]
 
@@ -430,9 +437,19 @@ def test_bad_input_one_line_exit_2(capsys, tmp_path: Path, argv, message) -> Non
     ],
 )
 def test_usage_errors_exit_2(capsys, argv) -> None:
-    code, _, err = run(capsys, *argv)
-    assert code == 2 and "Traceback" not in err
-    assert "Error:" in err and "--help" in err  # click's usage line names the fix
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and "Traceback" not in err
+    lines = err.splitlines()
+    # one line naming the problem, one naming the fix (the usage and the --help to read)
+    assert len(lines) == 2 and lines[0].startswith("error:")
+    assert lines[1].startswith("hint:") and f"see tariffsim {argv[0]}" in lines[1]
+
+
+def test_version(capsys) -> None:
+    from importlib.metadata import version
+
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.strip() == f"tariffsim {version('tariffsim')}"
 
 
 def test_batch_reports_every_bad_row_and_writes_nothing(capsys, tmp_path: Path) -> None:

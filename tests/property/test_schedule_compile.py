@@ -64,3 +64,44 @@ def test_total_is_sum_of_parts(sched, rows, day, usmca) -> None:
         r = sched.rate(o, h, day, shares={"usmca": usmca})
         assert r.total_rate == pytest.approx(sum(p.rate for p in r.parts), abs=1e-15)
         assert c.total[0, j] == pytest.approx(r.total_rate, abs=1e-12)
+
+
+# --- the extended synthetic library (column 2, list exceptions, declared and origin shares,
+# value-level excluded_by, HTS8/HS6 fallbacks): the two evaluators must still agree ---------------
+
+HS_EXT = HS + testing.FALLBACK_HS
+ORIGINS_EXT = [*ORIGINS, "RUS"]
+
+
+@pytest.fixture(scope="module")
+def ext(tmp_path_factory: pytest.TempPathFactory):
+    return testing.load_extended(tmp_path_factory.mktemp("ext"))
+
+
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(HS_EXT), st.sampled_from(ORIGINS_EXT)), min_size=1, max_size=20
+    ),
+    days=dates_st,
+    usmca=st.floats(0, 1),
+    adv=st.one_of(st.none(), st.floats(0, 1)),
+)
+def test_extended_compiled_equals_single_entry(ext, rows, days, usmca, adv) -> None:
+    hs = np.array([h for h, _ in rows])
+    org = np.array([o for _, o in rows])
+    given_shares = {"usmca": usmca} | ({"advanced_semiconductor": adv} if adv is not None else {})
+    lo, hi = min(days), max(days) + dt.timedelta(days=1)
+    c = ext.compile(
+        hs, org, lo, hi, shares={k: np.full(len(rows), v) for k, v in given_shares.items()}
+    )
+    assert c.missing_mfn == 0  # every code has a line, an HTS8 or a one-rate HS6 family
+    idx = c.segment_index(np.array(days, dtype="datetime64[D]"))
+    for d, i in zip(days, idx, strict=True):
+        for j, (h, o) in enumerate(rows):
+            r = ext.rate(o, h, d, shares=given_shares)
+            assert c.total[i, j] == pytest.approx(r.total_rate, abs=1e-12)
+            for a, arr in c.by_authority.items():
+                assert arr[i, j] == pytest.approx(r.by_authority().get(a, 0.0), abs=1e-12)

@@ -37,6 +37,32 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if not value:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        v = version("tariffsim")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+        v = "unknown"
+    typer.echo(f"tariffsim {v}")
+    raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="Print the version and exit.",
+        is_eager=True,
+        callback=_print_version,
+    ),
+) -> None:
+    """US tariffs of 2025–26 as code: rates, duties, effective rates, models and negotiations."""
+
+
 def _register_all() -> None:
     for name in COMMAND_MODULES:
         try:
@@ -70,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(argv: list[str] | None) -> int:
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="tariffsim", standalone_mode=False)
     except TariffsimError as exc:
         from tariffsim.cli.render import print_error
 
@@ -96,7 +122,22 @@ def _run(argv: list[str] | None) -> int:
         # (typer._click), so recognise click's exception protocol rather than its classes.
         show = getattr(exc, "show", None)
         if callable(show) and isinstance(getattr(exc, "exit_code", None), int):
-            show()
+            fmt = getattr(exc, "format_message", None)
+            ctx = getattr(exc, "ctx", None)
+            if type(exc).__name__ == "NoArgsIsHelpError" or not callable(fmt):
+                show()  # e.g. a group called without a command: its help
+                return 2
+            from tariffsim.cli.render import print_error
+            from tariffsim.core.errors import InputError
+
+            if ctx is None:
+                words = [a for a in (argv if argv is not None else sys.argv[1:])[:3]]
+                cmd = " ".join(["tariffsim", *[w for w in words if not w.startswith("-")][:2]])
+                hint = f"see {cmd} --help"
+            else:
+                usage = ctx.get_usage().replace("Usage:", "usage:", 1).strip()
+                hint = f"{usage}; see {ctx.command_path} --help"
+            print_error(InputError(fmt(), hint=hint))
             return 2
         if type(exc).__name__ == "Abort":
             return 1

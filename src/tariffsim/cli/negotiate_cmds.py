@@ -258,16 +258,30 @@ def _explain(c: Any, json_: bool) -> None:
     )
 
 
+def _party(c: Any, text: str) -> str:
+    """A party code of the case from what the user typed: 'JPN', 'jpn' or 'Japan'."""
+    from tariffsim.core.errors import InputError
+
+    if text.upper() in c.parties:
+        return text.upper()
+    try:
+        from tariffsim.core.countries import resolve
+
+        code = resolve(text)
+    except InputError:
+        code = None
+    if code in c.parties:
+        return code
+    raise InputError(f"unknown party {text!r}", hint=f"parties of {c.id}: {', '.join(c.parties)}")
+
+
 def _best_for(c: Any, party: str, min_acceptance: float, json_: bool) -> None:
     from tariffsim.cli.render import print_json, print_table
     from tariffsim.core.errors import InputError
     from tariffsim.negotiation.analysis import solve_case
     from tariffsim.negotiation.solutions import best_for
 
-    if party not in c.parties:
-        raise InputError(
-            f"unknown party {party!r}", hint=f"parties of {c.id}: {', '.join(c.parties)}"
-        )
+    party = _party(c, party)
     if not 0.0 <= min_acceptance <= 1.0:
         raise InputError(f"--min-acceptance must be in [0, 1], got {min_acceptance}")
     s = solve_case(c)

@@ -175,13 +175,13 @@ def _rate_file(
             )
         for e in errors:
             sys.stderr.write(f"skipped: {e}\n")
-    if as_json:
-        from tariffsim.cli.render import print_json
-
-        print_json(out.to_dicts())
-        return
     if output is None:
-        sys.stdout.write(out.write_csv())
+        if as_json:
+            from tariffsim.cli.render import print_json
+
+            print_json(out.to_dicts())
+        else:
+            sys.stdout.write(out.write_csv())
         return
     import os
     import tempfile
@@ -198,6 +198,10 @@ def _rate_file(
         + (f" ({len(errors)} skipped)" if errors else "")
         + "\n"
     )
+    if as_json:  # --output and --json: the file is written, and the rows printed as JSON
+        from tariffsim.cli.render import print_json
+
+        print_json(out.to_dicts())
     _ = np  # imported for the vectorised path in rate_frame
 
 

@@ -118,7 +118,11 @@ def rate_frame(schedule: Any, df: Any, *, cols: dict[str, str], name: str) -> tu
             bad = (~empty & (ds.is_null() | (ds < 0) | (ds > 1)).fill_null(True)).to_numpy()
             flag(bad, lambda i, d=dname, r=draw: f"{d}: {r[i]!r} is not a share between 0 and 1")
             default = next(
-                (m.share_default or 0.0 for m in schedule.rules.measures if m.share == "declared:" + dname),
+                (
+                    m.share_default or 0.0
+                    for m in schedule.rules.measures
+                    if m.share == "declared:" + dname
+                ),
                 0.0,
             )
             declared[dname] = ds.fill_null(default).to_numpy()

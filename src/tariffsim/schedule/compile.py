@@ -422,9 +422,12 @@ def compile_rows(
             for sname, js in oshare.items():  # per-origin shares
                 sel = np.isin(oinv, js)
                 part = np.where(sel, part * rshares.get(sname), part)
-        if m.share:
-            part = part * rshares.get(m.share, m.share_default)
         applies = rowmask.copy()
+        if m.share:
+            sh = rshares.get(m.share, m.share_default)
+            part = part * sh
+            if m.share.startswith(DECLARED_PREFIX):  # declared 0: not subject to the measure
+                applies &= sh != 0.0
         excl = m.excluded_by_on(vi)
         if excl:
             blocked = np.zeros(n, dtype=bool)

@@ -11,9 +11,11 @@ day t), measures m in ascending ``order``::
               = max(r.floor − Σ_{b ∈ floor_base_m} part_b, 0)      (all-in floor)
               = MFN: general rate of h in edition v_m.hts, or the lowest special rate of o's
                 programs; a program with a share s applies to s of the value: s·special + (1−s)·mfn
-    part_m   ×= share_m(h, o)                       (if ``share`` is set)
+    part_m   ×= share_m(h, o)                       (if ``share`` is set; × r.share(h, o) if the
+                                                      origin's rule carries one)
     part_m    = 0 if any e ∈ excluded_by_m applies to (o, h, t) — whatever its amount: an all-in
-                floor adding 0 still makes the good "subject to" that measure
+                floor adding 0 still makes the good "subject to" that measure; a declared share of
+                0 (``share: declared:<name>``) means the good is not subject to it
     total     = Σ_m part_m
 
 This module evaluates it entry by entry in plain Python (one entry needs no arrays);
@@ -31,7 +33,14 @@ from typing import Any
 
 from tariffsim.core.dates import from_day_number, parse_date, to_day_number
 from tariffsim.core.errors import InputError
-from tariffsim.schedule.rules import DAY_MAX, DECLARED_PREFIX, MeasureRule, OriginRule, Rules, hs_int
+from tariffsim.schedule.rules import (
+    DAY_MAX,
+    DECLARED_PREFIX,
+    MeasureRule,
+    OriginRule,
+    Rules,
+    hs_int,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,7 +411,9 @@ class Schedule:
                 import numpy as np
 
                 col2 = iso3 in v.column2
-                r_, f_, i_, lv_ = ed.rates_for(np.array([hs_int(hs10)], dtype=np.int64), column2=col2)
+                r_, f_, i_, lv_ = ed.rates_for(
+                    np.array([hs_int(hs10)], dtype=np.int64), column2=col2
+                )
                 level, i = int(lv_[0]), int(i_[0])
                 if level < 0:
                     if strict:
@@ -494,16 +505,18 @@ class Schedule:
                     s_o = self._share(rule.share, hs10, iso3, shares)
                     notes.append(f"× {rule.share} share {s_o:.4g} ({iso3})")
                     rate *= s_o
+            undeclared = False  # a declared share of 0: the entry is not subject to the measure
             if m.share:
                 s = self._share(m.share, hs10, iso3, shares, m.share_default)
                 if s != 1.0:
                     notes.append(f"× {m.share} share {s:.4g}")
                 rate *= s
+                undeclared = m.share.startswith(DECLARED_PREFIX) and s == 0.0
             blockers = [rules.measures[j].id for j in m.excluded_by_on(vi) if applies[j]]
             if blockers:
                 notes = [f"does not stack with {', '.join(blockers)}"]
                 rate = 0.0
-            else:
+            elif not undeclared:
                 applies[m.index] = True
             values[m.index] = rate
             parts.append(

@@ -224,7 +224,9 @@ class Edition:
     # Fallbacks for HTS10 codes the edition lacks (rates sit on the 8-digit line): per level
     # (divisor 100 = HTS8, 10_000 = HS6), sorted keys, a representative line (its first), the
     # rate, its flag, the column 2 rate and flag. HS6 keys only where the family's rate is unique.
-    fallback: tuple[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...] = ()
+    fallback: tuple[
+        tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...
+    ] = ()
     texts: list[tuple[str, str]] | None = None
 
     def _texts(self) -> list[tuple[str, str]]:
@@ -268,7 +270,9 @@ class Edition:
             level[rest[hit]] = lv
         return idx, level
 
-    def rates_for(self, codes: np.ndarray, *, column2: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def rates_for(
+        self, codes: np.ndarray, *, column2: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(rate, flag, line index, level) of int64 HS10 ``codes`` (see :meth:`locate`); unknown
         codes get rate 0. ``column2``: the column 2 AVE (flag 0 exact, 1 scaled, 2 none → the
         column 1 rate is used)."""

@@ -204,7 +204,9 @@ class MeasureValue(_Strict):
     programs: dict[str, list[str] | ProgramSpec] | None = None
     program_shares: dict[str, ShareName] | None = None
     column2: Column2Spec | None = None
-    excluded_by: list[str] | None = None  # replaces the measure's excluded_by while this value holds
+    excluded_by: list[str] | None = (
+        None  # replaces the measure's excluded_by while this value holds
+    )
 
     @field_validator("hts")
     @classmethod
@@ -273,7 +275,9 @@ class Measure(_Strict):
                 "when the user declares none, e.g. 0.0)"
             )
         if self.share_default is not None and not declared:
-            raise ValueError("`share_default:` is only for declared shares (share: declared:<name>)")
+            raise ValueError(
+                "`share_default:` is only for declared shares (share: declared:<name>)"
+            )
         if self.share_default is not None and self.share_default > 1.0:
             raise ValueError("share_default must be a fraction in [0, 1]")
         return self

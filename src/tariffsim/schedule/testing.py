@@ -180,6 +180,87 @@ USMCA_ROWS: list[tuple[str, str, float]] = [
 ]
 
 
+# Column 2 ("other") AVEs of the synthetic editions; lines not named have none (column 1 is used).
+OTHER_ROWS: dict[str, float] = {"6110200000": 0.50, "8703230190": 0.10}
+
+_PROGRAMS = '    programs: {JPN: [JP], CAN: [S, "S+"], MEX: [S, "S+"]}\n'
+
+# The extended library: the synthetic one plus the format features of the engine-fix audit
+# (column 2 origins, list exceptions, a declared share, a value-level excluded_by, origin shares).
+EXTENDED_MEASURES: dict[str, str] = {
+    **MEASURES,
+    "mfn": MEASURES["mfn"].replace(
+        _PROGRAMS,
+        _PROGRAMS + '    column2: {origins: [RUS], reference: "General Note 3(b) (synthetic)"}\n',
+    ),
+    "s232_steel": """\
+id: s232_steel
+title: Section 232 steel (synthetic; the fentanyl duty takes precedence until 2025-06-04)
+authority: s232
+order: 41
+scope:
+  products: ["7208"]
+values:
+  - start: 2025-03-12
+    rates:
+      CAN: {rate: 0.25, share: usmca}
+      MEX: {rate: 0.25, share: usmca}
+      "*": 0.25
+    reference: "Proclamation S1"
+  - start: 2025-06-04
+    rates: {GBR: 0.25, "*": 0.50}
+    reference: "Proclamation S2"
+""",
+    "fentanyl": """\
+id: fentanyl
+title: IEEPA fentanyl duties (synthetic)
+authority: ieepa_fentanyl
+order: 50
+share: non_usmca
+scope:
+  origins: [CAN, MEX, CHN]
+  products: ["*"]
+excluded_by: [s232_steel]
+values:
+  - start: 2025-03-04
+    rates: {CAN: 0.25, MEX: 0.25, CHN: 0.10}
+    excluded_by: []
+    reference: "EO F"
+  - start: 2025-06-04
+    rates: {CAN: 0.25, MEX: 0.25, CHN: 0.10}
+    reference: "Proclamation S2 (order of precedence)"
+  - start: 2025-11-10
+    rate: null
+    reference: "EO F-end"
+""",
+    "semis": """\
+id: semis
+title: Section 232 advanced chips (synthetic; declared share; 6110 to test exclusions)
+authority: s232
+order: 45
+share: declared:advanced_semiconductor
+share_default: 0.0
+scope:
+  products: ["8471", "6110"]
+values:
+  - start: 2026-01-15
+    rate: 0.25
+    reference: "Proclamation C"
+""",
+}
+
+EXTENDED_LISTS = LISTS.replace(
+    '    items: ["8471"]\n    reference: "Annex II (synthetic)"\n',
+    '    items: ["8471", "8429"]\n    reference: "Annex II (synthetic)"\n'
+    '    except_reference: "audit (synthetic): 8429.52 is not in Annex II"\n'
+    '    except: ["8429.52"]\n',
+)
+
+# HTS10 codes that the synthetic editions lack but can rate: 6110.20.00.90 by its HTS8 6110.20.00
+# (mean of 16.5%, 20%, 20% in 2025), 8429.52.99.99 by its HS6 family 8429.52 (one line, Free).
+FALLBACK_HS = ["6110200090", "8429529999"]
+
+
 def write_library(
     root: Path, *, measures: dict[str, str] | None = None, lists: str | None = None
 ) -> Path:
@@ -202,9 +283,23 @@ def source(*, mfn_2026: dict[str, float] | None = None, drop_2026: tuple[str, ..
     from tariffsim.schedule.sources import FrameSource
 
     def mfn(over: dict[str, float], drop: tuple[str, ...] = ()) -> pl.DataFrame:
-        rows = [(h, over.get(h, r), k, g, d) for h, r, k, g, d in MFN_ROWS if h not in drop]
+        rows = [
+            (h, over.get(h, r), k, g, d, OTHER_ROWS.get(h), "exact" if h in OTHER_ROWS else "other")
+            for h, r, k, g, d in MFN_ROWS
+            if h not in drop
+        ]
         return pl.DataFrame(
-            rows, schema=["hts10", "ave", "kind", "general_text", "description"], orient="row"
+            rows,
+            schema={
+                "hts10": pl.Utf8,
+                "ave": pl.Float64,
+                "kind": pl.Utf8,
+                "general_text": pl.Utf8,
+                "description": pl.Utf8,
+                "other_ave": pl.Float64,
+                "other_method": pl.Utf8,
+            },
+            orient="row",
         )
 
     special = pl.DataFrame(SPECIAL_ROWS, schema=["hts10", "program", "ave"], orient="row")
@@ -227,3 +322,8 @@ def load(root: Path, **kw: Any) -> Any:
 
     write_library(root, **kw)
     return load_schedule(root=root, source=source(), cache=False)
+
+
+def load_extended(root: Path) -> Any:
+    """The extended synthetic library (``EXTENDED_MEASURES``, ``EXTENDED_LISTS``), loaded."""
+    return load(root, measures=EXTENDED_MEASURES, lists=EXTENDED_LISTS)
