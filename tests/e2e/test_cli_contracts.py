@@ -375,6 +375,9 @@ BAD_YAML = "title: bad\nchange:\n  s232_autos:\n    append_values:\n      - star
             "must be a .png",
         ),
         (["duties", "{tmp}/none.csv"], "no such file"),
+        (["duties", "{tmp}/latin1.csv"], "not UTF-8 text"),  # an Excel export in Latin-1
+        (["rate", "--input", "{tmp}/latin1.csv"], "malformed CSV (invalid utf-8"),
+        (["rate", "--input", "{tmp}"], "is a folder"),
         (["duties", "{tmp}/imports_bad.csv", "--on", "2025-05-01"], "imports_bad.csv"),
         (["duties", "{tmp}/imports_ok.csv", "--on", "2031-01-01"], "--on: 2031-01-01"),
         (
@@ -412,6 +415,9 @@ BAD_YAML = "title: bad\nchange:\n  s232_autos:\n    append_values:\n      - star
 def test_bad_input_one_line_exit_2(capsys, tmp_path: Path, argv, message) -> None:
     (tmp_path / "broken.csv").write_text('origin,hs,date\n"JPN,870\n')
     (tmp_path / "nocols.csv").write_text("a,b\n1,2\n")
+    (tmp_path / "latin1.csv").write_bytes(
+        "origin,hs,value_usd\nCôte,8703230190,1\n".encode("latin-1")
+    )
     (tmp_path / "bad.yaml").write_text(BAD_YAML)
     (tmp_path / "syntax.yaml").write_text("title: x\n  change: [\n")
     (tmp_path / "imports_ok.csv").write_text("origin,hs,value_usd\nJPN,8703230190,100\n")

@@ -89,7 +89,7 @@ def rate(
 
     title = f"{name(r.origin)} ({r.origin}) · {format_hs(r.hs)} · {r.date}"
     if r.description:
-        title += "\n" + (r.description if len(r.description) <= 100 else "…" + r.description[-99:])
+        title += "\n" + _short_description(r.description)
     rows = [
         [
             p.id,
@@ -106,6 +106,20 @@ def rate(
     con = Console(highlight=False)
     for n in r.notes:
         con.print(f"note: {n}")
+
+
+def _short_description(text: str, width: int = 96) -> str:
+    """The HTS description's last levels that fit in ``width`` ('… › Other › Used'), whole levels."""
+    parts = text.split(" › ")
+    keep: list[str] = []
+    for part in reversed(parts):
+        if keep and len(" › ".join([part, *keep])) + 4 > width:
+            break
+        keep.insert(0, part)
+    out = " › ".join(keep)
+    if len(keep) < len(parts):
+        out = "… › " + out
+    return out if len(out) <= width else out[: width - 1] + "…"
 
 
 RATE_KEYS = ("origin", "hs", "date", "total_rate", "measures")
@@ -143,14 +157,19 @@ def _rate_file(
         from tariffsim.cli.render import check_output_path
 
         check_output_path(output, option="--output")
+    if Path(path).is_dir():
+        raise InputError(f"{name}: is a folder, not a file", hint="give the path of a CSV file")
     try:
         df = pl.read_csv(path, infer_schema_length=0, null_values=[""])
     except FileNotFoundError:
         raise InputError(f"{name}: file not found", hint="check the path") from None
     except Exception as exc:  # polars parse errors
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(
-            f"{name}: malformed CSV ({str(exc).splitlines()[0]})",
-            hint="a header line origin,hs,date[,value_usd] then one entry per line",
+            f"{name}: malformed CSV ({why})",
+            hint="save the file as 'CSV UTF-8'"
+            if "utf-8" in why.lower()
+            else "a header line origin,hs,date[,value_usd] then one entry per line",
         ) from None
     cols = {c.strip().lower(): c for c in df.columns}
     missing = [c for c in ("origin", "hs", "date") if c not in cols]

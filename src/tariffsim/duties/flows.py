@@ -127,9 +127,16 @@ def read_user_table(path: str | Path) -> Flows:
     p = Path(path)
     if not p.is_file():
         raise InputError(
-            f"{p}: no such file", hint="give the path of a CSV with columns origin,hs,value_usd"
+            f"{p}: {'is a folder, not a file' if p.is_dir() else 'no such file'}",
+            hint="give the path of a CSV with columns origin,hs,value_usd",
         )
-    text = p.read_text(encoding="utf-8-sig")
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{p}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start})",
+            hint="save the table as 'CSV UTF-8' (comma-separated, UTF-8 encoded)",
+        ) from None
     return parse_user_table(text, name=str(p))
 
 
