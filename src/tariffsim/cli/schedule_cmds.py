@@ -338,9 +338,11 @@ def _plot_timeline(rows: Any, path: Path, *, title: str) -> None:
         for p in r.parts:
             if p.authority not in auths and p.rate != 0.0:
                 auths.append(p.authority)
-    x = [r.start for r in rows] + [rows[-1].end - dt.timedelta(days=1)]
+    # a day's rate holds over [day, day + 1): the last step ends at the exclusive end
+    x = [r.start for r in rows] + [rows[-1].end]
     fig, ax = plt.subplots(figsize=(9, 4.5))
-    bottom = np.zeros(len(x))
+    bottom = np.array([0.0 if r.total_rate is not None else np.nan for r in rows] + [0.0])
+    bottom[-1] = bottom[-2]
     for a in auths:
         vals = [
             100 * sum(p.rate for p in r.parts if p.authority == a)
@@ -354,6 +356,9 @@ def _plot_timeline(rows: Any, path: Path, *, title: str) -> None:
         bottom = top
     ax.step(x, bottom, where="post", color="black", linewidth=1.2, label="total")
     ax.set_ylabel("duty rate (%)")
+    top_pct = float(np.nanmax(bottom)) if np.isfinite(bottom).any() else 0.0
+    ax.set_ylim(0.0, max(1.0, 1.12 * top_pct))
+    ax.set_xlim(x[0], x[-1])
     ax.set_title(title)
     ax.legend(loc="upper left", fontsize=8)
     ax.grid(alpha=0.3)
