@@ -106,7 +106,7 @@ def pe(
             for r in f.iter_rows(named=True)
         ]
         print_table(
-            f"top {top} products",
+            f"top {top} products by 2024 spending",
             ["product", "σ (source)", "price Δ", "DWL mn USD"],
             rows,
             right={2, 3},

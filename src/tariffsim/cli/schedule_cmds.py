@@ -328,7 +328,6 @@ def _plot_timeline(rows: Any, path: Path, *, title: str) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    import datetime as dt
 
     import matplotlib.pyplot as plt
     import numpy as np

@@ -302,20 +302,19 @@ def _mfn_edition(schedule: Any, on: dt.date) -> Any | None:
     return None
 
 
-def _lookup(edition: Any, hs10: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    codes = np.asarray(edition.hts10).astype(str)
-    hs = np.asarray(hs10).astype(str)
-    i = np.clip(np.searchsorted(codes, hs), 0, max(len(codes) - 1, 0))
-    hit = codes[i] == hs if len(codes) else np.zeros(len(hs), dtype=bool)
-    return i, hit
+def _locate(edition: Any, hs10: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(line index, level) of each row in the edition, as the schedule rates it: level 0 = the
+    HTS10 line, 1 = its HTS8's rate, 2 = its HS6 family's single rate, -1 = unknown."""
+    return edition.locate(np.asarray(hs10).astype(np.int64))
 
 
 def unknown_hs10(schedule: Any, flows: Flows, on: dt.date) -> np.ndarray:
-    """Rows whose HTS10 is not a line of the MFN edition in force on ``on`` (True = unknown)."""
+    """Rows the MFN edition in force on ``on`` cannot rate, even through the line's HTS8 or HS6
+    family (True = unknown)."""
     ed = _mfn_edition(schedule, on)
     if ed is None:
         return np.zeros(flows.n, dtype=bool)
-    return ~_lookup(ed, flows.hs10)[1]
+    return _locate(ed, flows.hs10)[1] < 0
 
 
 def ave_approx_flags(schedule: Any, flows: Flows, on: dt.date) -> np.ndarray:
@@ -323,14 +322,16 @@ def ave_approx_flags(schedule: Any, flows: Flows, on: dt.date) -> np.ndarray:
 
     Reads the MFN edition in force on ``on`` from the schedule's rules (``Edition.flag``: 0 ad
     valorem or free, 1 AVE of a specific/compound rate, 2 no AVE) and looks every row's HTS10 up in
-    it. Rows whose HTS10 is not in the edition are not flagged (their MFN part is 0 — see
-    ``Compiled.missing_mfn``). All False for a schedule without such rules.
+    it (through its HTS8 or HS6 family when the edition lacks the line, as the schedule does). Rows
+    the edition cannot rate are not flagged (their MFN part is 0 — see ``Compiled.missing_mfn``).
+    All False for a schedule without such rules.
     """
     out = np.zeros(flows.n, dtype=bool)
     ed = _mfn_edition(schedule, on)
     if ed is None:
         return out
-    i, hit = _lookup(ed, flows.hs10)
+    i, level = _locate(ed, flows.hs10)
+    hit = level >= 0
     out[hit] = np.asarray(ed.flag)[i[hit]] > 0
     return out
 
