@@ -170,6 +170,35 @@ def test_rate_human_percent_and_width(capsys) -> None:
     assert max(len(line) for line in out.splitlines()) <= 100
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["measures"],
+        ["measures", "--on", "2025-08-07"],
+        ["timeline", "JPN", CAR, "--from", "2025-01-01", "--to", "2026-06-30"],
+        ["demo"],
+        ["etr", "--on", "2025-05-15", "--by", "partner"],
+        ["reciprocal"],
+        ["data", "info"],
+        ["negotiate", "us-japan-2025-04", "--draws", "100"],
+        ["negotiate", "us-japan-2025-04", "--best-for", "JPN"],
+    ],
+)
+def test_human_tables_fit_100_columns(capsys, argv) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    assert max(len(line) for line in out.splitlines()) <= 100
+    assert "0.275" not in out  # rates are percentages in human text
+
+
+def test_measure_ids_are_never_cut(capsys) -> None:
+    ids = [m["id"] for m in run_json(capsys, "measures")["measures"]]
+    code, out, _ = run(capsys, "measures")
+    assert code == 0
+    cells = {line.split("│")[1].strip() for line in out.splitlines() if line.count("│") > 2}
+    assert set(ids) <= cells  # every id whole, in its own cell, at 100 columns
+
+
 def test_rate_file_json_output_and_skip(capsys, tmp_path: Path) -> None:
     good = tmp_path / "entries.csv"
     good.write_text(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from tariffsim.cli.render import pct, print_json, print_table
+from tariffsim.cli.render import pct, print_json, print_table, say
 
 BY_HELP = "partner | group (EU as one) | chapter | section | authority"
 
@@ -96,7 +96,7 @@ def etr(
             print_json(etr_json(r, by or "partner", top=top, full=full))
             return
         top = 20 if top is None else top
-        print(
+        say(
             f"ETR on {r.date}: {pct(r.etr)}  (duty {_usd(r.duty_usd)} on imports {_usd(r.imports_usd)}; "
             f"approximate AVE on {pct(r.approx['value_share'], 1)} of value)"
         )
@@ -256,7 +256,7 @@ def reciprocal(json_: bool = typer.Option(False, "--json", help="print JSON")) -
     same = sum(
         1 for r in rows if r.iso3 in impl and abs(impl[r.iso3][0] - r.reciprocal_rate) < 1e-9
     )
-    print(
+    say(
         f"formula = implemented rate for {same} of {len(impl)} partners listed in 9903.01.43–.76 "
         "(EU members pay the EU row's rate; USTR's own table gives Japan 24% and Vietnam 46%)"
     )

@@ -79,7 +79,7 @@ def negotiate(
     list_: bool = typer.Option(False, "--list", help="list the shipped cases and exit"),
 ) -> None:
     """Negotiation analysis: ZOPA, Pareto frontier, Nash/KS packages, simulated deals, ratification odds."""
-    from tariffsim.cli.render import print_json, print_table
+    from tariffsim.cli.render import print_json, print_table, say
     from tariffsim.core.errors import InputError
     from tariffsim.negotiation.case import list_cases, load_case
 
@@ -129,10 +129,10 @@ def negotiate(
         print_json(r.to_json(full=full))
         return
     a, b = r.parties
-    print(
+    say(
         f"{c.title}  (as of {r.as_of}; {r.draws:,} simulated negotiations, {r.timings['total_s']:.1f} s)"
     )
-    print(
+    say(
         f"No deal (expected): {a} {r.reservation[a]:.2f}, {b} {r.reservation[b]:.2f} (US$ bn/yr equivalent); "
         f"threat levels: "
         + ", ".join(
@@ -143,11 +143,11 @@ def negotiate(
     )
     z = r.zopa
     zsize = "empty" if z["empty"] else f"~{z['size']:,.0f} packages"
-    print(
+    say(
         f"ZOPA: {zsize} of {c.agenda().n_packages:,}; "
         f"Pareto frontier {r.pareto_size:,} packages ({z['pareto_points']:,} inside the ZOPA)"
     )
-    print(
+    say(
         f"P(agreement, ratified) = {r.agreement_probability:.2f}   (negotiated {r.negotiated_probability:.2f}; "
         f"{r.myopic_agreement_probability:.2f} if negotiators ignored ratification; "
         f"median {r.time_to_agreement['median']} rounds)"
@@ -184,11 +184,11 @@ def negotiate(
     rat = r.ratification.get("nash")
     if rat:
         piv = ", ".join(f"{k} {v['probability']:.2f}" for k, v in rat["pivots"].items())
-        print(
+        say(
             f"Ratification of the Nash package: {a} {rat[a]:.2f}, {b} {rat[b]:.2f}, joint {rat['joint']:.2f}  ({piv})"
         )
     ws = r.ratification["win_sets_on_frontier"]
-    print(
+    say(
         f"Win-sets on the frontier (P ≥ ½): {a} {ws['win_set_' + a]:.0%}, {b} {ws['win_set_' + b]:.0%}, "
         f"both {ws['both']:.0%}"
     )
@@ -198,14 +198,14 @@ def negotiate(
             ", ".join(f"{k} {v['before']} → {v['after']}" for k, v in th["moved"].items())
             or "nothing"
         )
-        print(f"Tied hands ({th['constituency']} ×{th['factor']:g}): Nash moves {moved}")
+        say(f"Tied hands ({th['constituency']} ×{th['factor']:g}): Nash moves {moved}")
         first = next((s for s in th.get("ladder", []) if s["moved"]), None)
         if first is not None and not th["moved"]:
             mv = ", ".join(f"{k} {v['before']} → {v['after']}" for k, v in first["moved"].items())
-            print(f"  the Nash package first moves at ×{first['factor']:g}: {mv}")
+            say(f"  the Nash package first moves at ×{first['factor']:g}: {mv}")
     if r.sensitivity:
         top = r.sensitivity[:5]
-        print(
+        say(
             "Most influential parameters: "
             + ", ".join(f"{t['parameter']} ({t['swing']:.2f})" for t in top)
         )
@@ -214,7 +214,7 @@ def negotiate(
 
 
 def _explain(c: Any, json_: bool) -> None:
-    from tariffsim.cli.render import print_json, print_table
+    from tariffsim.cli.render import print_json, print_table, say
     from tariffsim.negotiation.preferences import build_preferences
     from tariffsim.negotiation.threat import no_deal
 
@@ -251,8 +251,8 @@ def _explain(c: Any, json_: bool) -> None:
         out,
         right={2, 3},
     )
-    print(f"No deal: {a} {nd.reservation[a]:.3f}, {b} {nd.reservation[b]:.3f}")
-    print(
+    say(f"No deal: {a} {nd.reservation[a]:.3f}, {b} {nd.reservation[b]:.3f}")
+    say(
         "2024 trade used: "
         + ", ".join(f"{k} {v[0] / 1e9:,.2f} bn ({v[1]})" for k, v in prefs.trade.items())
     )
@@ -276,7 +276,7 @@ def _party(c: Any, text: str) -> str:
 
 
 def _best_for(c: Any, party: str, min_acceptance: float, json_: bool) -> None:
-    from tariffsim.cli.render import print_json, print_table
+    from tariffsim.cli.render import print_json, print_table, say
     from tariffsim.core.errors import InputError
     from tariffsim.negotiation.analysis import solve_case
     from tariffsim.negotiation.solutions import best_for
@@ -311,9 +311,9 @@ def _best_for(c: Any, party: str, min_acceptance: float, json_: bool) -> None:
         )
         return
     if sol is None:
-        print(f"No package is accepted by {other} with probability ≥ {min_acceptance:.2f}.")
+        say(f"No package is accepted by {other} with probability ≥ {min_acceptance:.2f}.")
         return
-    print(
+    say(
         f"Best package for {party} that {other} ratifies with P ≥ {min_acceptance:.2f} "
         f"(P = {sol.details.get('acceptance_probability'):.3f}):"
     )

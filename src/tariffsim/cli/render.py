@@ -92,6 +92,13 @@ def check_output_path(path: Any, *, option: str, suffix: str | None = None) -> N
         )
 
 
+def say(text: str) -> None:
+    """Print a line of prose, wrapped at word boundaries to the terminal's width (no markup)."""
+    from rich.console import Console
+
+    Console(highlight=False).print(text, markup=False, emoji=False)
+
+
 def pct(x: float, digits: int = 2) -> str:
     """A fraction as human-facing percent text: 0.275 -> '27.50%'."""
     return f"{100 * x:.{digits}f}%"
