@@ -154,6 +154,9 @@ def run_cmd(
                 hint="use --scenario",
             ) from None
         model = load_model("baseline")
+        from tariffsim.schedule import load_schedule
+
+        load_schedule().check_date(day, field="--on")
         rates = ge_tariffs_from_schedule(on=day, reform=reform, iso3=model.iso3)
         t = us_import_tariffs(model, rates)
         name = f"law_{day.isoformat()}" + (f"_{reform.stem}" if reform else "")

@@ -39,6 +39,36 @@ def _parts_text(parts: Any) -> str:
 # --- rate ---------------------------------------------------------------------------------------
 
 
+def _parse_shares(items: list[str], schedule) -> dict[str, float] | None:
+    """``--share NAME=VALUE`` options → shares; names must be declared shares of the schedule."""
+    from tariffsim.core.errors import InputError
+    from tariffsim.schedule.batch import declared_shares
+
+    if not items:
+        return None
+    known = declared_shares(schedule)
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        try:
+            v = float(value)
+        except ValueError:
+            v = float("nan")
+        if not sep or not 0.0 <= v <= 1.0:
+            raise InputError(
+                f"--share {item!r}: expected NAME=VALUE with VALUE in [0, 1]",
+                hint="e.g. --share advanced_semiconductor=1",
+            )
+        if name not in known:
+            raise InputError(
+                f"--share {name!r} is not a declared share of the schedule",
+                hint=f"declared shares: {', '.join(known) or 'none'}",
+            )
+        out[name] = v
+    return out
+
+
 def rate(
     origin: str = typer.Argument(None, help="origin: ISO3 code (JPN), name (Japan) or group (EU)"),
     hs: str = typer.Argument(None, help="HTS code, 10 or 8 digits (8703.23.01.90)"),
@@ -52,6 +82,12 @@ def rate(
     ),
     reform: Path = typer.Option(
         None, "--reform", help="reform (patch) YAML applied to the schedule"
+    ),
+    share: list[str] = typer.Option(
+        None,
+        "--share",
+        help="declare a share of the entry, NAME=VALUE in [0,1], e.g. advanced_semiconductor=1 "
+        "(repeatable; see `tariffsim measures` for the measures that use declared shares)",
     ),
     as_json: bool = typer.Option(False, "--json", help="print JSON (rates as fractions)"),
     full: bool = typer.Option(
@@ -75,7 +111,7 @@ def rate(
             hint="e.g. tariffsim rate JPN 8703.23.01.90 --on 2025-04-05",
         )
     s = _schedule(reform)
-    r = s.rate(origin, hs, on)
+    r = s.rate(origin, hs, on, shares=_parse_shares(share or [], s))
     if as_json:
         from tariffsim.cli.render import print_json
 

@@ -22,6 +22,7 @@ def serve(
 
     if not 0 < port < 65536:
         raise InputError(f"--port {port} is not a TCP port", hint="e.g. --port 8000")
+    _check_port_free(host, port)
     url = f"http://{host}:{port}/"
     if as_json:
         from tariffsim.cli.render import print_json
@@ -37,3 +38,27 @@ def serve(
     from tariffsim.web.app import run
 
     run(host, port, log_level=log_level)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Bind the address once before starting, so a taken port is one clear error (exit 2)."""
+    import socket
+
+    from tariffsim.core.errors import InputError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise InputError(
+            f"--host {host!r} is not an address of this machine", hint="e.g. --host 127.0.0.1"
+        ) from None
+    family, _, _, _, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(addr)
+        except OSError as exc:
+            raise InputError(
+                f"cannot listen on {host}:{port} ({exc.strerror or exc})",
+                hint="the port is taken or not allowed: choose another with --port, e.g. --port 8001",
+            ) from None

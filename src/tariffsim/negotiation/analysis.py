@@ -221,34 +221,10 @@ def _simulate(
 def deal_distribution(
     case: Any, packages: np.ndarray, mask: np.ndarray
 ) -> dict[str, dict[str, Any]]:
-    """Per issue over the deals in ``mask``: median, p10, p90 in issue units (categorical: levels
-    ordered as listed, inverted-CDF quantiles, plus the share at each level)."""
-    pk = packages[mask]
-    out: dict[str, dict[str, Any]] = {}
-    for j, spec in enumerate(case.issues):
-        if pk.shape[0] == 0:
-            out[spec.name] = {"median": None, "p10": None, "p90": None, "unit": spec.unit}
-            continue
-        col = pk[:, j].astype(np.int64)
-        if spec.kind == "numeric":
-            vals = np.asarray(spec.levels, dtype=float)[col]
-            out[spec.name] = {
-                "median": float(np.median(vals)),
-                "p10": float(np.percentile(vals, 10)),
-                "p90": float(np.percentile(vals, 90)),
-                "unit": spec.unit,
-            }
-        else:
-            q = np.percentile(col, [50, 10, 90], method="inverted_cdf").astype(int)
-            counts = np.bincount(col, minlength=len(spec.levels)) / col.shape[0]
-            out[spec.name] = {
-                "median": spec.levels[q[0]],
-                "p10": spec.levels[q[1]],
-                "p90": spec.levels[q[2]],
-                "unit": spec.unit,
-                "shares": {lv: float(x) for lv, x in zip(spec.levels, counts, strict=True)},
-            }
-    return out
+    """Per issue over the deals in ``mask`` (:func:`~tariffsim.negotiation.simulate.distribution_of_deals`)."""
+    from tariffsim.negotiation.simulate import distribution_of_deals
+
+    return distribution_of_deals(case.agenda(), packages[mask])
 
 
 # --------------------------------------------------------------------------------------------

@@ -184,35 +184,8 @@ class SimulationResult:
         }
 
     def deal_distribution(self) -> dict[str, dict[str, Any]]:
-        """Per issue over agreed deals: numeric → median, p10, p90 (issue units, linear
-        interpolation); categorical → median/p10/p90 as levels (levels taken as ordered, inverted-CDF
-        quantiles) and the share of deals at each level."""
-        pk = self.packages[self.agreed]
-        out: dict[str, dict[str, Any]] = {}
-        for j, issue in enumerate(self.agenda.issues):
-            if pk.shape[0] == 0:
-                out[issue.name] = {"median": None, "p10": None, "p90": None, "unit": issue.unit}
-                continue
-            col = pk[:, j].astype(np.int64)
-            if issue.kind == "numeric":
-                vals = issue.values(col)
-                out[issue.name] = {
-                    "median": float(np.median(vals)),
-                    "p10": float(np.percentile(vals, 10)),
-                    "p90": float(np.percentile(vals, 90)),
-                    "unit": issue.unit,
-                }
-            else:
-                q = np.percentile(col, [50, 10, 90], method="inverted_cdf").astype(int)
-                counts = np.bincount(col, minlength=issue.n_levels) / col.shape[0]
-                out[issue.name] = {
-                    "median": issue.levels[q[0]],
-                    "p10": issue.levels[q[1]],
-                    "p90": issue.levels[q[2]],
-                    "unit": issue.unit,
-                    "shares": {lv: float(c) for lv, c in zip(issue.levels, counts, strict=True)},
-                }
-        return out
+        """Per issue over agreed deals (see :func:`distribution_of_deals`)."""
+        return distribution_of_deals(self.agenda, self.packages[self.agreed])
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready summary."""
@@ -374,3 +347,38 @@ __all__ = [
     "offer_space",
     "simulate",
 ]
+
+
+def distribution_of_deals(agenda: Agenda, packages: np.ndarray) -> dict[str, dict[str, Any]]:
+    """Per issue over a set of deals (rows of level indices): median, p10 and p90 in issue units.
+
+    Quantiles are inverted-CDF (the smallest level whose cumulative share reaches q), so every
+    reported value is a level of the issue — a deal of "4.25% auto duty" that no package offers is
+    never reported. Categorical issues take their levels as ordered in the case and also report the
+    share of deals at each level.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for j, issue in enumerate(agenda.issues):
+        if packages.shape[0] == 0:
+            out[issue.name] = {"median": None, "p10": None, "p90": None, "unit": issue.unit}
+            continue
+        col = packages[:, j].astype(np.int64)
+        q = np.percentile(col, [50, 10, 90], method="inverted_cdf").astype(int)
+        if issue.kind == "numeric":
+            vals = issue.values(q)
+            out[issue.name] = {
+                "median": float(vals[0]),
+                "p10": float(vals[1]),
+                "p90": float(vals[2]),
+                "unit": issue.unit,
+            }
+        else:
+            counts = np.bincount(col, minlength=issue.n_levels) / col.shape[0]
+            out[issue.name] = {
+                "median": issue.levels[q[0]],
+                "p10": issue.levels[q[1]],
+                "p90": issue.levels[q[2]],
+                "unit": issue.unit,
+                "shares": {lv: float(c) for lv, c in zip(issue.levels, counts, strict=True)},
+            }
+    return out
