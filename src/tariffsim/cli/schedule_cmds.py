@@ -184,7 +184,6 @@ def _rate_file(
     import sys
 
     import numpy as np
-    import polars as pl
 
     from tariffsim.core.errors import InputError
 
@@ -193,30 +192,10 @@ def _rate_file(
         from tariffsim.cli.render import check_output_path
 
         check_output_path(output, option="--output")
-    if Path(path).is_dir():
-        raise InputError(f"{name}: is a folder, not a file", hint="give the path of a CSV file")
-    try:
-        df = pl.read_csv(path, infer_schema_length=0, null_values=[""])
-    except FileNotFoundError:
-        raise InputError(f"{name}: file not found", hint="check the path") from None
-    except Exception as exc:  # polars parse errors
-        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(
-            f"{name}: malformed CSV ({why})",
-            hint="save the file as 'CSV UTF-8'"
-            if "utf-8" in why.lower()
-            else "a header line origin,hs,date[,value_usd] then one entry per line",
-        ) from None
-    cols = {c.strip().lower(): c for c in df.columns}
-    missing = [c for c in ("origin", "hs", "date") if c not in cols]
-    if missing:
-        raise InputError(
-            f"missing column(s) {', '.join(missing)} (found: {', '.join(df.columns) or 'none'})",
-            where=f"{name}:1",
-            hint="the header must name origin, hs, date (and optionally value_usd)",
-        )
+    from tariffsim.schedule.batch import rate_frame, read_entries
+
+    df, cols = read_entries(path, name=name)
     s = _schedule(reform)
-    from tariffsim.schedule.batch import rate_frame
 
     out, errors = rate_frame(s, df, cols=cols, name=name)
     if errors:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from tariffsim.core.dates import to_day_number
+from tariffsim.core.errors import InputError
 
 
 def _resolve_origins(values: list[str]) -> dict[str, tuple[str | None, str | None]]:
@@ -38,6 +39,50 @@ def _resolve_origins(values: list[str]) -> dict[str, tuple[str | None, str | Non
         else:
             out[v] = (code, None)
     return out
+
+
+ENTRY_HINT = "a header line origin,hs,date[,value_usd] then one entry per line"
+
+
+def read_entries(source: Any, *, name: str) -> tuple[Any, dict[str, str]]:
+    """Read a CSV of entries (a path, or the bytes of an upload) → (frame of strings, columns).
+
+    ``columns`` maps the lower-cased names ``origin, hs, date[, value_usd, <declared shares>]`` to the
+    file's own header names. A file that is missing, empty, not CSV or not UTF-8, or whose header
+    lacks origin/hs/date, is one :class:`InputError` naming the file (and line 1 for the header).
+    """
+    import io
+    from pathlib import Path
+
+    import polars as pl
+
+    if isinstance(source, bytes | bytearray):
+        if not source.strip():
+            raise InputError(f"{name}: empty file", hint=ENTRY_HINT)
+        src: Any = io.BytesIO(source)
+    else:
+        if Path(source).is_dir():
+            raise InputError(f"{name}: is a folder, not a file", hint="give the path of a CSV file")
+        if not Path(source).exists():
+            raise InputError(f"{name}: file not found", hint="check the path")
+        src = source
+    try:
+        df = pl.read_csv(src, infer_schema_length=0, null_values=[""])
+    except Exception as exc:  # polars parse errors
+        why = (str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[:200]
+        raise InputError(
+            f"{name}: malformed CSV ({why})",
+            hint="save the file as 'CSV UTF-8'" if "utf-8" in why.lower() else ENTRY_HINT,
+        ) from None
+    cols = {c.strip().lower(): c for c in df.columns}
+    missing = [c for c in ("origin", "hs", "date") if c not in cols]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)} (found: {', '.join(df.columns) or 'none'})",
+            where=f"{name}:1",
+            hint="the header must name origin, hs, date (and optionally value_usd)",
+        )
+    return df, cols
 
 
 def declared_shares(schedule: Any) -> list[str]:

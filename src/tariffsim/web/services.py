@@ -8,7 +8,6 @@ JSON-ready dictionaries (the shapes of :mod:`tariffsim.web.schemas`). User mista
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import math
 from typing import Any
@@ -93,34 +92,12 @@ def rate_csv(
     state: Any, data: bytes, *, name: str = "upload.csv", skip_invalid: bool = False
 ) -> tuple[str, list[str]]:
     """Rate an uploaded CSV (``origin, hs, date[, value_usd]``) → (rated CSV text, skipped rows)."""
-    import polars as pl
+    from tariffsim.schedule.batch import rate_frame, read_entries
 
-    from tariffsim.schedule.batch import rate_frame
-
-    if not data.strip():
-        raise InputError(
-            f"{name}: empty file",
-            hint="a header line origin,hs,date[,value_usd] then one entry per line",
-        )
-    try:
-        df = pl.read_csv(io.BytesIO(data), infer_schema_length=0, null_values=[""])
-    except Exception as exc:  # polars parse errors
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(
-            f"{name}: malformed CSV ({first[:200]})",
-            hint="a header line origin,hs,date[,value_usd] then one entry per line",
-        ) from None
+    df, cols = read_entries(data, name=name)
     if df.height > MAX_BATCH_ROWS:
         raise InputError(
             f"{name}: {df.height:,} rows (limit {MAX_BATCH_ROWS:,})", hint="split the file"
-        )
-    cols = {c.strip().lower(): c for c in df.columns}
-    missing = [c for c in ("origin", "hs", "date") if c not in cols]
-    if missing:
-        raise InputError(
-            f"missing column(s) {', '.join(missing)} (found: {', '.join(df.columns) or 'none'})",
-            where=f"{name}:1",
-            hint="the header must name origin, hs, date (and optionally value_usd)",
         )
     out, errors = rate_frame(state.schedule, df, cols=cols, name=name)
     if errors and not skip_invalid:
