@@ -290,7 +290,7 @@ def test_etr_by_authority_follows_the_law(capsys) -> None:
 def test_etr_series_json_and_plot(capsys, tmp_path: Path) -> None:
     png = tmp_path / "etr.png"
     rows = run_json(capsys, "etr", "--from", "2025-04-01", "--to", "2025-04-15", "--plot", str(png))
-    assert rows[0]["date"] == "2025-04-01" and len(rows) == 14  # --to exclusive
+    assert rows[0]["date"] == "2025-04-01" and len(rows) == 15  # --from and --to both included
     for r in rows:
         assert r["etr"] == pytest.approx(sum(r["by_authority"].values()))
     day = {r["date"]: r for r in rows}
@@ -398,7 +398,7 @@ BAD_YAML = "title: bad\nchange:\n  s232_autos:\n    append_values:\n      - star
         (["etr"], "give --on DATE"),
         (["etr", "--on", "2025-05-15", "--by", "country"], "is not a grouping"),
         (["etr", "--on", "2031-01-01"], "--on: 2031-01-01 is outside"),
-        (["etr", "--from", "2025-05-01", "--to", "2025-04-01"], "is not after --from"),
+        (["etr", "--from", "2025-05-01", "--to", "2025-04-01"], "is before --from"),
         (
             ["etr", "--from", "2025-01-01", "--to", "2025-02-01", "--plot", "{tmp}/x.jpg"],
             "must be a .png",

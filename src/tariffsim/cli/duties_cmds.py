@@ -37,7 +37,8 @@ def _check_on(on: str):  # type: ignore[no-untyped-def]
 
 
 def _check_range(from_: str, to: str):  # type: ignore[no-untyped-def]
-    """``--from`` (first day) and ``--to`` (exclusive end) checked against the coverage."""
+    """``--from`` and ``--to`` (first and last day, both included, as in ``tariffsim timeline``)
+    checked against the coverage → the half-open period ``[from, to + 1 day)`` the library uses."""
     import datetime as dt
 
     from tariffsim.core.dates import parse_date
@@ -48,23 +49,23 @@ def _check_range(from_: str, to: str):  # type: ignore[no-untyped-def]
     lo, hi = sched.coverage
     d1 = sched.check_date(from_, field="--from")
     d2 = parse_date(to, field="--to")
-    if d2 <= d1:
+    if d2 < d1:
         raise InputError(
-            f"--to {d2} is not after --from {d1}",
-            hint="--to is exclusive: the series runs from --from up to the day before --to",
+            f"--to {d2} is before --from {d1}",
+            hint="--to is the last day of the series (included), on or after --from",
         )
-    if d2 > hi + dt.timedelta(days=1):
+    if d2 > hi:
         raise InputError(
             f"--to: {d2} is past the schedule's coverage ({lo} to {hi})",
-            hint=f"--to is exclusive: at most {hi + dt.timedelta(days=1)}",
+            hint=f"--to is the last day of the series (included): at most {hi}",
         )
-    return d1, d2
+    return d1, d2 + dt.timedelta(days=1)
 
 
 def etr(
     on: str | None = typer.Option(None, "--on", help="one date (YYYY-MM-DD)"),
     from_: str | None = typer.Option(None, "--from", help="start of a daily series (YYYY-MM-DD)"),
-    to: str | None = typer.Option(None, "--to", help="end of the series, exclusive (YYYY-MM-DD)"),
+    to: str | None = typer.Option(None, "--to", help="last day of the series, included (YYYY-MM-DD)"),
     by: str | None = typer.Option(None, "--by", help=BY_HELP + " (JSON: partner unless given)"),
     top: int | None = typer.Option(
         None, "--top", help="rows of the --by breakdown (default: 20 in the table, all in JSON)"
@@ -270,7 +271,7 @@ report_app = typer.Typer(
 @report_app.command("etr")
 def report_etr(
     from_: str = typer.Option(..., "--from", help="start (YYYY-MM-DD)"),
-    to: str = typer.Option(..., "--to", help="end, exclusive (YYYY-MM-DD)"),
+    to: str = typer.Option(..., "--to", help="last day, included (YYYY-MM-DD)"),
     out: Path = typer.Option(Path("report.html"), "--out", help="HTML file to write"),
     no_validation: bool = typer.Option(
         False, "--no-validation", help="leave out the customs check"
