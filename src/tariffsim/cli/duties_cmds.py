@@ -65,7 +65,9 @@ def _check_range(from_: str, to: str):  # type: ignore[no-untyped-def]
 def etr(
     on: str | None = typer.Option(None, "--on", help="one date (YYYY-MM-DD)"),
     from_: str | None = typer.Option(None, "--from", help="start of a daily series (YYYY-MM-DD)"),
-    to: str | None = typer.Option(None, "--to", help="last day of the series, included (YYYY-MM-DD)"),
+    to: str | None = typer.Option(
+        None, "--to", help="last day of the series, included (YYYY-MM-DD)"
+    ),
     by: str | None = typer.Option(None, "--by", help=BY_HELP + " (JSON: partner unless given)"),
     top: int | None = typer.Option(
         None, "--top", help="rows of the --by breakdown (default: 20 in the table, all in JSON)"
