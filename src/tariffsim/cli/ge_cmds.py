@@ -223,30 +223,73 @@ def reproduce_cmd(json: Annotated[bool, typer.Option("--json", help="print JSON"
     )
 
 
+#: What ``ge optimal`` says about each method (docs/ge.md, "Optimal and Nash tariffs").
+_OPTIMAL_NOTES = {
+    "formula": "spec/paper formula 1/((1+δε)φ-1) with δ from BASELINE shares (the paper's scenario rate)",
+    "fixed_point": "first-order condition of the optimum with shares AT THE OPTIMUM, incl. deficit "
+    "terms; exact with fixed labour in two regions, approximate on 194 countries",
+    "direct": "maximises the spec's US welfare over a uniform tariff on the solved model",
+}
+
+
 @ge_app.command("optimal")
 def optimal_cmd(
-    method: Annotated[str, typer.Option(help="formula | direct | both")] = "both",
+    method: Annotated[
+        str, typer.Option(help="formula | fixed-point | direct | all (default: all three)")
+    ] = "all",
     revenue: Annotated[str, typer.Option(help="income_tax | lump_sum")] = "income_tax",
+    fixed_labour: Annotated[
+        bool,
+        typer.Option(
+            "--fixed-labour",
+            help="κ = 0 (no labour-supply response): the case in which the formula is exact",
+        ),
+    ] = False,
+    two_region: Annotated[
+        bool, typer.Option("--two-region", help="the model aggregated to US vs rest of world")
+    ] = False,
     json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
-    """The US's unilaterally optimal uniform tariff: by the paper's formula and by direct maximisation."""
-    from tariffsim.cli.render import print_json, print_table
+    """The US's unilaterally optimal uniform tariff: formula on baseline data, formula at the
+    optimum (fixed point) and direct maximisation of US welfare."""
+    from tariffsim.cli.render import print_json, print_table, say
     from tariffsim.models.ge_data import load_model
-    from tariffsim.models.optimal import optimal_us_tariff
+    from tariffsim.models.optimal import aggregate_model, optimal_us_tariff
 
-    if method not in ("formula", "direct", "both"):
-        raise InputError(f"--method {method!r} is not known", hint="use formula, direct or both")
+    methods = {
+        "formula": ["formula"],
+        "fixed-point": ["fixed_point"],
+        "fixed_point": ["fixed_point"],
+        "direct": ["direct"],
+        "all": ["formula", "fixed_point", "direct"],
+        "both": ["formula", "fixed_point", "direct"],
+    }
+    if method not in methods:
+        raise InputError(
+            f"--method {method!r} is not known", hint="use formula, fixed-point, direct or all"
+        )
     if revenue not in ("income_tax", "lump_sum"):
         raise InputError(f"--revenue {revenue!r} is not known", hint="use income_tax or lump_sum")
     model = load_model("baseline")
-    methods = ["formula", "direct"] if method == "both" else [method]
-    res = [optimal_us_tariff(model, method=m, revenue=revenue) for m in methods]  # type: ignore[arg-type]
+    if two_region:
+        model = aggregate_model(model, {"USA": ("USA",)})
+    if fixed_labour:
+        model = model.with_params(kappa=0.0)
+    res = [optimal_us_tariff(model, method=m, revenue=revenue) for m in methods[method]]  # type: ignore[arg-type]
+    setting = {
+        "revenue": revenue,
+        "kappa": model.kappa,
+        "regions": model.n,
+    }
     rows = [
         {
             "method": r.method,
             "rate": r.rate,
             "us_welfare_pct": r.welfare_pct,
             "evaluations": r.evaluations,
+            **setting,
+            "note": _OPTIMAL_NOTES[r.method],
+            **({"terms": r.details} if r.details else {}),
         }
         for r in res
     ]
@@ -254,13 +297,22 @@ def optimal_cmd(
         print_json(rows)
         return
     print_table(
-        f"optimal uniform US tariff (revenue: {revenue})",
+        f"optimal uniform US tariff ({model.n} regions, revenue: {revenue}, κ = {model.kappa:g})",
         ["method", "tariff", "US welfare %", "model solves"],
         [
             [r["method"], f"{100 * r['rate']:.2f}%", _fmt(r["us_welfare_pct"]), r["evaluations"]]
             for r in rows
         ],
         right={1, 2, 3},
+    )
+    for r in rows:
+        say(f"{r['method']}: {r['note']}.")
+    say(
+        "The formula is exact when labour is fixed (κ = 0; the revenue use then does not matter) and "
+        "the rest of the world moves as one region (--fixed-labour --two-region: fixed point = "
+        "direct maximum). With κ > 0 the tariff also moves employment, which the formula leaves "
+        "out (income-tax relief raises the direct optimum, a lump-sum rebate lowers it); on 194 "
+        "countries third-country wages move differently (0.4 points). See docs/ge.md."
     )
 
 
