@@ -101,7 +101,7 @@ def test_extended_compiled_equals_single_entry(ext, rows, days, usmca, adv) -> N
     idx = c.segment_index(np.array(days, dtype="datetime64[D]"))
     for d, i in zip(days, idx, strict=True):
         for j, (h, o) in enumerate(rows):
-            r = ext.rate(o, h, d, shares=given_shares)
+            r = ext.rate(o, h, d, shares=given_shares, allow_family=True)
             assert c.total[i, j] == pytest.approx(r.total_rate, abs=1e-12)
             for a, arr in c.by_authority.items():
                 assert arr[i, j] == pytest.approx(r.by_authority().get(a, 0.0), abs=1e-12)

@@ -52,8 +52,11 @@ def test_missing_hts10_takes_its_hts8_rate(ext) -> None:
 
 
 def test_missing_hts8_takes_a_unique_hs6_rate(ext) -> None:
-    # 8429.52.99 does not exist; the HS6 family 8429.52 has one line, Free -> 0, noted
-    r = ext.rate("DEU", "8429529999", "2025-03-01")
+    # 8429.52.99 does not exist; the HS6 family 8429.52 has one line, Free -> 0, noted. An entry
+    # typed by a user with such a code is an error; historical trade data may ask for the family.
+    with pytest.raises(InputError, match="not an HTS10 line"):
+        ext.rate("DEU", "8429529999", "2025-03-01")
+    r = ext.rate("DEU", "8429529999", "2025-03-01", allow_family=True)
     assert r.total_rate == 0.0
     assert "rate of HS6 family 8429.52" in r.parts[0].note
 

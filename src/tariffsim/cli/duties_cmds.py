@@ -151,7 +151,7 @@ def etr(
         "s201": "201",
     }
     print_table(
-        f"ETR {s.start} → {s.end} (days when it changes; points by authority)",
+        f"ETR {s.start} → {s.last_day} (days when it changes; points by authority)",
         ["from", "ETR", *(short.get(a, a) for a in s.authorities)],
         changes,
         right=set(range(1, 2 + len(s.authorities))),
@@ -161,32 +161,42 @@ def etr(
 
 
 def duties(
-    file: Path = typer.Argument(..., help="CSV with columns origin,hs,value_usd"),
+    file: Path = typer.Argument(
+        ...,
+        help="CSV with columns origin,hs,value_usd; optional usmca_share and declared shares "
+        "(e.g. advanced_semiconductor; 0-1, blank = the data or measure default, as in "
+        "rate --input) and date (each row rated on its own date; then no --on)",
+    ),
     on: str | None = typer.Option(
-        None, "--on", help="date (YYYY-MM-DD); default today, or the last day the schedule covers"
+        None,
+        "--on",
+        help="date (YYYY-MM-DD); default today, or the last day the schedule covers; "
+        "not with a date column",
     ),
     output: Path | None = typer.Option(None, "--output", help="write the rows with duties (CSV)"),
     json_: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
-    """Duty and rate for each line of a user's import table, and the totals."""
+    """Duty and rate for each line of a user's import table, and the totals.
+
+    A table with a date column is rated row by row on its dates (grouped by schedule segment).
+    """
     import datetime as dt
 
-    from tariffsim.duties.etr import duties_on
-    from tariffsim.duties.flows import read_user_table
+    from tariffsim.duties.flows import rate_user_table, read_user_table
+    from tariffsim.schedule import load_schedule
 
-    if on:
-        day = _check_on(on)
-    else:
-        from tariffsim.schedule import load_schedule
-
-        day = min(dt.date.today(), load_schedule().coverage[1])
+    day = _check_on(on) if on else None
     if output:
         from tariffsim.cli.render import check_output_path
 
         check_output_path(output, option="--output")
     flows = read_user_table(file)
-    r = duties_on(day, flows=flows)
-    cols = ["origin", "hs10", "imports_usd", "rate", "duty_usd", "ave_approx"]
+    dated = flows.dates is not None
+    if not dated and day is None:
+        day = min(dt.date.today(), load_schedule().coverage[1])
+    r = rate_user_table(flows, day)
+    cols = ["date"] if dated else []
+    cols += ["origin", "hs10", "imports_usd", "rate", "duty_usd", "ave_approx"]
     cols += [f"rate_{a}" for a in r.authorities]
     rows = r.rows.select(cols)
     if output:
@@ -194,7 +204,7 @@ def duties(
     if json_:
         print_json(
             {
-                "date": r.date,
+                "date": None if dated else r.date,
                 "etr": r.etr,
                 "duty_usd": r.duty_usd,
                 "imports_usd": r.imports_usd,
@@ -203,11 +213,13 @@ def duties(
             }
         )
         return
+    head = ["date"] if dated else []
     print_table(
-        f"Duties on {r.date}",
-        ["origin", "hs10", "value", "rate", "duty"],
+        "Duties, each row on its date" if dated else f"Duties on {r.date}",
+        [*head, "origin", "hs10", "value", "rate", "duty"],
         [
             (
+                *([x["date"].isoformat()] if dated else []),
                 x["origin"],
                 x["hs10"],
                 f"{x['imports_usd']:,.0f}",
@@ -216,7 +228,7 @@ def duties(
             )
             for x in rows.iter_rows(named=True)
         ],
-        right={2, 3, 4},
+        right={k + len(head) for k in (2, 3, 4)},
     )
     print(f"total: duty {r.duty_usd:,.0f} USD on {r.imports_usd:,.0f} USD = {pct(r.etr)}")
     if output:

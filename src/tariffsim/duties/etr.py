@@ -210,6 +210,11 @@ class EtrSeries:
     segments: tuple[dt.date, ...]
     provenance: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def last_day(self) -> dt.date:
+        """The last day of the series (``end`` is exclusive): what human-facing titles show."""
+        return self.end - dt.timedelta(days=1)
+
     def revenue_usd(self) -> float:
         """Static revenue collected over the range at 2024 volumes: Σ_days annual duty / 365."""
         return float(self.daily["duty_usd"].sum()) / 365.0

@@ -79,7 +79,7 @@ def plot_series_png(s: EtrSeries) -> bytes:
     )
     ax.set_ylabel("effective tariff rate, %")
     ax.set_title(
-        f"US effective tariff rate on 2024 imports, {s.start} to {s.end} (pre-substitution)"
+        f"US effective tariff rate on 2024 imports, {s.start} to {s.last_day} (pre-substitution)"
     )
     ax.grid(alpha=0.3)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize=8, ncol=4, frameon=False)

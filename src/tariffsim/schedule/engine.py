@@ -153,8 +153,10 @@ class InForce:
         }
 
 
-def _key(parts: tuple[MeasurePart, ...]) -> tuple[tuple[str, float, str, str | None], ...]:
-    return tuple((p.id, p.rate, p.reference, p.heading) for p in parts if p.rate != 0.0)
+def _key(parts: tuple[MeasurePart, ...]) -> tuple[tuple[str, float, str | None], ...]:
+    """What a timeline row changes on: each non-zero part's measure, rate and heading. A value whose
+    only change for this entry is its reference text (it changed for other origins) is no change."""
+    return tuple((p.id, p.rate, p.heading) for p in parts if p.rate != 0.0)
 
 
 def _pct(x: float) -> str:
@@ -300,14 +302,22 @@ class Schedule:
 
         return int(ed.locate(np.array([hs_int(hs10)], dtype=np.int64))[1][0])
 
-    def _hs_lines(self, hs: Any, day: int) -> tuple[str, list[str]]:
+    def _hs_lines(self, hs: Any, day: int, *, allow_family: bool = False) -> tuple[str, list[str]]:
         from tariffsim.core.hs import format_hs as fmt_hs
         from tariffsim.core.hs import normalize_hs
 
         code = normalize_hs(hs)
         ed = self._mfn_edition_on(day)
         if len(code) == 10:
-            if ed is not None and ed.find(code) < 0 and self._fallback_level(ed, code) < 0:
+            # An entry's code must exist, or at least its HTS8 (the legal rate sits on the 8-digit
+            # subheading; statistical suffixes change yearly). The HS6-family fallback serves only
+            # the compiled arrays, for retired codes in historical trade data (``allow_family``).
+            allowed = (1, 2) if allow_family else (1,)
+            if (
+                ed is not None
+                and ed.find(code) < 0
+                and self._fallback_level(ed, code) not in allowed
+            ):
                 near = self.nearest_codes(code, day)
                 raise HsNotInEdition(
                     f"hs: {fmt_hs(code)} is not an HTS10 line of edition {ed.name} (in force on {from_day_number(day)})",
@@ -533,18 +543,27 @@ class Schedule:
 
     # --- public API ---------------------------------------------------------------------------
     def rate(
-        self, origin: str, hs: Any, on: Any, *, shares: dict[str, float] | None = None
+        self,
+        origin: str,
+        hs: Any,
+        on: Any,
+        *,
+        shares: dict[str, float] | None = None,
+        allow_family: bool = False,
     ) -> EntryRate:
         """The rate of an entry: ``origin`` (ISO3, name or group), ``hs`` (8 or 10 digits), day ``on``.
 
         8-digit codes are rated on each HTS10 line under them; if the lines differ, an InputError
         lists them. A group (EU) rates each member; ``members`` holds each total and ``notes``
         says whether they are equal. ``shares`` overrides the data's shares (e.g. ``{"usmca": 0.6}``).
+        A 10-digit code the edition lacks is rated at its HTS8's rate (with a note); one whose HTS8
+        is gone too is an error unless ``allow_family`` (then the single rate of its HS6 family, as
+        the compiled arrays do for retired codes in historical trade data).
         """
         d = self.check_date(on)
         day = to_day_number(d)
         code, members = self.resolve_origin(origin)
-        hs_code, lines = self._hs_lines(hs, day)
+        hs_code, lines = self._hs_lines(hs, day, allow_family=allow_family)
         notes: list[str] = []
         results: dict[tuple[str, str], _Eval] = {}
         for iso3 in members:
@@ -596,7 +615,7 @@ class Schedule:
     def timeline(self, origin: str, hs: Any, start: Any, end: Any) -> list[TimelineRow]:
         """One row per change of an entry's parts over ``[start, end)`` (``end`` exclusive).
 
-        A change is any change of a non-zero part (its rate, reference or heading); days on which
+        A change is any change of a non-zero part (its rate or chapter-99 heading); days on which
         nothing changes for this entry are merged (each row shows the parts of its first day).
         Periods in which the HS code is not a line of the HTS edition in force (codes are added
         and retired between editions) are rows with ``total_rate=None`` and a note; a code that
