@@ -26,7 +26,9 @@ def test_good_table() -> None:
     g = parse_user_table(
         "origin,hs,value_usd,usmca_share\nCAN,8703230190,10,0.5\nMEX,8703230190,10,\n"
     )
-    assert list(g.shares["usmca"]) == [0.5, 0.0]  # blank = no USMCA claim
+    # blank = as without the column: the 2024 claim share of MEX 8703.23.01.90
+    # (product_lists/usmca_product_shares_2024.csv: 0.4172674363)
+    assert list(g.shares["usmca"]) == pytest.approx([0.5, 0.4172674363])
 
 
 def test_metal_content_falls_back_to_hts8() -> None:

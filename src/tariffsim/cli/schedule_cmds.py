@@ -74,7 +74,10 @@ def rate(
     hs: str = typer.Argument(None, help="HTS code, 10 or 8 digits (8703.23.01.90)"),
     on: str = typer.Option(None, "--on", help="date of entry (YYYY-MM-DD)"),
     input_file: Path = typer.Option(
-        None, "--input", help="CSV of entries: origin, hs, date[, value_usd]"
+        None,
+        "--input",
+        help="CSV of entries: origin, hs, date[, value_usd, usmca_share, declared shares such as "
+        "advanced_semiconductor] (shares 0-1; blank = the data or measure default)",
     ),
     output: Path = typer.Option(None, "--output", help="CSV to write (default: standard output)"),
     skip_invalid: bool = typer.Option(
@@ -183,8 +186,6 @@ def _rate_file(
     """Rate a CSV of entries; every bad row is reported (``file:line: problem``)."""
     import sys
 
-    import numpy as np
-
     from tariffsim.core.errors import InputError
 
     name = str(path)
@@ -192,12 +193,13 @@ def _rate_file(
         from tariffsim.cli.render import check_output_path
 
         check_output_path(output, option="--output")
-    from tariffsim.schedule.batch import rate_frame, read_entries
+    from tariffsim.schedule.batch import rate_frame, read_entries, rounded
 
     df, cols = read_entries(path, name=name)
     s = _schedule(reform)
 
     out, errors = rate_frame(s, df, cols=cols, name=name)
+    out = rounded(out)
     if errors:
         if not skip_invalid:
             for e in errors:
@@ -222,8 +224,11 @@ def _rate_file(
 
     fd, tmp = tempfile.mkstemp(dir=Path(output).resolve().parent, prefix=".rate-", suffix=".csv")
     os.close(fd)
+    umask = os.umask(0o022)  # read the process umask (and set it back at once)
+    os.umask(umask)
     try:
         out.write_csv(tmp)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a new file gets the usual mode
         os.replace(tmp, output)
     finally:
         Path(tmp).unlink(missing_ok=True)
@@ -236,7 +241,6 @@ def _rate_file(
         from tariffsim.cli.render import print_json
 
         print_json(out.to_dicts())
-    _ = np  # imported for the vectorised path in rate_frame
 
 
 # --- timeline -----------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 A column named after a declared share (``share: declared:<name>`` in a measure, e.g.
 ``advanced_semiconductor``) gives that share per row (a fraction; blank = the measure's default).
+A ``usmca_share`` column gives the share of the row's value entered under USMCA (the schedule's
+``usmca`` share; blank = the data default, the 2024 claim share of the HTS10 × origin).
 
 Validation is vectorised and reports every bad row as ``file:line: column: problem`` (line 1 is the
 header). Rating groups rows by segment of the schedule (rows whose dates fall between the same two
@@ -97,6 +99,74 @@ def declared_shares(schedule: Any) -> list[str]:
     return sorted(out)
 
 
+def declared_default(schedule: Any, name: str) -> float:
+    """The ``share_default`` of the measure(s) declaring share ``name`` (0 if none gives one)."""
+    from tariffsim.schedule.rules import DECLARED_PREFIX
+
+    return next(
+        (
+            float(m.share_default or 0.0)
+            for m in schedule.rules.measures
+            if m.share == DECLARED_PREFIX + name
+        ),
+        0.0,
+    )
+
+
+def usmca_defaults(schedule: Any, hs10: np.ndarray, iso3: np.ndarray) -> np.ndarray:
+    """The data's USMCA claim share of each row (HTS10 × origin; 0 for other origins or lines the
+    2024 table lacks) — what the schedule uses when no ``usmca`` share is given.
+
+    Vectorised form of ``schedule.rules.shares.usmca_share(hs10, iso3)``.
+    """
+    hs10 = np.asarray(hs10, dtype=str)
+    iso3 = np.asarray(iso3, dtype=str)
+    out = np.zeros(len(hs10))
+    tabs = schedule.rules.shares.usmca
+    for o in np.unique(iso3).tolist():
+        tab = tabs.get(o)
+        if tab is None or not len(tab[0]):
+            continue
+        rows = np.flatnonzero(iso3 == o)
+        codes = hs10[rows].astype(np.int64)
+        i = np.minimum(np.searchsorted(tab[0], codes), len(tab[0]) - 1)
+        hit = tab[0][i] == codes
+        out[rows[hit]] = tab[1][i[hit]]
+    return out
+
+
+def share_column(raw: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Texts of a share column → (values, NaN where blank; mask of bad cells: not a number in [0, 1])."""
+    import polars as pl
+
+    sr = pl.Series(list(raw), dtype=pl.Utf8).str.strip_chars()
+    blank = (sr.is_null() | (sr == "")).to_numpy()
+    vals = sr.cast(pl.Float64, strict=False).fill_null(np.nan).to_numpy().copy()
+    with np.errstate(invalid="ignore"):
+        ok = (vals >= 0.0) & (vals <= 1.0)  # NaN (not a number, or "nan") fails
+    bad = ~blank & ~ok
+    vals[~ok] = np.nan
+    return vals, bad
+
+
+def segment_groups(schedule: Any, day: np.ndarray) -> list[tuple[Any, np.ndarray]]:
+    """Rows grouped by segment of the schedule: ``[(first day of the group, row indices)]``.
+
+    Rows whose day numbers (days since 1970-01-01) fall between the same two change days share
+    every rule, so each group is compiled once, on its earliest day.
+    """
+    from tariffsim.core.dates import from_day_number
+
+    day = np.asarray(day, dtype=np.int64)
+    change = np.asarray(schedule.rules.change_days(), dtype=np.int64)
+    seg = np.searchsorted(change, day, side="right")
+    out = []
+    for sgm in np.unique(seg):
+        sel = np.flatnonzero(seg == sgm)
+        out.append((from_day_number(int(day[sel].min())), sel))
+    return out
+
+
 def rate_frame(schedule: Any, df: Any, *, cols: dict[str, str], name: str) -> tuple[Any, list[str]]:
     """(rated frame of the good rows, problems ``"file:line: …"`` of the bad rows, in line order)."""
     import polars as pl
@@ -152,25 +222,19 @@ def rate_frame(schedule: Any, df: Any, *, cols: dict[str, str], name: str) -> tu
         bad_v = (value_s.is_null() | (value_s < 0).fill_null(True)).to_numpy()
         flag(bad_v, lambda i: f"value_usd: {vraw[i]!r} is not a non-negative number")
         value = value_s.fill_null(0.0).to_numpy()
-    # declared shares (share: declared:<name>): an optional column <name> with a fraction per row
+    # declared shares (share: declared:<name>): an optional column <name> with a fraction per row;
+    # usmca_share: the schedule's ``usmca`` share (blank = the data default, filled in below)
     declared: dict[str, np.ndarray] = {}
-    for dname in declared_shares(schedule):
-        if dname in df.columns:
-            dcol = df.get_column(dname).cast(pl.Utf8).str.strip_chars()
-            ds = dcol.cast(pl.Float64, strict=False)
-            draw = dcol.to_list()
-            empty = dcol.is_null() | (dcol == "")
-            bad = (~empty & (ds.is_null() | (ds < 0) | (ds > 1)).fill_null(True)).to_numpy()
+    for dname in [*declared_shares(schedule), "usmca_share"]:
+        col = cols.get(dname) or (dname if dname in df.columns else None)
+        if col is not None:
+            draw = df.get_column(col).cast(pl.Utf8).to_list()
+            vals, bad = share_column(draw)
             flag(bad, lambda i, d=dname, r=draw: f"{d}: {r[i]!r} is not a share between 0 and 1")
-            default = next(
-                (
-                    m.share_default or 0.0
-                    for m in schedule.rules.measures
-                    if m.share == "declared:" + dname
-                ),
-                0.0,
-            )
-            declared[dname] = ds.fill_null(default).to_numpy()
+            if dname == "usmca_share":
+                declared["usmca"] = vals
+            else:
+                declared[dname] = np.where(np.isnan(vals), declared_default(schedule, dname), vals)
     # HS code known in the edition in force on the row's date
     good = ~np.array([bool(p) for p in problems], dtype=bool)
     mfn = next((m for m in schedule.rules.measures if m.is_mfn), None)
@@ -198,19 +262,17 @@ def rate_frame(schedule: Any, df: Any, *, cols: dict[str, str], name: str) -> tu
     total = np.zeros(len(idx))
     by_auth = {a: np.zeros(len(idx)) for a in auths}
     if len(idx):
-        change = np.asarray(schedule.rules.change_days(), dtype=np.int64)
-        seg = np.searchsorted(change, day[idx], side="right")
         iso_np = np.asarray(iso.fill_null("").to_list(), dtype=str)
-        for sgm in np.unique(seg):
-            sel = np.flatnonzero(seg == sgm)
+        if "usmca" in declared:  # blank cells: the data's claim share of the row
+            u = declared["usmca"]
+            blank = idx[np.isnan(u[idx])]
+            u[blank] = usmca_defaults(schedule, hs_np[blank], iso_np[blank])
+        for on, sel in segment_groups(schedule, day[idx]):
             rows = idx[sel]
-            on = int(day[rows].min())
-            from tariffsim.core.dates import from_day_number
-
             c = schedule.compile(
                 hs_np[rows],
                 iso_np[rows],
-                from_day_number(on),
+                on,
                 shares={k: v[rows] for k, v in declared.items()} or None,
             )
             total[sel] = c.total[0]
@@ -223,3 +285,16 @@ def rate_frame(schedule: Any, df: Any, *, cols: dict[str, str], name: str) -> tu
     extra += [pl.Series(f"rate_{a}", by_auth[a]) for a in auths]
     out = out.with_columns(extra)
     return out, errors
+
+
+def rounded(frame: Any) -> Any:
+    """The rated frame for output: rates rounded to 1e-10 (``total_rate``, ``rate_<authority>``;
+    beyond that the digits are floating-point noise, e.g. 0.16025145501750002) and ``duty_usd`` to
+    cents."""
+    import polars as pl
+
+    rate_cols = [c for c in frame.columns if c == "total_rate" or c.startswith("rate_")]
+    exprs = [pl.col(c).round(10) for c in rate_cols if frame.schema[c].is_float()]
+    if "duty_usd" in frame.columns:
+        exprs.append(pl.col("duty_usd").round(2))
+    return frame.with_columns(exprs) if exprs else frame

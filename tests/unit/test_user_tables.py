@@ -1,0 +1,198 @@
+"""User tables in ``tariffsim rate --input FILE`` and ``tariffsim duties FILE``: per-entry shares
+(``usmca_share``, declared shares), per-row dates in ``duties``, rounding and file mode of the output.
+
+Expected values come from the law as the US library encodes it: a Mexican car 8703.23.01.90 on
+2025-09-05 pays MFN 2.5% (HTS 8703.23.01 column 1) + Section 232 autos 25% (Proclamation 10908) on
+the value not entered under USMCA, and the USMCA special rate (program "S" in the HTS special
+column) on the value entered under USMCA.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tariffsim.cli.main import main
+
+CAR = "8703.23.01.90"
+DAY = "2025-09-05"
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "shipments.csv"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _usmca_special_rate() -> float:
+    """Ad valorem USMCA ("S") rate of 8703.23.01 in the HTS edition the schedule uses on DAY."""
+    import datetime as dt
+
+    import polars as pl
+
+    from tariffsim.core.dates import to_day_number
+    from tariffsim.data import hts
+    from tariffsim.schedule import load_schedule
+
+    mfn = next(m for m in load_schedule().rules.measures if m.is_mfn)
+    j = int(np.searchsorted(mfn.starts, to_day_number(dt.date.fromisoformat(DAY)), "right")) - 1
+    rev = hts.load_revision(mfn.values[j].edition)
+    special = rev.filter(pl.col("htsno") == "8703.23.01")["special"][0]
+    return float(hts.parse_special(special)["S"].ad_valorem)
+
+
+def _claim_share() -> float:
+    """The 2024 USMCA claim share of the car from Mexico (the schedule's data default)."""
+    from tariffsim.schedule import load_schedule
+
+    return load_schedule().rules.shares.usmca_share(CAR.replace(".", ""), "MEX")
+
+
+def _expected(u: float) -> float:
+    # (1 - u) x (2.5% MFN + 25% s232 autos) + u x USMCA special rate
+    return (1 - u) * (0.025 + 0.25) + u * _usmca_special_rate()
+
+
+def test_rate_input_usmca_share(capsys, tmp_path: Path) -> None:
+    f = tmp_path / "cars.csv"
+    f.write_text(
+        "origin,hs,date,value_usd,usmca_share\n"
+        f"MEX,{CAR},{DAY},25000,0\nMEX,{CAR},{DAY},25000,1\nMEX,{CAR},{DAY},25000,\n"
+    )
+    g = tmp_path / "cars_nocol.csv"
+    g.write_text(f"origin,hs,date,value_usd\nMEX,{CAR},{DAY},25000\n")
+    code, out, err = run(capsys, "rate", "--input", str(f), "--json")
+    assert code == 0, err
+    rates = [r["total_rate"] for r in json.loads(out)]
+    code, out, err = run(capsys, "rate", "--input", str(g), "--json")
+    assert code == 0, err
+    absent = json.loads(out)[0]["total_rate"]
+    u = _claim_share()
+    assert 0.3 < u < 0.5  # product_lists/usmca_product_shares_2024.csv: 0.417
+    assert rates[0] == pytest.approx(0.275, abs=1e-10)  # declared not USMCA
+    assert rates[1] == pytest.approx(_expected(1.0), abs=1e-10)  # all USMCA: special rate only
+    assert rates[2] == pytest.approx(absent, abs=1e-10)  # blank cell = absent column
+    assert absent == pytest.approx(_expected(u), abs=1e-9)
+
+
+def test_rate_input_bad_share_reported_with_line(capsys, tmp_path: Path) -> None:
+    f = tmp_path / "bad.csv"
+    f.write_text(
+        f"origin,hs,date,usmca_share\nMEX,{CAR},{DAY},x\nMEX,{CAR},{DAY},0.5\nMEX,{CAR},{DAY},1.5\n"
+    )
+    out = tmp_path / "rated.csv"
+    code, _, err = run(capsys, "rate", "--input", str(f), "--output", str(out))
+    assert code == 2
+    assert f"{f}:2: usmca_share: 'x' is not a share between 0 and 1" in err
+    assert f"{f}:4: usmca_share: '1.5' is not a share between 0 and 1" in err
+    assert f"{f}:3:" not in err
+    assert not out.exists()
+
+
+def test_rate_output_rounded_and_mode(capsys, tmp_path: Path) -> None:
+    out = tmp_path / "rated.csv"
+    old = os.umask(0o027)
+    try:
+        code, _, err = run(capsys, "rate", "--input", str(EXAMPLES), "--output", str(out))
+    finally:
+        os.umask(old)
+    assert code == 0, err
+    # a new file gets 0o666 & ~umask = 0o640 (not mkstemp's 0o600)
+    assert out.stat().st_mode & 0o777 == 0o640
+    text = out.read_text()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    # CHN battery 8507.60.00.20 on 2025-05-20: 12,500 x 55.9% = 6,987.50 USD (not 6987.500000000001)
+    chn = next(r for r in rows if r["origin"] == "CHN")
+    assert chn["duty_usd"] == "6987.5" and chn["total_rate"] == "0.559"
+    for r in rows:  # every rate has at most 10 decimals, every duty at most 2
+        for k, v in r.items():
+            decimals = len(v.split(".")[1]) if "." in v else 0
+            if k == "total_rate" or k.startswith("rate_"):
+                assert decimals <= 10, (k, v)
+            if k == "duty_usd":
+                assert decimals <= 2, v
+    # the Mexican car at the 2024 claim share: 31,000 x (1 - u) x 27.5%, to the cent
+    mex = next(r for r in rows if r["origin"] == "MEX")
+    assert float(mex["duty_usd"]) == round(31_000 * _expected(_claim_share()), 2)
+
+
+def test_duties_usmca_blank_is_absent(capsys, tmp_path: Path) -> None:
+    f = tmp_path / "cars.csv"
+    f.write_text(
+        f"origin,hs,value_usd,usmca_share\nMEX,{CAR},25000,0\nMEX,{CAR},25000,1\nMEX,{CAR},25000,\n"
+    )
+    g = tmp_path / "cars_nocol.csv"
+    g.write_text(f"origin,hs,value_usd\nMEX,{CAR},25000\n")
+    code, out, err = run(capsys, "duties", str(f), "--on", DAY, "--json")
+    assert code == 0, err
+    rates = [r["rate"] for r in json.loads(out)["rows"]]
+    code, out, err = run(capsys, "duties", str(g), "--on", DAY, "--json")
+    assert code == 0, err
+    absent = json.loads(out)["rows"][0]["rate"]
+    assert rates[0] == pytest.approx(0.275, abs=1e-10)
+    assert rates[1] == pytest.approx(_expected(1.0), abs=1e-10)
+    assert rates[2] == pytest.approx(absent, abs=1e-12)  # was 0.275 (blank read as 0)
+    assert absent == pytest.approx(_expected(_claim_share()), abs=1e-9)
+
+
+def test_duties_date_column_and_declared_shares(capsys) -> None:
+    """docs/examples/shipments.csv rated by ``duties`` row by row = ``rate --input``."""
+    code, out, err = run(capsys, "duties", str(EXAMPLES), "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    code, out, err = run(capsys, "rate", "--input", str(EXAMPLES), "--json")
+    assert code == 0, err
+    ref = json.loads(out)
+    assert d["date"] is None
+    assert [r["date"] for r in d["rows"]] == [r["date"] for r in ref]
+    assert [r["rate"] for r in d["rows"]] == pytest.approx([r["total_rate"] for r in ref])
+    by_date = {(r["origin"], r["date"]): r["rate"] for r in d["rows"]}
+    # issue 2: a Japanese car pays 27.5% on 2025-04-05 and 15% on 2025-09-20 (EO 14345)
+    assert by_date[("JPN", "2025-04-05")] == pytest.approx(0.275)
+    assert by_date[("JPN", "2025-09-20")] == pytest.approx(0.15)
+    # TWN 8471.80.90.00 on 2026-02-01: s232_semiconductors (Proclamation of 14 Jan 2026) charges
+    # 25% on advanced chips: advanced_semiconductor 1 -> 25%, blank -> the measure's default 0
+    twn = [r["rate"] for r in d["rows"] if r["origin"] == "TWN"]
+    assert twn == pytest.approx([0.25, 0.0])
+    assert d["imports_usd"] == pytest.approx(sum(r["value_usd"] for r in _values(EXAMPLES)))
+
+
+def _values(path: Path) -> list[dict[str, float]]:
+    return [{"value_usd": float(r["value_usd"])} for r in csv.DictReader(path.open())]
+
+
+def test_duties_date_column_errors(capsys, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "duties", str(EXAMPLES), "--on", "2025-05-01")
+    assert code == 2 and "date column" in err
+    f = tmp_path / "dated.csv"
+    f.write_text(
+        "origin,hs,value_usd,date,advanced_semiconductor\n"
+        "JPN,8703230190,10,2025-02-30,\nJPN,8703230190,10,2031-01-01,\n"
+        "JPN,8703230190,10,2025-05-01,2\n"
+    )
+    code, _, err = run(capsys, "duties", str(f))
+    assert code == 2
+    assert f"{f}:2: date: '2025-02-30' is not a date (YYYY-MM-DD)" in err
+    assert f"{f}:3: date: 2031-01-01 is outside the schedule's coverage" in err
+    assert f"{f}:4: advanced_semiconductor: '2' is not a share between 0 and 1" in err
+
+
+def test_read_user_table_api(tmp_path: Path) -> None:
+    from tariffsim.duties.flows import rate_user_table, read_user_table
+
+    f = tmp_path / "t.csv"
+    f.write_text(f"origin,hs,value_usd,date\nJPN,{CAR},100,2025-03-01\nJPN,{CAR},100,2025-04-05\n")
+    fl = read_user_table(f)
+    assert fl.dates is not None and [str(x) for x in fl.dates] == ["2025-03-01", "2025-04-05"]
+    r = rate_user_table(fl)
+    # issue 2: 2.5% on 2025-03-01, 27.5% on 2025-04-05 -> duty 2.5 + 27.5 = 30 USD on 200 USD
+    assert r.rows["rate"].to_list() == pytest.approx([0.025, 0.275])
+    assert r.duty_usd == pytest.approx(30.0)
+    assert str(r.date) == "2025-03-01"
