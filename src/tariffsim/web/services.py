@@ -92,7 +92,7 @@ def rate_csv(
     state: Any, data: bytes, *, name: str = "upload.csv", skip_invalid: bool = False
 ) -> tuple[str, list[str]]:
     """Rate an uploaded CSV (``origin, hs, date[, value_usd]``) → (rated CSV text, skipped rows)."""
-    from tariffsim.schedule.batch import rate_frame, read_entries
+    from tariffsim.schedule.batch import rate_frame, read_entries, rounded
 
     df, cols = read_entries(data, name=name)
     if df.height > MAX_BATCH_ROWS:
@@ -109,7 +109,7 @@ def rate_csv(
             where=name,
             hint="fix the rows, or pass skip_invalid=true to rate only the good rows",
         )
-    return out.write_csv(), errors
+    return rounded(out).write_csv(), errors
 
 
 def hs_search(state: Any, q: str, limit: int = 20) -> list[dict[str, str]]:
