@@ -77,8 +77,29 @@ def default_data_dir() -> Path:
     return root
 
 
+class _Countries:
+    """Country lookup shared by the raw data and the calibrated model (both hold ``iso3``)."""
+
+    iso3: tuple[str, ...]
+    _what = "GE data"
+
+    @property
+    def n(self) -> int:
+        return len(self.iso3)
+
+    def index(self, code: str) -> int:
+        """Position of a country code; :class:`InputError` if unknown."""
+        try:
+            return self.iso3.index(code.upper())
+        except ValueError:
+            raise InputError(
+                f"country {code!r} is not among the {self.n} countries of the {self._what}",
+                hint="use an ISO 3166 alpha-3 code such as CHN",
+            ) from None
+
+
 @dataclass(frozen=True)
-class GERawData:
+class GERawData(_Countries):
     """The paper's baseline data as read from ``ge_2023/`` (thousands of USD).
 
     Attributes:
@@ -96,20 +117,6 @@ class GERawData:
     gdp: np.ndarray
     ustr_tariff: np.ndarray
     source: str
-
-    @property
-    def n(self) -> int:
-        return len(self.iso3)
-
-    def index(self, code: str) -> int:
-        """Position of a country code; :class:`InputError` if unknown."""
-        try:
-            return self.iso3.index(code.upper())
-        except ValueError:
-            raise InputError(
-                f"country {code!r} is not among the {self.n} countries of the GE data",
-                hint="use an ISO 3166 alpha-3 code such as CHN",
-            ) from None
 
 
 def _read_numeric_csv(path: Path, ncols: int | None) -> np.ndarray:
@@ -213,7 +220,7 @@ def _load_csv_folder(folder: Path) -> GERawData:
 
 
 @dataclass(frozen=True)
-class GEModel:
+class GEModel(_Countries):
     """A calibrated economy: everything the equilibrium needs (spec, "Calibration").
 
     Attributes:
@@ -249,20 +256,7 @@ class GEModel:
     variant: str
     ustr_tariff: np.ndarray
     provenance: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    @property
-    def n(self) -> int:
-        return len(self.iso3)
-
-    def index(self, code: str) -> int:
-        """Position of a country code; :class:`InputError` if unknown."""
-        try:
-            return self.iso3.index(code.upper())
-        except ValueError:
-            raise InputError(
-                f"country {code!r} is not among the {self.n} countries of the GE model",
-                hint="use an ISO 3166 alpha-3 code such as CHN",
-            ) from None
+    _what = "GE model"
 
     def with_params(
         self,
