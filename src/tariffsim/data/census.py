@@ -51,17 +51,14 @@ def imports_2024() -> pl.DataFrame:
     9350, 9510, 9610, 9800 — do not occur as partners), so ``iso3`` is never null in practice; a code
     unknown to the table would be kept with a null ``iso3``.
     """
-    import polars as pl
-
     from tariffsim.data import store
 
-    p = paths.shared_file(IMPORTS_2024)
-    if p is not None:
-        return store.cached_frame("imports_2024", [p], lambda: _imports_from_csv(p))
-    b = paths.bundle_file("imports_2024.parquet")
-    if b is None:
-        raise paths.missing(IMPORTS_2024, bundle_name="imports_2024.parquet")
-    return pl.read_parquet(b)
+    return store.shared_or_bundle(
+        IMPORTS_2024,
+        bundle_name="imports_2024.parquet",
+        cache_name="imports_2024",
+        build=_imports_from_csv,
+    )
 
 
 def partner_totals() -> pl.DataFrame:

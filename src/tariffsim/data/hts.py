@@ -612,16 +612,41 @@ def _build_mfn(edition: str) -> pl.DataFrame:
     ).sort("hts10")
 
 
+def _ave_from_mfn(
+    r: ParsedRate,
+    mfn_av: float | None,
+    mfn_amt: float | None,
+    mfn_unit: str | None,
+    mfn_ave: float | None,
+) -> tuple[float | None, str]:
+    """AVE of another column's rate ``r`` on the same line as an MFN (column 1) rate.
+
+    Exact where ``r`` is free or ad valorem (``exact``). For a specific or compound ``r`` whose first
+    unit equals that of the MFN text: same goods, same unit value, so the specific part of the MFN
+    AVE is scaled by the ratio of the amounts (``scaled_mfn``):
+    ``ave = r_av + max(mfn_ave − mfn_av, 0) × r_amount / mfn_amount``. Otherwise None (``other``).
+    """
+    if r.exact_ave is not None:
+        return r.exact_ave, "exact"
+    if (
+        r.kind in ("specific", "compound")
+        and mfn_ave is not None
+        and mfn_amt
+        and r.specific
+        and r.specific[0][1] == mfn_unit
+    ):
+        spec = max(mfn_ave - (mfn_av or 0.0), 0.0)
+        return (r.ad_valorem or 0.0) + spec * r.specific[0][0] / mfn_amt, "scaled_mfn"
+    return None, "other"
+
+
 def _with_column2(df: pl.DataFrame) -> pl.DataFrame:
     """Add the column 2 ("other") rate: ``other_kind``, ``other_ave``, ``other_method``.
 
     Column 2 (HTS General Note 3(b)) applies to the countries without normal trade relations
     (Cuba, North Korea; Russia and Belarus from 8 Apr 2022, Pub. L. 117-110). ``other_ave`` is
-    exact for free and ad valorem texts (``exact``); for a specific or compound text whose first
-    unit equals that of the column 1 text, the specific part of the column 1 AVE is scaled by the
-    ratio of the amounts — same goods, same unit value (``scaled_mfn``):
-    ``other_ave = other_av + max(ave − av, 0) × other_amount / amount``; otherwise null
-    (``other``: no AVE, flagged).
+    computed by :func:`_ave_from_mfn` (exact, or the column-1 AVE scaled by the ratio of specific
+    amounts; null and ``other`` when neither applies: no AVE, flagged).
     """
     import polars as pl
 
@@ -635,19 +660,7 @@ def _with_column2(df: pl.DataFrame) -> pl.DataFrame:
         r = cache.get(text or "")
         if r is None:
             r = cache[text or ""] = parse_rate(text)
-        value, method = r.exact_ave, "exact"
-        if (
-            value is None
-            and r.kind in ("specific", "compound")
-            and ave is not None
-            and amt
-            and r.specific
-            and r.specific[0][1] == unit
-        ):
-            value = (r.ad_valorem or 0.0) + max(ave - (av or 0.0), 0.0) * r.specific[0][0] / amt
-            method = "scaled_mfn"
-        if value is None:
-            method = "other"
+        value, method = _ave_from_mfn(r, av, amt, unit, ave)
         kinds.append(r.kind)
         aves.append(value)
         methods.append(method)
@@ -726,22 +739,7 @@ def _build_special(edition: str) -> pl.DataFrame:
         if parsed is None:
             parsed = cache[text] = parse_special(text)
         for program, r in parsed.items():
-            ave, method = r.exact_ave, "exact"
-            # same goods, same unit value: scale the specific part of the MFN AVE by the ratio of
-            # the specific amounts (only when the first units agree)
-            if (
-                ave is None
-                and r.kind in ("specific", "compound")
-                and mfn_ave is not None
-                and mfn_amt
-                and r.specific
-                and r.specific[0][1] == mfn_unit
-            ):
-                mfn_spec_ave = max(mfn_ave - (mfn_av or 0.0), 0.0)
-                ave = (r.ad_valorem or 0.0) + mfn_spec_ave * r.specific[0][0] / mfn_amt
-                method = "scaled_mfn"
-            if ave is None:
-                method = "other"
+            ave, method = _ave_from_mfn(r, mfn_av, mfn_amt, mfn_unit, mfn_ave)
             rows["hts10"].append(hts10)
             rows["program"].append(program)
             rows["kind"].append(r.kind)

@@ -196,17 +196,14 @@ def _usmca_from_csv(path: Path) -> pl.DataFrame:
 def usmca_shares() -> pl.DataFrame:
     """Share of 2024 imports that entered under USMCA, by HTS10 × partner: ``hs10, iso3, cty_code,
     usmca_share`` (iso3 ∈ {CAN, MEX}; ``usmca_product_shares_2024.csv``)."""
-    import polars as pl
-
     from tariffsim.data import store
 
-    p = paths.shared_file(USMCA_SHARES)
-    if p is not None:
-        return store.cached_frame("usmca_shares", [p], lambda: _usmca_from_csv(p))
-    b = paths.bundle_file("usmca_shares.parquet")
-    if b is None:
-        raise paths.missing(USMCA_SHARES, bundle_name="usmca_shares.parquet")
-    return pl.read_parquet(b)
+    return store.shared_or_bundle(
+        USMCA_SHARES,
+        bundle_name="usmca_shares.parquet",
+        cache_name="usmca_shares",
+        build=_usmca_from_csv,
+    )
 
 
 def _metal_from_csv(path: Path) -> pl.DataFrame:
@@ -226,14 +223,11 @@ def metal_content_shares() -> pl.DataFrame:
     """Metal content of each HTS10 product as a share of its value (BEA input-output based):
     ``hs10, steel_share, aluminum_share, copper_share, other_metal_share, metal_share, naics,
     bea_detail_code`` (``metal_content_shares_bea_hs10.csv``)."""
-    import polars as pl
-
     from tariffsim.data import store
 
-    p = paths.shared_file(METAL_SHARES)
-    if p is not None:
-        return store.cached_frame("metal_shares", [p], lambda: _metal_from_csv(p))
-    b = paths.bundle_file("metal_content_shares.parquet")
-    if b is None:
-        raise paths.missing(METAL_SHARES, bundle_name="metal_content_shares.parquet")
-    return pl.read_parquet(b)
+    return store.shared_or_bundle(
+        METAL_SHARES,
+        bundle_name="metal_content_shares.parquet",
+        cache_name="metal_shares",
+        build=_metal_from_csv,
+    )

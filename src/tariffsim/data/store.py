@@ -141,3 +141,19 @@ def clear() -> int:
 def memo_clear() -> None:
     """Forget the in-process memo (the cache files stay)."""
     _MEMO.clear()
+
+
+def shared_or_bundle(
+    relpath: str, *, bundle_name: str, cache_name: str, build: Callable[[Path], pl.DataFrame]
+) -> pl.DataFrame:
+    """A table read from the shared data file ``relpath`` (parsed by ``build`` and cached as
+    ``cache_name``), else from the bundle file ``bundle_name``; DataNotFoundError naming both."""
+    import polars as pl
+
+    p = paths.shared_file(relpath)
+    if p is not None:
+        return cached_frame(cache_name, [p], lambda: build(p))
+    b = paths.bundle_file(bundle_name)
+    if b is None:
+        raise paths.missing(relpath, bundle_name=bundle_name)
+    return pl.read_parquet(b)
