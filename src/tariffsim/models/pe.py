@@ -26,6 +26,7 @@ literature on 2018–19 and 2025; see that module for every value and its source
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -159,6 +160,7 @@ class PEProblem:
     sigma_source: np.ndarray
     level: str
     dropped_usd: float
+    rows: np.ndarray | None = None  # index of each row in the flows given (HTS10 level only)
 
     @property
     def n_products(self) -> int:
@@ -191,6 +193,7 @@ def build_problem(
             "v0": np.asarray(flows.value_usd, float)[known],
             "t0": np.asarray(t0, float)[known],
             "t1": np.asarray(t1, float)[known],
+            "row": np.flatnonzero(known),
         }
     ).filter(pl.col("v0") > 0)
     dropped_usd = float(np.asarray(flows.value_usd, float)[~known].sum())
@@ -228,6 +231,7 @@ def build_problem(
         sigma_source=sig["sigma_source"].to_numpy(),
         level=level,
         dropped_usd=dropped_usd,
+        rows=frame["row"].to_numpy() if "row" in frame.columns else None,
     )
 
 
@@ -238,9 +242,11 @@ def solve_problem(
     t0: np.ndarray | None = None,
     t1: np.ndarray | None = None,
     v0: np.ndarray | None = None,
+    passthrough: float | np.ndarray | None = None,
 ):
     """Solve the PE on the problem's rows (tariffs and baseline values may be replaced).
 
+    ``passthrough`` (per row, already resolved) saves recomputing the parameters' product overrides.
     Returns :class:`tariffsim.models.pe_core.PEOutcome`.
     """
     return solve_pe(
@@ -251,7 +257,7 @@ def solve_problem(
         sigma=params.sigma(problem.sigma_raw),
         eta=params.eta,
         omega=params.omega,
-        passthrough=params.row_passthrough(problem.product),
+        passthrough=params.row_passthrough(problem.product) if passthrough is None else passthrough,
     )
 
 
@@ -389,4 +395,64 @@ def run_pe(
             "end": end.isoformat(),
             "reform": str(reform) if reform else None,
         },
+    )
+
+
+def post_substitution_etr_series(
+    dates: Sequence[dt.date],
+    *,
+    horizon: str = "short-run",
+    baseline: dt.date = BASELINE_DATE,
+    flows=None,
+    params: PEParams | None = None,
+) -> pl.DataFrame:
+    """Effective tariff rate on each date before and after substitution, from one compile.
+
+    For every date d: ``etr_pre_substitution`` = Σ t_d V_0 / Σ V_0 (2024 flows at the law of d) and
+    ``etr_post_substitution`` = Σ t_d V_d / Σ V_d, V_d the PE's imports when the law moves from
+    ``baseline`` to that of d (``horizon`` parameters unless ``params`` is given). The schedule is
+    compiled once over the period; the PE is solved once per distinct segment of the law.
+
+    Returns columns ``date``, ``etr_pre_substitution``, ``etr_post_substitution``,
+    ``imports_usd_after`` (one row per date, in the order given).
+    """
+    from tariffsim.models.horizons import pe_params
+    from tariffsim.schedule import load_schedule
+
+    if not dates:
+        raise InputError("give at least one date")
+    days = [d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)) for d in dates]
+    params = params or pe_params(horizon)
+    if flows is None:
+        from tariffsim.duties.flows import default_flows
+
+        flows = default_flows()
+    sched = load_schedule()
+    for d in days:
+        sched.check_date(d, field="date")
+    lo = min(min(days), baseline)
+    hi = max(max(days), baseline) + dt.timedelta(days=1)
+    c = sched.compile(hs10=flows.hs10, origin=flows.origin, start=lo, end=hi, shares=flows.shares)
+    t0 = np.asarray(c.at(baseline), float)
+    problem = build_problem(flows, t0, t0, sigma_min=params.sigma_min, sigma_max=params.sigma_max)
+    rows = np.asarray(problem.rows)
+    segs = c.segment_index(np.array(days, dtype="datetime64[D]"))
+    rho = params.row_passthrough(problem.product)
+    by_seg: dict[int, tuple[float, float, float]] = {}
+    v0 = problem.v0
+    for s in sorted(set(int(x) for x in segs)):
+        t1 = np.asarray(c.total[s], float)[rows]
+        out = solve_problem(problem, params, t1=t1, passthrough=rho)
+        by_seg[s] = (
+            float((t1 * v0).sum() / v0.sum()),
+            float((t1 * out.v1).sum() / out.v1.sum()),
+            float(out.v1.sum()),
+        )
+    return pl.DataFrame(
+        {
+            "date": days,
+            "etr_pre_substitution": [by_seg[int(s)][0] for s in segs],
+            "etr_post_substitution": [by_seg[int(s)][1] for s in segs],
+            "imports_usd_after": [by_seg[int(s)][2] for s in segs],
+        }
     )
