@@ -20,7 +20,16 @@ if TYPE_CHECKING:
 
 
 def _hts10_lines(rev: pl.DataFrame) -> pl.DataFrame:
-    """One row per HTS10 line with the rate texts of its rate-bearing line and a context description."""
+    """One row per HTS10 line with the rate texts of its rate-bearing line and a context description.
+
+    An 8-digit line that carries a rate but has no statistical (10-digit) line in the export stands
+    for all of its statistical lines: it gets one row, ``hts10`` = its 8 digits + ``"00"`` and
+    ``hts8_only`` = True (chapters 01–97; chapter 98 provisions are left as they are). The USITC
+    JSON exports of 2025–26 print 95 such lines, all watches and
+    clocks of chapter 91 (e.g. 9101.11.40, "51¢ each + 6.25% on the case …"), whose statistical
+    lines appear in trade data (9101.11.40.10 … .40) but not in the export; without the row, 4.9 bn
+    USD of 2024 imports had no MFN rate.
+    """
     import polars as pl
 
     hts10: list[str] = []
@@ -33,6 +42,8 @@ def _hts10_lines(rev: pl.DataFrame) -> pl.DataFrame:
     last_rate: dict[str, tuple[str, str, str]] = {}
     stack: dict[int, str] = {}
     heading_desc: dict[str, str] = {}
+    rate8: dict[str, tuple[str, str]] = {}  # 8-digit rate lines: (description, context)
+    with_stat: set[str] = set()  # HTS8 codes that have at least one 10-digit line
     for digits, indent, d, g, sp, ot in zip(
         rev["digits"].to_list(),
         rev["indent"].to_list(),
@@ -51,8 +62,15 @@ def _hts10_lines(rev: pl.DataFrame) -> pl.DataFrame:
             continue
         if g:
             last_rate[digits] = (g, sp, ot)
+        if len(digits) == 8 and g and not digits.startswith(("98", "99")):
+            chain8 = [stack[k] for k in sorted(stack) if k < indent and stack[k]]
+            head8 = heading_desc.get(digits[:4], "")
+            if head8 and (not chain8 or chain8[0] != head8):
+                chain8.insert(0, head8)
+            rate8[digits] = (d, " › ".join(x.rstrip(":") for x in [*chain8, d]))
         if len(digits) != 10 or digits.startswith("99"):
             continue
+        with_stat.add(digits[:8])
         src = None
         for n in (10, 8, 6, 4):
             if digits[:n] in last_rate:
@@ -70,17 +88,33 @@ def _hts10_lines(rev: pl.DataFrame) -> pl.DataFrame:
         special.append(sp2)
         other.append(ot2)
         rate_line.append(src or "")
-    return pl.DataFrame(
-        {
-            "hts10": hts10,
-            "description": desc,
-            "description_full": ctx,
-            "general_text": general,
-            "special_text": special,
-            "other_text": other,
-            "rate_line": rate_line,
-        }
-    ).unique("hts10", keep="first", maintain_order=True)
+    only8 = [k for k in rate8 if k not in with_stat]
+    for k in only8:
+        g8, sp8, ot8 = last_rate[k]
+        hts10.append(k + "00")
+        desc.append(rate8[k][0])
+        ctx.append(rate8[k][1])
+        general.append(g8)
+        special.append(sp8)
+        other.append(ot8)
+        rate_line.append(k)
+    flag = [False] * (len(hts10) - len(only8)) + [True] * len(only8)
+    return (
+        pl.DataFrame(
+            {
+                "hts10": hts10,
+                "description": desc,
+                "description_full": ctx,
+                "general_text": general,
+                "special_text": special,
+                "other_text": other,
+                "rate_line": rate_line,
+                "hts8_only": flag,
+            }
+        )
+        .unique("hts10", keep="first", maintain_order=True)
+        .sort("hts10", maintain_order=True)
+    )
 
 
 def _parsed_columns(texts: list[str]) -> dict[str, list[Any]]:
@@ -134,6 +168,7 @@ def _build_mfn(edition: str) -> pl.DataFrame:
         "other_ave",
         "other_method",
         "rate_line",
+        "hts8_only",
     ).sort("hts10")
 
 
@@ -147,7 +182,10 @@ def mfn_table(edition: str) -> pl.DataFrame:
     same_rate_median | chapter_median | other, special_text, other_text (column 2), other_kind,
     other_ave (column 2 AVE: exact | scaled_mfn | null, see :func:`tariffsim.data.hts.ave.with_column2`), other_method,
     rate_line (digits of the line
-    that carries the rate). The AVE method is that of :mod:`tariffsim.data.hts.ave`.
+    that carries the rate), hts8_only (True for an 8-digit rate line the export prints without
+    statistical lines: ``hts10`` is then its 8 digits + ``"00"`` and the row stands for all its
+    statistical lines, see :func:`_hts10_lines`). The AVE method is that of
+    :mod:`tariffsim.data.hts.ave`.
 
     Reads the edition from the reference data (cached); without it, the bundle holds
     ``2025_basic`` and ``2026_basic``.
