@@ -86,11 +86,14 @@ def _plot(result: Any, path: Path, top: int = 30) -> None:
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle(f"GE model: {result.scenario} ({top} largest economies)")
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.png")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    tmp.replace(path)
+    from tariffsim.cli.render import write_output
+
+    try:
+        write_output(
+            path, lambda p: fig.savefig(p, dpi=110, format="png"), option="--plot", suffix=".png"
+        )
+    finally:
+        plt.close(fig)
 
 
 @ge_app.command("run")

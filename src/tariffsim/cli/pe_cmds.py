@@ -171,5 +171,9 @@ def _plot(res, path: Path, top: int) -> None:
     ax.set_title(f"PE: change in US imports by partner ({res.scenario})")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    from tariffsim.cli.render import write_output
+
+    write_output(
+        path, lambda p: fig.savefig(p, dpi=120, format="png"), option="--plot", suffix=".png"
+    )
     plt.close(fig)

@@ -717,6 +717,7 @@ def ge_outcomes(model: Any, eq: Any, eq0: Any, members: Sequence[str]) -> dict[s
         "partner_welfare_bn": float((rel_w[idx] * e_usd[idx]).sum()) / BN if idx else float("nan"),
         "partner_tot_pct": 100 * float((rel_tot[idx] * wts).sum()) if idx else float("nan"),
         "partner_employment_pct": 100 * float((rel_l[idx] * wts).sum()) if idx else float("nan"),
+        "partner_revenue_bn": float(d_rev[idx].sum()) / BN if idx else float("nan"),
         "ge_members": [c for c in members if c in model.iso3],
     }
 
@@ -928,6 +929,49 @@ def no_deal_cost(
             "model": f"GE: Ignatenko et al. (2025), 194 countries ({horizon})",
         }
     )
+    return out
+
+
+def partner_tariff_stakes(
+    partner: str,
+    as_of: dt.date | str,
+    levels: Sequence[float],
+    *,
+    horizon: str = "short-run",
+) -> list[dict[str, Any]]:
+    """GE stakes of the partner's own tariff on US goods, level by level, against the status quo.
+
+    Each level is a uniform tariff of the partner's members on US exports, *added* to what the GE
+    baseline holds (its 2023 trade already reflects the partners' applied tariffs of that year, which
+    the model does not list), with the US tariffs of the law on the as-of date. The GE is one sector:
+    employment is economy-wide, not by sector.
+    """
+    from tariffsim.core.dates import parse_date
+    from tariffsim.models import ge
+    from tariffsim.models.ge_scenarios import us_import_tariffs
+
+    day = parse_date(as_of, field="as_of") if not isinstance(as_of, dt.date) else as_of
+    code, members = partner_members(partner)
+    st = _state(day, horizon)
+    model, eq0 = _ge_status_quo(st)
+    idx = [model.index(c) for c in members if c in model.iso3]
+    if not idx:
+        raise InputError(f"none of {code}'s members is a country of the GE data")
+    out = []
+    for level in levels:
+        if not (math.isfinite(level) and 0.0 <= level <= 10.0):
+            raise InputError(f"level {level!r} is not a rate in [0, 10]", hint="0.10 for 10%")
+        t = us_import_tariffs(model, st.ge_rates)
+        t[model.us, idx] = level
+        eq = ge.solve(model, t, z0=eq0.z)
+        g = ge_outcomes(model, eq, eq0, members)
+        g.update(
+            {
+                "level": float(level),
+                "model": f"GE: Ignatenko et al. (2025), 194 countries ({horizon})",
+            }
+        )
+        out.append(g)
     return out
 
 
