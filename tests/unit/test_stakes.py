@@ -175,3 +175,31 @@ def test_eu_is_aggregated_and_no_deal_and_spillovers():
     assert nd["partner_welfare_pct"] < 0
     sp = S.us_trade_spillovers("JPN", AS_OF, AUTOS, 0.275)
     assert "JPN" not in sp["ge"] and "MEX" in sp["ge"]
+
+
+def test_domestic_sector_hand_computed():
+    # s_m = 0.5, sigma 3, demand 1, supply 2, import prices +10% in logs:
+    # ln p_d = 0.5 * (3 - 1) * 0.1 / (2 + 3 * 0.5 + 1 * 0.5) = 0.025;
+    # surplus = 100 * (e^0.025 - 1) * (1 + e^0.05) / 2 = 2.5964.
+    sec = S.DomesticSector("x", ("hs:8703",), 100.0, 3.0, 2.0, 1.0, "hand example")
+    assert sec.price_change(0.1, 0.5) == pytest.approx(0.025)
+    assert sec.surplus_change_usd(0.1, 0.5) == pytest.approx(2.59640, abs=1e-5)
+    with pytest.raises(InputError, match="positive"):
+        S.DomesticSector("x", ("hs:8703",), -1.0, 3.0, 2.0, 1.0, "src")
+    with pytest.raises(InputError, match="come from"):
+        S.DomesticSector("x", ("hs:8703",), 1.0, 3.0, 2.0, 1.0, " ")
+
+
+def test_sector_surplus_moves_with_the_partner_tariff():
+    # Illustrative inputs for the test only (not estimates). Cutting Japan's car duty to 2.5% lowers
+    # the sector's import prices and US producers' surplus; at 27.5% cars stay as they are (the law
+    # of 15 Apr 2025) while light trucks with a 25% MFN fall from 50% to 27.5%, a small loss.
+    sec = S.DomesticSector(
+        "autos", ("list:s232_autos_vehicles",), 1e11, 2.0, 1.0, 1.0, "test inputs"
+    )
+    s = S.stakes("JPN", AS_OF, AUTOS, ge=False, sectors=[sec])
+    lo, hi = s.level(0.025), s.level(0.275)
+    key = "us_producers_surplus_bn:autos"
+    assert lo.value(key) < hi.value(key) <= 0
+    assert abs(hi.value(key)) < 0.1 * abs(lo.value(key))
+    assert "test inputs" in lo.figures[key].source

@@ -119,6 +119,59 @@ class TariffIssue:
         }
 
 
+@dataclass(frozen=True)
+class DomesticSector:
+    r"""US producers of a sector, for their surplus (the caller supplies the sourced inputs).
+
+    The sector's domestic shipments ``shipments_usd`` (US$/yr) compete with the imports of the
+    products in ``scope`` (scope strings as for issues). Domestic output and the sector's import
+    composite are CES substitutes (elasticity ``sigma``), total sector demand has elasticity
+    ``demand_elasticity`` and domestic supply ``supply_elasticity`` — the perfect-competition PE of
+    the USITC's modelling portal (Hallren & Riker 2017; Riker & Schreiber 2020). To first order, a
+    change ``m = ln P̂_m`` of the sector's import price index (from the PE, spending-weighted over its
+    products) moves the domestic price by
+
+    .. math:: \ln\hat p_d = \frac{s_m(\sigma - \varepsilon_D)}{\varepsilon_S + \sigma s_m + \varepsilon_D s_d}\, m,
+
+    with :math:`s_m` the import share of the sector's spending and :math:`s_d = 1 - s_m`; producers'
+    surplus changes by :math:`D(\hat p_d - 1)(1 + \hat p_d^{\varepsilon_S})/2`.
+    """
+
+    name: str
+    scope: tuple[str, ...]
+    shipments_usd: float
+    sigma: float
+    supply_elasticity: float
+    demand_elasticity: float
+    source: str
+
+    def __post_init__(self) -> None:
+        scope = (self.scope,) if isinstance(self.scope, str) else tuple(self.scope)
+        object.__setattr__(self, "scope", scope)
+        for s in scope:
+            parse_scope(s)
+        for k in ("shipments_usd", "sigma", "supply_elasticity", "demand_elasticity"):
+            x = getattr(self, k)
+            if not (isinstance(x, int | float) and math.isfinite(x) and x > 0):
+                raise InputError(f"sector {self.name!r}: {k} must be a positive number, got {x!r}")
+        if not self.source.strip():
+            raise InputError(
+                f"sector {self.name!r}: say where shipments and elasticities come from"
+            )
+
+    def price_change(self, import_price_log_change: float, import_share: float) -> float:
+        """ln p̂_d for a log change of the sector's import price index (first order)."""
+        sm = import_share
+        sd = 1.0 - sm
+        den = self.supply_elasticity + self.sigma * sm + self.demand_elasticity * sd
+        return sm * (self.sigma - self.demand_elasticity) * import_price_log_change / den
+
+    def surplus_change_usd(self, import_price_log_change: float, import_share: float) -> float:
+        """Change of the producers' surplus (US$/yr)."""
+        p = math.exp(self.price_change(import_price_log_change, import_share))
+        return self.shipments_usd * (p - 1.0) * (1.0 + p**self.supply_elasticity) / 2.0
+
+
 def parse_scope(text: str) -> tuple[str, tuple[str, ...]]:
     """``"hs:8703, 8708.10"`` → ``("hs", ("8703", "870810"))``; ``"list:NAME"``; ``"reciprocal"``; ``"all"``."""
     t = str(text).strip()
@@ -645,6 +698,9 @@ def _pe_level(
         "diversion": div,
         "products": len(groups),
         "diagnostics": out.diagnostics,
+        "product_codes": sub.products,
+        "log_price_index": np.log(out.price_index_hat),
+        "spending": np.bincount(sub.groups, weights=v0 * (1.0 + sub.t0), minlength=len(groups)),
     }
 
 
@@ -749,11 +805,13 @@ def stakes_for_issues(
     *,
     horizon: str = "short-run",
     ge: bool = True,
+    sectors: Sequence[DomesticSector] = (),
 ) -> dict[str, Stakes]:
     """Stakes of every issue of a case for one partner, scopes resolved jointly (no double count).
 
     Each issue is valued with the other issues at their status quo. ``as_of`` is a date or an ISO
-    string; ``horizon`` is ``short-run`` or ``long-run``; ``ge=False`` skips the GE figures.
+    string; ``horizon`` is ``short-run`` or ``long-run``; ``ge=False`` skips the GE figures;
+    ``sectors`` adds ``us_producers_surplus_bn:<name>`` for each :class:`DomesticSector`.
     """
     from tariffsim.core.dates import parse_date
     from tariffsim.models.horizons import check_horizon
@@ -769,7 +827,7 @@ def stakes_for_issues(
     out = {}
     for iss in issues:
         out[iss.name] = _stakes_one(
-            st, code, members, iss, rows_by[iss.name], excluded[iss.name], ge
+            st, code, members, iss, rows_by[iss.name], excluded[iss.name], ge, tuple(sectors)
         )
     return out
 
@@ -781,9 +839,12 @@ def stakes(
     *,
     horizon: str = "short-run",
     ge: bool = True,
+    sectors: Sequence[DomesticSector] = (),
 ) -> Stakes:
     """Stakes of one issue (its scope alone; use :func:`stakes_for_issues` for a case's issues)."""
-    return stakes_for_issues(partner, as_of, [issue], horizon=horizon, ge=ge)[issue.name]
+    return stakes_for_issues(partner, as_of, [issue], horizon=horizon, ge=ge, sectors=sectors)[
+        issue.name
+    ]
 
 
 def _stakes_one(
@@ -794,6 +855,7 @@ def _stakes_one(
     rows: np.ndarray,
     excluded: dict[str, float],
     with_ge: bool,
+    sectors: tuple[DomesticSector, ...] = (),
 ) -> Stakes:
     rows = np.sort(rows)
     data = (
@@ -811,6 +873,7 @@ def _stakes_one(
             level,
             with_ge,
             hashlib.sha1(rows.tobytes()).hexdigest(),
+            tuple(sectors),
         )
         if key in st.levels:
             levels.append(st.levels[key])
@@ -850,6 +913,8 @@ def _stakes_one(
             ):
                 unit = "%" if k.endswith("_pct") else "US$ bn (2023 economy)"
                 f["ge_" + k] = Figure(float(g[k]), unit, ge_model, ge_data)
+        for sec in sectors:
+            f["us_producers_surplus_bn:" + sec.name] = _sector_figure(st, sec, pe)
         lv = LevelStakes(level=level, figures=f, diversion_bn=_top(pe["diversion"]))
         st.levels[key] = lv
         levels.append(lv)
@@ -869,6 +934,48 @@ def _stakes_one(
             "state_key": st.key,
             "rows": len(rows),
         },
+    )
+
+
+def _sector_figure(st: _State, sec: DomesticSector, pe: dict[str, Any]) -> Figure:
+    """Producers' surplus of a US sector from the PE's import price changes in its products."""
+    codes = np.asarray(pe["product_codes"]).astype(str)
+    hs = np.where(np.char.isdigit(codes), codes, "0").astype(np.int64)
+    mask = np.zeros(len(codes), bool)
+    for scope in sec.scope:
+        kind, items = parse_scope(scope)
+        if kind in ("all", "reciprocal"):
+            raise InputError(f"sector {sec.name!r}: give its products as hs: or list: scopes")
+        if kind == "hs":
+            mask |= _prefix_mask(hs, items, ())
+        else:
+            if items[0] not in st.list_prefixes:
+                raise InputError(f"sector {sec.name!r}: no product list {items[0]!r}")
+            inc, exc = st.list_prefixes[items[0]]
+            mask |= _prefix_mask(hs, inc, exc)
+    # Import spending of the sector's products (all of them, not only those the level touched).
+    prob = st.problem
+    pmask = np.zeros(prob.n_products, bool)
+    pcodes = np.where(np.char.isdigit(prob.products.astype(str)), prob.products, "0").astype(
+        np.int64
+    )
+    for scope in sec.scope:
+        kind, items = parse_scope(scope)
+        inc, exc = (items, ()) if kind == "hs" else st.list_prefixes[items[0]]
+        pmask |= _prefix_mask(pcodes, inc, exc)
+    in_sector = pmask[prob.groups]
+    imports = float((prob.v0 * (1.0 + prob.t0))[in_sector].sum())
+    touched = pe["spending"][mask]
+    m = float((pe["log_price_index"][mask] * touched).sum() / imports) if imports > 0 else 0.0
+    share = imports / (imports + sec.shipments_usd)
+    value = sec.surplus_change_usd(m, share) / BN
+    return Figure(
+        value,
+        "US$ bn/yr",
+        f"PE import prices + domestic CES supply-demand (sigma {sec.sigma:g}, supply "
+        f"{sec.supply_elasticity:g}, demand {sec.demand_elasticity:g})",
+        f"{sec.source}; sector import price index change {100 * (math.exp(m) - 1):+.2f}%, "
+        f"import share {share:.3f}",
     )
 
 
