@@ -371,8 +371,12 @@ def run_backtest(
     selected: Sequence[Target] | None = None,
 ) -> BacktestResult:
     """Run the wave backtest: forecast every target (in parallel), score it and the baselines."""
-    from tariffsim.scenarios.executors import run_draws
+    from tariffsim.scenarios.executors import EXECUTORS, run_draws
 
+    if executor not in EXECUTORS:
+        raise InputError(
+            f"unknown executor {executor!r}", hint=f"choose from {', '.join(EXECUTORS)}"
+        )
     t0 = time.perf_counter()
     tg = list(selected) if selected is not None else targets()
     partners = sorted({o.partner for o in all_outcomes()})

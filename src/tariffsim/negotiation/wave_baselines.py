@@ -1,10 +1,10 @@
 """Baseline forecasts for the 2025–26 wave, from dated facts only (no model).
 
 Every baseline for a partner on a forecast date ``as_of`` uses only facts public by ``as_of``
-(:mod:`tariffsim.negotiation.facts`) and deals concluded strictly before it
-(:func:`~tariffsim.negotiation.outcomes.known_outcomes`). Definitions, fixed before any scoring:
+(``negotiation.facts``) and deals concluded strictly before it
+(``outcomes.known_outcomes``). Definitions, fixed before any scoring:
 
-Headline rate (in the partner's headline measures, :func:`~tariffsim.negotiation.facts.headline_measures`):
+Headline rate (in the partner's headline measures, ``facts.headline_measures``):
 
 * ``status_quo`` — the rate in force on ``as_of``;
 * ``split_difference`` — the midpoint of the status quo and the threat (the highest rate announced
@@ -30,7 +30,7 @@ car rate (``s232_autos``) as status quo and threat, the partner's position the 2
 P(deal within 60 days):
 
 * ``hazard`` — a constant hazard fitted on the deals concluded between 2 Apr 2025 and ``as_of``:
-  ``λ = deals / partner-days at risk`` (each backtest partner at risk from 2 Apr or its last deal),
+  ``λ = deals / partner-days at risk`` (each backtest partner at risk every day from 2 Apr),
   ``p = 1 − exp(−60λ)``; ``p = ½`` before any deal;
 * ``coin`` — ``p = ½``.
 """
