@@ -105,5 +105,8 @@ def test_agreed_must_be_boolean(tmp_path: Path) -> None:
         "case: us-japan-2025-04\nagreed: maybe\noutcomes:\n  reciprocal_rate: {value: 0.2}\n",
         encoding="utf-8",
     )
-    with pytest.raises(InputError, match=r"o\.yaml:2.*agreed must be true or false"):
+    with pytest.raises(InputError, match=r"o\.yaml:2: agreed"):
+        load_outcome(p)
+    p.write_text("case: x\noutcomes:\n  a: {value: 1, sourec: y}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"o\.yaml:3: outcomes\.a"):
         load_outcome(p)

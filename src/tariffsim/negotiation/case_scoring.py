@@ -29,12 +29,14 @@ salience: the spread of its utility over the issue's levels). A point forecast x
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from tariffsim.core.errors import InputError
 from tariffsim.negotiation.scoring import (
@@ -58,35 +60,41 @@ class Outcome:
     agreed: bool | None = None
 
 
+class _OutcomeValue(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    value: Any
+    source: str | None = None
+    note: str | None = None
+
+
+class _CaseOutcomeFile(BaseModel):
+    """The case outcome file (unknown fields are errors)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    case: str
+    kind: Literal["observed", "synthetic"] = "observed"
+    observed_on: dt.date | None = None
+    source: str = ""
+    agreed: StrictBool | None = None
+    outcomes: dict[str, _OutcomeValue | StrictStr | StrictFloat | StrictInt] = Field(min_length=1)
+
+
 def load_outcome(path: str | Path) -> Outcome:
-    """Read a case outcome file (errors name file:line)."""
-    from tariffsim.negotiation.case import _Ctx, _read_yaml
+    """Read a case outcome file (strict; errors name ``file:line: field``)."""
+    from tariffsim.core.yamlio import display_name, read_yaml, validate
 
     p = Path(path)
-    raw = _read_yaml(p)
-    ctx = _Ctx(p)
-    node = ctx.need(raw, "outcomes", "outcomes")
-    if not isinstance(node, Mapping) or not node:
-        raise InputError(
-            "outcomes must be a non-empty mapping", where=ctx.where(raw, "outcomes", "outcomes")
+    name = display_name(p)
+    raw = read_yaml(p, name=name)
+    try:
+        f = validate(_CaseOutcomeFile, raw, name)
+    except InputError as exc:
+        exc.hint = (
+            "see the case-outcome format in tariffsim.negotiation.case_scoring (docs/backtest.md)"
         )
-    vals = {}
-    for k, v in node.items():
-        if isinstance(v, Mapping):
-            vals[str(k)] = ctx.need(v, "value", f"outcomes.{k}")
-        else:
-            vals[str(k)] = v
-    agreed = raw.get("agreed")
-    if agreed is not None and not isinstance(agreed, bool):
-        raise InputError("agreed must be true or false", where=ctx.where(raw, "agreed", "agreed"))
-    return Outcome(
-        case=str(ctx.need(raw, "case", "case")),
-        kind=str(raw.get("kind", "observed")),
-        values=vals,
-        source=str(raw.get("source", "")),
-        path=p,
-        agreed=agreed,
-    )
+        raise
+    vals = {k: (v.value if isinstance(v, _OutcomeValue) else v) for k, v in f.outcomes.items()}
+    return Outcome(case=f.case, kind=f.kind, values=vals, source=f.source, path=p, agreed=f.agreed)
 
 
 def _position(spec: Any, v: Any) -> float:
