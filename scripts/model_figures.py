@@ -86,7 +86,7 @@ def build() -> str:
     )
     a("")
     a(
-        "Model: law of 31 Dec 2024 → law of 1 Sep 2025 (the issue's command), 2024 Census flows; "
+        "Model: law of 31 Dec 2024 → law of 1 Sep 2025 (the middle of the window), 2024 Census flows; "
         "'window law' = the day-weighted mean tariff over 1 Jun – 30 Nov 2025. Δln(1+t) is the "
         "import-weighted log change of each partner's duty factor."
     )
@@ -101,7 +101,7 @@ def build() -> str:
             act, sample = _fmt(obs[c]), "calibration"
         elif c in OUT_OF_SAMPLE_REPORTED:
             lo, hi = OUT_OF_SAMPLE_REPORTED[c]
-            act, sample = f"{lo:.0f} to {hi:.0f} (issue 9)", "out of sample"
+            act, sample = f"{lo:.0f} to {hi:.0f} (reported)", "out of sample"
         elif c == "TWN":
             act, sample = "not in the data", "out of sample"
         else:

@@ -38,6 +38,7 @@ def test_observed_changes_are_the_hand_sums(shared_data):
     assert m.front_loading_musd("DEU") == pytest.approx(41993.0 - 39029.0, abs=0.05)
 
 
+@pytest.mark.slow
 def test_stored_calibration_reproduces_germany(problem):
     from tariffsim.models.horizons import pe_params
     from tariffsim.models.pe import solve_problem
@@ -49,6 +50,7 @@ def test_stored_calibration_reproduces_germany(problem):
     assert -25.0 < got["CHN"] < -20.0
 
 
+@pytest.mark.slow
 def test_calibration_recomputes_the_stored_values(problem):
     cal = calibrate(problem, observed_changes())
     assert cal.sigma_scale == pytest.approx(CALIBRATED_SIGMA_SCALE)

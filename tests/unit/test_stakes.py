@@ -97,6 +97,7 @@ def jpn():
     return S.stakes_for_issues("JPN", AS_OF, [RECIP, AUTOS])
 
 
+@pytest.mark.slow
 def test_no_flow_is_priced_twice(jpn):
     st = S._state(AS_OF, "short-run")
     rows, _ = S.resolve_scopes(st, ("JPN",), [RECIP, AUTOS])
@@ -109,6 +110,7 @@ def test_no_flow_is_priced_twice(jpn):
     assert jpn["reciprocal"].base_bn + jpn["autos"].base_bn <= total
 
 
+@pytest.mark.slow
 def test_status_quo_level_gives_near_zero_stakes(jpn):
     # On 15 Apr 2025 Japanese goods in the reciprocal scope paid the 10% baseline (on the non-metal
     # share of Section 232 derivatives, so the import-weighted level is just under 10%): the add-on
@@ -126,6 +128,7 @@ def test_status_quo_level_gives_near_zero_stakes(jpn):
         assert abs(near.value(k)) < 0.05 * abs(far.value(k)), k
 
 
+@pytest.mark.slow
 def test_levels_are_monotone(jpn):
     s = jpn["reciprocal"]
     rev = [lv.value("us_tariff_revenue_bn") for lv in s.levels]
@@ -139,6 +142,7 @@ def test_levels_are_monotone(jpn):
         assert f.model and f.source and f.unit
 
 
+@pytest.mark.slow
 def test_subset_solve_equals_full_solve(jpn):
     # The PE of a level is solved on the products the partner sells; products are independent,
     # so the full problem with the same new rates gives the same numbers.
@@ -157,6 +161,7 @@ def test_subset_solve_equals_full_solve(jpn):
     assert sub["sales"] == pytest.approx(float((full.v1 - st.problem.v0)[is_j].sum()), rel=1e-9)
 
 
+@pytest.mark.slow
 def test_ge_status_quo_matches_the_law_mapping(jpn):
     # Recomputing the partner's GE entry from the as-of rates gives law_tariffs' entry back.
     st = S._state(AS_OF, "short-run")
@@ -166,6 +171,7 @@ def test_ge_status_quo_matches_the_law_mapping(jpn):
     assert rates[model.index("JPN")] == pytest.approx(st.ge_rates[model.index("JPN")], abs=1e-9)
 
 
+@pytest.mark.slow
 def test_eu_is_aggregated_and_no_deal_and_spillovers():
     eu = S.stakes("EU", AS_OF, RECIP)
     assert len(eu.members) == 27 and eu.base_bn > 100
@@ -190,6 +196,7 @@ def test_domestic_sector_hand_computed():
         S.DomesticSector("x", ("hs:8703",), 1.0, 3.0, 2.0, 1.0, " ")
 
 
+@pytest.mark.slow
 def test_sector_surplus_moves_with_the_partner_tariff():
     # Illustrative inputs for the test only (not estimates). Cutting Japan's car duty to 2.5% lowers
     # the sector's import prices and US producers' surplus; at 27.5% cars stay as they are (the law

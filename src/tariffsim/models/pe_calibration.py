@@ -26,8 +26,8 @@ countries, the orders cancelled during the 145% weeks, the relocation of final a
 2018–19), reported, not absorbed.
 
 **Out of sample.** Japan, Korea and Taiwan are not used. The monthly file has no other partner;
-the issue reports Japan's and Korea's June–November 2025 imports at about 5–6% below 2024
-(:data:`OUT_OF_SAMPLE_REPORTED`).
+Japan's and Korea's June–November 2025 imports were reported at about 5–6% below 2024
+(:data:`OUT_OF_SAMPLE_REPORTED`; a reported figure, not a data file of the repository).
 """
 
 from __future__ import annotations
@@ -46,9 +46,10 @@ MONTHLY_FILE = "census/us_goods_trade_monthly_CHN_DEU_2024-2025.csv"
 #: Census Schedule C codes of the file's partners.
 CTY_ISO3 = {"5700": "CHN", "4280": "DEU"}
 WINDOW_MONTHS: tuple[int, ...] = (6, 7, 8, 9, 10, 11)
-#: The date whose law the model is run on for the window (as in the issue's acceptance command).
+#: The date whose law the model is run on for the window (the middle of the window).
 MODEL_DATE = dt.date(2025, 9, 1)
-#: Reported in issue 9 (not in the repository's data): "about 5–6% below the same months of 2024".
+#: Reported with the request for this work, not in the repository's data: "about 5–6% below the
+#: same months of 2024".
 OUT_OF_SAMPLE_REPORTED: dict[str, tuple[float, float]] = {"JPN": (-6.0, -5.0), "KOR": (-6.0, -5.0)}
 
 
