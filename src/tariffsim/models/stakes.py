@@ -212,7 +212,17 @@ class Figure:
     source: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "unit": self.unit, "model": self.model, "source": self.source}
+        return {
+            "value": _num(self.value),
+            "unit": self.unit,
+            "model": self.model,
+            "source": self.source,
+        }
+
+
+def _num(x: float) -> float | None:
+    """JSON-safe number: NaN (e.g. a partner the GE does not have) becomes None."""
+    return None if isinstance(x, float) and math.isnan(x) else x
 
 
 @dataclass(frozen=True)
@@ -229,7 +239,7 @@ class LevelStakes:
     def to_dict(self) -> dict[str, Any]:
         return {
             "level": self.level,
-            **{k: f.value for k, f in self.figures.items()},
+            **{k: _num(f.value) for k, f in self.figures.items()},
             "diversion_bn": dict(self.diversion_bn),
         }
 
