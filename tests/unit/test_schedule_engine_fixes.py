@@ -286,12 +286,17 @@ def test_dated_order_of_precedence(ext) -> None:
     assert both(ext, "BRA", "7208100000", "2025-04-15") == pytest.approx(0.25)
 
 
-def test_value_excluded_by_must_point_lower(tmp_path: Path) -> None:
+def test_value_excluded_by_cycle_is_an_error(tmp_path: Path) -> None:
+    # reciprocal is excluded by the s232 measures; fentanyl's value naming reciprocal is fine (no
+    # cycle) but reciprocal naming fentanyl while fentanyl names reciprocal is not
     measures = dict(testing.EXTENDED_MEASURES)
     measures["fentanyl"] = measures["fentanyl"].replace(
         "excluded_by: []", "excluded_by: [reciprocal]"
     )
-    with pytest.raises(InputError, match="only refer to lower"):
+    measures["reciprocal"] = measures["reciprocal"].replace(
+        "excluded_by: [s232]", "excluded_by: [s232, fentanyl]"
+    )
+    with pytest.raises(InputError, match="cycle: fentanyl → reciprocal → fentanyl"):
         testing.load(tmp_path, measures=measures, lists=testing.EXTENDED_LISTS)
 
 
@@ -336,7 +341,7 @@ change:
         rate: null
         reference: "end of IEEPA duties"
   s232_steel_derivatives:
-    append_values:
+    insert_values:
       - start: 2025-03-12
         rates:
           CAN: {rate: 0.25, heading: "9903.81.91", share: usmca}
@@ -352,7 +357,7 @@ change:
         rate: null
         reference: "restructured"
   s232_aluminum_derivatives:
-    append_values:
+    insert_values:
       - start: 2025-03-12
         rates:
           CAN: {rate: 0.25, heading: "9903.85.08", share: usmca}
