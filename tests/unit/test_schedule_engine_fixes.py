@@ -129,15 +129,20 @@ def test_column2_ave_of_specific_rates() -> None:
 
 def test_us_russia_column2(shared_data) -> None:
     """HTS 2025 basic, column 2: 6110.20.20 50% (column 1 16.5%), 8483.40.50 27.5% (column 1 2.5%);
-    Russia in column 2 since Pub. L. 117-110 (8 Apr 2022)."""
+    Russia in column 2 since Pub. L. 117-110 (8 Apr 2022). 8483.40.50 is also a line of U.S. note
+    30(b) (footnote "See 9903.90.08."): 35% in lieu of column 2 (Proclamation 10420), i.e. 7.5 points
+    on top of the column 2 rate."""
     from tariffsim.schedule import load_schedule
 
     s = load_schedule()
-    for hs, want in (("6110202005", 0.50), ("8483405010", 0.275)):
+    for hs, want in (
+        ("6110202005", {"mfn": 0.50}),
+        ("8483405010", {"mfn": 0.275, "mfn_column2_russia_35": 0.075}),
+    ):
         r = s.rate("RUS", hs, dt.date(2025, 3, 1))
-        assert r.nonzero == {"mfn": pytest.approx(want)}
+        assert r.nonzero == pytest.approx(want)
         c = s.compile(np.array([hs]), np.array(["RUS"]), dt.date(2025, 3, 1))
-        assert c.total[0, 0] == pytest.approx(want)
+        assert c.total[0, 0] == pytest.approx(sum(want.values()))
 
 
 # --- 2. list exceptions --------------------------------------------------------------------------

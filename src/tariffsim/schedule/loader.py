@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from tariffsim.core.errors import InputError, UnknownCountryError
+from tariffsim.core.yamlio import FORMAT_HINT, line_of, read_yaml, validate
 from tariffsim.schedule import resolve
 from tariffsim.schedule import schema as S
-from tariffsim.schedule.yamlio import FORMAT_HINT, LineDict, line_of, read_yaml, validate
 
 US_ROOT = Path(__file__).resolve().parents[1] / "jurisdictions" / "us"
 
@@ -449,10 +449,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"ok: {len(spec.measures)} measures, {len(spec.lists)} lists, {n_cases} cases in {root}")
     return 0
-
-
-def _is_line_dict(x: Any) -> bool:  # pragma: no cover - helper for debugging
-    return isinstance(x, LineDict)
 
 
 if __name__ == "__main__":

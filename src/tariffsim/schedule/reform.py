@@ -31,14 +31,14 @@ from pathlib import Path
 from typing import Any
 
 from tariffsim.core.errors import InputError
+from tariffsim.core.yamlio import FORMAT_HINT, line_of
 from tariffsim.schedule import schema as S
 from tariffsim.schedule.loader import LibrarySpec, check_library
-from tariffsim.schedule.yamlio import FORMAT_HINT, line_of
 
 
 def read_reform(path: str | Path) -> S.Reform:
     """A reform file read and validated (errors ``file:line: field: problem``)."""
-    from tariffsim.schedule.yamlio import read_yaml, validate
+    from tariffsim.core.yamlio import read_yaml, validate
 
     name = str(path)
     data = read_yaml(Path(path), name=name)

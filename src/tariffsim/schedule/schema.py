@@ -651,7 +651,7 @@ class Reform(_Strict):
     def from_yaml(cls, text: str, *, name: str = "reform.yaml") -> Reform:
         """A reform from YAML text (safe reader; errors ``name:line: field: problem``)."""
         from tariffsim.core.errors import InputError
-        from tariffsim.schedule.yamlio import parse_yaml, validate
+        from tariffsim.core.yamlio import parse_yaml, validate
 
         data = parse_yaml(text, name=name)
         if data is None:
