@@ -90,3 +90,12 @@ def test_reciprocal_in_force_equals_the_law_library(schedule, partner: str) -> N
             assert got == pytest.approx(want), (partner, day, m, got, want)
         n += 1
     assert n >= 20
+
+
+@pytest.mark.parametrize("partner", ["GBR", "JPN", "EU", "KOR"])
+def test_car_rate_in_force_equals_the_law_library(schedule, partner: str) -> None:  # type: ignore[no-untyped-def]
+    """The facts' Section 232 car rate (total incl. MFN, as known in 2026) = the library's total."""
+    for day in ["2025-04-10", "2025-07-15", "2025-08-15", "2025-10-01", "2025-12-01"]:
+        want = schedule.rate(partner, CAR, day).total_rate
+        got = F.rate_in_force(partner, day, ["s232_autos"], known_on="2026-01-01")
+        assert got == pytest.approx(want), (partner, day)
