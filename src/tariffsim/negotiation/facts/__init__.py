@@ -106,17 +106,19 @@ def sources() -> dict[str, S.Source]:
 # --------------------------------------------------------------------------------------------
 
 
-def rates_in_force(partner: str, as_of: Any) -> dict[str, S.InForce]:
-    """Per measure, the rate applying to ``partner``'s goods on ``as_of``, as known on ``as_of``.
+def rates_in_force(partner: str, as_of: Any, *, known_on: Any = None) -> dict[str, S.InForce]:
+    """Per measure, the rate applying to ``partner``'s goods on ``as_of``, as known on ``known_on``
+    (default: ``as_of`` itself — what a forecaster on that day could know).
 
-    Among entries public by ``as_of`` and started by ``as_of``, the latest ``start`` wins (ties: the
-    later publication, so a retroactive correction replaces what it corrects). A measure whose
+    Among entries public by ``known_on`` and started by ``as_of``, the latest ``start`` wins (ties:
+    the later publication, so a retroactive correction replaces what it corrects). A measure whose
     latest entry has rate 0 is left out.
     """
     day = _day(as_of)
+    known = day if known_on is None else _day(known_on)
     best: dict[str, S.InForce] = {}
     for e in load().rates.in_force:
-        if e.partner != partner or e.date > day or e.start > day:
+        if e.partner != partner or e.date > known or e.start > day:
             continue
         cur = best.get(e.measure)
         if cur is None or (e.start, e.date) >= (cur.start, cur.date):
@@ -124,10 +126,13 @@ def rates_in_force(partner: str, as_of: Any) -> dict[str, S.InForce]:
     return {m: e for m, e in best.items() if e.rate > 0}
 
 
-def rate_in_force(partner: str, as_of: Any, measures: Iterable[str] | None = None) -> float:
-    """Sum of the rates in force on ``as_of`` over ``measures`` (default: the headline measures)."""
+def rate_in_force(
+    partner: str, as_of: Any, measures: Iterable[str] | None = None, *, known_on: Any = None
+) -> float:
+    """Sum of the rates in force on ``as_of`` over ``measures`` (default: the headline measures),
+    as known on ``known_on`` (default ``as_of``)."""
     ms = tuple(measures) if measures is not None else headline_measures(partner)
-    cur = rates_in_force(partner, as_of)
+    cur = rates_in_force(partner, as_of, known_on=known_on)
     return round(float(sum(cur[m].rate for m in ms if m in cur)), 10)
 
 
