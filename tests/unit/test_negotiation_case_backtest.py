@@ -16,7 +16,9 @@ EXAMPLE = CASES_DIR / "outcomes" / "example-synthetic.yaml"
 def test_example_outcome_file_loads() -> None:
     o = load_outcome(EXAMPLE)
     assert o.case == "us-japan-2025-04" and o.kind == "synthetic"
-    assert o.values["reciprocal_rate"] == 0.175 and o.values["currency"] == "none"
+    assert (
+        o.values["reciprocal_rate"] == 0.175 and o.values["investment_terms"] == "partner_directed"
+    )
 
 
 def test_scores_by_hand() -> None:
@@ -26,8 +28,12 @@ def test_scores_by_hand() -> None:
     deal = {
         "reciprocal_rate": {"median": 0.15, "p10": 0.10, "p90": 0.20},
         "auto_rate": {"median": 0.10, "p10": 0.05, "p90": 0.15},
-        "investment": {"median": 250.0, "p10": 100.0, "p90": 500.0},
-        "currency": {"median": "joint_statement", "p10": "none", "p90": "commitment"},
+        "investment": {"median": 210.0, "p10": 105.0, "p90": 420.0},
+        "investment_terms": {
+            "median": "us_directed",
+            "p10": "partner_directed",
+            "p90": "us_directed",
+        },
     }
     s = score(case, deal, o)
     r = s["issues"]["reciprocal_rate"]["model"]
@@ -39,9 +45,9 @@ def test_scores_by_hand() -> None:
     # |0.10 − 0.20| = 0.10 over range 0.25; 0.20 outside [0.05, 0.15]
     assert a["abs_error"] == pytest.approx(0.10) and a["norm_error"] == pytest.approx(0.4)
     assert a["in_band"] is False
-    c = s["issues"]["currency"]["model"]
-    # categorical: levels none(0) / joint_statement(1) / commitment(2): error 1 of range 2
-    assert c["abs_error"] == 1.0 and c["norm_error"] == 0.5 and c["in_band"] is True
+    c = s["issues"]["investment_terms"]["model"]
+    # categorical: levels partner_directed(0) / us_directed(1): error 1 of range 1
+    assert c["abs_error"] == 1.0 and c["norm_error"] == 1.0 and c["in_band"] is True
     # status quo baseline: reciprocal 0.10 (in force on the as-of date) → error 0.075
     assert s["issues"]["reciprocal_rate"]["status_quo"]["abs_error"] == pytest.approx(0.075)
     # split the difference of 0.24 and 0.10 = 0.17 → error 0.005
@@ -50,7 +56,8 @@ def test_scores_by_hand() -> None:
     summ = s["summary"]
     assert summ["model"]["n"] == 4
     assert summ["model"]["coverage"] == pytest.approx(3 / 4)
-    mean = (0.025 / 0.14 + 0.4 + 150 / 1000 + 0.5) / 4
+    # investment levels: 0-20% of Japan's 2023 GDP (GE data), the top level US$ 841 bn
+    mean = (0.025 / 0.14 + 0.4 + 105 / 841 + 1.0) / 4
     assert summ["model"]["mean_norm_error"] == pytest.approx(mean)
 
 

@@ -85,23 +85,40 @@ def _load(case: str, as_of: dt.date | None) -> Any:
 
 def negotiate(
     case: str | None = typer.Argument(
-        None, help="a case id (us-japan-2025-04), a case YAML file, a partner (JPN, Japan, EU) with --as-of, or 'wave'"
+        None,
+        help="a case id (us-japan-2025-04), a case YAML file, a partner (JPN, Japan, EU) with --as-of, or 'wave'",
     ),
-    as_of: str | None = typer.Option(None, "--as-of", help="forecast date YYYY-MM-DD (with a partner or 'wave')"),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="forecast date YYYY-MM-DD (with a partner or 'wave')"
+    ),
     draws: int = typer.Option(2000, "--draws", help="joint draws of the priors"),
     seed: int = typer.Option(0, "--seed", help="random seed"),
     json_: bool = typer.Option(False, "--json", help="print JSON"),
     full: bool = typer.Option(
-        False, "--full", help="with --json: add a 'details' block (benchmarks, stakes, sensitivity …)"
+        False,
+        "--full",
+        help="with --json: add a 'details' block (benchmarks, stakes, sensitivity …)",
     ),
-    plot: Path | None = typer.Option(None, "--plot", help="folder for the Pareto and sensitivity charts (PNG)"),
-    explain: bool = typer.Option(False, "--explain", help="each stake with the model and data behind it"),
+    plot: Path | None = typer.Option(
+        None, "--plot", help="folder for the Pareto and sensitivity charts (PNG)"
+    ),
+    explain: bool = typer.Option(
+        False, "--explain", help="each stake with the model and data behind it"
+    ),
     check: Path | None = typer.Option(
-        None, "--check", help="a package YAML (issue: level): its utilities, odds and what dominates it"
+        None,
+        "--check",
+        help="a package YAML (issue: level): its utilities, odds and what dominates it",
     ),
-    best_for: str | None = typer.Option(None, "--best-for", help="party code: its best package the other side accepts"),
-    min_acceptance: float = typer.Option(0.8, "--min-acceptance", help="with --best-for: minimum acceptance probability"),
-    score_: Path | None = typer.Option(None, "--score", help="outcome YAML file: score the forecast and the baselines"),
+    best_for: str | None = typer.Option(
+        None, "--best-for", help="party code: its best package the other side accepts"
+    ),
+    min_acceptance: float = typer.Option(
+        0.8, "--min-acceptance", help="with --best-for: minimum acceptance probability"
+    ),
+    score_: Path | None = typer.Option(
+        None, "--score", help="outcome YAML file: score the forecast and the baselines"
+    ),
     executor: str = typer.Option("serial", "--executor", help="wave: serial, local or ray"),
     list_: bool = typer.Option(False, "--list", help="list the shipped cases and exit"),
 ) -> None:
@@ -125,7 +142,9 @@ def negotiate(
     day = _date(as_of)
     if case.lower() == "wave":
         if day is None:
-            raise InputError("the wave needs --as-of", hint="tariffsim negotiate wave --as-of 2025-07-01")
+            raise InputError(
+                "the wave needs --as-of", hint="tariffsim negotiate wave --as-of 2025-07-01"
+            )
         _wave(day, draws, seed, executor, json_)
         return
     c = _load(case, day)
@@ -170,17 +189,23 @@ def _print_result(c: Any, r: Any) -> None:
     from tariffsim.cli.render import print_table, say
 
     a, b = r.parties
-    say(f"{c.title}  (as of {r.as_of}; {r.draws:,} joint draws of the priors, {r.timings['total_s']:.1f} s)")
+    say(
+        f"{c.title}  (as of {r.as_of}; {r.draws:,} joint draws of the priors, {r.timings['total_s']:.1f} s)"
+    )
     say(
         f"No deal (expected, US$ bn/yr equivalent): {a} {r.reservation[a]:.2f}, {b} {r.reservation[b]:.2f}; "
         "threat levels: "
         + ", ".join(
-            f"{k} {_fmt(v, c.issue(k).unit)}" for k, v in r.no_deal_levels.items() if k in ("reciprocal_rate", "auto_rate")
+            f"{k} {_fmt(v, c.issue(k).unit)}"
+            for k, v in r.no_deal_levels.items()
+            if k in ("reciprocal_rate", "auto_rate")
         )
     )
     z = r.zopa
     zsize = "empty" if z["empty"] else f"~{z['size']:,.0f} packages"
-    say(f"ZOPA: {zsize}; Pareto frontier {r.pareto_size:,} points; US bargaining power α = {r.bargaining_power:.2f}")
+    say(
+        f"ZOPA: {zsize}; Pareto frontier {r.pareto_size:,} points; US bargaining power α = {r.bargaining_power:.2f}"
+    )
     pdb = ", ".join(f"{k} {v:.2f}" for k, v in r.p_deal_by.items())
     say(f"P(deal, ratified) = {r.agreement_probability:.2f}; P(deal by): {pdb}")
     rows = []
@@ -190,7 +215,10 @@ def _print_result(c: Any, r: Any) -> None:
             (
                 spec.name,
                 _fmt(None if r.nash is None else r.nash[spec.name], spec.unit),
-                _fmt(None if r.kalai_smorodinsky is None else r.kalai_smorodinsky[spec.name], spec.unit),
+                _fmt(
+                    None if r.kalai_smorodinsky is None else r.kalai_smorodinsky[spec.name],
+                    spec.unit,
+                ),
                 _fmt(d["median"], spec.unit),
                 _range(d["p10"], d["p90"], spec.unit),
             )
@@ -209,12 +237,19 @@ def _print_result(c: Any, r: Any) -> None:
         first = next((s for s in r.tied_hands["ladder"] if s["moved"]), None)
         if first:
             mv = ", ".join(f"{k} {v['before']} → {v['after']}" for k, v in first["moved"].items())
-            say(f"Tied hands: with the partner's approval line raised by {first['threshold_shift']:g}× its cost of no deal, {mv}")
+            say(
+                f"Tied hands: with the partner's approval line raised by {first['threshold_shift']:g}× its cost of no deal, {mv}"
+            )
         else:
-            say("Tied hands: raising the partner's approval line (up to 1× its cost of no deal) moves nothing")
+            say(
+                "Tied hands: raising the partner's approval line (up to 1× its cost of no deal) moves nothing"
+            )
     if r.sensitivity:
         top = r.sensitivity[:5]
-        say("Most influential priors: " + ", ".join(f"{t['parameter']} ({t['importance']:.2f})" for t in top))
+        say(
+            "Most influential priors: "
+            + ", ".join(f"{t['parameter']} ({t['importance']:.2f})" for t in top)
+        )
 
 
 def _explain(c: Any, json_: bool) -> None:
@@ -229,9 +264,13 @@ def _explain(c: Any, json_: bool) -> None:
     for iss in e["issues"]:
         say(f"[{iss['issue']}] model: {iss.get('model_doc') or iss.get('model')}")
         if "data" in iss:
-            say(f"    data: {iss['data']}; {iss.get('elasticities', '')}; scope US$ {iss.get('scope_usd_bn', 0):,.1f} bn")
+            say(
+                f"    data: {iss['data']}; {iss.get('elasticities', '')}; scope US$ {iss.get('scope_usd_bn', 0):,.1f} bn"
+            )
         for prm in iss["parameters"]:
-            say(f"    {prm['parameter']} = {prm['value']} {prm['unit']} ({prm['kind']}; {prm['source_title'][:90]})")
+            say(
+                f"    {prm['parameter']} = {prm['value']} {prm['unit']} ({prm['kind']}; {prm['source_title'][:90]})"
+            )
     out = []
     for row in e["levels"]:
         lv = ", ".join(_fmt(v, c.issue(k).unit) for k, v in row["level"].items())
@@ -246,7 +285,9 @@ def _explain(c: Any, json_: bool) -> None:
     say(f"No deal: {a} {e['reservation'][a]:.2f}, {b} {e['reservation'][b]:.2f}")
     for p, j in e["judgement"].items():
         flag = "within" if j["within_limit"] else "ABOVE"
-        say(f"Typed judgement share of {p}'s utility span: {100 * j['judgement_share']:.0f}% ({flag} the {100 * JUDGEMENT_LIMIT:.0f}% limit)")
+        say(
+            f"Typed judgement share of {p}'s utility span: {100 * j['judgement_share']:.0f}% ({flag} the {100 * JUDGEMENT_LIMIT:.0f}% limit)"
+        )
 
 
 def _check(c: Any, path: Path, json_: bool) -> None:
@@ -260,13 +301,18 @@ def _check(c: Any, path: Path, json_: bool) -> None:
     a, b = c.parties
     u, g = res["utilities"], res["gains_over_no_deal"]
     say(f"{c.id}: {a} {u[a]:+.2f} (gain {g[a]:+.2f}), {b} {u[b]:+.2f} (gain {g[b]:+.2f}) US$ bn/yr")
-    say(f"Ratification: joint {res['ratification']['joint']:.2f}; individually rational: {res['individually_rational']}")
+    say(
+        f"Ratification: joint {res['ratification']['joint']:.2f}; individually rational: {res['individually_rational']}"
+    )
     if res["pareto_optimal"]:
         say("On the Pareto frontier: no package is better for both.")
     else:
         say(f"Dominated by {res['dominated_by']:,} frontier packages; the closest:")
         for ex in res["dominating_examples"][:3]:
-            say(f"  {ex['utilities']}: " + ", ".join(f"{k} {_fmt(v, c.issue(k).unit)}" for k, v in ex["package"].items()))
+            say(
+                f"  {ex['utilities']}: "
+                + ", ".join(f"{k} {_fmt(v, c.issue(k).unit)}" for k, v in ex["package"].items())
+            )
 
 
 def _party(c: Any, text: str) -> str:
@@ -301,7 +347,13 @@ def _best_for(c: Any, party: str, min_acceptance: float, json_: bool) -> None:
     def accept(pk: Any) -> Any:
         return rat.party(other, pk)
 
-    sol = best_for(party, s.problem, accept, min_acceptance, acceptance_utilities=rat.utilities_of(other) or None)
+    sol = best_for(
+        party,
+        s.problem,
+        accept,
+        min_acceptance,
+        acceptance_utilities=rat.utilities_of(other) or None,
+    )
     levels = None if sol is None else case_levels(c, s.tables.blocks, sol.package)
     if json_:
         print_json(
@@ -309,8 +361,12 @@ def _best_for(c: Any, party: str, min_acceptance: float, json_: bool) -> None:
                 "party": party,
                 "min_acceptance": min_acceptance,
                 "package": levels,
-                "utilities": None if sol is None else dict(zip(c.parties, sol.utilities, strict=True)),
-                "acceptance_probability": None if sol is None else sol.details.get("acceptance_probability"),
+                "utilities": None
+                if sol is None
+                else dict(zip(c.parties, sol.utilities, strict=True)),
+                "acceptance_probability": None
+                if sol is None
+                else sol.details.get("acceptance_probability"),
                 "reservation": dict(zip(c.parties, s.problem.reservation, strict=True)),
             }
         )
@@ -322,7 +378,9 @@ def _best_for(c: Any, party: str, min_acceptance: float, json_: bool) -> None:
         f"Best package for {party} that {other} ratifies with P ≥ {min_acceptance:.2f} "
         f"(P = {sol.details.get('acceptance_probability'):.3f}):"
     )
-    print_table(None, ["issue", "level"], [(k, _fmt(v, c.issue(k).unit)) for k, v in levels.items()])
+    print_table(
+        None, ["issue", "level"], [(k, _fmt(v, c.issue(k).unit)) for k, v in levels.items()]
+    )
 
 
 def _wave(day: dt.date, draws: int, seed: int, executor: str, json_: bool) -> None:
@@ -344,14 +402,25 @@ def _wave(day: dt.date, draws: int, seed: int, executor: str, json_: bool) -> No
                 f.partner,
                 _fmt(f.status_quo_rate, "fraction"),
                 _fmt(f.threat_rate, "fraction"),
-                "–" if h is None else f"{_fmt(h['median'], 'fraction')} [{_range(h['p10'], h['p90'], 'fraction')}]",
-                "–" if au is None else f"{_fmt(au['median'], 'fraction')} [{_range(au['p10'], au['p90'], 'fraction')}]",
+                "–"
+                if h is None
+                else f"{_fmt(h['median'], 'fraction')} [{_range(h['p10'], h['p90'], 'fraction')}]",
+                "–"
+                if au is None
+                else f"{_fmt(au['median'], 'fraction')} [{_range(au['p10'], au['p90'], 'fraction')}]",
                 " / ".join(f"{x:.2f}" for x in p),
             )
         )
     print_table(
         f"The wave as of {day.isoformat()} ({draws:,} draws; headline as the deal names it)",
-        ["partner", "in force", "threat", "headline median [p10–p90]", "cars", "P(deal) 30/60/90 d"],
+        [
+            "partner",
+            "in force",
+            "threat",
+            "headline median [p10–p90]",
+            "cars",
+            "P(deal) 30/60/90 d",
+        ],
         rows,
     )
     say("Benchmarks and forecasts follow from the stated priors (docs/negotiation.md).")
@@ -377,7 +446,8 @@ def _score(c: Any, r: Any, outcome: Any, json_: bool) -> None:
         print_json(s)
         return
     rows = [
-        (who, f"{v['mean_norm_error']:.3f}", f"{v['coverage']:.0%}", v["n"]) for who, v in s["summary"].items()
+        (who, f"{v['mean_norm_error']:.3f}", f"{v['coverage']:.0%}", v["n"])
+        for who, v in s["summary"].items()
     ]
     print_table(
         f"{c.id} against {Path(str(outcome.path)).name} ({s['outcome_kind']})",

@@ -45,7 +45,8 @@ def block_agenda(case: Any, blocks: list[Any]) -> Any:
             issues.append(Issue(bl.name, tuple(s.levels), s.unit, s.kind, s.description))
         else:
             labels = tuple(
-                "|".join(str(specs[q].levels[row[q]]) for q in range(len(specs))) for row in bl.index
+                "|".join(str(specs[q].levels[row[q]]) for q in range(len(specs)))
+                for row in bl.index
             )
             issues.append(Issue(bl.name, labels, "level", "categorical", ""))
     return Agenda(tuple(issues))
@@ -132,7 +133,8 @@ def solve_central(case: Any, *, threshold_shift: float = 0.0) -> Central:
         sol = solve_draws(_shifted(build_problem(tables), threshold_shift))
     if sol.feasible[0]:
         levels = {
-            n: case.issues[j].levels[int(sol.packages[0, j])] for j, n in enumerate(case.issue_names)
+            n: case.issues[j].levels[int(sol.packages[0, j])]
+            for j, n in enumerate(case.issue_names)
         }
         pk = block_package(case, tables.blocks, levels)
         exp = {
@@ -140,7 +142,9 @@ def solve_central(case: Any, *, threshold_shift: float = 0.0) -> Central:
             "utilities": [float(sol.utilities[0, 0]), float(sol.utilities[0, 1])],
             "joint_ratification": float(rat.joint(pk)[0]),
         }
-    return Central(case, tables, agenda, problem, frontier, alpha, nash, nash_sym, ks, mjw, rat, exp)
+    return Central(
+        case, tables, agenda, problem, frontier, alpha, nash, nash_sym, ks, mjw, rat, exp
+    )
 
 
 def _shifted(prob: Any, shift: float) -> Any:
@@ -201,7 +205,8 @@ class NegotiationResult:
         out: dict[str, Any] = {
             "agreement_probability": self.agreement_probability,
             "deal": {
-                k: {kk: v[kk] for kk in ("median", "p10", "p90", "unit")} for k, v in self.deal.items()
+                k: {kk: v[kk] for kk in ("median", "p10", "p90", "unit")}
+                for k, v in self.deal.items()
             },
             "nash": self.nash,
             "kalai_smorodinsky": self.kalai_smorodinsky,
@@ -288,7 +293,13 @@ def analyze(
     sol, iters = solve_symmetric(prep, fixed, others_base)
     from tariffsim.negotiation.forecast import _record
 
-    fc = _record(prep, sol, case.as_of, seed, {"mode": "case", "claims": {"concluded": rec, "open": others, "iterations": iters}})
+    fc = _record(
+        prep,
+        sol,
+        case.as_of,
+        seed,
+        {"mode": "case", "claims": {"concluded": rec, "open": others, "iterations": iters}},
+    )
     t["forecast_s"] = time.perf_counter() - t1
     ok = sol.feasible
     deal = deal_distribution(case, sol.packages[ok])
@@ -324,7 +335,13 @@ def analyze(
         for shift in (0.25, 0.5, 1.0):
             ci = solve_central(case, threshold_shift=shift)
             after = ci.expected_nash["levels"] if ci.expected_nash else None
-            moved = {} if after is None else {k: {"before": base[k], "after": after[k]} for k in base if base[k] != after[k]}
+            moved = (
+                {}
+                if after is None
+                else {
+                    k: {"before": base[k], "after": after[k]} for k in base if base[k] != after[k]
+                }
+            )
             ladder.append({"threshold_shift": shift, "package": after, "moved": moved})
         th = {
             "what": "the partner's approval line raised by a share of its cost of no deal (location, not σ)",
@@ -335,7 +352,9 @@ def analyze(
 
     sens: list[dict[str, Any]] = []
     if with_sensitivity and prep.draws:
-        hj = case.issue_names.index("reciprocal_rate") if case.has_issue("reciprocal_rate") else None
+        hj = (
+            case.issue_names.index("reciprocal_rate") if case.has_issue("reciprocal_rate") else None
+        )
         outs: dict[str, np.ndarray] = {}
         if hj is not None:
             lv = np.asarray(case.issue("reciprocal_rate").levels, float)
@@ -354,7 +373,13 @@ def analyze(
         as_of=case.as_of.isoformat(),
         parties=tuple(case.parties),  # type: ignore[arg-type]
         issues=tuple(
-            {"name": i.name, "unit": i.unit, "kind": i.kind, "levels": list(i.levels), "help": i.help}
+            {
+                "name": i.name,
+                "unit": i.unit,
+                "kind": i.kind,
+                "levels": list(i.levels),
+                "help": i.help,
+            }
             for i in case.issues
         ),
         reservation={p: float(c.tables.reservation[p][0]) for p in case.parties},

@@ -131,20 +131,27 @@ def rest_frontier(
     ``ua`` may keep a few dominated points, never drop a non-dominated one), restricted to
     ``keep_also`` when given, padded with −1 to a common width: ``(n, K)``."""
     n, r = ua.shape
-    order = np.argsort(-ua, axis=1, kind="stable")
+    order = np.argsort(-ua.astype(np.float32), axis=1)
+    sa = np.take_along_axis(ua, order, axis=1)
     sb = np.take_along_axis(ub, order, axis=1)
+    # float32 sorting may swap near-ties: a point is kept unless a point placed before it
+    # dominates it weakly in both (exact test on float64 values)
     prev = np.empty_like(sb)
     prev[:, 0] = -np.inf
     if r > 1:
         np.maximum.accumulate(sb[:, :-1], axis=1, out=prev[:, 1:])
     keep = sb > prev
+    # guard against float32 near-ties: also keep a point whose ua exceeds its predecessor's
+    if r > 1:
+        keep[:, 1:] |= sa[:, 1:] > sa[:, :-1]
     if keep_also is not None:
         keep &= np.take_along_axis(keep_also, order, axis=1)
     k = max(int(keep.sum(axis=1).max()), 1)
-    pos = np.argsort(~keep, axis=1, kind="stable")[:, :k]
-    idx = np.take_along_axis(order, pos, axis=1)
-    valid = np.take_along_axis(keep, pos, axis=1)
-    return np.where(valid, idx, -1)
+    pos = np.cumsum(keep, axis=1) - 1
+    out = np.full((n, k), -1, dtype=np.int64)
+    rows, cols = np.nonzero(keep)
+    out[rows, pos[rows, cols]] = order[rows, cols]
+    return out
 
 
 def build_problem(tables: Tables, *, head_issue: str = "reciprocal_rate") -> DrawProblem:
@@ -167,9 +174,7 @@ def build_problem(tables: Tables, *, head_issue: str = "reciprocal_rate") -> Dra
         )
     grids = np.meshgrid(*[np.arange(s) for s in sizes], indexing="ij") if sizes else []
     index = (
-        np.stack([g.reshape(-1) for g in grids], axis=1)
-        if sizes
-        else np.zeros((1, 0), dtype=int)
+        np.stack([g.reshape(-1) for g in grids], axis=1) if sizes else np.zeros((1, 0), dtype=int)
     )
     ua = _rest_utilities(tables, a, rest)
     ub = _rest_utilities(tables, b, rest)
@@ -195,12 +200,16 @@ def build_problem(tables: Tables, *, head_issue: str = "reciprocal_rate") -> Dra
             continue
         pi = case.parties.index(pv.party)
         party_cons = [c for c, x in case.constituencies.items() if x.party == pv.party]
-        on_party = party_cons == [pv.constituency] and case.constituencies[pv.constituency].weight == 1.0
+        on_party = (
+            party_cons == [pv.constituency] and case.constituencies[pv.constituency].weight == 1.0
+        )
         if on_party:
             head_t, rest_t = None, None
             nd = tables.reservation[pv.party]
             if pv.issues is not None:
-                raise InputError(f"pivot {pv.name}: a pivot on its party's utility votes on all issues")
+                raise InputError(
+                    f"pivot {pv.name}: a pivot on its party's utility votes on all issues"
+                )
         else:
             exact = False
             mask = [pv.issues is None or any(nm in pv.issues for nm in bl.names) for bl in blocks]
@@ -286,7 +295,9 @@ def _log_ratify(prob: DrawProblem, ua: np.ndarray, ub: np.ndarray) -> np.ndarray
     return tot
 
 
-def solve_draws(prob: DrawProblem, head_adjust: np.ndarray | None = None, *, chunk: int = 256) -> DrawSolution:
+def solve_draws(
+    prob: DrawProblem, head_adjust: np.ndarray | None = None, *, chunk: int = 256
+) -> DrawSolution:
     """The per-draw solution; ``head_adjust`` ``(n, L_H)`` is added to the imposer's headline table."""
     n = prob.n
     case = prob.tables.case
@@ -360,7 +371,9 @@ def _slice(prob: DrawProblem, s: int, e: int) -> DrawProblem:
     )
 
 
-def _fill_packages(prob: DrawProblem, out: np.ndarray, hi: np.ndarray, ridx: np.ndarray, ok: np.ndarray) -> None:
+def _fill_packages(
+    prob: DrawProblem, out: np.ndarray, hi: np.ndarray, ridx: np.ndarray, ok: np.ndarray
+) -> None:
     blocks = prob.tables.blocks
     if prob.head is not None:
         bl = blocks[prob.head]

@@ -140,7 +140,9 @@ class Case:
         for i in self.issues:
             if i.name == name:
                 return i
-        raise InputError(f"case {self.id} has no issue {name!r}", hint=f"issues: {list(self.issue_names)}")
+        raise InputError(
+            f"case {self.id} has no issue {name!r}", hint=f"issues: {list(self.issue_names)}"
+        )
 
     def has_issue(self, name: str) -> bool:
         return name in self.issue_names
@@ -179,7 +181,9 @@ class Case:
         from tariffsim.negotiation.domain import Agenda, Issue
 
         return Agenda(
-            tuple(Issue(i.name, tuple(i.levels), i.unit, i.kind, i.description) for i in self.issues)
+            tuple(
+                Issue(i.name, tuple(i.levels), i.unit, i.kind, i.description) for i in self.issues
+            )
         )
 
     # ---- variants -----------------------------------------------------------------------------
@@ -189,7 +193,16 @@ class Case:
         params = dict(self.parameters)
         cons = dict(self.constituencies)
         for name, v in overrides.items():
-            if name.startswith("weight:"):
+            if name.startswith(("sigma:", "threshold:")):
+                kind, pv_name = name.split(":", 1)
+                pv = next((x for x in self.pivots if x.name == pv_name), None)
+                if pv is None:
+                    raise InputError(f"case {self.id} has no pivot {pv_name!r}")
+                ref = getattr(pv, kind).name
+                if ref not in params:
+                    raise InputError(f"the {kind} of pivot {pv_name!r} is a number in the case file")
+                params[ref] = dataclasses.replace(params[ref], value=float(v))
+            elif name.startswith("weight:"):
                 cn = name.split(":", 1)[1]
                 if cn not in cons:
                     raise InputError(f"case {self.id} has no constituency {cn!r}")
@@ -234,7 +247,9 @@ class Case:
 # --------------------------------------------------------------------------------------------
 
 
-def _param(name: str, ref: float | str, params: Mapping[str, Param], unit: str, source: str) -> Param:
+def _param(
+    name: str, ref: float | str, params: Mapping[str, Param], unit: str, source: str
+) -> Param:
     if isinstance(ref, str):
         return params[ref]
     return Param(name=name, value=float(ref), source=source, unit=unit, help=name)
@@ -242,9 +257,7 @@ def _param(name: str, ref: float | str, params: Mapping[str, Param], unit: str, 
 
 def build_case(cf: CaseFile, *, path: Path | None = None) -> Case:
     """The runtime :class:`Case` of a validated case file (references already checked)."""
-    sources = {
-        k: Source(k, s.title, s.date, s.path or s.url or "") for k, s in cf.sources.items()
-    }
+    sources = {k: Source(k, s.title, s.date, s.path or s.url or "") for k, s in cf.sources.items()}
     params: dict[str, Param] = {}
     for k, p in cf.parameters.items():
         params[k] = Param(
@@ -324,10 +337,8 @@ def build_case(cf: CaseFile, *, path: Path | None = None) -> Case:
 
 
 def _yamlio() -> Any:
-    try:
-        from tariffsim.core import yamlio  # type: ignore[attr-defined]
-    except ImportError:  # until core.yamlio lands (harden), the schedule layer's reader
-        from tariffsim.schedule import yamlio
+    from tariffsim.core import yamlio
+
     return yamlio
 
 
@@ -467,12 +478,16 @@ class _Ctx:
 
     def need(self, node: Any, key: str, field_name: str) -> Any:
         if not isinstance(node, Mapping) or key not in node:
-            raise InputError(f"missing required field {key!r}", where=self.where(node, None, field_name))
+            raise InputError(
+                f"missing required field {key!r}", where=self.where(node, None, field_name)
+            )
         return node[key]
 
 
 def _read_yaml(path: Path) -> Any:
     data = _yamlio().read_yaml(Path(path), name=Path(path).name)
     if not isinstance(data, dict):
-        raise InputError("a case file must be a mapping at the top level", where=f"{Path(path).name}:1")
+        raise InputError(
+            "a case file must be a mapping at the top level", where=f"{Path(path).name}:1"
+        )
     return data

@@ -91,7 +91,9 @@ def _is_judgement(case: Any, ref: Any) -> bool:
     from tariffsim.negotiation.schema import ref_name
 
     name = ref_name(ref)
-    return name is not None and name in case.parameters and case.parameters[name].kind == "judgement"
+    return (
+        name is not None and name in case.parameters and case.parameters[name].kind == "judgement"
+    )
 
 
 def judgement_shares(case: Any, tables: Any | None = None) -> dict[str, Any]:
@@ -165,19 +167,26 @@ def explain(case: Any) -> dict[str, Any]:
         if spec.model == "stakes":
             from tariffsim.negotiation.preferences import stake_table
 
-            st = stake_table(case, spec, [float(spec.levels[0])], [str(spec.stakes.form or "add_on")])
+            st = stake_table(
+                case, spec, [float(spec.levels[0])], [str(spec.stakes.form or "add_on")]
+            )
             prov.update(st.provenance)
             prov["scope_usd_bn"] = st.base_usd / 1e9
             prov["form"] = spec.stakes.form or f"from {spec.stakes.form_issue}"
         elif spec.model == "direct":
-            prov["values"] = {ch: {"kind": dv.kind, "source": dv.source} for ch, dv in spec.values.items()}
+            prov["values"] = {
+                ch: {"kind": dv.kind, "source": dv.source} for ch, dv in spec.values.items()
+            }
         else:
             prov["model_doc"] = f"tariffsim.negotiation.valuation.{spec.model}"
         prov["parameters"] = _param_kinds(case, issue_refs(case, spec))
         prov["channels"] = dict(spec.channels)
         issues.append(prov)
         for li, row in enumerate(bl.index):
-            lv = {case.issues[j].name: case.issues[j].levels[int(row[q])] for q, j in enumerate(bl.issues)}
+            lv = {
+                case.issues[j].name: case.issues[j].levels[int(row[q])]
+                for q, j in enumerate(bl.issues)
+            }
             entry: dict[str, Any] = {"issue": bl.name, "level": lv, "unit": spec.unit}
             for p in case.parties:
                 entry[p] = float(tables.party[p][b][0, li])
@@ -237,7 +246,9 @@ def read_package(path: Any, case: Any) -> dict[str, Any]:
         out[str(k)] = v
     missing = [n for n in case.issue_names if n not in out]
     if missing:
-        raise InputError(f"the package leaves out {missing}", where=f"{p.name}:1", hint="give every issue")
+        raise InputError(
+            f"the package leaves out {missing}", where=f"{p.name}:1", hint="give every issue"
+        )
     return out
 
 

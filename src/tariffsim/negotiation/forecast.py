@@ -98,7 +98,9 @@ class Prepared:
     base_bn: float  # this partner's goods under the headline duties (US$ bn), for others' claims
 
 
-def prepare(partner: str, as_of: dt.date, *, draws: int = 2000, seed: int = 0, case: Any = None) -> Prepared:
+def prepare(
+    partner: str, as_of: dt.date, *, draws: int = 2000, seed: int = 0, case: Any = None
+) -> Prepared:
     """Generate (or take) the case, draw the priors and build the per-draw problem."""
     from tariffsim.negotiation.bargain import build_problem
     from tariffsim.negotiation.case import load_case
@@ -140,7 +142,7 @@ def prepare(partner: str, as_of: dt.date, *, draws: int = 2000, seed: int = 0, c
 
 def _claim_draws(n: int, seed: int, dr: dict[str, np.ndarray]) -> np.ndarray:
     from tariffsim.negotiation.generate import priors
-    from tariffsim.negotiation.uncertainty import template_dimensions, triangular_ppf, _unit_draws
+    from tariffsim.negotiation.uncertainty import _unit_draws, template_dimensions, triangular_ppf
 
     if "claim_probability" in dr:
         return dr["claim_probability"]
@@ -168,7 +170,9 @@ def headline_base_bn(partner: str, as_of: dt.date) -> float:
     from tariffsim.negotiation.tariff_stakes import law_on, scope_mask
 
     law = law_on(as_of, as_of)
-    spec = StakesSpec(scope="reciprocal", form="add_on", measures=list(F.headline_measures(partner)))
+    spec = StakesSpec(
+        scope="reciprocal", form="add_on", measures=list(F.headline_measures(partner))
+    )
     return float(law.value[scope_mask(law, partner, spec)].sum()) / 1e9
 
 
@@ -187,7 +191,9 @@ def claim_adjustment(prep: Prepared, refs: Sequence[tuple[float, np.ndarray]]) -
     return adj
 
 
-def concluded_refs(partner: str, as_of: dt.date, n: int) -> tuple[list[tuple[float, np.ndarray]], list[dict[str, Any]]]:
+def concluded_refs(
+    partner: str, as_of: dt.date, n: int
+) -> tuple[list[tuple[float, np.ndarray]], list[dict[str, Any]]]:
     """Claimants among the deals concluded before ``as_of``: (B_j, their headline) — and a record."""
     from tariffsim.negotiation.outcomes import known_outcomes
 
@@ -199,7 +205,15 @@ def concluded_refs(partner: str, as_of: dt.date, n: int) -> tuple[list[tuple[flo
     for p, o in sorted(latest.items()):
         b = headline_base_bn(p, as_of)
         refs.append((b, np.full(n, float(o.headline.rate))))
-        rec.append({"partner": p, "headline": float(o.headline.rate), "form": o.headline.form, "concluded": o.concluded.isoformat() if o.concluded else None, "base_usd_bn": b})
+        rec.append(
+            {
+                "partner": p,
+                "headline": float(o.headline.rate),
+                "form": o.headline.form,
+                "concluded": o.concluded.isoformat() if o.concluded else None,
+                "base_usd_bn": b,
+            }
+        )
     return refs, rec
 
 
@@ -217,7 +231,9 @@ def open_partners(as_of: dt.date) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
-def _record(prep: Prepared, sol: Any, as_of: dt.date, seed: int, extra: dict[str, Any]) -> PartnerForecast:
+def _record(
+    prep: Prepared, sol: Any, as_of: dt.date, seed: int, extra: dict[str, Any]
+) -> PartnerForecast:
     from tariffsim.negotiation import facts as F
     from tariffsim.negotiation.timing import fit_hazard, p_deal_by
 
@@ -239,7 +255,9 @@ def _record(prep: Prepared, sol: Any, as_of: dt.date, seed: int, extra: dict[str
         from tariffsim.negotiation.generate import priors
 
         mult = np.full(n, float(priors()[1]["deadline_multiplier"].value))
-    dls = [e.until for e in F.deadlines(case.partner, as_of)] if case.partner in F.partners() else []
+    dls = (
+        [e.until for e in F.deadlines(case.partner, as_of)] if case.partner in F.partners() else []
+    )
     dates = [as_of + dt.timedelta(days=k) for k in HORIZON_DAYS]
     P = p_deal_by(as_of, dates, sol.ratification, lam, dls, mult)
     pdb = {d: float(P[:, j].mean()) for j, d in enumerate(dates)}
@@ -274,15 +292,17 @@ def _as_date(as_of: Any) -> dt.date:
     return parse_date(as_of, field="as_of") if not isinstance(as_of, dt.date) else as_of
 
 
-def solve_symmetric(prep: Prepared, fixed: list[tuple[float, np.ndarray]], others_base: float) -> tuple[Any, int]:
+def solve_symmetric(
+    prep: Prepared, fixed: list[tuple[float, np.ndarray]], others_base: float
+) -> tuple[Any, int]:
     """Per-draw smallest fixed point x = r(h*(x)) with the open partners' reference equal to this
     partner's own rate; returns the solution and the iterations used."""
     from tariffsim.negotiation.bargain import solve_draws
 
-    n = prep.problem.n
     sol = solve_draws(prep.problem, claim_adjustment(prep, fixed) if fixed else None)
     it = 0
-    for it in range(1, MAX_ITER + 1):
+    for _ in range(MAX_ITER):
+        it += 1
         x = np.where(sol.head_level >= 0, prep.rates[np.maximum(sol.head_level, 0)], 0.0)
         refs = [*fixed, (others_base, x)]
         new = solve_draws(prep.problem, claim_adjustment(prep, refs))
@@ -290,12 +310,17 @@ def solve_symmetric(prep: Prepared, fixed: list[tuple[float, np.ndarray]], other
             sol = new
             break
         sol = new
-    del n
     return sol, it
 
 
 def forecast_partner(
-    partner: str, as_of: Any, *, draws: int = 2000, seed: int = 0, executor: str | None = None, case: Any = None
+    partner: str,
+    as_of: Any,
+    *,
+    draws: int = 2000,
+    seed: int = 0,
+    executor: str | None = None,
+    case: Any = None,
 ) -> PartnerForecast:
     """The forecast for one partner (symmetric claims by the open partners; see the module doc)."""
     day = _as_date(as_of)
@@ -309,7 +334,15 @@ def forecast_partner(
         sol,
         day,
         seed,
-        {"mode": "partner", "claims": {"concluded": rec, "open": others, "open_base_usd_bn": others_base, "iterations": it}},
+        {
+            "mode": "partner",
+            "claims": {
+                "concluded": rec,
+                "open": others,
+                "open_base_usd_bn": others_base,
+                "iterations": it,
+            },
+        },
     )
 
 
@@ -343,15 +376,19 @@ def forecast_wave(
     fixed_by = {pp.partner: concluded_refs(pp.partner, day, draws) for pp in preps}
     sols = {
         pp.partner: solve_draws(
-            pp.problem, claim_adjustment(pp, fixed_by[pp.partner][0]) if fixed_by[pp.partner][0] else None
+            pp.problem,
+            claim_adjustment(pp, fixed_by[pp.partner][0]) if fixed_by[pp.partner][0] else None,
         )
         for pp in preps
     }
     it = 0
-    for it in range(1, MAX_ITER + 1):
+    for _ in range(MAX_ITER):
+        it += 1
         x = {
             pp.partner: np.where(
-                sols[pp.partner].head_level >= 0, pp.rates[np.maximum(sols[pp.partner].head_level, 0)], np.nan
+                sols[pp.partner].head_level >= 0,
+                pp.rates[np.maximum(sols[pp.partner].head_level, 0)],
+                np.nan,
             )
             for pp in preps
         }
@@ -374,7 +411,14 @@ def forecast_wave(
             sols[pp.partner],
             day,
             seed,
-            {"mode": "wave", "claims": {"concluded": fixed_by[pp.partner][1], "open": [q.partner for q in preps if q.partner != pp.partner], "iterations": it}},
+            {
+                "mode": "wave",
+                "claims": {
+                    "concluded": fixed_by[pp.partner][1],
+                    "open": [q.partner for q in preps if q.partner != pp.partner],
+                    "iterations": it,
+                },
+            },
         )
         for pp in preps
     ]

@@ -104,10 +104,25 @@ def resolve_partner(text: str) -> str:
     return code
 
 
+GE_KEYS = ("exports_to_us", "imports_from_us", "imports_from_others", "gdp", "us_gdp")
+
+
 @lru_cache(maxsize=64)
 def ge_numbers(partner: str) -> dict[str, float]:
     """From the GE data (2023, US$): the partner's exports to the US, imports from the US and from
-    everyone else, GDP; the US's GDP. A group sums its members."""
+    everyone else, GDP; the US's GDP. A group sums its members. Cached on disk."""
+    from tariffsim.negotiation import cache
+
+    path = cache.entry("ge", {"partner": partner})
+    z = cache.load(path)
+    if z is not None:
+        return {k: float(z[k]) for k in GE_KEYS}
+    out = _ge_numbers(partner)
+    cache.save(path, {k: np.asarray(v) for k, v in out.items()})
+    return out
+
+
+def _ge_numbers(partner: str) -> dict[str, float]:
     from tariffsim.models.ge_data import load_raw
     from tariffsim.negotiation.tariff_stakes import partner_codes
 
@@ -123,7 +138,8 @@ def ge_numbers(partner: str) -> dict[str, float]:
     return {
         "exports_to_us": float(r.trade[idx, us].sum()) * k,
         "imports_from_us": float(r.trade[us, idx].sum()) * k,
-        "imports_from_others": float(r.trade[~inside, :][:, idx].sum() - r.trade[us, idx].sum()) * k,
+        "imports_from_others": float(r.trade[~inside, :][:, idx].sum() - r.trade[us, idx].sum())
+        * k,
         "gdp": float(r.gdp[idx].sum()) * k,
         "us_gdp": float(r.gdp[us]) * k,
     }
@@ -141,6 +157,12 @@ def _grid(lo: float, hi: float, must: tuple[float, ...] = ()) -> list[float]:
     pts.add(round(lo, 4))
     pts.add(round(hi, 4))
     return sorted(pts)
+
+
+def _modal(rates: np.ndarray, weights: np.ndarray) -> float:
+    """The value-weighted most common rate (rounded to 4 decimals): the rate a deal would name."""
+    vals, inv = np.unique(np.round(rates, 4), return_inverse=True)
+    return float(vals[int(np.argmax(np.bincount(inv, weights=weights)))])
 
 
 def _sig(x: float) -> float:
@@ -194,8 +216,17 @@ def _generate(P: str, d: dt.date) -> CaseFile:
         }
         return sid
 
-    def data_param(name: str, value: float, unit: str, help_: str, source: str, note: str = "") -> str:
-        params[name] = {"value": value, "unit": unit, "help": help_, "source": source, "kind": "data", "note": note}
+    def data_param(
+        name: str, value: float, unit: str, help_: str, source: str, note: str = ""
+    ) -> str:
+        params[name] = {
+            "value": value,
+            "unit": unit,
+            "help": help_,
+            "source": source,
+            "kind": "data",
+            "note": note,
+        }
         return name
 
     sources["census-2024"] = {
@@ -228,7 +259,11 @@ def _generate(P: str, d: dt.date) -> CaseFile:
         sq = nominal_reciprocal(law, np.flatnonzero(hl_rows), measures)
         threat = sq
     assert threat is not None
-    floors = [o for o in F.us_objectives(d, "floor") if o.rate is not None and (o.partners == "all" or P in o.partners)]
+    floors = [
+        o
+        for o in F.us_objectives(d, "floor")
+        if o.rate is not None and (o.partners == "all" or P in o.partners)
+    ]
     floor_rate = floors[-1].rate if floors else 0.0
     prov.update(status_quo_rate=sq, threat_rate=threat, stated_floor=floor_rate)
     deadlines = F.deadlines(P, d) if have_facts else []
@@ -264,7 +299,15 @@ def _generate(P: str, d: dt.date) -> CaseFile:
     use("court_ruling_odds_ratio")
     use("passthrough_general")
     use("p_threat_imposed")
-    nd_draws = [{"value": sq, "prob": "1-p_threat_imposed", "start": d, "source": src_fact, "note": "no change: the pause or the status quo continues"}]
+    nd_draws = [
+        {
+            "value": sq,
+            "prob": "1-p_threat_imposed",
+            "start": d,
+            "source": src_fact,
+            "note": "no change: the pause or the status quo continues",
+        }
+    ]
     if threat > sq + 1e-9:
         nd_draws.insert(
             0,
@@ -327,14 +370,15 @@ def _generate(P: str, d: dt.date) -> CaseFile:
     )
 
     # cars and parts under Section 232
-    auto_spec = StakesSpec(scope="hs", hs=["8703"], products="s232_auto_parts", form="total", only_s232=True)
+    auto_spec = StakesSpec(
+        scope="hs", hs=["8703"], products="s232_auto_parts", form="total", only_s232=True
+    )
     auto_rows = scope_mask(law, P, auto_spec)
     auto_usd = float(law.value[auto_rows].sum())
     if auto_usd >= MIN_ISSUE_USD:
         v = law.value[auto_rows]
-        cur = float((law.total[auto_rows] * v).sum() / v.sum())
-        mfn = float((law.mfn[auto_rows] * v).sum() / v.sum())
-        cur, mfn = round(cur, 4), round(mfn, 4)
+        cur = _modal(law.total[auto_rows], v)
+        mfn = _modal(law.mfn[auto_rows], v)
         use("passthrough_autos")
         use("us_weight_reshoring")
         a_levels = _grid(mfn, cur, (cur,))
@@ -382,7 +426,11 @@ def _generate(P: str, d: dt.date) -> CaseFile:
                 covered.append(inv.id)
     if hs_pref:
         cap_spec = StakesSpec(
-            scope="hs", hs=sorted(set(hs_pref)), products=products, form="extra", probability="s232_action_probability"
+            scope="hs",
+            hs=sorted(set(hs_pref)),
+            products=products,
+            form="extra",
+            probability="s232_action_probability",
         )
         cap_rows = scope_mask(law, P, cap_spec)
         cap_usd = float(law.value[cap_rows].sum())
@@ -440,7 +488,12 @@ def _generate(P: str, d: dt.date) -> CaseFile:
     }
     use("purchase_market_share")
     sources["template"] = psrc["template"].model_dump()
-    for n in ("purchase_credibility", "us_seller_margin", "partner_buyer_premium", "us_weight_deficit"):
+    for n in (
+        "purchase_credibility",
+        "us_seller_margin",
+        "partner_buyer_premium",
+        "us_weight_deficit",
+    ):
         use(n)
     m_c = float(params["purchase_market"]["value"])
     issues.append(
@@ -458,7 +511,11 @@ def _generate(P: str, d: dt.date) -> CaseFile:
                 "seller_margin": "us_seller_margin",
                 "buyer_premium": "partner_buyer_premium",
             },
-            "channels": {"sellers": "us_sellers", "balance": "us_balance", "buyer": "partner_purchases"},
+            "channels": {
+                "sellers": "us_sellers",
+                "balance": "us_balance",
+                "buyer": "partner_purchases",
+            },
             "positions": {"USA": _sig(m_c), P: 0.0},
             "status_quo": 0.0,
         }
@@ -568,11 +625,7 @@ def _generate(P: str, d: dt.date) -> CaseFile:
     pivots: list[dict[str, Any]] = []
     use("pivot_sigma")
     pf = F.partner_facts(P, d) if have_facts else None
-    soon = [
-        e
-        for e in (pf.elections if pf else [])
-        if d < e.held_on <= d + dt.timedelta(days=90)
-    ]
+    soon = [e for e in (pf.elections if pf else []) if d < e.held_on <= d + dt.timedelta(days=90)]
     if soon:
         use("election_threshold")
         e = soon[0]
@@ -606,8 +659,20 @@ def _generate(P: str, d: dt.date) -> CaseFile:
     use("security_weight")
     dep_p = ge["exports_to_us"] / ge["gdp"]
     dep_us = ge["exports_to_us"] / ge["us_gdp"]
-    data_param("partner_dependence", round(dep_p, 5), "share of GDP", "The partner's exports to the US over its GDP (2023).", "ge-2023")
-    data_param("us_dependence", round(dep_us, 5), "share of GDP", "US imports from the partner over US GDP (2023).", "ge-2023")
+    data_param(
+        "partner_dependence",
+        round(dep_p, 5),
+        "share of GDP",
+        "The partner's exports to the US over its GDP (2023).",
+        "ge-2023",
+    )
+    data_param(
+        "us_dependence",
+        round(dep_us, 5),
+        "share of GDP",
+        "US imports from the partner over US GDP (2023).",
+        "ge-2023",
+    )
     ally = 1.0 if (pf is not None and pf.security.treaty_ally is not None) else 0.0
     prov["treaty_ally"] = bool(ally)
     power = {
@@ -620,7 +685,11 @@ def _generate(P: str, d: dt.date) -> CaseFile:
 
     # retaliation announced by d
     ret: dict[str, Any] = {"allowed": False}
-    rets = [r for r in (F.retaliation(P, d) if have_facts else []) if r.rate and r.status in ("announced", "in_force", "suspended")]
+    rets = [
+        r
+        for r in (F.retaliation(P, d) if have_facts else [])
+        if r.rate and r.status in ("announced", "in_force", "suspended")
+    ]
     if rets:
         from tariffsim.negotiation.nodeal import us_exports_usd
 
@@ -643,7 +712,12 @@ def _generate(P: str, d: dt.date) -> CaseFile:
             "kind": "judgement",
             "source": "template",
         }
-        ret = {"allowed": True, "rate": "retaliation_rate", "prob": "retaliation_probability", "source": params["retaliation_rate"]["source"]}
+        ret = {
+            "allowed": True,
+            "rate": "retaliation_rate",
+            "prob": "retaliation_probability",
+            "source": params["retaliation_rate"]["source"],
+        }
         cons_us["stakes"]["us_exporters"] = 1.0
         cons_p["stakes"]["partner_revenue"] = 1.0
         cons_p["stakes"]["partner_buyers"] = 1.0
@@ -655,7 +729,10 @@ def _generate(P: str, d: dt.date) -> CaseFile:
         "id": f"{P.lower()}-{d.isoformat()}",
         "title": f"US–{name} tariff negotiation as of {d.isoformat()} (generated)",
         "as_of": d,
-        "parties": {"USA": {"name": "United States", "role": "imposer"}, P: {"name": name, "role": "partner"}},
+        "parties": {
+            "USA": {"name": "United States", "role": "imposer"},
+            P: {"name": name, "role": "partner"},
+        },
         "partner": P,
         "horizon_years": horizon,
         "discount_rate": "discount_rate",

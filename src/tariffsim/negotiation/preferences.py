@@ -48,7 +48,9 @@ from tariffsim.negotiation.valuation import MODELS
 class Env:
     """Parameter values for ``n`` draws: drawn parameters are ``(n,)`` arrays, others the case's."""
 
-    def __init__(self, case: Case, draws: Mapping[str, np.ndarray] | None = None, n: int | None = None):
+    def __init__(
+        self, case: Case, draws: Mapping[str, np.ndarray] | None = None, n: int | None = None
+    ):
         self.case = case
         self.draws = {k: np.asarray(v, dtype=float).reshape(-1) for k, v in (draws or {}).items()}
         sizes = {v.shape[0] for v in self.draws.values()}
@@ -134,7 +136,9 @@ def blocks_of(case: Case) -> list[Block]:
         else:
             k = names.index(q)
             la, lq = len(spec.levels), len(case.issues[k].levels)
-            idx = np.stack(np.meshgrid(np.arange(la), np.arange(lq), indexing="ij"), -1).reshape(-1, 2)
+            idx = np.stack(np.meshgrid(np.arange(la), np.arange(lq), indexing="ij"), -1).reshape(
+                -1, 2
+            )
             out.append(Block((j, k), (spec.name, q), idx))
     return out
 
@@ -144,7 +148,9 @@ def blocks_of(case: Case) -> list[Block]:
 # --------------------------------------------------------------------------------------------
 
 
-def _args(env: Env, spec: IssueSpec, extra: Mapping[str, float | str] | None = None) -> dict[str, np.ndarray]:
+def _args(
+    env: Env, spec: IssueSpec, extra: Mapping[str, float | str] | None = None
+) -> dict[str, np.ndarray]:
     out = {k: env.num(v) for k, v in spec.args.items()}
     for k, v in (extra or {}).items():
         out[k] = env.num(v)
@@ -170,12 +176,22 @@ def stake_table(case: Case, spec: IssueSpec, xs: Sequence[float], forms: Sequenc
     assert st is not None
     day = st.evaluate_on or case.as_of
     return stakes_table(
-        case.partner, day, st, xs, forms, passthroughs=_passthroughs(case, spec), as_known_on=case.as_of
+        case.partner,
+        day,
+        st,
+        xs,
+        forms,
+        passthroughs=_passthroughs(case, spec),
+        as_known_on=case.as_of,
     )
 
 
 def issue_outputs(
-    env: Env, spec: IssueSpec, xs: Sequence[Any], qualifier: IssueSpec | None, q_levels: Sequence[Any]
+    env: Env,
+    spec: IssueSpec,
+    xs: Sequence[Any],
+    qualifier: IssueSpec | None,
+    q_levels: Sequence[Any],
 ) -> dict[str, np.ndarray]:
     """Raw model outputs of ``spec`` at values ``xs`` × qualifier levels ``q_levels`` (the qualifier
     varies fastest): ``(n, len(xs) · len(q_levels))`` arrays, US$ bn/yr."""
@@ -217,14 +233,15 @@ def issue_outputs(
 
 
 def issue_channels(
-    env: Env, spec: IssueSpec, xs: Sequence[Any], qualifier: IssueSpec | None, q_levels: Sequence[Any]
+    env: Env,
+    spec: IssueSpec,
+    xs: Sequence[Any],
+    qualifier: IssueSpec | None,
+    q_levels: Sequence[Any],
 ) -> dict[str, np.ndarray]:
     """Channel flows (case channel names) of ``spec`` at ``xs`` × ``q_levels``, with legal risk."""
     raw = issue_outputs(env, spec, xs, qualifier, q_levels)
-    if spec.model == "direct":
-        out = dict(raw)
-    else:
-        out = _to_channels(spec, raw)
+    out = dict(raw) if spec.model == "direct" else _to_channels(spec, raw)
     vr = spec.void_risk
     if vr is not None and out:
         lapse = issue_channels_lapsed(env, spec, qualifier, q_levels)
@@ -271,7 +288,9 @@ def _to_channels(spec: IssueSpec, raw: Mapping[str, np.ndarray]) -> dict[str, np
 # --------------------------------------------------------------------------------------------
 
 
-def weigh(stakes: Mapping[str, np.ndarray], channels: Mapping[str, np.ndarray], shape: tuple[int, int]) -> np.ndarray:
+def weigh(
+    stakes: Mapping[str, np.ndarray], channels: Mapping[str, np.ndarray], shape: tuple[int, int]
+) -> np.ndarray:
     """Σ_ch stake[ch] · V_ch — a constituency's money-metric utility, ``(n, L)``."""
     tot = np.zeros(shape)
     for ch, v in channels.items():
@@ -354,10 +373,14 @@ def build_tables(case: Case, env: Env | None = None) -> Tables:
     nd_c: dict[str, np.ndarray] = {}
     for cname in case.constituencies:
         st = _stakes(env, case, cname)
-        cons[cname] = [weigh(st, ch, (n, b.n_levels)) for ch, b in zip(channels, blocks, strict=True)]
-        nd_c[cname] = np.stack(
-            [weigh(st, ndc, (n, 1))[:, 0] for ndc in nd_channels], axis=1
-        ) if blocks else np.zeros((n, 0))
+        cons[cname] = [
+            weigh(st, ch, (n, b.n_levels)) for ch, b in zip(channels, blocks, strict=True)
+        ]
+        nd_c[cname] = (
+            np.stack([weigh(st, ndc, (n, 1))[:, 0] for ndc in nd_channels], axis=1)
+            if blocks
+            else np.zeros((n, 0))
+        )
     party: dict[str, list[np.ndarray]] = {}
     reservation: dict[str, np.ndarray] = {}
     weights: dict[str, np.ndarray] = {}
@@ -382,7 +405,9 @@ def build_tables(case: Case, env: Env | None = None) -> Tables:
             reservation[c.party] = reservation[c.party] + _weight(env, case, cname)[:, 0] * v
             nd_c[cname] = nd_c[cname].copy()
             nd_c[cname][:, 0] += v
-    return Tables(case, env, blocks, channels, economics, cons, party, nd_c, reservation, expected, weights)
+    return Tables(
+        case, env, blocks, channels, economics, cons, party, nd_c, reservation, expected, weights
+    )
 
 
 def _no_deal_channels(
@@ -404,7 +429,11 @@ def _no_deal_channels(
             expected[qual.name] = q_sq
         li = spec.level_index(sq)
         qi = qual.level_index(q_sq) if qual is not None else 0
-        col = int(np.flatnonzero((b.index[:, 0] == li) & ((b.index[:, 1] == qi) if qual is not None else True))[0])
+        col = int(
+            np.flatnonzero(
+                (b.index[:, 0] == li) & ((b.index[:, 1] == qi) if qual is not None else True)
+            )[0]
+        )
         return {k: v[:, col : col + 1] for k, v in ch_levels.items()}
     draws = spec.no_deal.draws
     values = [d.value for d in draws]
@@ -458,7 +487,9 @@ class IssuePreferences:
 def build_preferences(case: Case) -> IssuePreferences:
     """Per-issue utility tables of each party (central values)."""
     t = build_tables(case, Env(case))
-    per: dict[str, list[np.ndarray]] = {p: [np.zeros(len(i.levels)) for i in case.issues] for p in case.parties}
+    per: dict[str, list[np.ndarray]] = {
+        p: [np.zeros(len(i.levels)) for i in case.issues] for p in case.parties
+    }
     for b, bl in enumerate(t.blocks):
         for q, j in enumerate(bl.issues):
             for p in case.parties:

@@ -51,7 +51,9 @@ class PivotModel:
         return 1.0 - self.needed + self.needed * self.consent(packages)
 
 
-def ratify_probability(u_package: Any, u_no_deal: float, sigma: float, threshold: float = 0.0) -> Any:
+def ratify_probability(
+    u_package: Any, u_no_deal: float, sigma: float, threshold: float = 0.0
+) -> Any:
     """The probit formula on utility values: ``Φ((u − u_0 − τ)/σ)``."""
     if not sigma > 0 or not np.isfinite(sigma):
         raise InputError(f"sigma must be a positive number, got {sigma}")
@@ -95,7 +97,9 @@ class Ratification:
         return out
 
 
-def build_ratification(tables: Any, agenda: Any, *, draw: int = 0, threshold_shift: float = 0.0) -> Ratification:
+def build_ratification(
+    tables: Any, agenda: Any, *, draw: int = 0, threshold_shift: float = 0.0
+) -> Ratification:
     """Pivots active on the case's as-of date, on the block agenda, at draw ``draw`` of ``tables``.
 
     ``threshold_shift`` (a share of the pivot party's cost of no deal) is added to every partner
@@ -117,7 +121,6 @@ def build_ratification(tables: Any, agenda: Any, *, draw: int = 0, threshold_shi
             tables.constituency[pv.constituency][j][draw] * (1.0 if mask[j] else 0.0)
             for j in range(len(blocks))
         )
-        w = float(tables.weights.get(pv.constituency, np.ones(1))[draw]) if pv.constituency in tables.weights else 1.0
         nd = float((tables.no_deal[pv.constituency][draw] * np.asarray(mask)).sum())
         scale = 1.0
         if spec.scale == "no_deal_cost":
@@ -126,7 +129,6 @@ def build_ratification(tables: Any, agenda: Any, *, draw: int = 0, threshold_shi
         thr = float(env.vec(spec.threshold)[draw]) * scale
         if pv.party == case.parties[1]:
             thr += threshold_shift * scale
-        del w
         out.append(
             PivotModel(
                 name=pv.name,

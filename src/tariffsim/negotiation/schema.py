@@ -79,6 +79,7 @@ def ref_name(ref: Any) -> str | None:
         return None
     return ref[2:] if ref.startswith("1-") else ref
 
+
 Number = Annotated[float, BeforeValidator(_finite)]
 
 
@@ -121,7 +122,9 @@ class ParamSpec(Strict):
             if not isinstance(self.value, int | float):
                 raise ValueError("only a numeric parameter can have a range")
             if not self.low <= self.value <= self.high:
-                raise ValueError(f"value {self.value} is outside [low, high] = [{self.low}, {self.high}]")
+                raise ValueError(
+                    f"value {self.value} is outside [low, high] = [{self.low}, {self.high}]"
+                )
             if self.low == self.high:
                 raise ValueError("low equals high: drop the range or widen it")
         if self.kind == "judgement" and self.low is None and isinstance(self.value, int | float):
@@ -274,7 +277,10 @@ class IssueSpec(Strict):
             raise ValueError("a qualifier issue is categorical")
         if self.model == "pledge" and self.link is None:
             raise ValueError("a pledge names the qualifier issue of its terms (link:)")
-        for v in [*self.positions.values(), *([self.status_quo] if self.status_quo is not None else [])]:
+        for v in [
+            *self.positions.values(),
+            *([self.status_quo] if self.status_quo is not None else []),
+        ]:
             if not any(_same_level(v, lv) for lv in self.levels):
                 raise ValueError(f"{v!r} is not one of the levels {list(self.levels)}")
         return self
@@ -455,7 +461,9 @@ def check_references(cf: CaseFile, where: Any) -> None:
             need_param(v, (*base, "args", k))
         for lv, targs in iss.terms.items():
             if not any(_same_level(lv, x) for x in iss.levels):
-                raise InputError(f"terms for unknown level {lv!r}", where=where((*base, "terms", lv)))
+                raise InputError(
+                    f"terms for unknown level {lv!r}", where=where((*base, "terms", lv))
+                )
             for k, v in targs.items():
                 need_param(v, (*base, "terms", lv, k))
         for ch, dv in iss.values.items():
@@ -472,7 +480,9 @@ def check_references(cf: CaseFile, where: Any) -> None:
             for k, d in enumerate(iss.no_deal.draws):
                 need_source(d.source, (*base, "no_deal", "draws", k, "source"))
                 need_param(d.prob, (*base, "no_deal", "draws", k, "prob"))
-                if iss.kind == "categorical" and not any(_same_level(d.value, x) for x in iss.levels):
+                if iss.kind == "categorical" and not any(
+                    _same_level(d.value, x) for x in iss.levels
+                ):
                     raise InputError(
                         f"threat value {d.value!r} is not a level",
                         where=where((*base, "no_deal", "draws", k, "value")),

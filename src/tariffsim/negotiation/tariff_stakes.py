@@ -114,41 +114,69 @@ MEASURE_AUTHORITY = {
 }
 
 
-@lru_cache(maxsize=8)
-def law_on(day: dt.date, as_known_on: dt.date | None = None) -> LawOnDay:
-    """Rates of every 2024 HTS10 × partner flow on ``day`` (total and by authority), by the US
-    measure library — as known on ``as_known_on`` when the schedule supports that."""
-    import inspect
+_PARTS = ("mfn", "s232", "ieepa_reciprocal", "ieepa_fentanyl", "ieepa_other", "s122", "s301")
 
+
+@lru_cache(maxsize=1)
+def _flows() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The 2024 flows (HTS10, origin, value), from the disk cache when present."""
+    from tariffsim.negotiation import cache
+
+    path = cache.entry("flows", {"flows": "census-2024"})
+    z = cache.load(path)
+    if z is not None:
+        return z["hs10"], z["origin"], z["value"]
     from tariffsim.duties.flows import default_flows
-    from tariffsim.schedule import load_schedule
 
     f = default_flows()
+    out = (np.asarray(f.hs10), np.asarray(f.origin), np.asarray(f.value_usd, float))
+    cache.save(path, {"hs10": out[0], "origin": out[1], "value": out[2]})
+    return out
+
+
+@lru_cache(maxsize=16)
+def law_on(day: dt.date, as_known_on: dt.date | None = None) -> LawOnDay:
+    """Rates of every 2024 HTS10 × partner flow on ``day`` (total and by authority), by the US
+    measure library — as known on ``as_known_on`` when the schedule supports that. Cached on disk
+    per library version and day."""
+    import inspect
+
+    from tariffsim.negotiation import cache
+    from tariffsim.schedule import load_schedule
+
     kw: dict[str, Any] = {}
     if as_known_on is not None and "as_known_on" in inspect.signature(load_schedule).parameters:
         kw["as_known_on"] = as_known_on
-    s = load_schedule(**kw)
-    c = s.compile(
-        hs10=f.hs10, origin=f.origin, start=day, end=day + dt.timedelta(days=1), shares=f.shares
-    )
-    ba = c.by_authority
-    zero = np.zeros(len(f.hs10))
+    path = cache.entry("law", {"day": day, "known": kw.get("as_known_on")})
+    hs10, origin, value = _flows()
+    z = cache.load(path)
+    if z is None:
+        from tariffsim.duties.flows import default_flows
 
-    def part(name: str) -> np.ndarray:
-        return np.asarray(ba[name][0], float) if name in ba else zero
-
-    version = getattr(s, "version", None) or getattr(s, "fingerprint", None) or "library"
+        f = default_flows()
+        s = load_schedule(**kw)
+        c = s.compile(
+            hs10=f.hs10, origin=f.origin, start=day, end=day + dt.timedelta(days=1), shares=f.shares
+        )
+        ba = c.by_authority
+        z = {"total": np.asarray(c.total[0], float)}
+        for name in _PARTS:
+            if name in ba:
+                z[name] = np.asarray(ba[name][0], float)
+        cache.save(path, z)
+    zero = np.zeros(hs10.shape[0])
+    parts = {k: v for k, v in z.items() if k != "total"}
     return LawOnDay(
         day=day,
-        hs10=np.asarray(f.hs10),
-        origin=np.asarray(f.origin),
-        value=np.asarray(f.value_usd, float),
-        total=np.asarray(c.total[0], float),
-        mfn=part("mfn"),
-        s232=part("s232"),
-        reciprocal=part("ieepa_reciprocal"),
-        version=str(version),
-        parts={k: np.asarray(v[0], float) for k, v in ba.items()},
+        hs10=hs10,
+        origin=origin,
+        value=value,
+        total=z["total"],
+        mfn=parts.get("mfn", zero),
+        s232=parts.get("s232", zero),
+        reciprocal=parts.get("ieepa_reciprocal", zero),
+        version=cache.law_key(),
+        parts=parts,
     )
 
 
@@ -167,15 +195,30 @@ def _list_prefixes(name: str) -> tuple[str, ...]:
 
 
 def _prefix_mask(hs10: np.ndarray, prefixes: Sequence[str]) -> np.ndarray:
-    if not prefixes:
+    """Rows whose HTS10 code starts with one of ``prefixes`` (integer arithmetic per prefix length)."""
+    if not len(prefixes):
         return np.zeros(hs10.shape[0], dtype=bool)
-    by_len: dict[int, list[str]] = {}
+    codes = _codes(hs10)
+    by_len: dict[int, list[int]] = {}
     for p in prefixes:
-        by_len.setdefault(len(p), []).append(p)
-    mask = np.zeros(hs10.shape[0], dtype=bool)
+        by_len.setdefault(len(p), []).append(int(p))
+    mask = np.zeros(codes.shape[0], dtype=bool)
     for n, ps in by_len.items():
-        mask |= np.isin(hs10.astype(f"<U{n}"), np.asarray(ps, dtype=f"<U{n}"))
+        mask |= np.isin(codes // 10 ** (10 - n), np.asarray(ps, dtype=np.int64))
     return mask
+
+
+_CODES: dict[int, np.ndarray] = {}
+
+
+def _codes(hs10: np.ndarray) -> np.ndarray:
+    key = id(hs10)
+    got = _CODES.get(key)
+    if got is None or got.shape[0] != hs10.shape[0]:
+        got = hs10.astype(np.int64)
+        _CODES.clear()
+        _CODES[key] = got
+    return got
 
 
 def scope_mask(law: LawOnDay, partner: str, spec: Any) -> np.ndarray:
@@ -197,7 +240,9 @@ def scope_mask(law: LawOnDay, partner: str, spec: Any) -> np.ndarray:
     return m
 
 
-def nominal_reciprocal(law: LawOnDay, rows: np.ndarray, measures: Sequence[str] = ("reciprocal",)) -> float:
+def nominal_reciprocal(
+    law: LawOnDay, rows: np.ndarray, measures: Sequence[str] = ("reciprocal",)
+) -> float:
     """The partner's headline rate on the day: the value-weighted most common positive part (rows
     with a metal content pay it on the non-metal share only)."""
     r = law.headline(measures)[rows]
@@ -293,16 +338,34 @@ def _stakes_cached(
     passthroughs: tuple[float, ...],
     as_known_on: dt.date | None,
 ) -> StakeTable:
+    import json
+
+    from tariffsim.negotiation import cache
+
     spec = _Spec(*key_spec)
-    try:  # the models layer's stakes API (issue 9 item 2), once it exists
-        from tariffsim.models import stakes as _models_stakes  # type: ignore[attr-defined]
-    except ImportError:
-        _models_stakes = None
-    if _models_stakes is not None and hasattr(_models_stakes, "negotiation_table"):
-        return _models_stakes.negotiation_table(  # pragma: no cover - depends on econ's module
-            partner, day, spec, levels, forms, passthroughs=passthroughs, as_known_on=as_known_on
-        )
-    return _pe_stakes(partner, day, spec, levels, forms, passthroughs, as_known_on)
+    path = cache.entry(
+        "stakes",
+        {
+            "p": partner,
+            "d": day,
+            "k": as_known_on,
+            "s": key_spec,
+            "l": levels,
+            "f": forms,
+            "r": passthroughs,
+        },
+    )
+    z = cache.load(path)
+    if z is not None:
+        outs = {k[4:]: v for k, v in z.items() if k.startswith("out_")}
+        prov = json.loads(str(z["provenance"]))
+        return StakeTable(partner, day, levels, forms, passthroughs, outs, float(z["base"]), prov)
+    tab = _pe_stakes(partner, day, spec, levels, forms, passthroughs, as_known_on)
+    arrays = {f"out_{k}": v for k, v in tab.outputs.items()}
+    arrays["base"] = np.asarray(tab.base_usd)
+    arrays["provenance"] = np.asarray(json.dumps(tab.provenance))
+    cache.save(path, arrays)
+    return tab
 
 
 def _pe_stakes(
@@ -347,24 +410,45 @@ def _pe_stakes(
     sigma = np.asarray([sig_map.get(str(h), 3.0) for h in uniq], dtype=float)
     sigma = np.where(np.abs(sigma - 1.0) < 1e-6, 1.05, sigma)
     nominal = nominal_reciprocal(law, np.flatnonzero(scope), spec.measures)
+    # all levels at once: L stacked copies of the rows, product groups offset per copy
+    G = uniq.shape[0]
+    m = idx.shape[0]
+    T1 = np.tile(t0, L)
     for li, (lv, form) in enumerate(zip(levels, forms, strict=True)):
-        t1 = t0.copy()
-        t1[mine] = new_rates(law, idx[mine], lv, form, nominal, spec.measures)
-        for ri, rho in enumerate(passthroughs):
-            r = solve_pe(
-                groups=groups, v0=v0, t0=t0, t1=t1, sigma=sigma, eta=1.0, passthrough=rho
-            )
-            dv = r.v1 - v0
-            out["revenue"][ri, li] = float(r.revenue_change.sum())
-            out["buyers"][ri, li] = float(r.consumer_surplus_change.sum())
-            out["exporters"][ri, li] = float(
-                (v0[mine] * (r.p_star_hat[mine] - 1.0) * (1.0 + r.q_hat[mine]) / 2.0).sum()
-            )
-            out["import_loss"][ri, li] = -float(dv.sum())
-            out["diversion"][ri, li] = float(dv[~mine].sum())
-            out["duty_static"][ri, li] = float((t1[mine] * v0[mine]).sum())
-            out["imports_before"][ri, li] = float(v0[mine].sum())
-            out["imports_after"][ri, li] = float(r.v1[mine].sum())
-            out["sales_change"][ri, li] = float((r.v1[mine] - v0[mine]).sum())
+        seg = T1[li * m : (li + 1) * m]
+        seg[mine] = new_rates(law, idx[mine], lv, form, nominal, spec.measures)
+    lvl = np.repeat(np.arange(L), m)
+    groups_all = np.tile(groups, L) + lvl * G
+    v0_all, t0_all = np.tile(v0, L), np.tile(t0, L)
+    mine_all = np.tile(mine, L)
+    sigma_all = np.tile(sigma, L)
+    gl = np.repeat(np.arange(L), G)
+
+    def by_level(x: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        if rows is None:
+            return np.bincount(lvl, weights=x, minlength=L)
+        return np.bincount(lvl[rows], weights=x[rows], minlength=L)
+
+    for ri, rho in enumerate(passthroughs):
+        r = solve_pe(
+            groups=groups_all,
+            v0=v0_all,
+            t0=t0_all,
+            t1=T1,
+            sigma=sigma_all,
+            eta=1.0,
+            passthrough=rho,
+        )
+        dv = r.v1 - v0_all
+        out["revenue"][ri] = np.bincount(gl, weights=r.revenue_change, minlength=L)
+        out["buyers"][ri] = np.bincount(gl, weights=r.consumer_surplus_change, minlength=L)
+        ex = v0_all * (r.p_star_hat - 1.0) * (1.0 + r.q_hat) / 2.0
+        out["exporters"][ri] = by_level(ex, mine_all)
+        out["import_loss"][ri] = -by_level(dv)
+        out["diversion"][ri] = by_level(dv, ~mine_all)
+        out["duty_static"][ri] = by_level(T1 * v0_all, mine_all)
+        out["imports_before"][ri] = by_level(v0_all, mine_all)
+        out["imports_after"][ri] = by_level(r.v1, mine_all)
+        out["sales_change"][ri] = by_level(dv, mine_all)
     out = {k: v / 1e9 for k, v in out.items()}
     return StakeTable(partner, day, levels, forms, passthroughs, out, base, prov)

@@ -92,7 +92,9 @@ def fit_hazard(as_of: dt.date) -> HazardFit:
     )
 
 
-def effective_days(as_of: dt.date, horizon: Sequence[dt.date], deadlines: Sequence[dt.date], mult: np.ndarray) -> np.ndarray:
+def effective_days(
+    as_of: dt.date, horizon: Sequence[dt.date], deadlines: Sequence[dt.date], mult: np.ndarray
+) -> np.ndarray:
     """``(n, len(horizon))``: M(t) = days to each date, plus (m − 1) × the days of each 14-day
     pre-deadline window that fall before it."""
     days = np.asarray([(t - as_of).days for t in horizon], dtype=float)

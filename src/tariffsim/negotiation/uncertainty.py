@@ -1,6 +1,6 @@
 """Honest uncertainty: every ranged prior drawn jointly, and which priors move the forecast.
 
-**Draws.** A Latin hypercube (McKay, Beckman & Conover 1979; ``scipy.stats.qmc.LatinHypercube``)
+**Draws.** A Latin hypercube (McKay, Beckman & Conover 1979)
 of ``n`` points in ``[0, 1)^k``, one dimension per ranged parameter of the case; each uniform ``u``
 becomes the parameter's value through the inverse CDF of the triangular distribution with mode at the
 parameter's value and support ``[low, high]`` — so the stated value stays the most likely one and the
@@ -27,7 +27,9 @@ def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.nd
     """Inverse CDF of the triangular distribution on ``[low, high]`` with mode ``mode``."""
     u = np.asarray(u, dtype=float)
     if not low <= mode <= high or low == high:
-        raise InputError(f"triangular needs low ≤ mode ≤ high and low < high, got {low}, {mode}, {high}")
+        raise InputError(
+            f"triangular needs low ≤ mode ≤ high and low < high, got {low}, {mode}, {high}"
+        )
     c = (mode - low) / (high - low)
     left = low + np.sqrt(u * (high - low) * (mode - low))
     right = high - np.sqrt((1.0 - u) * (high - low) * (high - mode))
@@ -52,11 +54,13 @@ def template_dimensions() -> list[str]:
 
 
 def _unit_draws(d: int, n: int, seed: int) -> np.ndarray:
-    from scipy.stats import qmc
-
+    """A Latin hypercube in ``[0, 1)^d`` (McKay, Beckman & Conover 1979): each dimension has one
+    point in each of the ``n`` equal strata, at a uniform position inside it, in a random order."""
+    rng = np.random.default_rng(seed)
     if d == 0:
         return np.zeros((n, 0))
-    return qmc.LatinHypercube(d=d, seed=np.random.default_rng(seed)).random(n)
+    strata = np.argsort(rng.random((n, d)), axis=0)  # a random permutation per dimension
+    return (strata + rng.random((n, d))) / n
 
 
 def draw_priors(case: Any, n: int, *, seed: int = 0) -> dict[str, np.ndarray]:
