@@ -195,3 +195,21 @@ def test_forecast_record_for_japan(shared_data: Path) -> None:
     assert 0.0 <= ps[0] <= ps[1] <= ps[2] <= 1.0
     assert f.headline.size > 0 and ((f.headline >= 0.0) & (f.headline <= 0.24 + 1e-9)).all()
     assert f.auto is not None and ((f.auto >= 0.025 - 1e-9) & (f.auto <= 0.275 + 1e-9)).all()
+
+
+def test_calendar_with_an_election_by_hand() -> None:
+    """Before an election the line is higher (odds q0), after it lower (q1); a regime that fails gives
+    way to the next: F(t) = F(E) + (1 − F(E)) q1 (1 − exp(−λ (t − E)))."""
+    from tariffsim.negotiation.timing import p_deal_by_regimes
+
+    as_of = dt.date(2025, 4, 15)
+    E = as_of + dt.timedelta(days=50)
+    dates = [as_of + dt.timedelta(days=k) for k in (30, 60, 90)]
+    lam = np.array([0.02])
+    P, share = p_deal_by_regimes(as_of, dates, [np.array([0.3]), np.array([0.9])], [E], lam, [], np.array([1.0]))
+    f = lambda q, d: q * (1 - np.exp(-0.02 * d))  # noqa: E731
+    FE = f(0.3, 50)
+    assert P[0, 0] == pytest.approx(f(0.3, 30))
+    assert P[0, 1] == pytest.approx(FE + (1 - FE) * f(0.9, 10))
+    assert P[0, 2] == pytest.approx(FE + (1 - FE) * f(0.9, 40))
+    assert share[0] == pytest.approx([FE / P[0, 2], 1 - FE / P[0, 2]])

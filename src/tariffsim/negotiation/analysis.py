@@ -290,20 +290,18 @@ def analyze(
     fixed, rec = concluded_refs(case.partner, case.as_of, draws)
     others = [p for p in open_partners(case.as_of) if p != case.partner]
     others_base = float(sum(headline_base_bn(p, case.as_of) for p in others))
-    sol, iters = solve_symmetric(prep, fixed, others_base)
-    from tariffsim.negotiation.forecast import _record
+    from tariffsim.negotiation.forecast import _record, regimes
 
-    fc = _record(
-        prep,
-        sol,
-        case.as_of,
-        seed,
-        {"mode": "case", "claims": {"concluded": rec, "open": others, "iterations": iters}},
-    )
+    probs, changes = regimes(prep, case.as_of)
+    sols = [solve_symmetric(prep, fixed, others_base, pr)[0] for pr in probs]
+    claims = {"concluded": rec, "open": others}
+    fc = _record(prep, sols, case.as_of, seed, {"mode": "case", "claims": claims}, changes)
     t["forecast_s"] = time.perf_counter() - t1
-    ok = sol.feasible
-    deal = deal_distribution(case, sol.packages[ok])
-    deal_ut = sol.utilities[ok]
+    ok = fc.inputs["_feasible"]
+    pk = fc.inputs["_packages"]
+    deal = deal_distribution(case, pk[ok])
+    sol = sols[0]
+    deal_ut = sol.utilities[sol.feasible]
 
     rat = c.ratification
     fpk = c.frontier.packages
@@ -312,7 +310,7 @@ def analyze(
         "kalai_smorodinsky": None
         if c.kalai_smorodinsky is None
         else rat.summary(c.kalai_smorodinsky.package),
-        "forecast_mean_joint": float(sol.ratification[ok].mean()) if ok.any() else None,
+        "forecast_mean_joint": float(fc.inputs["_ratification"][ok].mean()) if ok.any() else None,
         "win_sets_on_frontier": win_sets(rat, fpk),
         "nash_of_expected_gains": None if c.expected_nash is None else c.expected_nash["levels"],
         "pivots": {
@@ -358,12 +356,12 @@ def analyze(
         outs: dict[str, np.ndarray] = {}
         if hj is not None:
             lv = np.asarray(case.issue("reciprocal_rate").levels, float)
-            outs["headline"] = np.where(ok, lv[np.maximum(sol.packages[:, hj], 0)], np.nan)
+            outs["headline"] = np.where(ok, lv[np.maximum(pk[:, hj], 0)], np.nan)
         if case.has_issue("auto_rate"):
             aj = case.issue_names.index("auto_rate")
             lv = np.asarray(case.issue("auto_rate").levels, float)
-            outs["auto"] = np.where(ok, lv[np.maximum(sol.packages[:, aj], 0)], np.nan)
-        outs["p_deal"] = sol.ratification
+            outs["auto"] = np.where(ok, lv[np.maximum(pk[:, aj], 0)], np.nan)
+        outs["p_deal"] = fc.inputs["_ratification"]
         sens = sensitivity_table(prep.draws, outs)
     t["total_s"] = time.perf_counter() - t0
 
@@ -396,7 +394,7 @@ def analyze(
         expected_nash=c.expected_nash,
         bargaining_power=c.alpha,
         deal=deal,
-        agreement_probability=float(sol.ratification.mean()),
+        agreement_probability=float(fc.inputs["_ratification"].mean()),
         p_deal_by={d.isoformat(): p for d, p in fc.p_deal_by.items()},
         ratification=ratification,
         tied_hands=th,
@@ -410,7 +408,9 @@ def analyze(
             "case_file": str(case.path) if case.path else None,
             "generated": dict(case.provenance),
             "priors_drawn": sorted(prep.draws),
-            "forecast_inputs": {k: v for k, v in fc.inputs.items() if k != "agenda"},
+            "forecast_inputs": {
+                k: v for k, v in fc.inputs.items() if k != "agenda" and not k.startswith("_")
+            },
         },
         stakes=_explain(case) if with_explain else None,
     )

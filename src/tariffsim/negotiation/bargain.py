@@ -71,6 +71,13 @@ class PivotArrays:
     threshold: np.ndarray
     sigma: np.ndarray
     needed: np.ndarray
+    active_from: Any = None
+    active_until: Any = None
+
+    def active_on(self, day: Any) -> bool:
+        if self.active_from is not None and day < self.active_from:
+            return False
+        return not (self.active_until is not None and day >= self.active_until)
 
 
 @dataclass(frozen=True, eq=False)
@@ -196,8 +203,6 @@ def build_problem(tables: Tables, *, head_issue: str = "reciprocal_rate") -> Dra
     pivots = []
     exact = True
     for pv in case.pivots:
-        if not pv.active_on(case.as_of):
-            continue
         pi = case.parties.index(pv.party)
         party_cons = [c for c, x in case.constituencies.items() if x.party == pv.party]
         on_party = (
@@ -239,9 +244,11 @@ def build_problem(tables: Tables, *, head_issue: str = "reciprocal_rate") -> Dra
                 threshold=env.vec(spec.threshold) * scale,
                 sigma=np.maximum(env.vec(spec.sigma) * scale, 1e-9),
                 needed=np.clip(env.vec(spec.needed), 0.0, 1.0),
+                active_from=pv.active_from,
+                active_until=pv.active_until,
             )
         )
-    return DrawProblem(
+    prob = DrawProblem(
         tables=tables,
         head=head,
         rest_blocks=rest,
@@ -260,6 +267,29 @@ def build_problem(tables: Tables, *, head_issue: str = "reciprocal_rate") -> Dra
         exact=exact,
         details={"frontier_width": int(front.shape[1])},
     )
+    return on_day(prob, case.as_of)
+
+
+def on_day(prob: DrawProblem, day: Any) -> DrawProblem:
+    """The problem with the pivots active on ``day`` (an election ends a pre-election line)."""
+    import dataclasses
+
+    allp = prob.details.get("all_pivots", prob.pivots)
+    keep = tuple(p for p in allp if p.active_on(day))
+    return dataclasses.replace(
+        prob, pivots=keep, details={**prob.details, "all_pivots": allp, "day": day}
+    )
+
+
+def regime_changes(prob: DrawProblem, start: Any, end: Any) -> list[Any]:
+    """Days in ``(start, end]`` on which a pivot starts or stops applying."""
+    allp = prob.details.get("all_pivots", prob.pivots)
+    days = set()
+    for p in allp:
+        for d in (p.active_from, p.active_until):
+            if d is not None and start < d <= end:
+                days.add(d)
+    return sorted(days)
 
 
 def status_quo_utilities(tables: Tables) -> np.ndarray:

@@ -200,7 +200,9 @@ class Case:
                     raise InputError(f"case {self.id} has no pivot {pv_name!r}")
                 ref = getattr(pv, kind).name
                 if ref not in params:
-                    raise InputError(f"the {kind} of pivot {pv_name!r} is a number in the case file")
+                    raise InputError(
+                        f"the {kind} of pivot {pv_name!r} is a number in the case file"
+                    )
                 params[ref] = dataclasses.replace(params[ref], value=float(v))
             elif name.startswith("weight:"):
                 cn = name.split(":", 1)[1]

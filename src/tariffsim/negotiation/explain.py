@@ -5,9 +5,9 @@ with the model, the data and the parameters (with their kind and source) each is
 
 **Typed judgement share.** For each party and block, the utility table is split into the sum over
 channels of ``weight × stake × flow``; a channel's term is *judgement* when its stake is a judgement
-parameter or when its flow is scaled by one (a purchase's margin or credibility, a pledge's values,
-a typed per-level table, the probability of a pending action), else *evidence* (data, literature,
-statements). The share is ``Σ_b span(judgement terms) / Σ_b (span(judgement terms) + span(evidence
+parameter or when its flow is scaled by one (:data:`SCALES`: a purchase's margin or credibility, a
+pledge's values, a typed per-level table, the probability of a pending action — a bound such as the
+market size does not scale), else *evidence* (data, literature, statements). The share is ``Σ_b span(judgement terms) / Σ_b (span(judgement terms) + span(evidence
 terms))`` — plus, on issues with a legal risk, the part of the span the (judgement) risk removes.
 The project's standard is at most a quarter for either side.
 
@@ -73,18 +73,58 @@ def issue_refs(case: Any, spec: Any) -> list[Any]:
     return refs
 
 
-def _scale_refs(case: Any, spec: Any) -> list[Any]:
-    """The parameters that scale an issue's whole flow (see the module docstring)."""
+#: per model and output, the arguments that scale the output (bounds such as a market size or a
+#: capacity cap it without scaling it, and are not counted)
+SCALES: dict[str, dict[str, tuple[str, ...]]] = {
+    "purchases": {
+        "sellers": ("credibility", "seller_margin"),
+        "balance": ("credibility",),
+        "buyer": ("credibility", "buyer_premium"),
+        "domestic": ("credibility", "domestic_displacement"),
+    },
+    "tonnage_purchase": {
+        "sellers": ("credibility", "seller_margin", "price_usd_per_t"),
+        "balance": ("credibility", "price_usd_per_t"),
+        "buyer": ("credibility", "buyer_premium", "price_usd_per_t"),
+        "domestic": ("credibility", "domestic_displacement", "price_usd_per_t"),
+    },
+    "pledge": {"host": ("credibility", "us_value"), "investor": ("credibility", "partner_cost")},
+    "linear": {"us": ("us_value",), "partner": ("partner_cost",)},
+    "quota_access": {
+        "sellers": ("seller_margin", "price_usd_per_t", "reference_share"),
+        "farm_loss": ("tariff_yen_per_kg", "displacement_in", "displacement_out"),
+        "symbolic": ("symbolic_per_100k_t",),
+    },
+}
+
+
+def _scale_refs(case: Any, spec: Any, output: str | None = None) -> list[Any]:
+    """The parameters that scale an issue's output (all outputs when ``output`` is None)."""
     from tariffsim.negotiation.preferences import linked_qualifier
 
     if spec.model == "stakes":
         return [spec.stakes.probability] if spec.stakes.probability is not None else []
-    refs = [v for k, v in spec.args.items() if k not in ("pledge_years",)]
+    scales = SCALES.get(spec.model, {})
+    keys = (
+        set(scales.get(output, ()))
+        if output is not None
+        else {k for v in scales.values() for k in v}
+    )
+    refs = [v for k, v in spec.args.items() if k in keys]
     qn = linked_qualifier(spec)
     if qn is not None:
         for t in case.issue(qn).terms.values():
-            refs += list(t.values())
+            refs += [v for k, v in t.items() if k in keys]
     return refs
+
+
+def _channel_outputs(spec: Any) -> dict[str, list[str]]:
+    """Channel → the model outputs that feed it."""
+    out: dict[str, list[str]] = {}
+    for key, chs in spec.channels.items():
+        for ch in [chs] if isinstance(chs, str) else chs:
+            out.setdefault(ch, []).append(key)
+    return out
 
 
 def _is_judgement(case: Any, ref: Any) -> bool:
@@ -108,9 +148,15 @@ def judgement_shares(case: Any, tables: Any | None = None) -> dict[str, Any]:
         judg, evid, rows = 0.0, 0.0, []
         for b, bl in enumerate(tables.blocks):
             spec = case.issues[bl.issues[0]]
-            scaled = any(_is_judgement(case, r) for r in _scale_refs(case, spec))
-            if spec.model == "direct":
-                scaled = any(dv.kind == "judgement" for dv in spec.values.values())
+            feeds = _channel_outputs(spec)
+
+            def judged(ch: str, spec: Any = spec, feeds: dict[str, list[str]] = feeds) -> bool:
+                if spec.model == "direct":
+                    dv = spec.values.get(ch)
+                    return dv is not None and dv.kind == "judgement"
+                outs = feeds.get(ch) or [None]
+                return any(_is_judgement(case, r) for o in outs for r in _scale_refs(case, spec, o))
+
             jt = np.zeros(bl.n_levels)
             et = np.zeros(bl.n_levels)
             for cname, c in case.constituencies.items():
@@ -121,7 +167,7 @@ def judgement_shares(case: Any, tables: Any | None = None) -> dict[str, Any]:
                     if ch not in c.stakes:
                         continue
                     term = w * case.number(c.stakes[ch]) * c.scale * v[0]
-                    if scaled or _is_judgement(case, c.stakes[ch]):
+                    if judged(ch) or _is_judgement(case, c.stakes[ch]):
                         jt += term
                     else:
                         et += term

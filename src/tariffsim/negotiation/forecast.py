@@ -232,21 +232,22 @@ def open_partners(as_of: dt.date) -> list[str]:
 
 
 def _record(
-    prep: Prepared, sol: Any, as_of: dt.date, seed: int, extra: dict[str, Any]
+    prep: Prepared,
+    sols: Any,
+    as_of: dt.date,
+    seed: int,
+    extra: dict[str, Any],
+    changes: Sequence[dt.date] = (),
 ) -> PartnerForecast:
+    """The forecast record from the per-draw solutions of each ratification regime (``sols[0]`` from
+    ``as_of``, ``sols[r]`` from ``changes[r-1]``)."""
     from tariffsim.negotiation import facts as F
-    from tariffsim.negotiation.timing import fit_hazard, p_deal_by
+    from tariffsim.negotiation.timing import fit_hazard, p_deal_by_regimes
 
+    if not isinstance(sols, list | tuple):
+        sols = [sols]
     case = prep.case
     n = prep.problem.n
-    ok = sol.feasible
-    hj = case.issue_names.index(HEADLINE)
-    head_lv = np.asarray(case.issue(HEADLINE).levels, float)
-    headline = head_lv[sol.packages[ok, hj]]
-    auto = None
-    if case.has_issue(AUTO):
-        aj = case.issue_names.index(AUTO)
-        auto = np.asarray(case.issue(AUTO).levels, float)[sol.packages[ok, aj]]
     rng = np.random.default_rng(seed + 104729)
     fit = fit_hazard(as_of)
     lam = fit.draws(n, rng)
@@ -259,19 +260,41 @@ def _record(
         [e.until for e in F.deadlines(case.partner, as_of)] if case.partner in F.partners() else []
     )
     dates = [as_of + dt.timedelta(days=k) for k in HORIZON_DAYS]
-    P = p_deal_by(as_of, dates, sol.ratification, lam, dls, mult)
+    P, share = p_deal_by_regimes(
+        as_of, dates, [s.ratification for s in sols], list(changes), lam, dls, mult
+    )
     pdb = {d: float(P[:, j].mean()) for j, d in enumerate(dates)}
+    # each draw's deal comes from the regime it is made in (drawn by the regimes' shares of deals)
+    pick = np.zeros(n, dtype=int)
+    if len(sols) > 1:
+        u = rng.random(n)
+        pick = np.minimum((u[:, None] > np.cumsum(share, axis=1)).sum(axis=1), len(sols) - 1)
+    rows = np.arange(n)
+    packages = np.stack([s.packages for s in sols])[pick, rows]
+    feasible = np.stack([s.feasible for s in sols])[pick, rows]
+    ratif = np.stack([s.ratification for s in sols])[pick, rows]
+    hj = case.issue_names.index(HEADLINE)
+    head_lv = np.asarray(case.issue(HEADLINE).levels, float)
+    headline = head_lv[packages[feasible, hj]]
+    auto = None
+    if case.has_issue(AUTO):
+        aj = case.issue_names.index(AUTO)
+        auto = np.asarray(case.issue(AUTO).levels, float)[packages[feasible, aj]]
     prov = case.provenance
     inputs = {
         "case": case.id,
         "draws": n,
         "seed": seed,
-        "p_zopa": float(ok.mean()),
-        "p_ratified_zopa": float(sol.ratification.mean()),
+        "p_zopa": float(sols[0].feasible.mean()),
+        "p_ratified_zopa": float(sols[0].ratification.mean()),
+        "regimes": [as_of.isoformat(), *[c.isoformat() for c in changes]],
         "hazard": fit.as_dict(),
         "deadlines": [d.isoformat() for d in dls if d is not None],
         "bargaining_power_median": float(np.median(prep.problem.alpha)),
         "agenda": list(case.issue_names),
+        "_packages": packages,
+        "_feasible": feasible,
+        "_ratification": ratif,
         **extra,
     }
     return PartnerForecast(
@@ -292,24 +315,36 @@ def _as_date(as_of: Any) -> dt.date:
     return parse_date(as_of, field="as_of") if not isinstance(as_of, dt.date) else as_of
 
 
+def regimes(prep: Prepared, as_of: dt.date) -> tuple[list[Any], list[dt.date]]:
+    """The per-draw problems of each ratification regime within a year of ``as_of`` (the first
+    change only: a pre-election line that ends)."""
+    from tariffsim.negotiation.bargain import on_day, regime_changes
+
+    changes = regime_changes(prep.problem, as_of, as_of + dt.timedelta(days=365))[:1]
+    return [prep.problem, *[on_day(prep.problem, c) for c in changes]], changes
+
+
 def solve_symmetric(
-    prep: Prepared, fixed: list[tuple[float, np.ndarray]], others_base: float
+    prep: Prepared,
+    fixed: list[tuple[float, np.ndarray]],
+    others_base: float,
+    problem: Any = None,
 ) -> tuple[Any, int]:
     """Per-draw smallest fixed point x = r(h*(x)) with the open partners' reference equal to this
     partner's own rate; returns the solution and the iterations used."""
     from tariffsim.negotiation.bargain import solve_draws
 
-    sol = solve_draws(prep.problem, claim_adjustment(prep, fixed) if fixed else None)
+    problem = problem if problem is not None else prep.problem
+    sol = solve_draws(problem, claim_adjustment(prep, fixed) if fixed else None)
     it = 0
     for _ in range(MAX_ITER):
         it += 1
         x = np.where(sol.head_level >= 0, prep.rates[np.maximum(sol.head_level, 0)], 0.0)
-        refs = [*fixed, (others_base, x)]
-        new = solve_draws(prep.problem, claim_adjustment(prep, refs))
-        if np.array_equal(new.head_level, sol.head_level):
-            sol = new
-            break
+        new = solve_draws(problem, claim_adjustment(prep, [*fixed, (others_base, x)]))
+        same = np.array_equal(new.head_level, sol.head_level)
         sol = new
+        if same:
+            break
     return sol, it
 
 
@@ -322,33 +357,31 @@ def forecast_partner(
     executor: str | None = None,
     case: Any = None,
 ) -> PartnerForecast:
-    """The forecast for one partner (symmetric claims by the open partners; see the module doc)."""
+    """The forecast for one partner (symmetric claims by the open partners; module docstring).
+
+    ``executor`` is accepted for the interface; one partner is solved in process."""
     day = _as_date(as_of)
     prep = prepare(partner, day, draws=draws, seed=seed, case=case)
     fixed, rec = concluded_refs(prep.partner, day, draws)
     others = [p for p in open_partners(day) if p != prep.partner]
     others_base = float(sum(headline_base_bn(p, day) for p in others))
-    sol, it = solve_symmetric(prep, fixed, others_base)
-    return _record(
-        prep,
-        sol,
-        day,
-        seed,
-        {
-            "mode": "partner",
-            "claims": {
-                "concluded": rec,
-                "open": others,
-                "open_base_usd_bn": others_base,
-                "iterations": it,
-            },
-        },
-    )
+    probs, changes = regimes(prep, day)
+    sols, its = [], []
+    for pr in probs:
+        sol, it = solve_symmetric(prep, fixed, others_base, pr)
+        sols.append(sol)
+        its.append(it)
+    claims = {"concluded": rec, "open": others, "open_base_usd_bn": others_base, "iterations": its}
+    return _record(prep, sols, day, seed, {"mode": "partner", "claims": claims}, changes)
 
 
 def _prepare_item(item: tuple[str, str, int, int]) -> Prepared:
     p, day, draws, seed = item
     return prepare(p, dt.date.fromisoformat(day), draws=draws, seed=seed)
+
+
+def _x(prep: Prepared, sol: Any) -> np.ndarray:
+    return np.where(sol.head_level >= 0, prep.rates[np.maximum(sol.head_level, 0)], 0.0)
 
 
 def forecast_wave(
@@ -374,6 +407,12 @@ def forecast_wave(
 
         preps = run_draws(_prepare_item, items, executor=executor)
     fixed_by = {pp.partner: concluded_refs(pp.partner, day, draws) for pp in preps}
+
+    def refs_for(pp: Prepared, sols: dict[str, Any]) -> list[tuple[float, np.ndarray]]:
+        refs = list(fixed_by[pp.partner][0])
+        refs += [(q.base_bn, _x(q, sols[q.partner])) for q in preps if q.partner != pp.partner]
+        return refs
+
     sols = {
         pp.partner: solve_draws(
             pp.problem,
@@ -384,41 +423,31 @@ def forecast_wave(
     it = 0
     for _ in range(MAX_ITER):
         it += 1
-        x = {
-            pp.partner: np.where(
-                sols[pp.partner].head_level >= 0,
-                pp.rates[np.maximum(sols[pp.partner].head_level, 0)],
-                np.nan,
-            )
+        new = {
+            pp.partner: solve_draws(pp.problem, claim_adjustment(pp, refs_for(pp, sols)))
             for pp in preps
         }
-        changed = False
-        new = {}
-        for pp in preps:
-            refs = list(fixed_by[pp.partner][0])
-            for q in preps:
-                if q.partner != pp.partner:
-                    xq = np.nan_to_num(x[q.partner], nan=0.0)
-                    refs.append((q.base_bn, xq))
-            new[pp.partner] = solve_draws(pp.problem, claim_adjustment(pp, refs))
-            changed |= not np.array_equal(new[pp.partner].head_level, sols[pp.partner].head_level)
+        changed = any(not np.array_equal(new[p].head_level, sols[p].head_level) for p in new)
         sols = new
         if not changed:
             break
-    return [
-        _record(
-            pp,
-            sols[pp.partner],
-            day,
-            seed,
-            {
-                "mode": "wave",
-                "claims": {
-                    "concluded": fixed_by[pp.partner][1],
-                    "open": [q.partner for q in preps if q.partner != pp.partner],
-                    "iterations": it,
-                },
-            },
+    out = []
+    for pp in preps:
+        probs, changes = regimes(pp, day)
+        later = [solve_draws(pr, claim_adjustment(pp, refs_for(pp, sols))) for pr in probs[1:]]
+        claims = {
+            "concluded": fixed_by[pp.partner][1],
+            "open": [q.partner for q in preps if q.partner != pp.partner],
+            "iterations": it,
+        }
+        out.append(
+            _record(
+                pp,
+                [sols[pp.partner], *later],
+                day,
+                seed,
+                {"mode": "wave", "claims": claims},
+                changes,
+            )
         )
-        for pp in preps
-    ]
+    return out

@@ -50,6 +50,7 @@ from tariffsim.negotiation.schema import CaseFile, ParamSpec, SourceSpec
 _HERE = __import__("pathlib").Path(__file__).resolve().parent
 PRIORS_FILE = _HERE / "priors.yaml"
 MIN_ISSUE_USD = 1e9  # an issue enters the agenda when the partner's goods in its scope reach this
+MIN_S232_GAP = 0.05  # … and (cars) when the Section 232 duty in force adds at least this to MFN
 BROAD_CHAPTERS = ("84", "85", "87")  # too broad to stand for one investigation without a list
 S232_LISTS = {
     "semiconductors": "s232_semi_products",
@@ -284,8 +285,10 @@ def _generate(P: str, d: dt.date) -> CaseFile:
     src_fact = fact_source(["eo14257"]) if have_facts else "us-law"
 
     # headline rate × form
+    # from the lowest stated floor (or the rate in force, if lower) to the threat: a deal above the
+    # live threat buys the US nothing it cannot impose alone
     lo = min(floor_rate, sq)
-    hi = max(threat, sq, lo + 0.05)
+    hi = max(threat, sq)
     levels = _grid(lo, hi, (sq, threat))
     court = [e for e in F.calendar(d) if e.kind == "court_ruling"] if have_facts else []
     final = any("scotus" in e.id for e in court)
@@ -375,10 +378,12 @@ def _generate(P: str, d: dt.date) -> CaseFile:
     )
     auto_rows = scope_mask(law, P, auto_spec)
     auto_usd = float(law.value[auto_rows].sum())
-    if auto_usd >= MIN_ISSUE_USD:
-        v = law.value[auto_rows]
-        cur = _modal(law.total[auto_rows], v)
-        mfn = _modal(law.mfn[auto_rows], v)
+    v = law.value[auto_rows]
+    cur = _modal(law.total[auto_rows], v) if auto_usd > 0 else 0.0
+    mfn = _modal(law.mfn[auto_rows], v) if auto_usd > 0 else 0.0
+    # at stake when the partner sold US$ 1 bn of them and a Section 232 duty of at least 5 points
+    # applies to most of them (USMCA goods pay it on their non-US content only)
+    if auto_usd >= MIN_ISSUE_USD and cur - mfn >= MIN_S232_GAP:
         use("passthrough_autos")
         use("us_weight_reshoring")
         a_levels = _grid(mfn, cur, (cur,))

@@ -117,3 +117,51 @@ def p_deal_by(
     """``(n, len(dates))`` per-draw probabilities of a deal by each date."""
     M = effective_days(as_of, dates, deadlines, mult)
     return np.asarray(q, float)[:, None] * (1.0 - np.exp(-np.asarray(lam, float)[:, None] * M))
+
+
+def p_deal_by_regimes(
+    as_of: dt.date,
+    dates: Sequence[dt.date],
+    q: Sequence[np.ndarray],
+    changes: Sequence[dt.date],
+    lam: np.ndarray,
+    deadlines: Sequence[dt.date],
+    mult: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """P(deal by each date) when the ratification odds change on ``changes`` (an election ends a
+    pre-election line): ``q[r]`` applies from ``changes[r-1]`` (``q[0]`` from ``as_of``). A regime that
+    fails (its package would not pass) gives way to the next one independently:
+
+        F(t) = F(c) + (1 − F(c)) · q_next · (1 − exp(−λ (M(t) − M(c))))   for t after a change c.
+
+    Returns ``(P (n, len(dates)), share (n, len(q)))`` — the share of the deals by the last date made
+    in each regime."""
+    n = np.asarray(lam).shape[0]
+    cuts = [as_of, *changes]
+    allp = sorted(set(dates) | set(changes))
+    M = effective_days(as_of, allp, deadlines, mult)
+    col = {d: j for j, d in enumerate(allp)}
+    lam_ = np.asarray(lam, float)
+
+    def Mof(d: dt.date) -> np.ndarray:
+        return np.zeros(n) if d <= as_of else M[:, col[d]]
+
+    out = np.zeros((n, len(dates)))
+    share = np.zeros((n, len(q)))
+    for j, t in enumerate(dates):
+        F = np.zeros(n)
+        parts = np.zeros((n, len(q)))
+        for r, qr in enumerate(q):
+            start = cuts[r]
+            if t <= start:
+                break
+            stop = min(t, cuts[r + 1]) if r + 1 < len(cuts) else t
+            gain = (
+                (1.0 - F) * np.asarray(qr, float) * (1.0 - np.exp(-lam_ * (Mof(stop) - Mof(start))))
+            )
+            parts[:, r] = gain
+            F = F + gain
+        out[:, j] = F
+        if j == len(dates) - 1:
+            share = np.where(F[:, None] > 0, parts / np.maximum(F[:, None], 1e-300), 0.0)
+    return out, share
