@@ -20,7 +20,9 @@ EXAMPLE = CASES_DIR / "outcomes" / "example-synthetic.yaml"
 def test_example_outcome_file_loads() -> None:
     o = load_outcome(EXAMPLE)
     assert o.case == "us-japan-2025-04" and o.kind == "synthetic"
-    assert o.values["reciprocal_rate"] == 0.175 and o.values["investment_terms"] == "partner_directed"
+    assert (
+        o.values["reciprocal_rate"] == 0.175 and o.values["investment_terms"] == "partner_directed"
+    )
 
 
 def _deal() -> dict[str, dict[str, object]]:

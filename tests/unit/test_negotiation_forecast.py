@@ -206,7 +206,9 @@ def test_calendar_with_an_election_by_hand() -> None:
     E = as_of + dt.timedelta(days=50)
     dates = [as_of + dt.timedelta(days=k) for k in (30, 60, 90)]
     lam = np.array([0.02])
-    P, share = p_deal_by_regimes(as_of, dates, [np.array([0.3]), np.array([0.9])], [E], lam, [], np.array([1.0]))
+    P, share = p_deal_by_regimes(
+        as_of, dates, [np.array([0.3]), np.array([0.9])], [E], lam, [], np.array([1.0])
+    )
     f = lambda q, d: q * (1 - np.exp(-0.02 * d))  # noqa: E731
     FE = f(0.3, 50)
     assert P[0, 0] == pytest.approx(f(0.3, 30))
