@@ -155,6 +155,20 @@ def build() -> str:
         "for Germany (an upper bound under that assumption; not used by the model)."
     )
     a("")
+    from tariffsim.models.pe import post_substitution_etr_series
+
+    a("### Effective tariff rate before and after substitution (short run)")
+    a("")
+    a("| date | ETR before substitution | ETR after substitution |")
+    a("|---|---:|---:|")
+    days = [dt.date(2025, 3, 1), dt.date(2025, 4, 10), dt.date(2025, 5, 1), MODEL_DATE]
+    days.append(dt.date(2025, 12, 1))
+    for r in post_substitution_etr_series(days, flows=flows).iter_rows(named=True):
+        a(
+            f"| {r['date']} | {100 * r['etr_pre_substitution']:.1f}% | "
+            f"{100 * r['etr_post_substitution']:.1f}% |"
+        )
+    a("")
     a("### Literature values used (tariffsim.models.horizons.LITERATURE)")
     a("")
     a("| key | value | range | source | where | public |")

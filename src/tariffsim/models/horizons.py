@@ -28,7 +28,7 @@ paper, the place in it, its range and the date it became public):
    the one parameter calibrated on 2025 data (:mod:`tariffsim.models.pe_calibration`): on Germany's
    imports in June–November 2025, whose tariff rise was close to the average and so identifies η
    rather than σ. China's moment identifies ``sigma_scale``; the value China alone would need lies
-   far outside the range of Boehm et al. (1.49: the short run *more* elastic than the long run), so
+   far outside the range of Boehm et al. (about 1.5: the short run *more* elastic than the long run), so
    ``sigma_scale`` is held at the edge of their range and China's remaining gap (about 19 points) is
    reported as what the tariff model does not explain (docs/pe.md).
 
@@ -209,7 +209,7 @@ SIGMA_SCALE_RANGE: tuple[float, float] = (
 #: recomputes these; a test checks they agree). ``sigma_scale`` sits at the upper edge of
 #: :data:`SIGMA_SCALE_RANGE` because China alone would need a far larger value.
 CALIBRATED_SIGMA_SCALE = SIGMA_SCALE_RANGE[1]
-CALIBRATED_ETA = 0.9628
+CALIBRATED_ETA = 0.9736
 #: Census release of the November 2025 trade data (JEC Monthly Trade Update: "Released January 30, 2026").
 CALIBRATION_PUBLISHED = dt.date(2026, 1, 30)
 CALIBRATION_SOURCE = (
