@@ -111,21 +111,20 @@ def test_no_flow_is_priced_twice(jpn):
 
 
 @pytest.mark.slow
-def test_status_quo_level_gives_near_zero_stakes(jpn):
-    # On 15 Apr 2025 Japanese goods in the reciprocal scope paid the 10% baseline (on the non-metal
-    # share of Section 232 derivatives, so the import-weighted level is just under 10%): the add-on
-    # level 10% leaves the law unchanged on every fully taxed line and moves little.
+def test_the_law_itself_is_worth_nothing(jpn):
+    # On 15 Apr 2025 Japanese goods in the reciprocal scope paid the 10% baseline — in full, or on
+    # the non-metal share of Section 232 derivatives (so the import-weighted level is just under
+    # 10%). The headline rate is 10%, and the add-on level 10% leaves every line as it is: every
+    # figure is zero.
     st = S._state(AS_OF, "short-run")
     rows = np.sort(S.resolve_scopes(st, ("JPN",), [RECIP, AUTOS])[0]["reciprocal"])
-    r = S._dense(st, S._instrument(st, RECIP), rows)
-    full = np.isclose(r, 0.10)
-    assert full.mean() > 0.9
-    assert S.new_rates(st, RECIP, rows, 0.10)[full] == pytest.approx(st.t_asof[rows][full])
+    assert S.nominal_level(st, RECIP, rows) == pytest.approx(0.10)
+    assert S.new_rates(st, RECIP, rows, 0.10) == pytest.approx(st.t_asof[rows], abs=1e-12)
     s = jpn["reciprocal"]
     assert 0.095 < s.status_quo_level < 0.10
-    near, far = s.level(0.10), s.level(0.25)
-    for k in ("us_tariff_revenue_bn", "us_buyers_surplus_bn", "ge_partner_welfare_bn"):
-        assert abs(near.value(k)) < 0.05 * abs(far.value(k)), k
+    for k, f in s.level(0.10).figures.items():
+        if not k.startswith("partner_imports"):
+            assert f.value == pytest.approx(0.0, abs=1e-6), k
 
 
 @pytest.mark.slow
@@ -210,3 +209,37 @@ def test_sector_surplus_moves_with_the_partner_tariff():
     assert lo.value(key) < hi.value(key) <= 0
     assert abs(hi.value(key)) < 0.1 * abs(lo.value(key))
     assert "test inputs" in lo.figures[key].source
+
+
+@pytest.mark.slow
+def test_negotiation_grid_agrees_with_stakes():
+    # The grid of the negotiation layer (duck-typed spec) is the same computation: at the horizon's
+    # own pass-through on 15 Apr 2025 (0.95 everywhere, the pre-2025 evidence) it equals stakes().
+    from types import SimpleNamespace
+
+    spec = SimpleNamespace(
+        scope="reciprocal",
+        hs=[],
+        products=None,
+        exclude_hs=[],
+        exclude_products="s232_auto_parts",
+        measures=["reciprocal"],
+        only_s232=False,
+    )
+    grid = S.negotiation_table(
+        "JPN", AS_OF, spec, [0.10, 0.25], ["add_on", "add_on"], passthroughs=(0.95, 1.0)
+    )
+    assert grid.outputs["revenue"].shape == (2, 2)
+    one = S.stakes("JPN", AS_OF, TariffIssue("r", ("reciprocal",), "add_on", (0.25,)), ge=False)
+    # Same scope up to the parts the grid excludes: compare per dollar of base.
+    assert grid.base_usd / 1e9 < one.base_bn
+    lv = one.level(0.25)
+    rev_per_base = lv.value("us_tariff_revenue_bn") / one.base_bn
+    assert grid.outputs["revenue"][0, 1] / (grid.base_usd / 1e9) == pytest.approx(
+        rev_per_base, rel=0.15
+    )
+    # The level that is the law (10%) is worth nothing; rho = 1 leaves the exporters whole.
+    assert np.abs(grid.outputs["revenue"][:, 0]).max() < 1e-9
+    assert np.abs(grid.outputs["exporters"][1]).max() < 1e-12
+    assert grid.at("revenue", [0.975]).shape == (1, 2)
+    assert set(grid.ge) >= {"us_welfare_bn", "partner_welfare_bn"}

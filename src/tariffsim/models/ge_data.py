@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from scipy.optimize import fsolve
 
 from tariffsim.core.errors import DataNotFoundError, InputError
 
@@ -301,6 +300,8 @@ def solve_nu(
     ``E_r(ν) = Y2_r + (1-ν_r)(Σ_s X2[s,r] - Σ_s (1-ν_s) X2[r,s])``; ``a_1, a_2`` as in the spec;
     equations ``(1-a_1)ν_2 + a_1 ν_1 = t_1`` and ``a_2 ν_2 + (1-a_2)ν_1 = t_2``.
     """
+    from scipy.optimize import fsolve
+
     imports = x2.sum(axis=0)
 
     def resid(nu: np.ndarray) -> np.ndarray:

@@ -12,8 +12,12 @@ A **tariff issue** (:class:`TariffIssue`) is a product scope, a form and a list 
   reciprocal duty (authority ``ieepa_reciprocal``) for ``reciprocal``/``all``/``hs:`` scopes, and the
   measures that tax a named list for ``list:`` scopes (e.g. ``s232_auto_parts``).
 
-With ``R`` the instrument's duty on a row, ``M`` its MFN duty and ``t`` its total on the as-of date,
-a level ``L`` gives ``t - R + L`` (add_on), ``t - R - M + max(M, L)`` (floor) or ``L`` (total).
+With ``R`` the instrument's duty on a row, ``M`` its MFN duty, ``t`` its total on the as-of date and
+``s`` the row's share of the instrument's headline rate (``R`` over the import-weighted most common
+positive ``R`` of the scope, capped at 1: a Section 232 derivative pays the reciprocal duty on its
+non-metal share, a USMCA car the car duty on its non-US content), a level ``L`` gives
+``t - R + s·L`` (add_on), ``t - R - M + max(M, s·L)`` (floor), ``L`` (total) or ``t + L`` (extra: a
+new duty on top of everything).
 
 **No flow is priced by two issues.** :func:`stakes_for_issues` resolves the scopes of a case's
 issues together: a flow belongs to the first issue whose scope holds it, named lists and HS
@@ -61,8 +65,8 @@ import numpy as np
 
 from tariffsim.core.errors import InputError
 
-Form = Literal["add_on", "floor", "total"]
-FORMS: tuple[str, ...] = ("add_on", "floor", "total")
+Form = Literal["add_on", "floor", "total", "extra"]
+FORMS: tuple[str, ...] = ("add_on", "floor", "total", "extra")
 RECIPROCAL = "ieepa_reciprocal"
 _STATE_VERSION = "stakes-v1"
 BN = 1e9
@@ -95,7 +99,7 @@ class TariffIssue:
         if self.form not in FORMS:
             raise InputError(
                 f"issue {self.name!r}: form {self.form!r} is not known",
-                hint="use add_on, floor or total",
+                hint="use add_on, floor, total or extra",
             )
         for x in self.levels:
             if not math.isfinite(x) or not 0.0 <= x <= 10.0:
@@ -593,16 +597,41 @@ def _dense(st: _State, measures: Sequence[str], rows: np.ndarray) -> np.ndarray:
     return full[rows]
 
 
-def new_rates(st: _State, issue: TariffIssue, rows: np.ndarray, level: float) -> np.ndarray:
-    """Total duty of ``rows`` when the issue is set to ``level`` (see the module docstring)."""
-    t = st.t_asof[rows]
+def nominal_level(st: _State, issue: TariffIssue, rows: np.ndarray) -> float:
+    """The instrument's headline rate on the rows: the import-weighted most common positive duty.
+
+    Lines that pay the instrument on part of their value (the non-metal share of a Section 232
+    derivative, the non-US content of a USMCA car) pay less than it.
+    """
     r = _dense(st, _instrument(st, issue), rows)
+    pos = r > 0
+    if not pos.any():
+        return 0.0
+    vals, inv = np.unique(np.round(r[pos], 6), return_inverse=True)
+    return float(vals[int(np.argmax(np.bincount(inv, weights=st.v_asof[rows][pos] + 1e-9)))])
+
+
+def new_rates(st: _State, issue: TariffIssue, rows: np.ndarray, level: float) -> np.ndarray:
+    """Total duty of ``rows`` when the issue is set to ``level`` (see the module docstring).
+
+    ``add_on`` and ``floor`` scale the level by each line's share of the instrument's headline rate
+    (``R / nominal``, 1 where the line pays it in full), so a line taxed on part of its value stays
+    taxed on that part: add_on ``t - R + share·L``; floor ``t - R - M + max(M, share·L)``.
+    ``total`` is ``L``; ``extra`` adds ``L`` on top of everything (a pending new duty).
+    """
+    t = st.t_asof[rows]
+    if issue.form == "total":
+        return np.full(len(rows), level)
+    if issue.form == "extra":
+        return t + level
+    r = _dense(st, _instrument(st, issue), rows)
+    nominal = nominal_level(st, issue, rows)
+    share = np.clip(r / nominal, 0.0, 1.0) if nominal > 0 else np.ones(len(rows))
+    share = np.where(r > 0, share, 1.0)
     m = st.mfn[rows]
     if issue.form == "add_on":
-        return t - r + level
-    if issue.form == "floor":
-        return t - r - m + np.maximum(m, level)
-    return np.full(len(rows), level)
+        return t - r + share * level
+    return t - r - m + np.maximum(m, share * level)
 
 
 def status_quo_level(st: _State, issue: TariffIssue, rows: np.ndarray) -> float:
@@ -611,7 +640,12 @@ def status_quo_level(st: _State, issue: TariffIssue, rows: np.ndarray) -> float:
     if w.sum() <= 0:
         return 0.0
     r = _dense(st, _instrument(st, issue), rows)
-    x = {"add_on": r, "floor": r + st.mfn[rows], "total": st.t_asof[rows]}[issue.form]
+    x = {
+        "add_on": r,
+        "floor": r + st.mfn[rows],
+        "total": st.t_asof[rows],
+        "extra": np.zeros(len(rows)),
+    }[issue.form]
     return float((x * w).sum() / w.sum())
 
 
@@ -1137,3 +1171,252 @@ def us_trade_spillovers(
         "pe_us_imports_bn": pe["diversion"],
         "ge": ge_rows,
     }
+
+
+# ----------------------------------------------------------------------------------------------
+# A level × pass-through grid for the negotiation layer
+
+#: Measures named in the negotiation's fact files → schedule authorities.
+MEASURE_AUTHORITY = {
+    "reciprocal": "ieepa_reciprocal",
+    "fentanyl": "ieepa_fentanyl",
+    "brazil": "ieepa_other",
+    "russia_oil": "ieepa_other",
+    "china_export_controls": "ieepa_other",
+}
+GRID_OUTPUTS = (
+    "sales_change",
+    "revenue",
+    "buyers",
+    "exporters",
+    "import_loss",
+    "diversion",
+    "duty_static",
+    "imports_before",
+    "imports_after",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class StakeGrid:
+    """One tariff issue at every level (columns) and every pass-through ρ (rows), US$ bn/yr.
+
+    ``outputs[name]`` has shape ``(len(passthroughs), len(levels))``; ``ge[name]`` (if computed)
+    has shape ``(len(levels),)`` (the GE has no pass-through parameter of this kind). Outputs:
+    ``revenue``, ``buyers``, ``exporters`` (partner), ``sales_change`` (partner, in scope),
+    ``import_loss`` (fall of all US imports of the products touched), ``diversion`` (change of the
+    sales of every line outside the scope in those products), ``duty_static`` (duty bill of the
+    scope at the as-of flows, before substitution), ``imports_before``/``imports_after`` (scope).
+    """
+
+    partner: str
+    day: dt.date
+    levels: tuple[float, ...]
+    forms: tuple[str, ...]
+    passthroughs: tuple[float, ...]
+    outputs: dict[str, np.ndarray]
+    base_usd: float
+    ge: dict[str, np.ndarray]
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def at(self, name: str, passthrough: np.ndarray | float) -> np.ndarray:
+        """Output ``name`` at pass-through(s) ρ, linear in ρ between the computed rows; (D, L)."""
+        arr = self.outputs[name]
+        rho = np.atleast_1d(np.asarray(passthrough, dtype=float))
+        if len(self.passthroughs) == 1:
+            return np.broadcast_to(arr[0], (rho.shape[0], arr.shape[1])).copy()
+        r0, r1 = self.passthroughs[0], self.passthroughs[-1]
+        w = ((rho - r0) / (r1 - r0))[:, None]
+        return (1.0 - w) * arr[0][None, :] + w * arr[-1][None, :]
+
+
+def _list_prefixes_any(st: _State, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Prefixes of a named list: the measure library's, else the data layer's product list."""
+    if name in st.list_prefixes:
+        return st.list_prefixes[name]
+    from tariffsim.data.lists import list_names, product_list
+
+    if name not in list_names():
+        raise InputError(
+            f"product list {name!r} is neither in the measure library nor in the data layer",
+            hint=f"measure-library lists: {', '.join(sorted(st.list_prefixes))}",
+        )
+    return tuple(product_list(name)["prefix"].to_list()), ()
+
+
+def _grid_rows(st: _State, members: Sequence[str], spec: Any) -> tuple[np.ndarray, tuple[str, ...]]:
+    """State rows of a negotiation spec (duck-typed: scope, hs, products, exclude_hs,
+    exclude_products, measures, only_s232) and the instrument it replaces."""
+    codes = np.flatnonzero(np.isin(st.origin_names, list(members)))
+    prow = np.flatnonzero(np.isin(st.origin_code, codes) & (st.v2024 > 0))
+    hs = st.hs_int[prow]
+    measures = tuple(getattr(spec, "measures", None) or ("reciprocal",))
+    auths = {MEASURE_AUTHORITY.get(m, m) for m in measures}
+    instrument = tuple(m for m, a in st.authority.items() if a in auths)
+    scope = getattr(spec, "scope", "reciprocal")
+    if scope == "reciprocal":
+        mask = _dense(st, instrument, prow) > 0
+    else:
+        pref: list[str] = [parse_scope("hs:" + h)[1][0] for h in getattr(spec, "hs", []) or []]
+        exc: tuple[str, ...] = ()
+        if getattr(spec, "products", None):
+            inc, exc = _list_prefixes_any(st, spec.products)
+            pref += list(inc)
+        mask = _prefix_mask(hs, pref, exc) if pref else np.zeros(len(prow), bool)
+    if getattr(spec, "exclude_hs", None):
+        mask &= ~_prefix_mask(hs, [parse_scope("hs:" + h)[1][0] for h in spec.exclude_hs], ())
+    if getattr(spec, "exclude_products", None):
+        inc, exc = _list_prefixes_any(st, spec.exclude_products)
+        mask &= ~_prefix_mask(hs, inc, exc)
+    if getattr(spec, "only_s232", False):
+        s232 = tuple(m for m, a in st.authority.items() if a == "s232")
+        mask &= _dense(st, s232, prow) > 0
+    return prow[mask], instrument
+
+
+def negotiation_table(
+    partner: str,
+    day: dt.date,
+    spec: Any,
+    levels: Sequence[float],
+    forms: Sequence[str],
+    *,
+    passthroughs: Sequence[float] = (1.0,),
+    as_known_on: dt.date | None = None,
+    horizon: str = "short-run",
+    ge: bool = True,
+) -> StakeGrid:
+    """Values of one negotiation tariff issue on a level × pass-through grid.
+
+    ``spec`` is duck-typed (the negotiation layer's ``StakesSpec``): ``scope`` (``reciprocal``,
+    ``hs`` or ``products``), ``hs``, ``products`` (a list of the measure library or of the data
+    layer), ``exclude_hs``, ``exclude_products``, ``measures`` (the IEEPA measures the headline
+    replaces: ``reciprocal``, ``fentanyl`` …), ``only_s232``. ``forms[j]`` is the form of
+    ``levels[j]`` (``add_on``, ``floor``, ``total``, ``extra``); ``total`` replaces MFN and Section
+    232 (other duties stay), as the negotiation layer defines it. Each ρ in ``passthroughs``
+    replaces the horizon's pass-through (every product) in the level solves; the as-of flows keep
+    the horizon's parameters. The law is the law in force on ``day`` (the measure library has no
+    "as known on" view: ``as_known_on`` is recorded, not applied). One PE solve per ρ (all levels
+    stacked) and, with ``ge``, one GE solve per level.
+    """
+    from tariffsim.core.dates import parse_date
+    from tariffsim.models.horizons import check_horizon
+    from tariffsim.models.pe import solve_problem
+
+    day = parse_date(day, field="day") if not isinstance(day, dt.date) else day
+    check_horizon(horizon)
+    levels = tuple(float(x) for x in levels)
+    forms = tuple(str(f) for f in forms)
+    if len(forms) != len(levels):
+        raise InputError(f"{len(levels)} levels but {len(forms)} forms", hint="one form per level")
+    for rho in passthroughs:
+        if not 0.0 <= float(rho) <= 1.0:
+            raise InputError(f"pass-through {rho} is not in [0, 1]")
+    code, members = partner_members(partner)
+    st = _state(day, horizon)
+    rows, instrument = _grid_rows(st, members, spec)
+    rows = np.sort(rows)
+    total_instr = tuple(m for m, a in st.authority.items() if a in ("mfn", "s232"))
+    t_new = []
+    for lv, form in zip(levels, forms, strict=True):
+        if form == "total":
+            t = st.t_asof[rows] - _dense(st, total_instr, rows) + lv
+        else:
+            iss = TariffIssue("grid", ("all",), form, (lv,), replaces=instrument)  # type: ignore[arg-type]
+            t = new_rates(st, iss, rows, lv)
+        t_new.append(t)
+    L, R = len(levels), len(passthroughs)
+    out = {k: np.zeros((R, L)) for k in GRID_OUTPUTS}
+    base = float(st.v_asof[rows].sum())
+    prov: dict[str, Any] = {
+        "model": f"PE per HTS10, every origin (tariffsim.models.stakes, {horizon})",
+        "data": f"Census imports 2024 by HTS10 x partner carried to {day} by the PE; US measure "
+        f"library in force on {day}",
+        "as_known_on": None
+        if as_known_on is None
+        else f"{as_known_on} requested; the measure library has no 'as known on' view, the law in "
+        "force was used",
+        "instrument": list(instrument),
+        "pe": st.params.describe() if st.params is not None else {},
+        "base": "as-of imports of the scope (US$)",
+    }
+    if len(rows):
+        prob = st.problem
+        prow = st.pos_of_state[rows]
+        keep = prow >= 0
+        prow = prow[keep]
+        groups = np.unique(prob.groups[prow])
+        starts, ends = st.group_start[groups], st.group_end[groups]
+        lens = ends - starts
+        sel = np.repeat(starts - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens) + np.arange(
+            lens.sum()
+        )
+        m, G = len(sel), len(groups)
+        where = np.searchsorted(sel, prow)
+        mine = np.zeros(m, bool)
+        mine[where] = True
+        t0 = prob.t0[sel]
+        T1 = np.tile(t0, L)
+        for j in range(L):
+            T1[j * m + where] = t_new[j][keep]
+        lvl = np.repeat(np.arange(L), m)
+        from dataclasses import replace
+
+        stacked = replace(
+            prob,
+            product=np.tile(prob.product[sel], L),
+            origin=np.tile(prob.origin[sel], L),
+            v0=np.tile(prob.v0[sel], L),
+            t0=np.tile(t0, L),
+            t1=T1,
+            groups=np.tile(np.repeat(np.arange(G), lens), L) + lvl * G,
+            products=np.tile(prob.products[groups], L),
+            sigma_raw=np.tile(prob.sigma_raw[groups], L),
+            sigma_source=np.tile(prob.sigma_source[groups], L),
+            rows=None,
+        )
+        gl = np.repeat(np.arange(L), G)
+        mine_all = np.tile(mine, L)
+        v0 = stacked.v0
+
+        def by_level(x: np.ndarray, rows_mask: np.ndarray | None = None) -> np.ndarray:
+            if rows_mask is None:
+                return np.bincount(lvl, weights=x, minlength=L)
+            return np.bincount(lvl[rows_mask], weights=x[rows_mask], minlength=L)
+
+        for ri, rho in enumerate(passthroughs):
+            r = solve_problem(stacked, st.params, passthrough=float(rho))
+            dv = r.v1 - v0
+            out["revenue"][ri] = np.bincount(gl, weights=r.revenue_change, minlength=L)
+            out["buyers"][ri] = np.bincount(gl, weights=r.consumer_surplus_change, minlength=L)
+            ex = v0 * (r.p_star_hat - 1.0) * (1.0 + r.q_hat) / 2.0
+            out["exporters"][ri] = by_level(ex, mine_all)
+            out["import_loss"][ri] = -by_level(dv)
+            out["diversion"][ri] = by_level(dv, ~mine_all)
+            out["duty_static"][ri] = by_level(T1 * v0, mine_all)
+            out["imports_before"][ri] = by_level(v0, mine_all)
+            out["imports_after"][ri] = by_level(r.v1, mine_all)
+            out["sales_change"][ri] = by_level(dv, mine_all)
+        out = {k: v / BN for k, v in out.items()}
+    ge_out: dict[str, np.ndarray] = {}
+    if ge and len(rows):
+        keys = (
+            "us_welfare_bn",
+            "us_welfare_pct",
+            "us_employment_pct",
+            "us_tot_pct",
+            "us_revenue_bn",
+            "partner_welfare_bn",
+            "partner_welfare_pct",
+            "partner_employment_pct",
+            "partner_tot_pct",
+        )
+        ge_out = {k: np.zeros(L) for k in keys}
+        for j in range(L):
+            g = _ge_level(st, rows, t_new[j], members)
+            for k in keys:
+                ge_out[k][j] = g[k]
+        prov["ge"] = f"GE: Ignatenko et al. (2025), 194 countries ({horizon})"
+    return StakeGrid(
+        code, day, levels, forms, tuple(float(r) for r in passthroughs), out, base, ge_out, prov
+    )
