@@ -5,8 +5,11 @@ docs/ge.md: the GE with the law of a date, long run and short run.
 
 Usage::
 
-    .venv/bin/python scripts/model_figures.py            # rewrite the generated parts of both docs
-    .venv/bin/python scripts/model_figures.py --print    # print them instead
+    .venv/bin/python scripts/model_figures.py                 # rewrite the generated parts of both docs
+    .venv/bin/python scripts/model_figures.py --recalibrate   # first recalibrate the short-run PE on
+                                                              # today's measure library (stores
+                                                              # models/calibration_short_run.json)
+    .venv/bin/python scripts/model_figures.py --print         # print them instead
 
 Needs the reference data (``census/us_goods_trade_monthly_CHN_DEU_2024-2025.csv``). Each generated
 part sits between two marker lines of its page; everything else there is written by hand.
@@ -37,9 +40,12 @@ from tariffsim.models.pe_calibration import (  # noqa: E402
     MODEL_DATE,
     OUT_OF_SAMPLE_REPORTED,
     calibrate,
+    law_version,
     load_monthly,
     observed_changes,
     partner_changes,
+    recalibrate,
+    stored,
     window_tariffs,
 )
 
@@ -113,8 +119,13 @@ def build() -> str:
         )
     a("")
     cal = calibrate(prob, obs)
+    rec = stored()
     a("### Calibration (tariffsim.models.pe_calibration.calibrate)")
     a("")
+    a(
+        f"- Stored calibration (models/calibration_short_run.json) made on measure library "
+        f"`{rec['law_version']}`; this page was generated on library `{law_version()}`."
+    )
     a(f"- Targets: China {obs['CHN']:+.2f}%, Germany {obs['DEU']:+.2f}% (Census monthly file).")
     a(
         f"- Held at literature values: pass-through {cal.held['passthrough']}, cars (HS 8703) "
@@ -122,7 +133,7 @@ def build() -> str:
         f"[{SIGMA_SCALE_RANGE[0]:.4f}, {SIGMA_SCALE_RANGE[1]:.4f}]."
     )
     a(
-        f"- η set on Germany: **{cal.eta:.4f}** (stored: {CALIBRATED_ETA}); `sigma_scale` set on China "
+        f"- η set on Germany: **{cal.eta:.4f}** (stored: {CALIBRATED_ETA:.4f}); `sigma_scale` set on China "
         f"within the range: **{cal.sigma_scale:.4f}** (stored: {CALIBRATED_SIGMA_SCALE:.4f}) — the "
         "upper bound binds."
     )
@@ -222,7 +233,25 @@ def _write(doc: Path, text: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--print", action="store_true", help="print instead of writing the docs")
+    ap.add_argument(
+        "--recalibrate", action="store_true", help="recalibrate on today's law first (and store it)"
+    )
     args = ap.parse_args(argv)
+    if args.recalibrate:
+        cal = recalibrate()
+        print(
+            f"recalibrated: eta {cal.eta:.6f}, sigma_scale {cal.sigma_scale:.6f} ({law_version()})"
+        )
+        import importlib
+
+        import tariffsim.models.horizons as horizons
+
+        importlib.reload(horizons)
+        globals().update(
+            CALIBRATED_ETA=horizons.CALIBRATED_ETA,
+            CALIBRATED_SIGMA_SCALE=horizons.CALIBRATED_SIGMA_SCALE,
+            pe_params=horizons.pe_params,
+        )
     pe_text, ge_text = build(), build_ge()
     if args.print:
         print(pe_text)

@@ -47,7 +47,9 @@ evidence do not use it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from tariffsim.core.errors import InputError
@@ -205,16 +207,21 @@ SIGMA_SCALE_RANGE: tuple[float, float] = (
     LITERATURE["trade_elasticity_1y"].value / LITERATURE["trade_elasticity_long_run"].low,
 )
 
-#: Calibrated on the Census monthly file (see :mod:`tariffsim.models.pe_calibration`, which
-#: recomputes these; a test checks they agree). ``sigma_scale`` sits at the upper edge of
+#: The calibration on the Census monthly file, written by
+#: ``scripts/model_figures.py --recalibrate`` (:func:`tariffsim.models.pe_calibration.recalibrate`)
+#: with the measure-library version it used; ``tests/golden/test_pe_calibration_2025.py`` fails when
+#: the library has changed since. ``sigma_scale`` sits at the upper edge of
 #: :data:`SIGMA_SCALE_RANGE` because China alone would need a far larger value.
-CALIBRATED_SIGMA_SCALE = SIGMA_SCALE_RANGE[1]
-CALIBRATED_ETA = 0.9736
+CALIBRATION_FILE = Path(__file__).with_name("calibration_short_run.json")
+_CAL = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
+CALIBRATED_SIGMA_SCALE: float = float(_CAL["sigma_scale"])
+CALIBRATED_ETA: float = float(_CAL["eta"])
 #: Census release of the November 2025 trade data (JEC Monthly Trade Update: "Released January 30, 2026").
 CALIBRATION_PUBLISHED = dt.date(2026, 1, 30)
 CALIBRATION_SOURCE = (
     "calibrated on US imports from Germany and China, June-November 2025 vs 2024 "
-    "(census/us_goods_trade_monthly_CHN_DEU_2024-2025.csv; tariffsim.models.pe_calibration)"
+    "(census/us_goods_trade_monthly_CHN_DEU_2024-2025.csv; tariffsim.models.pe_calibration; "
+    f"measure library {_CAL['law_version']})"
 )
 
 

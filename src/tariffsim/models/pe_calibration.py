@@ -170,6 +170,66 @@ def _subset_for(problem: Any, partners: list[str]) -> Any:
     )
 
 
+def law_version() -> str:
+    """Content hash of the US measure library (measure and list files), 16 hex digits.
+
+    Unlike the schedule cache key it ignores file times, so it is the same in every checkout.
+    """
+    import hashlib
+
+    from tariffsim.schedule.cache import US_ROOT, library_files
+
+    h = hashlib.sha256()
+    for p in library_files(US_ROOT):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def stored() -> dict[str, Any]:
+    """The stored calibration (``models/calibration_short_run.json``)."""
+    import json
+
+    from tariffsim.models.horizons import CALIBRATION_FILE
+
+    return dict(json.loads(CALIBRATION_FILE.read_text(encoding="utf-8")))
+
+
+def recalibrate(*, write: bool = True) -> Calibration:
+    """Calibrate on the law of today's measure library and (``write``) store the result.
+
+    One command: ``.venv/bin/python scripts/model_figures.py --recalibrate`` (also regenerates the
+    figures of docs/pe.md and docs/ge.md).
+    """
+    import json
+
+    from tariffsim.duties.flows import default_flows
+    from tariffsim.models.horizons import CALIBRATION_FILE
+    from tariffsim.models.pe import BASELINE_DATE, build_problem, tariffs_on
+
+    flows = default_flows()
+    t0, t1 = tariffs_on(flows, start=BASELINE_DATE, end=MODEL_DATE)
+    cal = calibrate(build_problem(flows, t0, t1), observed_changes())
+    if write:
+        from tariffsim.core.outputs import write_atomic
+
+        record = {
+            "eta": round(cal.eta, 6),
+            "sigma_scale": cal.sigma_scale,
+            "law_version": law_version(),
+            "model_date": MODEL_DATE.isoformat(),
+            "window_months": list(WINDOW_MONTHS),
+            "targets_pct": {k: round(v, 4) for k, v in cal.targets.items()},
+            "fitted_pct": {k: round(v, 4) for k, v in cal.fitted.items()},
+            "china_alone_sigma_scale": None
+            if cal.china_alone_sigma_scale is None
+            else round(cal.china_alone_sigma_scale, 4),
+            "held": cal.held,
+        }
+        write_atomic(CALIBRATION_FILE, json.dumps(record, indent=2) + "\n", option="calibration")
+    return cal
+
+
 def calibrate(
     problem: Any,
     targets: dict[str, float],
