@@ -2,7 +2,7 @@
 
 The model is that of Ignatenko, Lashkaripour, Macedoni & Simonovska (2025), "Making America Great
 Again? The Economic Impacts of Liberation Day Tariffs", *Journal of International Economics* 157,
-written out in ``shared/specs/ge-tariff-model.md``. Inputs (``ge_2023/`` of the reference data, from
+written out in ``docs/ge-model-spec.md``. Inputs (``ge_2023/`` of the reference data, from
 the paper's replication files): a 194 x 194 goods-trade matrix for 2023 in thousands of USD
 (row = exporter j, column = importer i, diagonal blank), GDP in USD, and the April-2025 US
 "reciprocal" tariff on each exporter.

@@ -1,7 +1,7 @@
 """The scenarios of Ignatenko, Lashkaripour, Macedoni & Simonovska (2025, JIE 157).
 
 Each scenario is a tariff matrix ``t'[j, i]`` (importer i on exporter j), a revenue use and a
-calibration variant (spec ``shared/specs/ge-tariff-model.md``, "Scenarios of the paper"):
+calibration variant (spec ``docs/ge-model-spec.md``, "Scenarios of the paper"):
 
 ================================  =====================================================  ==========
 scenario                          tariffs                                                variant
