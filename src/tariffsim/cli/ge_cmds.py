@@ -318,7 +318,12 @@ def optimal_cmd(
         f"optimal uniform US tariff ({model.n} regions, revenue: {revenue}, κ = {model.kappa:g})",
         ["method", "tariff", "US welfare %", "model solves"],
         [
-            [r["method"], f"{100 * r['rate']:.2f}%", _fmt(r["us_welfare_pct"]), r["evaluations"]]
+            [
+                r["method"],
+                f"{100 * float(r['rate']):.2f}%",  # type: ignore[arg-type]
+                _fmt(float(r["us_welfare_pct"])),  # type: ignore[arg-type]
+                r["evaluations"],
+            ]
             for r in rows
         ],
         right={1, 2, 3},

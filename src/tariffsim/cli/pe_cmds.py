@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -64,7 +65,7 @@ def pe(
 
         check_output_path(plot, option="--plot", suffix=".png")
     check_horizon(horizon)
-    override = {
+    override: dict[str, Any] = {
         k: v
         for k, v in (("eta", eta), ("omega", omega), ("passthrough", passthrough))
         if v is not None
@@ -113,7 +114,7 @@ def pe(
     )
     f = res.frame(table).head(top)
     if table == "products":
-        rows = [
+        product_rows = [
             (
                 r["product"],
                 f"{r['sigma']:.2f} ({r['sigma_source']})",
@@ -125,7 +126,7 @@ def pe(
         print_table(
             f"top {top} products by 2024 spending",
             ["product", "σ (source)", "price Δ", "DWL mn USD"],
-            rows,
+            product_rows,
             right={2, 3},
         )
         return

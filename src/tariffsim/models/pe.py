@@ -368,7 +368,8 @@ def run_pe(
             "tot_gain_usd": [float(prod["tot_gain_usd"].sum())],
             "deadweight_loss_usd": [float(prod["deadweight_loss_usd"].sum())],
             "welfare_change_usd": [
-                float(prod["consumer_surplus_change_usd"].sum() + prod["revenue_change_usd"].sum())
+                float(prod["consumer_surplus_change_usd"].sum())
+                + float(prod["revenue_change_usd"].sum())
             ],
         }
     )

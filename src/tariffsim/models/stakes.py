@@ -418,7 +418,7 @@ def _build_state(key: str, as_of: dt.date, horizon: str, params: Any) -> _State:
         origin=flows.origin,
         start=first,
         end=max(as_of, GE_BASE) + dt.timedelta(days=1),
-        shares=flows.shares,
+        shares=dict(flows.shares),
     )
     t_law0 = np.asarray(c.at(BASELINE_DATE), float)
     t_asof = np.asarray(c.at(as_of), float)
@@ -428,7 +428,7 @@ def _build_state(key: str, as_of: dt.date, horizon: str, params: Any) -> _State:
         origin=flows.origin,
         start=as_of,
         end=as_of + dt.timedelta(days=1),
-        shares=flows.shares,
+        shares=dict(flows.shares),
     )
     parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     authority: dict[str, str] = {}
@@ -469,10 +469,10 @@ def _build_state(key: str, as_of: dt.date, horizon: str, params: Any) -> _State:
     problem = replace(prob0, v0=out0.v1, t0=prob0.t1)
     ge_rates = ge_tariffs_from_schedule(on=as_of)
     origin_names, origin_code = np.unique(origin, return_inverse=True)
-    recip = [m for m, a in authority.items() if a == RECIPROCAL]
+    recip = [mid for mid, a in authority.items() if a == RECIPROCAL]
     reciprocal_mask = np.zeros(len(origin), bool)
-    for m in recip:
-        reciprocal_mask[parts[m][0]] = True
+    for mid in recip:
+        reciprocal_mask[parts[mid][0]] = True
     pos_of_state = np.full(len(origin), -1, np.int64)
     pos_of_state[rows_sorted] = np.arange(len(rows_sorted))
     counts = np.bincount(problem.groups, minlength=problem.n_products)
@@ -667,12 +667,12 @@ def resolve_scopes(
             mask |= _scope_mask(st, s, prow)
         lost = mask & claimed
         excluded[iss.name] = {}
-        for j in np.flatnonzero(lost):
-            o = owner[int(j)]
-            excluded[iss.name][o] = excluded[iss.name].get(o, 0.0) + float(st.v_asof[prow[j]]) / BN
+        for i in np.flatnonzero(lost).tolist():
+            o = owner[i]
+            excluded[iss.name][o] = excluded[iss.name].get(o, 0.0) + float(st.v_asof[prow[i]]) / BN
         take = mask & ~claimed
-        for j in np.flatnonzero(take).tolist():
-            owner[j] = iss.name
+        for i in np.flatnonzero(take).tolist():
+            owner[i] = iss.name
         claimed |= take
         rows[iss.name] = prow[take]
     return rows, excluded
