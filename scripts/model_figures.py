@@ -182,12 +182,13 @@ def build() -> str:
     a("")
     a("### Literature values used (tariffsim.models.horizons.LITERATURE)")
     a("")
-    a("| key | value | range | source | where | public |")
-    a("|---|---:|---|---|---|---|")
+    a("| key | value | range | source | where | public | before that date |")
+    a("|---|---:|---|---|---|---|---|")
     for v in LITERATURE.values():
+        before = "—" if v.fallback is None else f"{v.fallback:g}: {v.fallback_source}"
         a(
             f"| `{v.key}` | {v.value:g} | {v.low:g}–{v.high:g} | {v.source} | {v.where} | "
-            f"{v.published.isoformat()} |"
+            f"{v.published.isoformat()} | {before} |"
         )
     a("")
     a(END)

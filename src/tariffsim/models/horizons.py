@@ -102,6 +102,8 @@ class LiteratureValue:
             "where": self.where,
             "published": self.published.isoformat(),
             "note": self.note,
+            "fallback": self.fallback,
+            "fallback_source": self.fallback_source,
         }
 
 
@@ -110,8 +112,9 @@ BLP = (
     "American Economic Review 113(4): 861-905"
 )
 ARW = (
-    "Amiti, Redding & Weinstein (2019), 'The Impact of the 2018 Tariffs on Prices and Welfare', "
-    "Journal of Economic Perspectives 33(4): 187-210 (NBER WP 25672)"
+    "Amiti, Redding & Weinstein (2019), 'The Impact of the 2018 Trade War on U.S. Prices and "
+    "Welfare', NBER WP 25672 (published as 'The Impact of the 2018 Tariffs on Prices and Welfare', "
+    "Journal of Economic Perspectives 33(4): 187-210)"
 )
 FGKK = (
     "Fajgelbaum, Goldberg, Kennedy & Khandelwal (2020), 'The Return to Protectionism', "
@@ -184,7 +187,8 @@ LITERATURE: dict[str, LiteratureValue] = {
             where="preferred estimate on Census trade data for 2025 (94% passed to US importers); range: AFHW (2026) 94% through August, 86% by November 2025; Kiel (2026) 96% (export-price coefficient -0.039)",
             published=dt.date(2026, 1, 29),
             fallback=0.95,
-            fallback_source="CGNT (2021): about 95% pass-through of the 2018-19 tariffs on Chinese goods",
+            fallback_source="CGNT (2021): about 95% pass-through of the 2018-19 tariffs on Chinese "
+            "goods (the authors' summary: a 20% tariff raised importers' costs by nearly 19%)",
         ),
         LiteratureValue(
             key="passthrough_cars_2025",
@@ -196,7 +200,8 @@ LITERATURE: dict[str, LiteratureValue] = {
             published=dt.date(2025, 7, 10),
             note="Japan's carmakers; applied to HS 8703 from every origin (no stored evidence for other origins)",
             fallback=0.95,
-            fallback_source="no car-specific evidence before July 2025: the general 2018-19 pass-through (CGNT 2021, about 95%)",
+            fallback_source="no car-specific evidence before July 2025: the general 2018-19 "
+            "pass-through (CGNT 2021, about 95%)",
         ),
     )
 }
