@@ -8,31 +8,27 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+from tariffsim.core.palette import authority_colors, authority_label, role
 
-AUTHORITY_COLORS = {
-    "mfn": "#8c8c8c",
-    "s301": "#d62728",
-    "s232": "#1f77b4",
-    "ieepa_fentanyl": "#9467bd",
-    "ieepa_reciprocal": "#ff7f0e",
-    "ieepa_other": "#8c564b",
-    "s122": "#2ca02c",
-    "s201": "#e377c2",
-}
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
 
 def _color(authorities: list[str]) -> dict[str, Any]:
+    """Colour by authority, from :mod:`tariffsim.core.palette`, labelled for readers."""
     return {
         "field": "authority",
         "type": "nominal",
         "title": "authority",
-        "scale": {
-            "domain": authorities,
-            "range": [AUTHORITY_COLORS.get(a, "#17becf") for a in authorities],
-        },
+        "scale": {"domain": authorities, "range": authority_colors(authorities)},
         "sort": authorities,
+        "legend": {"labelExpr": _label_expr(authorities)},
     }
+
+
+def _label_expr(authorities: list[str]) -> str:
+    """A Vega expression mapping an authority id to its label (legend text)."""
+    pairs = ", ".join(f"{a!r}: {authority_label(a)!r}" for a in authorities)
+    return f"({{{pairs}}})[datum.label] || datum.label"
 
 
 def stacked_steps(
@@ -92,7 +88,7 @@ def bars(
         "width": "container",
         "height": {"step": 16},
         "data": {"values": [{"key": r["key"], "value": r[field]} for r in rows]},
-        "mark": {"type": "bar", "color": "#1f77b4"},
+        "mark": {"type": "bar", "color": role("bar")},
         "encoding": {
             "y": {"field": "key", "type": "nominal", "sort": None, "title": label},
             "x": {
@@ -131,7 +127,10 @@ def compare_bars(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
             "color": {
                 "field": "case",
                 "type": "nominal",
-                "scale": {"range": ["#8c8c8c", "#d62728"]},
+                "scale": {
+                    "domain": ["baseline", "scenario"],
+                    "range": [role("baseline"), role("scenario")],
+                },
             },
             "tooltip": [{"field": "key"}, {"field": "case"}, {"field": "etr", "format": ".2%"}],
         },
@@ -180,7 +179,13 @@ def pareto(result: dict[str, Any]) -> dict[str, Any]:
         "title": None,
         "scale": {
             "domain": kinds,
-            "range": ["#1f77b4", "#b0b0b0", "#000000", "#d62728", "#2ca02c"],
+            "range": [
+                role("frontier"),
+                role("deals_light"),
+                role("no_deal"),
+                role("nash"),
+                role("ks"),
+            ],
         },
     }
     return {
@@ -204,7 +209,7 @@ def pareto(result: dict[str, Any]) -> dict[str, Any]:
                     "filled": True,
                     "size": 180,
                     "shape": "diamond",
-                    "stroke": "#fff",
+                    "stroke": role("outline"),
                     "strokeWidth": 1,
                 },
                 "encoding": {"x": x, "y": y, "color": color, "tooltip": tip},
@@ -263,7 +268,12 @@ def deal_ranges(result: dict[str, Any]) -> dict[str, Any]:
         "data": {"values": rows},
         "layer": [
             {
-                "mark": {"type": "rule", "strokeWidth": 6, "opacity": 0.35, "color": "#1f77b4"},
+                "mark": {
+                    "type": "rule",
+                    "strokeWidth": 6,
+                    "opacity": 0.35,
+                    "color": role("forecast"),
+                },
                 "encoding": {
                     "y": y,
                     "x": {
@@ -277,7 +287,7 @@ def deal_ranges(result: dict[str, Any]) -> dict[str, Any]:
                 },
             },
             {
-                "mark": {"type": "circle", "size": 70, "color": "#1f77b4"},
+                "mark": {"type": "circle", "size": 70, "color": role("forecast")},
                 "encoding": {
                     "y": y,
                     "x": {"field": "median", "type": "quantitative", "scale": x_scale},
@@ -291,7 +301,7 @@ def deal_ranges(result: dict[str, Any]) -> dict[str, Any]:
                     "shape": "diamond",
                     "filled": True,
                     "size": 90,
-                    "color": "#d62728",
+                    "color": role("nash"),
                 },
                 "encoding": {
                     "y": y,
@@ -300,4 +310,56 @@ def deal_ranges(result: dict[str, Any]) -> dict[str, Any]:
                 },
             },
         ],
+    }
+
+
+def tornado(sensitivity: list[dict[str, Any]], *, party: str, top: int = 12) -> dict[str, Any]:
+    """What moves the Nash package: per parameter, the change in ``party``'s share of the Nash
+    gains at the parameter's low and high value, longest bar first
+    (:func:`tariffsim.negotiation.plots.tornado_rows`, as in the PNG). The low and high bars of a
+    row sit side by side, so both stay visible when they fall on the same side of zero."""
+    from tariffsim.negotiation.plots import tornado_rows
+
+    rows = tornado_rows(sensitivity, top=top)
+    order = [r["parameter"] for r in rows]
+    values = []
+    for r in rows:
+        for side in ("low", "high"):
+            values.append(
+                {
+                    "parameter": r["parameter"],
+                    "at": side,
+                    "change": r[side],
+                    "value": r[f"value_{side}"],
+                    "moves": ", ".join(r["moves"]) or "—",
+                }
+            )
+    return {
+        "$schema": SCHEMA,
+        "title": {
+            "text": "What moves the Nash package",
+            "subtitle": f"change in {party}'s share of the Nash gains; longest bar first",
+        },
+        "width": "container",
+        "height": {"step": 11},
+        "data": {"values": values},
+        "mark": "bar",
+        "encoding": {
+            "y": {"field": "parameter", "type": "nominal", "sort": order, "title": None},
+            "yOffset": {"field": "at", "sort": ["low", "high"]},
+            "x": {"field": "change", "type": "quantitative", "title": "change in share"},
+            "color": {
+                "field": "at",
+                "type": "nominal",
+                "title": "parameter at its",
+                "scale": {"domain": ["low", "high"], "range": [role("low"), role("high")]},
+            },
+            "tooltip": [
+                {"field": "parameter"},
+                {"field": "at"},
+                {"field": "value", "title": "parameter value"},
+                {"field": "change", "format": "+.3f"},
+                {"field": "moves", "title": "Nash issues it moves"},
+            ],
+        },
     }
