@@ -127,6 +127,14 @@ class ProductRow(BaseModel):
     duty_usd: float
 
 
+class MemberRow(BaseModel):
+    iso3: str
+    name: str
+    imports_usd: float
+    etr: float
+    duty_usd: float
+
+
 class CountryDetail(BaseModel):
     iso3: str
     name: str
@@ -138,6 +146,9 @@ class CountryDetail(BaseModel):
     duty_usd: float
     top_products: list[ProductRow]
     timeline: list[SegmentOut]
+    members: list[MemberRow] | None = Field(
+        None, description="for a group (EU, USMCA): each member's imports, ETR and duty"
+    )
 
 
 class CountryModels(BaseModel):
