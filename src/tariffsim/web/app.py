@@ -36,6 +36,15 @@ from tariffsim.web.state import STATE, AppState
 HERE = Path(__file__).resolve().parent
 MAX_BODY = 5 * 1024 * 1024
 DRAIN_MAX = 64 * 1024 * 1024  # a browser's oversized upload is read (and dropped) up to this size
+#: Every page may load only the app's own files: a script that tries another host (ReDoc's logo
+#: from its CDN, say) is stopped by the browser before any request leaves. Vega compiles its
+#: expressions with ``Function`` ('unsafe-eval'); Swagger UI starts from an inline script.
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'self'; base-uri 'self'; "
+    "form-action 'self'"
+)
 log = logging.getLogger("tariffsim.web")
 
 
@@ -179,7 +188,10 @@ def create_app(
             from starlette.concurrency import run_in_threadpool
 
             await run_in_threadpool(st.warm_up)
-        return await call_next(request)
+        response = await call_next(request)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers["Content-Security-Policy"] = CSP
+        return response
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError):

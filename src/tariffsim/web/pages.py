@@ -746,7 +746,12 @@ def _negotiation_inputs(ctl: dict[str, Any], form: Any) -> tuple[dict[str, float
 def _negotiation_url(case: str, overrides: dict[str, float], draws: int, sens: bool) -> str:
     return page_url(
         f"/negotiation/{case}",
-        {"run": 1, **{k: f"{v:g}" for k, v in overrides.items()}, "draws": draws, "sens": sens},
+        {
+            "run": 1,
+            **{k: repr(float(v)) for k, v in overrides.items()},
+            "draws": draws,
+            "sens": sens,
+        },
     )
 
 
