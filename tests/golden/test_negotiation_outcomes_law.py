@@ -1,0 +1,92 @@
+"""Outcome and fact rates checked against the project's law library (the schedule engine).
+
+Expected values: the schedule's own parts for a good whose MFN rate is known. HTS 3926.90.99.90
+(other plastic articles) has a 5.3% column-1 rate and is subject to the reciprocal duty, so a 15%
+MFN-inclusive floor shows as a 9.7-point reciprocal part and a 20% add-on as a 20-point part.
+HTS 8703.23.01.90 (passenger cars) carries the Section 232 car duty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tariffsim.negotiation import facts as F
+from tariffsim.negotiation.outcomes import all_outcomes
+
+PLASTIC = "3926909990"  # MFN 5.3%
+CAR = "8703230190"
+
+
+@pytest.fixture(scope="module")
+def schedule():  # type: ignore[no-untyped-def]
+    from tariffsim.schedule import load_schedule
+
+    return load_schedule()
+
+
+def _measure_part(parts: dict[str, float], measures: list[str]) -> float:
+    auth = {"reciprocal": "ieepa_reciprocal", "fentanyl": "ieepa_fentanyl"}
+    return sum(parts.get(auth[m], 0.0) for m in measures if m in auth)
+
+
+@pytest.mark.parametrize("oid", [o.id for o in all_outcomes() if o.headline and o.headline.heading])
+def test_headline_equals_the_law_library(schedule, oid: str) -> None:  # type: ignore[no-untyped-def]
+    o = next(x for x in all_outcomes() if x.id == oid)
+    h = o.headline
+    assert h is not None and h.effective is not None
+    day = h.effective + dt.timedelta(days=14)
+    r = schedule.rate(o.partner, PLASTIC, day)
+    parts = r.by_authority()
+    got = _measure_part(parts, list(h.measures))
+    if h.form == "floor":
+        assert parts["mfn"] + got == pytest.approx(h.rate), (oid, parts)
+    else:
+        assert got == pytest.approx(h.rate), (oid, parts)
+
+
+@pytest.mark.parametrize("oid", [o.id for o in all_outcomes() if o.auto_rate() is not None])
+def test_car_rate_equals_the_law_library(schedule, oid: str) -> None:  # type: ignore[no-untyped-def]
+    o = next(x for x in all_outcomes() if x.id == oid)
+    car = next(s for s in o.sectoral if s.sector == "autos")
+    assert car.effective is not None
+    r = schedule.rate(o.partner, CAR, car.effective + dt.timedelta(days=14))
+    assert r.total_rate == pytest.approx(o.auto_rate()), (oid, r.nonzero)
+
+
+@pytest.mark.parametrize(
+    "partner",
+    [
+        "JPN",
+        "EU",
+        "KOR",
+        "VNM",
+        "IDN",
+        "PHL",
+        "MYS",
+        "KHM",
+        "THA",
+        "CHE",
+        "TWN",
+        "IND",
+        "GBR",
+        "CHN",
+    ],
+)
+def test_reciprocal_in_force_equals_the_law_library(schedule, partner: str) -> None:  # type: ignore[no-untyped-def]
+    """The facts' rate in force (as known in March 2026) = the library's part, on the 1st and 15th
+    of each month from April 2025 to February 2026, for a zero-MFN good."""
+    days = [dt.date(2025, 4, 9)]  # the single day the Annex I rates applied
+    for y, m in [(2025, k) for k in range(4, 13)] + [(2026, 1), (2026, 2)]:
+        days += [dt.date(y, m, 1), dt.date(y, m, 15)]
+    n = 0
+    for day in days:
+        parts = schedule.rate(partner, "9503000073", day).by_authority()
+        cur = F.rates_in_force(partner, day, known_on="2026-03-01")
+        for m, auth in (("reciprocal", "ieepa_reciprocal"), ("fentanyl", "ieepa_fentanyl")):
+            want = parts.get(auth, 0.0)
+            got = cur[m].rate if m in cur else 0.0
+            assert got == pytest.approx(want), (partner, day, m, got, want)
+        n += 1
+    assert n >= 20
