@@ -425,3 +425,55 @@ def test_country_models_ge_law(client, shared_data):
     want = float(rates[list(model.iso3).index("JPN")])
     assert d["ge"]["us_tariff_rate"] == pytest.approx(want, rel=1e-9)
     assert d["ge_paper"]["scenario"] == "ustr_income_tax"
+
+
+def test_web_does_not_import_the_cli():
+    """The web is beside the CLI, not above it: no module of tariffsim.web imports tariffsim.cli
+    (the JSON hook it used to borrow is core.jsonable.default)."""
+    import pathlib
+
+    web = pathlib.Path(__file__).resolve().parents[2] / "src" / "tariffsim" / "web"
+    bad = [
+        f"{p.name}:{i}"
+        for p in web.rglob("*.py")
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if "tariffsim.cli" in line
+    ]
+    assert not bad, bad
+
+
+def test_unexpected_error_is_a_500_that_keeps_the_connection():
+    """An unexpected exception in a route: a 500 with no traceback (JSON for the API, a page for
+    a browser), answered by the app itself — not re-raised to the server, which would drop the
+    client's keep-alive connection (the review's "connection reset" after a 500)."""
+    from tariffsim.web.state import AppState
+
+    app = create_app(state=AppState(), warm=False)
+
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/api/boom", boom)
+    app.add_api_route("/boom", boom)
+    app.state.tariffsim.etr = object()  # skip the warm-up: the routes need no data
+    with TestClient(app, raise_server_exceptions=True) as c:  # a re-raise would fail here
+        r = c.get("/api/boom")
+        assert r.status_code == 500 and r.json() == {
+            "detail": "internal error",
+            "hint": "see the server log",
+        }
+        r = c.get("/boom", headers={"accept": "text/html"})
+        assert r.status_code == 500 and "internal error" in r.text and "a bug" not in r.text
+
+
+def test_hostile_reform_yaml_refused_before_a_job_starts(client):
+    """A reform that is not safe YAML (control characters, an alias bomb, a Python tag) is a 422
+    at once on the job route too (core.yamlio's caps), never a job and never a 500."""
+    bomb = "a0: &a0 [x]\n" + "".join(
+        f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]\n" for i in range(1, 9)
+    )
+    for text in ("\x00\x01" * 100, bomb + "change: *a8\n", "change: !!python/name:os.system\n"):
+        for route in ("/api/scenario", "/api/jobs/scenario"):
+            r = client.post(route, json={"date": "2025-08-07", "reform_yaml": text})
+            assert r.status_code == 422, (route, text[:20], r.text[:200])
+            assert len(r.content) < 2000

@@ -205,11 +205,12 @@ def get_country_models(request: Request, iso3: str, date: OptDay = None) -> dict
 
 def _scenario_text(state, req: S.ScenarioRequest) -> str:
     from tariffsim.core.errors import InputError
-    from tariffsim.web.scenario import edits_to_reform, reform_yaml
+    from tariffsim.web.scenario import check_reform_text, edits_to_reform, reform_yaml
 
     if req.reform_yaml and req.reform_yaml.strip():
         if req.edits:
             raise InputError("give reform_yaml or edits, not both")
+        check_reform_text(req.reform_yaml)
         return req.reform_yaml
     if not req.edits:
         raise InputError(

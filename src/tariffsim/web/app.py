@@ -4,7 +4,8 @@
   aggregates of every segment, the HS descriptions (``warm=False`` defers it to the first request).
 * Errors: :class:`~tariffsim.core.errors.InputError` → 422 ``{"detail": message, "hint": hint}``;
   other tariffsim errors (missing data, a solver that did not converge) → 503 with their message;
-  anything else → 500 ``internal error`` (details in the log only).
+  anything else → 500 ``internal error`` (details in the log only; :class:`CatchAll` answers it
+  without dropping the client's keep-alive connection).
 * Request bodies are limited (``max_body`` bytes, 5 MB by default): a larger ``Content-Length`` — or a
   streamed body that grows past it — is refused with 413 before the route runs.
 * Static assets (the vendored Vega, Vega-Lite, vega-embed and htmx) are served by the app: no CDN.
@@ -145,6 +146,57 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+class CatchAll:
+    """ASGI middleware answering any unexpected exception with a 500 (HTML for a browser, JSON
+    otherwise) *without re-raising it*: Starlette's outermost error middleware re-raises after
+    its 500, and uvicorn then drops the keep-alive connection, so the client's next request
+    failed with "connection reset" (review of December 2026). The traceback goes to the log."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(msg: dict) -> None:
+            nonlocal started
+            if msg["type"] == "http.response.start":
+                started = True
+            await send(msg)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except _TooLarge:
+            raise
+        except Exception:
+            log.exception("internal error on %s", scope.get("path", "")[:200])
+            if started:
+                return
+            headers = dict(scope.get("headers", []))
+            html = b"text/html" in headers.get(b"accept", b"") and not scope.get(
+                "path", ""
+            ).startswith("/api")
+            if html:
+                from tariffsim.web.pages import error_html
+
+                body = error_html("internal error", "see the server log").encode()
+                ctype = b"text/html; charset=utf-8"
+            else:
+                body = b'{"detail":"internal error","hint":"see the server log"}'
+                ctype = b"application/json"
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [(b"content-type", ctype), (b"content-length", b"%d" % len(body))],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+
+
 def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api") and "text/html" in request.headers.get(
         "accept", ""
@@ -253,15 +305,6 @@ def create_app(
             status_code=422,
         )
 
-    @app.exception_handler(Exception)
-    async def internal_error(request: Request, exc: Exception):
-        log.exception("internal error on %s", request.url.path)
-        if _wants_html(request):
-            return HTMLResponse("<h1>internal error</h1><p>see the server log</p>", status_code=500)
-        return JSONResponse(
-            {"detail": "internal error", "hint": "see the server log"}, status_code=500
-        )
-
     app.mount("/static/docs", StaticFiles(directory=_docs_dir()), name="static-docs")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -290,6 +333,7 @@ def create_app(
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.add_middleware(CatchAll)
     app.add_middleware(BodyLimit, limit=max_body)
     return app
 

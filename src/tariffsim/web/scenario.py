@@ -142,6 +142,25 @@ def reform_yaml(reform: dict) -> str:
     return yaml.safe_dump(reform, sort_keys=False, allow_unicode=True, width=100)
 
 
+def check_reform_text(text: str) -> None:
+    """Parse a reform YAML with the project's capped reader (``core.yamlio``: size, depth, alias
+    expansion, no Python tags) before anything else is done with it — cheap, so a job is refused
+    at once rather than failing later. Any YAML error is an :class:`InputError`."""
+    from tariffsim.core.yamlio import parse_yaml
+
+    if len(text) > MAX_YAML_CHARS:
+        raise InputError(f"reform YAML is {len(text):,} characters (limit {MAX_YAML_CHARS:,})")
+    try:
+        parse_yaml(text, name="reform.yaml")
+    except yaml.YAMLError as exc:  # e.g. a control character, refused before parsing starts
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "position", None)
+        where = f"position {mark}" if isinstance(mark, int) else "reform.yaml"
+        raise InputError(
+            f"reform.yaml: not YAML ({where}): {str(getattr(exc, 'problem', '') or exc)[:200]}",
+            hint="a reform is a YAML text file (docs/measure-format.md); no control characters",
+        ) from None
+
+
 @contextmanager
 def reform_file(text: str) -> Iterator[str]:
     """A temporary file holding the reform YAML ``text`` (created here, removed afterwards)."""
@@ -151,6 +170,7 @@ def reform_file(text: str) -> Iterator[str]:
         raise InputError(
             "empty reform", hint="give add:, change: or remove: (see docs/measure-format.md)"
         )
+    check_reform_text(text)
     fd, path = tempfile.mkstemp(prefix="tariffsim-reform-", suffix=".yaml")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -46,7 +46,7 @@ def rounded(obj: Any, digits: int = SIGNIFICANT_DIGITS) -> Any:
 
 def plain(obj: Any) -> Any:
     """JSON-ready copy (numpy scalars/arrays, dates, tuples → JSON types; NaN/inf → None)."""
-    from tariffsim.cli.render import _default
+    from tariffsim.core.jsonable import default
 
     def fix(o: Any) -> Any:
         if isinstance(o, float) and not math.isfinite(o):
@@ -57,7 +57,7 @@ def plain(obj: Any) -> Any:
             return [fix(v) for v in o]
         return o
 
-    return fix(json.loads(json.dumps(obj, default=_default)))
+    return fix(json.loads(json.dumps(obj, default=default)))
 
 
 def parse_day(
