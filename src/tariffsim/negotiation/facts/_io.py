@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from tariffsim.core.errors import InputError
-from tariffsim.schedule.yamlio import LineDict, LineList, display_name, read_yaml, validate
+from tariffsim.core.yamlio import LineDict, LineList, display_name, read_yaml, validate
 
 M = TypeVar("M", bound=BaseModel)
 

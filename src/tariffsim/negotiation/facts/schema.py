@@ -350,6 +350,7 @@ class Exposure(Dated):
 class PartnerFacts(Strict):
     name: str
     fta: Fta
+    gdp_usd_bn: Number | None = None  # only where the GE data (2023 GDP) lacks the partner
     elections: list[Election] = Field(default_factory=list)
     security: Security = Field(default_factory=Security)
     exposure: list[Exposure] = Field(default_factory=list)
