@@ -198,8 +198,9 @@ def get_country(request: Request, iso3: str, date: OptDay = None) -> dict:
 
 @router.get("/country/{iso3}/models", response_model=S.CountryModels, responses=ERR)
 def get_country_models(request: Request, iso3: str, date: OptDay = None) -> dict:
-    """PE (2025-01-01 → date) and GE (ILMS 2025 USTR scenario) results for a country (cached;
-    the first call takes seconds — the page uses the job route)."""
+    """PE (the 2024 flows' law → date) and GE (the law on the date; the ILMS 2025 USTR scenario)
+    results for a country or group (cached; the first call takes seconds — the page uses the job
+    route)."""
     return svc.country_models(_state(request), iso3[:64], date)
 
 

@@ -215,7 +215,8 @@ def compare(
 
 
 def _ge_compare(state: Any, on: dt.date, path: str, top: int = 12) -> dict[str, Any]:
-    """GE outcomes (law on ``on`` vs 2025-01-01) without and with the reform: the regions, and the
+    """GE outcomes (law on ``on`` vs ``models.law_tariffs.BASELINE``) without and with the reform:
+    the regions, and the
     countries whose US tariff changes (then those whose welfare changes most)."""
     from tariffsim.web.services import ge_law
 
@@ -246,7 +247,9 @@ def _ge_compare(state: Any, on: dt.date, path: str, top: int = 12) -> dict[str, 
             -abs(r["welfare_pct_scenario"] - r["welfare_pct_baseline"]),
         )
     )
-    return {"regions": regions, "countries": rows[:top]}
+    from tariffsim.models.law_tariffs import BASELINE
+
+    return {"regions": regions, "countries": rows[:top], "vs": BASELINE.isoformat()}
 
 
 def _compare(

@@ -16,7 +16,6 @@ import numpy as np
 
 from tariffsim.core.errors import InputError, TariffsimError
 
-PE_BASE_START = dt.date(2025, 1, 1)
 GE_SCENARIO = "ustr_income_tax"
 MAX_BATCH_ROWS = 200_000
 
@@ -386,9 +385,12 @@ def _descriptions(state: Any, codes: list[str]) -> dict[str, str]:
 
 
 def country_models(state: Any, iso3: str, on: str | None, progress: Any = None) -> dict[str, Any]:
-    """PE (the change from 2025-01-01 to the date, 2024 flows) and GE (the ILMS 2025 USTR scenario)
-    results of one country. Both are cached; the first call takes a few seconds."""
+    """PE (the change from the law the 2024 flows reflect, ``models.pe.BASELINE_DATE``, to the
+    date) and GE (the law on the date vs ``models.law_tariffs.BASELINE``; and the ILMS 2025 USTR
+    scenario) results of one country or group. Cached; the first call takes a few seconds."""
     from tariffsim.core import countries
+    from tariffsim.models.law_tariffs import BASELINE as GE_LAW_BASELINE
+    from tariffsim.models.pe import BASELINE_DATE as PE_BASE_START
 
     say = progress or (lambda f, m: None)
     code = countries.resolve(iso3)
@@ -440,6 +442,8 @@ def country_models(state: Any, iso3: str, on: str | None, progress: Any = None) 
             "iso3": code,
             "date": day.isoformat(),
             "pe": pe_row,
+            "pe_from": PE_BASE_START.isoformat(),
+            "ge_vs": GE_LAW_BASELINE.isoformat(),
             "ge": ge_row,
             "ge_paper": ge_paper,
             "notes": notes,
@@ -490,29 +494,16 @@ def _ge_row(result: Any, code: str) -> dict[str, Any] | None:
     return None
 
 
-GE_LAW_BASELINE = dt.date(2025, 1, 1)
-
-
 def ge_law(state: Any, day: dt.date, reform_path: str | None = None) -> Any:
-    """The GE model (ILMS 2025 calibration, revenue cuts the income tax, no retaliation) solved for
-    the US tariffs the law sets on ``day`` relative to 2025-01-01
-    (:func:`tariffsim.models.law_tariffs.ge_tariffs_from_schedule`); the baseline law is cached
+    """The GE model solved for the US tariffs the law sets on ``day`` relative to the GE baseline
+    date (:func:`tariffsim.models.ge_scenarios.law_scenario`: ILMS 2025 calibration, revenue cuts
+    the income tax, no retaliation — the ``tariffsim ge run --on`` scenario); the law's is cached
     per day, a reform is solved each time."""
+    from tariffsim.models.ge_scenarios import law_scenario
 
-    def solve() -> Any:
-        from tariffsim.models import ge
-        from tariffsim.models.ge_data import load_model
-        from tariffsim.models.ge_scenarios import us_import_tariffs
-        from tariffsim.models.law_tariffs import ge_tariffs_from_schedule
-
-        model = load_model("baseline")
-        rates = ge_tariffs_from_schedule(
-            on=day, reform=reform_path, baseline=GE_LAW_BASELINE, iso3=model.iso3
-        )
-        eq = ge.solve(model, us_import_tariffs(model, rates), revenue="income_tax")
-        return ge.make_result(model, eq, scenario=f"law_{day.isoformat()}")
-
-    return solve() if reform_path is not None else state.cached(("ge-law", day), solve)
+    if reform_path is not None:
+        return law_scenario(day, reform=reform_path)
+    return state.cached(("ge-law", day), lambda: law_scenario(day))
 
 
 # --- negotiation ------------------------------------------------------------------------------
