@@ -22,7 +22,8 @@ import pytest
 from tariffsim.core import palette
 from tariffsim.core.palette import ALL_COLORS, AUTHORITY_COLORS, role
 
-SRC = Path(__file__).resolve().parents[2] / "src" / "tariffsim"
+ROOT = Path(__file__).resolve().parents[2]
+SRC = ROOT / "src" / "tariffsim"
 COLOR_LITERAL = re.compile(
     r"""#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b|["']tab:[a-z]+["']|"""
     r"""(?:color|facecolor|edgecolor|c|colors|mfc|mec)\s*=\s*["'](?!none)(?:[a-z]+|0?\.\d+)["']"""
@@ -32,12 +33,12 @@ COLOR_LITERAL = re.compile(
 def test_no_colour_literal_outside_the_palette():
     """Source scan: chart code names palette roles, never colours."""
     found = []
-    for f in sorted(SRC.rglob("*.py")):
+    for f in sorted([*SRC.rglob("*.py"), *(ROOT / "scripts").rglob("*.py")]):
         if f.name == "palette.py":
             continue
         for i, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
             for m in COLOR_LITERAL.finditer(line):
-                found.append(f"{f.relative_to(SRC)}:{i}: {m.group(0)}")
+                found.append(f"{f.relative_to(ROOT)}:{i}: {m.group(0)}")
     assert not found, "colour literals outside core/palette.py:\n" + "\n".join(found)
 
 

@@ -80,6 +80,9 @@ ROLE: dict[str, str] = {
     "ks": "#aa3377",  # the Kalai–Smorodinsky solution
     "forecast": "#4477aa",  # forecast median and band
     "actual": "#000000",  # the real outcome
+    "split": "#66ccee",  # baseline forecast: split the difference
+    "last_deal": "#ee7733",  # baseline forecast: the last deal's headline
+    "reference": "#999999",  # reference lines (the diagonal of a reliability chart)
 }
 
 
