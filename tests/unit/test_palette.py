@@ -220,13 +220,29 @@ def test_negotiation_pngs(saved, tmp_path):
     assert drawn["Nash"] == {role("nash")}
     tornado_chart(r, tmp_path / "t.png")
     drawn = _assert_palette(saved[-1])
-    assert drawn["low"] == {role("low")} and drawn["high"] == {role("high")}
+    assert drawn["parameter at its low value"] == {role("low")}
+    assert drawn["parameter at its high value"] == {role("high")}
+    # the global form (rank correlation per forecast output over the joint draws)
+    r.sensitivity = _global_sensitivity()
+    tornado_chart(r, tmp_path / "g.png")
+    drawn = _assert_palette(saved[-1])
+    assert drawn["headline rate"] == {role("headline")} and drawn["P(deal)"] == {role("p_deal")}
+
+
+def _global_sensitivity() -> list[dict[str, Any]]:
+    # the rows of negotiation.uncertainty.sensitivity_table, listed by its own importance score
+    return [
+        {"parameter": "a", "headline_spearman": 0.30, "p_deal_spearman": -0.35, "importance": 0.5},
+        {"parameter": "b", "headline_spearman": -0.60, "p_deal_spearman": None, "importance": 0.4},
+        {"parameter": "c", "headline_spearman": 0.05, "p_deal_spearman": 0.02, "importance": 0.3},
+    ]
 
 
 def test_tornado_rows_sorted_by_bar_length():
-    """Bar length = max(low, high, 0) − min(low, high, 0) of the share changes: p_same_side
-    (0.6−0.5, 0.7−0.5 → both right of zero, length 0.2) before p_small (−0.01, +0.02 → 0.03),
-    although the sensitivity listed p_small first."""
+    """Row length = max(bars, 0) − min(bars, 0), the extent the chart draws. One at a time:
+    p_same_side (0.6−0.5, 0.7−0.5: both right of zero, length 0.2) before p_small (−0.01, +0.02:
+    0.03), although the sensitivity listed p_small first. Global: a (0.30, −0.35: 0.65) before b
+    (−0.60: 0.60) before c (0.05), whatever the input's own importance order."""
     from tariffsim.negotiation.plots import tornado_rows
 
     rows = tornado_rows(_negotiation_result().sensitivity)
@@ -234,6 +250,10 @@ def test_tornado_rows_sorted_by_bar_length():
     assert rows[0]["length"] == pytest.approx(0.2)
     assert rows[1]["length"] == pytest.approx(0.03)
     assert rows[0]["moves"] == ["r"] and rows[1]["moves"] == []
+    g = tornado_rows(_global_sensitivity())
+    assert [r["parameter"] for r in g] == ["a", "b", "c"]
+    assert [r["length"] for r in g] == pytest.approx([0.65, 0.60, 0.05])
+    assert g[1]["bars"] == {"headline": -0.60}
 
 
 # --- Vega-Lite specs of the web -----------------------------------------------------------------
@@ -282,6 +302,7 @@ def test_web_chart_specs_use_the_palette():
             }
         ),
         charts.tornado(r.sensitivity, party="USA"),
+        charts.tornado(_global_sensitivity(), party="USA"),
     ]
     for spec in specs:
         colours = _spec_colours(spec)

@@ -70,6 +70,9 @@ ROLE: dict[str, str] = {
     "diversion": "#ccbb44",  # … and diverted between sources
     "low": "#4477aa",  # tornado: the parameter at its low value
     "high": "#ee6677",  # … at its high value
+    "headline": "#4477aa",  # a forecast output: the headline rate …
+    "auto": "#ee7733",  # … the car rate …
+    "p_deal": "#228833",  # … the probability of a deal
     "frontier": "#4d4d4d",  # negotiation: the Pareto frontier
     "deals": "#4477aa",  # simulated (ratified) deals
     "deals_light": "#b0b0b0",  # simulated deals drawn behind other marks
@@ -84,6 +87,27 @@ ROLE: dict[str, str] = {
     "last_deal": "#ee7733",  # baseline forecast: the last deal's headline
     "reference": "#999999",  # reference lines (the diagonal of a reliability chart)
 }
+
+
+#: Series that are neither authorities nor roles (one line per partner): Paul Tol's "muted"
+#: colour-blind-safe qualitative scheme, then repeated.
+CATEGORICAL: tuple[str, ...] = (
+    "#332288",
+    "#88ccee",
+    "#44aa99",
+    "#117733",
+    "#999933",
+    "#ddcc77",
+    "#cc6677",
+    "#882255",
+    "#aa4499",
+    "#dddddd",
+)
+
+
+def categorical(n: int) -> list[str]:
+    """``n`` colours for unordered series (:data:`CATEGORICAL`, repeated when ``n`` exceeds it)."""
+    return [CATEGORICAL[i % len(CATEGORICAL)] for i in range(n)]
 
 
 def authority_color(authority: str) -> str:
@@ -115,5 +139,5 @@ def role(name: str) -> str:
 
 #: Every colour a chart may draw with (the palette test checks charts against this set).
 ALL_COLORS: frozenset[str] = frozenset(
-    {*AUTHORITY_COLORS.values(), OTHER_AUTHORITY, *ROLE.values()}
+    {*AUTHORITY_COLORS.values(), OTHER_AUTHORITY, *ROLE.values(), *CATEGORICAL}
 )

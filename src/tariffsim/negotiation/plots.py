@@ -67,62 +67,90 @@ def pareto_chart(result: Any, path: Path) -> Path:
     return path
 
 
-def tornado_rows(sensitivity: Sequence[dict[str, Any]], *, top: int = 12) -> list[dict[str, Any]]:
-    """The rows of the tornado chart, longest bar first.
+#: The bars a tornado row can have: a parameter at its low/high value (one-at-a-time sensitivity:
+#: the change in the first party's share of the Nash gains), or a forecast output (global
+#: sensitivity: the rank correlation of the prior with that output over the joint draws).
+TORNADO_BARS = {
+    "low": "parameter at its low value",
+    "high": "parameter at its high value",
+    "headline": "headline rate",
+    "auto": "car rate",
+    "p_deal": "P(deal)",
+}
 
-    For each parameter of :func:`tariffsim.negotiation.analysis.sensitivity` with both shares:
-    ``low`` = share(parameter low) − share(base) and ``high`` likewise (the change in the first
-    party's share of the Nash gains), and the bar's length max(low, high, 0) − min(low, high, 0) —
-    what the chart draws, so the order is the one the eye reads. Ties keep the sensitivity order.
-    ``moves``: the headline issues whose Nash level differs between low and high.
+
+def tornado_rows(sensitivity: Sequence[dict[str, Any]], *, top: int = 12) -> list[dict[str, Any]]:
+    """The rows of a tornado chart, longest first: ``{parameter, bars: {kind: value}, length,
+    moves}``.
+
+    Two kinds of sensitivity rows are read. One at a time (``share_low``/``share_high``/``share_base``,
+    :func:`tariffsim.negotiation.analysis.sensitivity`): bars ``low`` and ``high`` = the change in
+    the first party's share of the Nash gains with the parameter at that value; ``moves`` = the
+    headline issues whose Nash level differs between low and high. Global (``<output>_spearman``
+    over the joint draws): one bar per output, its Spearman rank correlation with the prior.
+    ``length`` = max(bars, 0) − min(bars, 0), the row's extent on the axis — what the eye reads,
+    so the order is the chart's. Ties keep the input order.
     """
     rows = []
     for r in sensitivity:
-        if r.get("share_low") is None or r.get("share_high") is None:
+        bars: dict[str, float] = {}
+        moves: list[str] = []
+        if any(str(k).endswith("_spearman") for k in r):
+            for out in ("headline", "auto", "p_deal"):
+                v = r.get(f"{out}_spearman")
+                if v is not None:
+                    bars[out] = float(v)
+        elif r.get("share_low") is not None and r.get("share_high") is not None:
+            base = float(r["share_base"])
+            bars = {"low": float(r["share_low"]) - base, "high": float(r["share_high"]) - base}
+            nb, nl, nh = r.get("nash_base") or {}, r.get("nash_low") or {}, r.get("nash_high") or {}
+            moves = [h for h in nb if nl.get(h) != nh.get(h)]
+        if not bars:
             continue
-        lo = float(r["share_low"]) - float(r["share_base"])
-        hi = float(r["share_high"]) - float(r["share_base"])
-        moved = [h for h in r["nash_base"] if r["nash_low"].get(h) != r["nash_high"].get(h)]
+        vals = list(bars.values())
         rows.append(
             {
                 "parameter": r["parameter"],
-                "low": lo,
-                "high": hi,
-                "length": max(lo, hi, 0.0) - min(lo, hi, 0.0),
+                "bars": bars,
+                "length": max(*vals, 0.0) - min(*vals, 0.0),
                 "value_low": r.get("low"),
                 "value_high": r.get("high"),
-                "moves": moved,
+                "moves": moves,
             }
         )
-    rows.sort(key=lambda r: -r["length"])  # stable: ties keep the sensitivity order
+    rows.sort(key=lambda r: -r["length"])  # stable: ties keep the input order
     return rows[:top]
 
 
 def tornado_chart(result: Any, path: Path, *, top: int = 12) -> Path:
-    """For each parameter at low/high: the change of the first party's share of the Nash gains.
-
-    Rows sorted by bar length, longest at the top. The low and high bars of a row are drawn side
-    by side (each half the row's height), so they stay legible when both fall on the same side.
-    """
+    """What moves the forecast: the rows of :func:`tornado_rows` (longest at the top), the bars of
+    a row side by side (each a share of the row's height) so that they stay legible when they fall
+    on the same side of zero; colours from :mod:`tariffsim.core.palette`."""
     plt = _plt()
     rows = tornado_rows(result.sensitivity, top=top)
+    kinds = [k for k in TORNADO_BARS if any(k in r["bars"] for r in rows)]
     fig, ax = plt.subplots(figsize=(7.5, 0.5 * max(len(rows), 1) + 1.6), dpi=120)
+    h = 0.8 / max(len(kinds), 1)
     labels = []
-    h = 0.36
     for i, r in enumerate(reversed(rows)):
-        ax.barh(i + h / 2, r["low"], height=h, color=role("low"), label="low" if i == 0 else None)
-        ax.barh(
-            i - h / 2, r["high"], height=h, color=role("high"), label="high" if i == 0 else None
-        )
+        for k, kind in enumerate(kinds):
+            if kind not in r["bars"]:
+                continue
+            y = i + ((len(kinds) - 1) / 2 - k) * h  # the first kind on top
+            ax.barh(y, r["bars"][kind], height=h, color=role(kind), label=TORNADO_BARS[kind])
         moved = r["moves"]
         labels.append(r["parameter"] + (f"\n(moves {', '.join(moved)})" if moved else ""))
     ax.set_yticks(range(len(labels)), labels, fontsize=7)
     ax.axvline(0, color=role("axis"), lw=0.8)
-    a = result.parties[0]
-    ax.set_xlabel(f"change in {a}'s share of the Nash gains")
-    if rows:
-        ax.legend(title="parameter at its", fontsize=7, title_fontsize=7, loc="lower right")
-    ax.set_title(f"{result.case_id}: what moves the Nash package (longest bar first)")
+    if kinds and kinds[0] in ("low", "high"):
+        ax.set_xlabel(f"change in {result.parties[0]}'s share of the Nash gains")
+    else:
+        ax.set_xlabel("Spearman rank correlation with the forecast over the joint draws")
+    handles, names = ax.get_legend_handles_labels()
+    if handles:
+        seen = dict(zip(names, handles, strict=True))  # one legend entry per kind
+        ax.legend(seen.values(), seen.keys(), fontsize=7, loc="lower right")
+    ax.set_title(f"{result.case_id}: what moves the forecast (longest bar first)")
     fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

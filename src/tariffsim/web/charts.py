@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tariffsim.core.palette import authority_colors, authority_label, role
+from tariffsim.core.palette import authority_colors, authority_label, categorical, role
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
@@ -314,52 +314,188 @@ def deal_ranges(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def tornado(sensitivity: list[dict[str, Any]], *, party: str, top: int = 12) -> dict[str, Any]:
-    """What moves the Nash package: per parameter, the change in ``party``'s share of the Nash
-    gains at the parameter's low and high value, longest bar first
-    (:func:`tariffsim.negotiation.plots.tornado_rows`, as in the PNG). The low and high bars of a
-    row sit side by side, so both stay visible when they fall on the same side of zero."""
-    from tariffsim.negotiation.plots import tornado_rows
+    """What moves the forecast, as the PNG draws it
+    (:func:`tariffsim.negotiation.plots.tornado_rows`: longest row first, a row's bars side by
+    side — a parameter at its low and high value, or each forecast output)."""
+    from tariffsim.negotiation.plots import TORNADO_BARS, tornado_rows
 
     rows = tornado_rows(sensitivity, top=top)
     order = [r["parameter"] for r in rows]
-    values = []
-    for r in rows:
-        for side in ("low", "high"):
-            values.append(
-                {
-                    "parameter": r["parameter"],
-                    "at": side,
-                    "change": r[side],
-                    "value": r[f"value_{side}"],
-                    "moves": ", ".join(r["moves"]) or "—",
-                }
-            )
+    kinds = [k for k in TORNADO_BARS if any(k in r["bars"] for r in rows)]
+    values = [
+        {
+            "parameter": r["parameter"],
+            "bar": TORNADO_BARS[k],
+            "value": r["bars"][k],
+            "moves": ", ".join(r["moves"]) or "—",
+        }
+        for r in rows
+        for k in kinds
+        if k in r["bars"]
+    ]
+    one_at_a_time = bool(kinds) and kinds[0] in ("low", "high")
+    title = (
+        f"change in {party}'s share of the Nash gains"
+        if one_at_a_time
+        else "rank correlation with the forecast over the joint draws"
+    )
+    labels = [TORNADO_BARS[k] for k in kinds]
     return {
         "$schema": SCHEMA,
-        "title": {
-            "text": "What moves the Nash package",
-            "subtitle": f"change in {party}'s share of the Nash gains; longest bar first",
-        },
+        "title": {"text": "What moves the forecast", "subtitle": f"{title}; longest bar first"},
         "width": "container",
-        "height": {"step": 11},
+        "height": {"step": 8 * max(len(kinds), 1) + 4},
         "data": {"values": values},
         "mark": "bar",
         "encoding": {
             "y": {"field": "parameter", "type": "nominal", "sort": order, "title": None},
-            "yOffset": {"field": "at", "sort": ["low", "high"]},
-            "x": {"field": "change", "type": "quantitative", "title": "change in share"},
+            "yOffset": {"field": "bar", "sort": labels},
+            "x": {"field": "value", "type": "quantitative", "title": title},
             "color": {
-                "field": "at",
+                "field": "bar",
                 "type": "nominal",
-                "title": "parameter at its",
-                "scale": {"domain": ["low", "high"], "range": [role("low"), role("high")]},
+                "title": None,
+                "scale": {"domain": labels, "range": [role(k) for k in kinds]},
             },
             "tooltip": [
                 {"field": "parameter"},
-                {"field": "at"},
-                {"field": "value", "title": "parameter value"},
-                {"field": "change", "format": "+.3f"},
+                {"field": "bar"},
+                {"field": "value", "format": "+.3f"},
                 {"field": "moves", "title": "Nash issues it moves"},
+            ],
+        },
+    }
+
+
+def wave_bands(rows: list[dict[str, Any]], *, as_of: str) -> dict[str, Any]:
+    """Per partner: the forecast headline's 10–90 band (bar) and median (●), the status quo (|)
+    and the actual deal's headline (◆, for deals that have happened)."""
+    values: list[dict[str, Any]] = []
+    order = []
+    for r in rows:
+        f = r.get("forecast")
+        if not f or not f.get("headline"):
+            continue
+        label = f"{r['name']} ({r['partner']})"
+        order.append(label)
+        h = f["headline"]
+        values.append({"partner": label, "what": "forecast 10–90", "lo": h["p10"], "hi": h["p90"]})
+        values.append({"partner": label, "what": "forecast median", "x": h["median"]})
+        values.append({"partner": label, "what": "status quo", "x": f["status_quo_rate"]})
+        if r.get("actual"):
+            values.append(
+                {"partner": label, "what": "actual deal", "x": r["actual"]["headline_rate"]}
+            )
+    y = {"field": "partner", "type": "nominal", "sort": order, "title": None}
+    x_axis = {"format": ".0%", "title": "headline rate as the deal names it"}
+    colour = {
+        "field": "what",
+        "type": "nominal",
+        "title": None,
+        "scale": {
+            "domain": ["forecast 10–90", "forecast median", "status quo", "actual deal"],
+            "range": [role("forecast"), role("forecast"), role("baseline"), role("actual")],
+        },
+    }
+    tip = [{"field": "partner"}, {"field": "what"}, {"field": "x", "format": ".1%"}]
+    return {
+        "$schema": SCHEMA,
+        "title": {
+            "text": f"Forecast headline rates as of {as_of}",
+            "subtitle": "10–90 band and median of the draws (given a deal); status quo; actual deal",
+        },
+        "width": "container",
+        "height": {"step": 22},
+        "data": {"values": values},
+        "layer": [
+            {
+                "transform": [{"filter": "datum.what === 'forecast 10–90'"}],
+                "mark": {"type": "rule", "strokeWidth": 7, "opacity": 0.35},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "lo", "type": "quantitative", "axis": x_axis},
+                    "x2": {"field": "hi"},
+                    "color": colour,
+                    "tooltip": [
+                        {"field": "partner"},
+                        {"field": "lo", "format": ".1%", "title": "p10"},
+                        {"field": "hi", "format": ".1%", "title": "p90"},
+                    ],
+                },
+            },
+            {
+                "transform": [{"filter": "datum.what === 'forecast median'"}],
+                "mark": {"type": "circle", "size": 70},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "x", "type": "quantitative"},
+                    "color": colour,
+                    "tooltip": tip,
+                },
+            },
+            {
+                "transform": [{"filter": "datum.what === 'status quo'"}],
+                "mark": {"type": "tick", "thickness": 2, "size": 14},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "x", "type": "quantitative"},
+                    "color": colour,
+                    "tooltip": tip,
+                },
+            },
+            {
+                "transform": [{"filter": "datum.what === 'actual deal'"}],
+                "mark": {"type": "point", "shape": "diamond", "filled": True, "size": 90},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "x", "type": "quantitative"},
+                    "color": colour,
+                    "tooltip": tip,
+                },
+            },
+        ],
+    }
+
+
+def p_deal_lines(rows: list[dict[str, Any]], *, as_of: str) -> dict[str, Any]:
+    """P(deal by date) of each open partner: 0 on the forecast date, then the forecast's points
+    (as_of + 30, 60, 90 days …), one line per partner."""
+    values = []
+    names = []
+    for r in rows:
+        f = r.get("forecast")
+        if not f:
+            continue
+        names.append(r["name"])
+        values.append({"partner": r["name"], "date": as_of, "p": 0.0})
+        for d, p in f["p_deal_by"].items():
+            values.append({"partner": r["name"], "date": d, "p": p})
+    return {
+        "$schema": SCHEMA,
+        "title": {"text": "P(deal by date)", "subtitle": f"forecast as of {as_of}"},
+        "width": "container",
+        "height": 260,
+        "data": {"values": values},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "date", "type": "temporal", "title": None},
+            "y": {
+                "field": "p",
+                "type": "quantitative",
+                "scale": {"domain": [0, 1]},
+                "axis": {"format": ".0%"},
+                "title": "probability",
+            },
+            "color": {
+                "field": "partner",
+                "type": "nominal",
+                "title": None,
+                "scale": {"domain": names, "range": categorical(len(names))},
+            },
+            "tooltip": [
+                {"field": "partner"},
+                {"field": "date", "type": "temporal"},
+                {"field": "p", "format": ".0%"},
             ],
         },
     }
