@@ -1,4 +1,5 @@
-"""Charts of a negotiation analysis (matplotlib, Agg backend): the Pareto frontier and the tornado."""
+"""Charts of a negotiation analysis (matplotlib, Agg backend): the Pareto frontier and the global
+sensitivity of the forecast to the priors."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def pareto_chart(result: Any, path: Path) -> Path:
             s=6,
             alpha=0.25,
             color=role("deals"),
-            label="simulated ratified deals",
+            label="forecast deals (one per draw of the priors)",
         )
     ra, rb = result.reservation[a], result.reservation[b]
     ax.axvline(ra, color=role("party_a"), ls="--", lw=1, label=f"{a} no deal")
