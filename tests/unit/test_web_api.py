@@ -477,3 +477,37 @@ def test_hostile_reform_yaml_refused_before_a_job_starts(client):
             r = client.post(route, json={"date": "2025-08-07", "reform_yaml": text})
             assert r.status_code == 422, (route, text[:20], r.text[:200])
             assert len(r.content) < 2000
+
+
+def test_negotiation_controls_have_units_and_help(client):
+    """Every control of the negotiation page carries a unit and a line of help (the case schema's
+    parameter metadata) — not ~40 raw parameter names; derived parameters are not controls."""
+    from tariffsim.negotiation.case import load_case
+
+    ctl = client.get("/api/negotiation/us-japan-2025-04/controls").json()
+    assert ctl["controls"]
+    for c in ctl["controls"]:
+        assert c["unit"] and c["help"], c["name"]
+    case = load_case("us-japan-2025-04")
+    derived = {k for k, p in case.parameters.items() if p.derived}
+    assert derived and not derived & {c["name"] for c in ctl["controls"]}
+    p = case.parameters["p_ieepa_void"]
+    row = next(c for c in ctl["controls"] if c["name"] == "p_ieepa_void")
+    assert (row["unit"], row["help"]) == (p.unit, p.help)
+    page = client.get("/negotiation/us-japan-2025-04", headers={"accept": "text/html"}).text
+    assert p.help in page and f"({p.unit})" in page
+
+
+def test_wave_outcomes_only_before_the_day():
+    """The wave page shows a deal as the actual outcome only once it has happened: read through
+    known_outcomes(day) (deals announced strictly before the day), with its sources' links."""
+    import datetime as dt
+
+    from tariffsim.web.wave import outcomes_by_partner
+
+    before_july = outcomes_by_partner(dt.date(2025, 7, 1))
+    assert set(before_july) == {"GBR", "CHN"}  # the UK (8 May) and China at Geneva (12 May)
+    jpn = outcomes_by_partner(dt.date(2025, 7, 23))["JPN"][0]
+    assert (jpn["headline_rate"], jpn["form"], jpn["announced"]) == (0.15, "floor", "2025-07-22")
+    assert jpn["sources"] and all(s["url"] or s["title"] for s in jpn["sources"])
+    assert "JPN" not in outcomes_by_partner(dt.date(2025, 7, 22))  # not on the day itself

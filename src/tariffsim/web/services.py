@@ -527,34 +527,44 @@ def _case(case_id: str) -> Any:
 
 
 def negotiation_controls(case_id: str) -> dict[str, Any]:
-    """The inputs a user may move: constituency weights, pivot σ, and every parameter with a
-    [low, high] range (threat probabilities, elasticities …), with their bounds."""
+    """The inputs a user may move, each with its unit and a line of help from the case's parameter
+    metadata: constituency weights, each ratification pivot's σ, and every ranged parameter that is
+    not derived from another (threat probabilities, pass-through, valuations …), with its bounds."""
     c = _case(case_id)
     controls: list[dict[str, Any]] = []
     for name, con in c.constituencies.items():
         w = float(con.weight)
         controls.append(
-            {"name": f"weight:{name}", "label": f"weight of {name} ({con.party})", "group": "weights",
-             "value": w, "low": 0.0, "high": max(1.0, 3.0 * w), "source": con.source}
+            {"name": f"weight:{name}", "label": f"weight of {name.replace('_', ' ')} ({con.party})",
+             "group": "weights", "value": w, "low": 0.0, "high": max(1.0, 3.0 * w),
+             "source": con.source, "unit": "× its stakes in the objective",
+             "help": getattr(con, "note", "") or "How much this constituency's stakes count in "
+             f"{con.party}'s objective (the case's value: {w:g})."}
         )  # fmt: skip
+    pivot_params = set()
     for pv in c.pivots:
         s = pv.sigma
+        pivot_params.add(getattr(s, "name", None))
         lo = float(s.low) if s.low is not None else float(s.value) / 4
         hi = float(s.high) if s.high is not None else float(s.value) * 4
         controls.append(
-            {"name": f"sigma:{pv.name}", "label": f"pivot σ of {pv.name} ({pv.party})", "group": "pivots",
-             "value": float(s.value), "low": max(lo, 1e-6), "high": hi, "source": pv.source}
+            {"name": f"sigma:{pv.name}", "label": f"σ of the {pv.name.replace('_', ' ')} pivot ({pv.party})",
+             "group": "pivots", "value": float(s.value), "low": max(lo, 1e-6), "high": hi,
+             "source": pv.source, "unit": getattr(s, "unit", "") or "",
+             "help": getattr(s, "help", "") or "Uncertainty about the line this veto player needs."}
         )  # fmt: skip
     for name, p in c.parameters.items():
-        if p.low is None or p.high is None:
+        if p.low is None or p.high is None or getattr(p, "derived", None) or name in pivot_params:
             continue
         try:
             v = float(p.value)
         except (TypeError, ValueError):
             continue
         controls.append(
-            {"name": name, "label": name, "group": "threat" if "threat" in name or "prob" in name else "parameters",
-             "value": v, "low": float(p.low), "high": float(p.high), "source": p.source, "unit": p.unit}
+            {"name": name, "label": name.replace("_", " "),
+             "group": "threat" if "threat" in name or "prob" in name else "parameters",
+             "value": v, "low": float(p.low), "high": float(p.high), "source": p.source,
+             "unit": p.unit, "help": getattr(p, "help", "") or ""}
         )  # fmt: skip
     return {
         "case": c.id,
