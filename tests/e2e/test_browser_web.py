@@ -480,3 +480,34 @@ def test_api_docs_offline(server, browser):
     ctx.close()
     assert seen, "no request recorded"
     assert not outside, f"requests that left the server: {outside}"
+
+
+# --- the wave of negotiations ----------------------------------------------------------------------
+
+
+def test_wave_page(server, page):
+    """The wave as of 2026-01-20 (the four open talks then: Brazil, Canada, India, Mexico) from a
+    shared URL: each open partner's forecast as the API gives it, the deals concluded before the
+    date as precedents, and India's deal of 2 Feb 2026 (18%) as the actual outcome with its sources."""
+    url = "/wave?as_of=2026-01-20&draws=50&run=1"
+    api = httpx.get(
+        server + "/api/wave", params={"as_of": "2026-01-20", "draws": 50}, timeout=900
+    ).json()
+    page.goto(server + url, timeout=900_000)
+    page.wait_for_selector("#wave-done", timeout=900_000)
+    rows = page.locator("#wave-table tbody tr")
+    assert rows.count() == len(api["partners"])
+    ind = next(r for r in api["partners"] if r["partner"] == "IND")
+    row = page.locator("#wave-table tr[data-partner='IND']")
+    if ind["forecast"]:
+        assert row.locator("td.median").inner_text().strip() == _pct(
+            ind["forecast"]["headline"]["median"], 1
+        )
+    assert row.locator("td.actual strong").inner_text().strip() == "18%"
+    assert row.locator("td.actual a").count() >= 1  # a source link
+    twn = page.locator("#wave-table tr[data-partner='TWN']").inner_text()
+    assert "deal concluded before 2026-01-20" in twn
+    _chart_rendered(page, "#wave-bands-chart")
+    _chart_rendered(page, "#wave-pdeal-chart")
+    _shot(page, "wave_2026-01-20")
+    assert not page.js_errors, page.js_errors

@@ -511,3 +511,38 @@ def test_wave_outcomes_only_before_the_day():
     assert (jpn["headline_rate"], jpn["form"], jpn["announced"]) == (0.15, "floor", "2025-07-22")
     assert jpn["sources"] and all(s["url"] or s["title"] for s in jpn["sources"])
     assert "JPN" not in outcomes_by_partner(dt.date(2025, 7, 22))  # not on the day itself
+
+
+def test_wave_bad_input(client):
+    assert client.get("/api/wave", params={"as_of": "garbage"}).status_code == 422
+    assert client.get("/api/wave", params={"draws": 0}).status_code == 422
+    r = client.get(
+        "/wave", params={"as_of": "2025-02-30", "run": 1}, headers={"accept": "text/html"}
+    )
+    assert r.status_code == 422 and "is not a date" in r.text
+
+
+@pytest.mark.slow
+def test_wave_page_against_the_forecaster(client):
+    """/api/wave as of 2026-01-20: the open partners' forecasts are forecast_wave's (same draws and
+    seed), partners with a deal before the date are precedents, and a deal announced after the
+    date and before today (Taiwan, 15 Jan 2026 → no; India, 2 Feb 2026 → yes) is the actual."""
+    import datetime as dt
+
+    from tariffsim.negotiation.forecast import forecast_wave, open_partners
+
+    day = dt.date(2026, 1, 20)
+    d = client.get("/api/wave", params={"as_of": day.isoformat(), "draws": 50}).json()
+    rows = {r["partner"]: r for r in d["partners"]}
+    assert {p for p, r in rows.items() if r["open"]} == set(open_partners(day))
+    assert rows["TWN"]["concluded_before"][0]["announced"] == "2026-01-15"
+    assert rows["IND"]["actual"]["headline_rate"] == 0.18
+    if d["problem"] is None:
+        want = {f.partner: f for f in forecast_wave(day, draws=50, seed=0)}
+        f = want["IND"]
+        got = rows["IND"]["forecast"]
+        assert got["headline"]["median"] == pytest.approx(float(np.median(f.headline)), abs=1e-9)
+        assert got["status_quo_rate"] == pytest.approx(f.status_quo_rate, abs=1e-9)
+        assert got["p_deal_by"] == {
+            k.isoformat(): pytest.approx(v, abs=1e-9) for k, v in f.p_deal_by.items()
+        }

@@ -315,3 +315,36 @@ async def get_job(request: Request, job_id: str) -> dict:
     if job is None:
         raise HTTPException(404, detail=f"no job {job_id!r} (finished jobs are kept one hour)")
     return job.to_dict()
+
+
+@router.get("/wave", responses=ERR)
+def get_wave(
+    as_of: Annotated[str, Query(max_length=32, examples=["2025-04-15"])] = "2025-04-15",
+    draws: Annotated[int, Query(ge=1, le=5000)] = 500,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+) -> dict:
+    """Every partner as of a date: the forecast of each open partner (``forecast_wave``: headline
+    median and 10–90 band given a deal, P(deal by date), status quo, threat), the deal of each
+    partner concluded before the date, and the actual deal known today. Takes seconds to a minute;
+    the page uses the job route."""
+    from tariffsim.core.dates import parse_date
+    from tariffsim.web import wave
+
+    return svc.plain(wave.wave(parse_date(as_of, field="as_of"), draws=draws, seed=seed))
+
+
+@router.post("/jobs/wave", response_model=S.JobOut, status_code=202, responses=ERR)
+async def job_wave(
+    request: Request,
+    as_of: Annotated[str, Query(max_length=32)] = "2025-04-15",
+    draws: Annotated[int, Query(ge=1, le=5000)] = 500,
+) -> dict:
+    """Start the wave's forecasts in the background; poll ``/api/jobs/{id}``."""
+    from tariffsim.core.dates import parse_date
+    from tariffsim.web import wave
+
+    day = parse_date(as_of, field="as_of")
+    job = request.app.state.jobs.submit(
+        "wave", lambda p: svc.plain(wave.wave(day, draws=draws, progress=p))
+    )
+    return job.to_dict()

@@ -42,6 +42,7 @@ NAV = [
     ("/country", "Countries"),
     ("/scenario", "Scenario"),
     ("/negotiation", "Negotiation"),
+    ("/wave", "Wave"),
 ]
 DEFAULTS = {"origin": "JPN", "hs": "8703230190", "rate_date": "2025-04-05"}
 ETR_DATE = "2025-04-10"
@@ -740,25 +741,25 @@ def _negotiation_inputs(ctl: dict[str, Any], form: Any) -> tuple[dict[str, float
             f"simulated negotiations: {draws} is not in [1, 5000]",
             hint="type a number from 1 to 5,000",
         )
-    return overrides, draws, bool(form.get("sens"))
+    return overrides, draws, True  # the global sensitivity comes from the same draws: always shown
 
 
-def _negotiation_url(case: str, overrides: dict[str, float], draws: int, sens: bool) -> str:
+def _negotiation_url(case: str, overrides: dict[str, float], draws: int, _sens: bool) -> str:
     return page_url(
         f"/negotiation/{case}",
         {
             "run": 1,
             **{k: repr(float(v)) for k, v in overrides.items()},
             "draws": draws,
-            "sens": sens,
         },
     )
 
 
 def _negotiation_ctx(res: dict[str, Any]) -> dict[str, Any]:
     ctx = {"r": res, "pareto_spec": charts.pareto(res), "deal_spec": charts.deal_ranges(res)}
-    if res.get("sensitivity"):
-        ctx["tornado_spec"] = charts.tornado(res["sensitivity"], party=res["parties"][0])
+    sens = res.get("sensitivity") or (res.get("details") or {}).get("sensitivity")
+    if sens:
+        ctx["tornado_spec"] = charts.tornado(sens, party=res["parties"][0])
     return ctx
 
 
@@ -821,4 +822,83 @@ def job_partial(request: Request, job_id: str) -> Response:
         return _partial(request, "partials/negotiation_result.html", ctx, job.url)
     if job.kind == "country-models":
         return templates.TemplateResponse(request, "partials/country_models.html", {"m": res})
+    if job.kind == "wave":
+        ctx = {**_wave_ctx(res), "result_url": job.url}
+        return _partial(request, "partials/wave_result.html", ctx, job.url)
     return error_partial(request, f"unknown job kind {job.kind}", None)
+
+
+# --- the wave of negotiations -------------------------------------------------------------------
+
+
+def _wave_inputs(q: Any) -> tuple[dt.date, int]:
+    from tariffsim.core.dates import parse_date
+    from tariffsim.web import wave
+
+    as_of = parse_date(str(q.get("as_of") or wave.DEFAULT_AS_OF), field="forecast as of")
+    raw = str(q.get("draws") or wave.DEFAULT_DRAWS)
+    try:
+        draws = int(raw)
+    except ValueError:
+        raise InputError(
+            f"simulated draws: {raw[:20]!r} is not a whole number",
+            hint=f"type a number from 1 to {wave.MAX_DRAWS:,}",
+        ) from None
+    if not 1 <= draws <= wave.MAX_DRAWS:
+        raise InputError(
+            f"simulated draws: {draws} is not in [1, {wave.MAX_DRAWS}]",
+            hint=f"type a number from 1 to {wave.MAX_DRAWS:,}",
+        )
+    return as_of, draws
+
+
+def _wave_url(as_of: dt.date, draws: int) -> str:
+    return page_url("/wave", {"as_of": as_of.isoformat(), "draws": draws, "run": 1})
+
+
+def _wave_ctx(w: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "w": w,
+        "bands_spec": charts.wave_bands(w["partners"], as_of=w["as_of"]),
+        "pdeal_spec": charts.p_deal_lines(w["partners"], as_of=w["as_of"]),
+    }
+
+
+@router.get("/wave", response_class=HTMLResponse)
+def wave_page(request: Request) -> HTMLResponse:
+    """The form; with ``run=1`` (a shared link, or the form sent without JavaScript) the wave is
+    computed (cached per date and draws) and shown."""
+    from tariffsim.web import wave
+
+    st = _state(request)
+    q = request.query_params
+    ctx: dict[str, Any] = {
+        "as_of": q.get("as_of") or wave.DEFAULT_AS_OF,
+        "draws": q.get("draws") or wave.DEFAULT_DRAWS,
+    }
+    try:
+        as_of, draws = _wave_inputs(q)
+    except InputError as exc:
+        return render(request, "wave.html", 422, error=_exc(exc), **ctx)
+    if not q.get("run"):
+        return render(request, "wave.html", **ctx)
+    try:
+        w = st.cached(("wave", as_of, draws), lambda: wave.wave(as_of, draws=draws))
+    except InputError as exc:
+        return render(request, "wave.html", 422, error=_exc(exc), **ctx)
+    url = _wave_url(as_of, draws)
+    return render(request, "wave.html", result_url=url, **ctx, **_wave_ctx(w))
+
+
+@router.post("/ui/wave", response_class=HTMLResponse)
+async def wave_start(request: Request) -> HTMLResponse:
+    from tariffsim.web import wave
+
+    st = _state(request)
+    as_of, draws = _wave_inputs(await request.form())
+
+    def run(p: Any) -> Any:
+        return st.cached(("wave", as_of, draws), lambda: wave.wave(as_of, draws=draws, progress=p))
+
+    job = request.app.state.jobs.submit("wave", run, url=_wave_url(as_of, draws))
+    return templates.TemplateResponse(request, "partials/job.html", {"job": job.to_dict()})
