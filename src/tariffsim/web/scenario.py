@@ -142,15 +142,16 @@ def reform_yaml(reform: dict) -> str:
 
 
 def check_reform_text(text: str) -> None:
-    """Parse a reform YAML with the project's capped reader (``core.yamlio``: size, depth, alias
-    expansion, no Python tags) before anything else is done with it — cheap, so a job is refused
-    at once rather than failing later. Any YAML error is an :class:`InputError`."""
-    from tariffsim.core.yamlio import parse_yaml
+    """Read a reform YAML as the schedule library does (``Reform.from_yaml``: the capped reader of
+    ``core.yamlio`` — size, depth, alias expansion, no Python tags — and the reform schema) before
+    anything else is done with it: cheap, so a job is refused at once rather than failing later.
+    Any YAML error is an :class:`InputError`."""
+    from tariffsim.schedule.schema import Reform
 
     if len(text) > MAX_YAML_CHARS:
         raise InputError(f"reform YAML is {len(text):,} characters (limit {MAX_YAML_CHARS:,})")
     try:
-        parse_yaml(text, name="reform.yaml")
+        Reform.from_yaml(text, name="reform.yaml")
     except yaml.YAMLError as exc:  # e.g. a control character, refused before parsing starts
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "position", None)
         where = f"position {mark}" if isinstance(mark, int) else "reform.yaml"
