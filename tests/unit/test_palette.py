@@ -239,10 +239,11 @@ def _global_sensitivity() -> list[dict[str, Any]]:
 
 
 def test_tornado_rows_sorted_by_bar_length():
-    """Row length = max(bars, 0) − min(bars, 0), the extent the chart draws. One at a time:
-    p_same_side (0.6−0.5, 0.7−0.5: both right of zero, length 0.2) before p_small (−0.01, +0.02:
-    0.03), although the sensitivity listed p_small first. Global: a (0.30, −0.35: 0.65) before b
-    (−0.60: 0.60) before c (0.05), whatever the input's own importance order."""
+    """One at a time, a row's length is the span its low and high bars draw, max(bars, 0) −
+    min(bars, 0): p_same_side (0.6−0.5, 0.7−0.5: both right of zero, 0.2) before p_small (−0.01,
+    +0.02: 0.03), although the sensitivity listed p_small first. Global, it is the longest bar,
+    max |ρ|: b (−0.60) before a (0.30, −0.35 → 0.35) before c (0.05), whatever the input's own
+    importance order."""
     from tariffsim.negotiation.plots import tornado_rows
 
     rows = tornado_rows(_negotiation_result().sensitivity)
@@ -251,9 +252,9 @@ def test_tornado_rows_sorted_by_bar_length():
     assert rows[1]["length"] == pytest.approx(0.03)
     assert rows[0]["moves"] == ["r"] and rows[1]["moves"] == []
     g = tornado_rows(_global_sensitivity())
-    assert [r["parameter"] for r in g] == ["a", "b", "c"]
-    assert [r["length"] for r in g] == pytest.approx([0.65, 0.60, 0.05])
-    assert g[1]["bars"] == {"headline": -0.60}
+    assert [r["parameter"] for r in g] == ["b", "a", "c"]
+    assert [r["length"] for r in g] == pytest.approx([0.60, 0.35, 0.05])
+    assert g[0]["bars"] == {"headline": -0.60}
 
 
 # --- Vega-Lite specs of the web -----------------------------------------------------------------

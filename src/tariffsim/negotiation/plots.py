@@ -89,8 +89,8 @@ def tornado_rows(sensitivity: Sequence[dict[str, Any]], *, top: int = 12) -> lis
     the first party's share of the Nash gains with the parameter at that value; ``moves`` = the
     headline issues whose Nash level differs between low and high. Global (``<output>_spearman``
     over the joint draws): one bar per output, its Spearman rank correlation with the prior.
-    ``length`` = max(bars, 0) − min(bars, 0), the row's extent on the axis — what the eye reads,
-    so the order is the chart's. Ties keep the input order.
+    ``length`` is what the eye reads: for low/high, the span max(bars, 0) − min(bars, 0) they
+    draw together; for the outputs, the longest bar max |ρ|. Ties keep the input order.
     """
     rows = []
     for r in sensitivity:
@@ -109,11 +109,13 @@ def tornado_rows(sensitivity: Sequence[dict[str, Any]], *, top: int = 12) -> lis
         if not bars:
             continue
         vals = list(bars.values())
+        # one at a time: low and high make one span; global: the longest single bar, |ρ|
+        length = max(*vals, 0.0) - min(*vals, 0.0) if "low" in bars else max(abs(v) for v in vals)
         rows.append(
             {
                 "parameter": r["parameter"],
                 "bars": bars,
-                "length": max(*vals, 0.0) - min(*vals, 0.0),
+                "length": length,
                 "value_low": r.get("low"),
                 "value_high": r.get("high"),
                 "moves": moves,

@@ -344,7 +344,7 @@ def tornado(sensitivity: list[dict[str, Any]], *, party: str, top: int = 12) -> 
         "$schema": SCHEMA,
         "title": {"text": "What moves the forecast", "subtitle": f"{title}; longest bar first"},
         "width": "container",
-        "height": {"step": 8 * max(len(kinds), 1) + 4},
+        "height": {"step": 6 * max(len(kinds), 1) + 4},
         "data": {"values": values},
         "mark": "bar",
         "encoding": {
