@@ -112,6 +112,16 @@ def pe(
             ("deadweight loss", f"{s['deadweight_loss_usd'] / bn:,.1f} bn USD"),
         ],
     )
+    if params.horizon == "short-run":
+        from tariffsim.cli.render import say
+
+        cars = ", ".join(f"HS {p} {r:g}" for p, r in params.passthrough_products)
+        say(
+            f"short run: σ = Broda–Weinstein × {params.sigma_scale:.3f}, η = {params.eta:.4f}, "
+            f"pass-through {params.passthrough:g}"
+            + (f" ({cars})" if cars else "")
+            + "; sources: docs/pe.md (or --json, provenance.sources)."
+        )
     f = res.frame(table).head(top)
     if table == "products":
         product_rows = [
