@@ -12,8 +12,8 @@ missing:
 A ``TARIFFSIM_DATA`` that is set but is not a folder is always an error (the package refuses it too).
 Tests that can run on the default bundle should not take this fixture at all.
 
-Tests marked ``slow`` (over about 10 s on two cores) are left out by ``make test-fast``
-(``-m "not slow"``) and run by ``make test``.
+Tests marked ``slow`` are left out by ``make test-fast`` and run by ``make test``; the fast loop
+also leaves out ``tests/golden`` (but for the legal cases) and ``tests/e2e`` (see the Makefile).
 """
 
 from __future__ import annotations
@@ -62,20 +62,48 @@ def shared_data() -> Path:
     return p
 
 
-#: Tests over about 10 s on two cores (``pytest --durations=80``, 2026-12-03, warm data cache), marked
-#: ``slow`` here until their modules carry ``@pytest.mark.slow`` themselves. Keys are node-id
-#: prefixes: a module path marks every test in it.
+#: Slow tests, marked here until their modules carry ``@pytest.mark.slow`` themselves. Measured with
+#: ``pytest -n 2 --durations=0`` on 2026-12-03 on the shared two-core machine (under a load of ~10,
+#: so these seconds are about three times an idle machine's); the threshold for the fast loop is
+#: about 6 s here (2 s of CPU). Keys are node-id prefixes: a module path marks every test in it.
 SLOW: dict[str, str] = {
-    "tests/e2e/test_browser_web.py": "starts a server and Chromium; 12–47 s per test",
-    "tests/unit/test_web_schemathesis.py::test_no_server_errors_heavy_routes": "71 s",
-    "tests/golden/test_hts_ch99_crosscheck.py": "reads HTS revisions 7, 8, 9, 18 …; 5–19 s per test",
+    # whole modules (every test loads real data or starts processes)
+    "tests/e2e/test_browser_web.py": "starts a server and Chromium; 12-47 s per test",
+    "tests/golden/test_hts_ch99_crosscheck.py": "reads HTS revisions 7, 8, 9, 18 ...; 5-19 s per test",
     "tests/golden/test_library_232_301_headings.py": "reads one HTS revision per case; up to 19 s",
     "tests/golden/test_ch99_coverage.py": "reads every HTS revision: 8 s warm, 80 s on a cold cache",
+    # single tests
+    "tests/unit/test_web_schemathesis.py": "14 s and 71 s (heavy routes)",
+    "tests/unit/test_web_api.py::test_country_models_ge_law": "25 s",
+    "tests/unit/test_web_api.py::test_etr_equals_duties_on": "14 s",
+    "tests/unit/test_web_api.py::test_scenario_country_rate": "10 s",
+    "tests/unit/test_web_api.py::test_job_registry_reports_progress_and_errors": "10 s",
+    "tests/unit/test_web_api.py::test_scenario_ge_tariff_change": "9.5 s",
+    "tests/unit/test_web_api.py::test_negotiation_equals_library": "7 s",
+    "tests/unit/test_ge_cli.py::test_optimal_and_nash_json": "25 s",
+    "tests/unit/test_ge_cli.py::test_run_on_a_date_uses_the_law": "6.4 s",
+    "tests/unit/test_data_download.py::test_download_hts_real_file": "19 s",
+    "tests/unit/test_data_download.py::test_retry_after_500": "6 s",
+    "tests/unit/test_duties_s301_exclusions.py::test_exclusion_applies_from_the_bundle_alone": "18.5 s",
+    "tests/unit/test_schedule_cache.py::test_disk_cache_round_trip": "14 s",
+    "tests/unit/test_ge_optimal.py::test_elastic_labour_moves_the_direct_optimum": "13 s",
     "tests/unit/test_ge_optimal.py::test_group_players_match_country_players": "20 s",
     "tests/unit/test_ge_optimal.py::test_nash_blocs_lump_sum": "10 s",
     "tests/unit/test_ge_optimal.py::test_nash_two_region": "10 s",
+    "tests/unit/test_ge_optimal.py::test_fixed_point_raises_without_a_root": "7 s",
+    "tests/unit/test_ge_optimal.py::test_fixed_point_and_direct_agree_on_194_countries": "6.7 s",
+    "tests/unit/test_ge_montecarlo.py::test_bands_are_ordered_and_local_pool_matches_serial": "13 s",
+    "tests/unit/test_ge_solver.py::test_analytic_jacobian_matches_finite_differences": "10-13 s each",
+    "tests/unit/test_pe_real.py::test_pe_identities_on_real_trade": "11.5 s",
+    "tests/unit/test_negotiation_case_cli.py::test_json_shape": "9.7 s",
+    "tests/unit/test_negotiation_case_cli.py::test_second_case_runs": "8 s",
+    "tests/unit/test_negotiation_case_ratification.py::test_sequence_without_effects": "7.8 s",
+    "tests/unit/test_negotiation_case_backtest.py::test_scores_by_hand": "6.7 s",
+    "tests/property/test_negotiation_pareto.py::test_three_objective_merge_equals_brute_force": "8 s",
+    "tests/property/test_negotiation_pareto.py::test_merge_equals_brute_force": "6.5 s",
+    "tests/property/test_schedule_compile.py::test_compiled_equals_single_entry": "7.3 s",
     "tests/golden/test_duties_etr_real.py::test_html_report_real": "10 s",
-    "tests/unit/test_web_api.py::test_scenario_ge_tariff_change": "9.5 s",
+    "tests/unit/test_data_hts.py::test_load_revision_includes_chapter99": "6.4 s",
 }
 
 

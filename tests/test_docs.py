@@ -437,6 +437,7 @@ def test_cli_reference_lists_every_command_and_option() -> None:
     assert not missing, "docs/cli.md lacks: " + ", ".join(missing) + " (run `make docs`)"
 
 
+@pytest.mark.slow  # imports the whole CLI in a fresh process: ~4 s
 def test_cli_reference_is_generated_from_help() -> None:
     proc = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "gen_cli_docs.py"), "--check"],
