@@ -122,9 +122,10 @@ def etr(
 
     s = etr_series(*_check_range(from_, to), by=())
     if plot:
+        from tariffsim.cli.render import write_output
         from tariffsim.duties.report import plot_series_png
 
-        plot.write_bytes(plot_series_png(s))
+        write_output(plot, plot_series_png(s), option="--plot", suffix=".png")
     if json_:
         print_json(s.to_json())
         return
@@ -189,7 +190,7 @@ def duties(
     if output:
         from tariffsim.cli.render import check_output_path
 
-        check_output_path(output, option="--output")
+        check_output_path(output, option="--output", stdout_ok=True)
     flows = read_user_table(file)
     dated = flows.dates is not None
     if not dated and day is None:
@@ -200,7 +201,12 @@ def duties(
     cols += [f"rate_{a}" for a in r.authorities]
     rows = r.rows.select(cols)
     if output:
-        rows.write_csv(output)
+        from tariffsim.cli.render import write_output
+        from tariffsim.core.outputs import is_stdout
+
+        write_output(output, rows.write_csv(), option="--output", stdout_ok=True)
+        if is_stdout(output):  # the CSV is the output: no table after it
+            return
     if json_:
         print_json(
             {

@@ -10,6 +10,7 @@ Errors: any :class:`~tariffsim.core.errors.TariffsimError` becomes one line ``er
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 
@@ -25,6 +26,7 @@ COMMAND_MODULES = (
     "tariffsim.cli.pe_cmds",  # pe
     "tariffsim.cli.ge_cmds",  # ge run, ge reproduce-ilms2025, ge optimal, ge nash, ge montecarlo
     "tariffsim.cli.negotiate_cmds",  # negotiate
+    "tariffsim.cli.backtest_cmds",  # backtest wave
     "tariffsim.cli.serve_cmd",  # serve
 )
 
@@ -97,6 +99,13 @@ def main(argv: list[str] | None = None) -> int:
 def _run(argv: list[str] | None) -> int:
     try:
         app(args=argv, prog_name="tariffsim", standalone_mode=False)
+        sys.stdout.flush()  # a full disk or a closed pipe is found here, not at exit
+    except BrokenPipeError:
+        # the reader went away (``tariffsim … | head``): stop quietly, as Unix tools do
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except TariffsimError as exc:
         from tariffsim.cli.render import print_error
 
@@ -112,6 +121,24 @@ def _run(argv: list[str] | None) -> int:
             InputError(
                 f"{what}: {exc.strerror or type(exc).__name__}" if what else str(exc),
                 hint="check the path and its folder's permissions",
+            )
+        )
+        return 2
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        # writing to standard output failed (a full disk, an I/O error): say so, exit 2
+        import os
+
+        from tariffsim.cli.render import print_error
+        from tariffsim.core.errors import InputError
+
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print_error(
+            InputError(
+                f"could not write the output: {exc.strerror or exc}",
+                hint="check where standard output goes (a full disk?)",
             )
         )
         return 2

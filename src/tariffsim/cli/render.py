@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 
 def print_json(obj: Any) -> None:
-    """Print JSON to stdout (dates as ISO strings, numpy scalars as numbers)."""
-    sys.stdout.write(json.dumps(obj, default=_default, indent=2, ensure_ascii=False) + "\n")
+    """Print JSON to stdout (dates as ISO strings, numpy scalars as numbers: :mod:`tariffsim.core.jsonable`)."""
+    from tariffsim.core.jsonable import dumps
+
+    sys.stdout.write(dumps(obj) + "\n")
 
 
 def _default(o: Any) -> Any:
-    import datetime as dt
+    """Kept for callers of the old private name; use :func:`tariffsim.core.jsonable.default`."""
+    from tariffsim.core.jsonable import default
 
-    if isinstance(o, dt.date):
-        return o.isoformat()
-    if hasattr(o, "item"):  # numpy scalar
-        return o.item()
-    if hasattr(o, "tolist"):
-        return o.tolist()
-    if hasattr(o, "model_dump"):
-        return o.model_dump(mode="json")
-    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+    return default(o)
 
 
 def print_table(
@@ -43,8 +37,10 @@ def print_table(
     """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, show_lines=False)
+    # cells and title are plain text: a user's "[bold]" or ":x:" is shown as typed
+    table = Table(title=Text(title) if title is not None else None, show_lines=False)
     right = right or set()
     nowrap = nowrap or set()
     for i, c in enumerate(columns):
@@ -55,41 +51,31 @@ def print_table(
             overflow="ellipsis" if i in nowrap else "fold",
         )
     for r in rows:
-        table.add_row(*[str(x) for x in r])
-    Console().print(table)
+        table.add_row(*[Text(str(x)) for x in r])
+    Console(emoji=False).print(table)
 
 
-def check_output_path(path: Any, *, option: str, suffix: str | None = None) -> None:
-    """Check, before any work is done, that ``path`` can be written (folder exists; suffix).
+def check_output_path(
+    path: Any, *, option: str, suffix: str | None = None, stdout_ok: bool = False
+) -> None:
+    """Check, before any work is done, that ``path`` can be written (:func:`core.outputs.check_target`).
 
-    Raises :class:`~tariffsim.core.errors.InputError` naming the option and the fix, so a long
-    computation never ends in a traceback because an output folder is missing.
+    Raises :class:`~tariffsim.core.errors.InputError` naming the option and the fix (a missing
+    folder, a symbolic link, a device, a FIFO, a folder, a wrong suffix), so a long computation
+    never ends in a traceback or in a destroyed target.
     """
-    import os
-    from pathlib import Path
+    from tariffsim.core.outputs import check_target
 
-    from tariffsim.core.errors import InputError
+    check_target(path, option=option, suffix=suffix, stdout_ok=stdout_ok)
 
-    p = Path(path)
-    if suffix is not None and p.suffix.lower() != suffix:
-        raise InputError(
-            f"{option} {str(p)!r} must be a {suffix} file", hint=f"e.g. {option} chart{suffix}"
-        )
-    if p.is_dir():
-        raise InputError(
-            f"{option} {str(p)!r} is a folder, not a file",
-            hint=f"give a file name, e.g. {option} {p / ('out' + (suffix or '.csv'))}",
-        )
-    parent = p.resolve().parent
-    if not parent.is_dir():
-        raise InputError(
-            f"{option}: folder {str(parent)!r} does not exist",
-            hint=f"create it first (mkdir -p {parent}) or write elsewhere",
-        )
-    if not os.access(parent, os.W_OK):
-        raise InputError(
-            f"{option}: folder {str(parent)!r} is not writable", hint="write elsewhere"
-        )
+
+def write_output(
+    path: Any, data: Any, *, option: str, suffix: str | None = None, stdout_ok: bool = False
+) -> int:
+    """Write a user's output file atomically (:func:`core.outputs.write_atomic`); bytes written."""
+    from tariffsim.core.outputs import write_atomic
+
+    return write_atomic(path, data, option=option, suffix=suffix, stdout_ok=stdout_ok)
 
 
 def say(text: str) -> None:
@@ -104,13 +90,27 @@ def pct(x: float, digits: int = 2) -> str:
     return f"{100 * x:.{digits}f}%"
 
 
-def print_error(exc: Exception) -> None:
-    from rich.console import Console
+MAX_ERROR_LINE = 500
+"""Longest line of an error message shown (the rest is counted): a huge input is never echoed."""
 
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+def _clip_lines(text: str) -> str:
+    return "\n".join(
+        line
+        if len(line) <= MAX_ERROR_LINE
+        else f"{line[:MAX_ERROR_LINE]}… ({len(line):,} characters)"
+        for line in text.splitlines() or [""]
+    )
+
+
+def print_error(exc: Exception) -> None:
+    """``error: message`` and ``hint: …`` on stderr: user text is never read as markup or emoji
+    codes (``:x:`` stays ``:x:``), and each line is cut at :data:`MAX_ERROR_LINE` characters."""
+    from rich.console import Console
     from rich.markup import escape
 
-    err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+    err.print(f"[bold red]error:[/] {escape(_clip_lines(str(exc)))}", markup=True, emoji=False)
     hint = getattr(exc, "hint", None)
     if hint:
-        err.print(f"[yellow]hint:[/] {escape(str(hint))}", markup=True)
+        err.print(f"[yellow]hint:[/] {escape(_clip_lines(str(hint)))}", markup=True, emoji=False)

@@ -192,7 +192,7 @@ def _rate_file(
     if output is not None:
         from tariffsim.cli.render import check_output_path
 
-        check_output_path(output, option="--output")
+        check_output_path(output, option="--output", stdout_ok=True)
     from tariffsim.schedule.batch import rate_frame, read_entries, rounded
 
     df, cols = read_entries(path, name=name)
@@ -219,21 +219,12 @@ def _rate_file(
         else:
             sys.stdout.write(out.write_csv())
         return
-    import os
-    import tempfile
+    from tariffsim.cli.render import write_output
+    from tariffsim.core.outputs import describe_written
 
-    fd, tmp = tempfile.mkstemp(dir=Path(output).resolve().parent, prefix=".rate-", suffix=".csv")
-    os.close(fd)
-    umask = os.umask(0o022)  # read the process umask (and set it back at once)
-    os.umask(umask)
-    try:
-        out.write_csv(tmp)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a new file gets the usual mode
-        os.replace(tmp, output)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    write_output(output, out.write_csv(), option="--output", stdout_ok=True)
     sys.stderr.write(
-        f"wrote {out.height} row{'' if out.height == 1 else 's'} to {output}"
+        describe_written(output, out.height, "row")
         + (f" ({len(errors)} skipped)" if errors else "")
         + "\n"
     )
@@ -281,6 +272,9 @@ def timeline(
     rows = s.timeline(origin, hs, d1, d2 + dt.timedelta(days=1))
     if plot is not None:
         _plot_timeline(rows, plot, title=f"{name(iso)} ({iso}) · HTS {format_hs(code)}")
+        import sys
+
+        sys.stderr.write(f"plot: {plot}\n")
     if as_json:
         from tariffsim.cli.render import print_json
 
@@ -382,8 +376,14 @@ def _plot_timeline(rows: Any, path: Path, *, title: str) -> None:
     ax.grid(alpha=0.3)
     fig.autofmt_xdate()
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    from tariffsim.cli.render import write_output
+
+    try:
+        write_output(
+            path, lambda p: fig.savefig(p, dpi=120, format="png"), option="--plot", suffix=".png"
+        )
+    finally:
+        plt.close(fig)
 
 
 # --- measures -----------------------------------------------------------------------------------

@@ -218,8 +218,12 @@ def resolve(text: str) -> str:
     alias, compared case-, accent- and punctuation-insensitively. Unknown → :class:`UnknownCountryError`
     with up to five nearest names (difflib ratio ≥ 0.6).
     """
+    from tariffsim.core.inputs import normalize_text
+
     t = _tables()
-    raw = str(text).strip()
+    raw = normalize_text(text)  # full-width "ＪＰＮ" is JPN
+    if len(raw) > 100:  # no country name is this long: no fuzzy search over it
+        raise UnknownCountryError(raw, [])
     up = raw.upper()
     if up in t.countries or up in t.groups:
         return up

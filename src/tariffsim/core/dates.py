@@ -10,23 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tariffsim.core.errors import InputError
+from tariffsim.core.inputs import parse_date
+
+__all__ = ["Date", "Interval", "from_day_number", "parse_date", "to_day_number"]
 
 Date = dt.date
-
-
-def parse_date(value: str | dt.date | dt.datetime, *, field: str = "date") -> dt.date:
-    """Parse an ISO date (``YYYY-MM-DD``); raise :class:`InputError` naming ``field`` otherwise."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(
-            f"{field}: {value!r} is not a date", hint="write dates as YYYY-MM-DD, e.g. 2025-04-05"
-        ) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,9 @@ class UnknownCountryError(InputError):
             if suggestions
             else "use an ISO 3166 alpha-3 code such as JPN, or a group such as EU"
         )
-        super().__init__(f"unknown country {text!r}", hint=hint)
+        from tariffsim.core.inputs import show
+
+        super().__init__(f"unknown country {show(text)}", hint=hint)
 
 
 class DataNotFoundError(TariffsimError):

@@ -194,9 +194,9 @@ def build_etr_report(
 
         validation = validate()
     html = render_html(series=series, snapshot=snapshot, validation=validation)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(out)  # nothing half-written on error
+    from tariffsim.core.outputs import write_atomic
+
+    write_atomic(out, html, option="--out", suffix=".html")  # nothing half-written on error
     return {
         "out": str(out),
         "bytes": len(html.encode("utf-8")),
