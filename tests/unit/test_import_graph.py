@@ -51,6 +51,13 @@ ALLOWED: dict[tuple[str, str], str] = {
     # The demo command lists the registered commands by importing cli.main, which imports every
     # command module by name; the root command is reachable from typer's context (lawengine).
     ("tariffsim.cli.schedule_cmds", "tariffsim.cli.main"): "lawengine",
+    # errors.py imports core.inputs lazily (to show a user value) while inputs raises InputError
+    # (harden).
+    ("tariffsim.core.errors", "tariffsim.core.inputs"): "harden",
+    # horizons.py and pe.py import each other lazily (econ).
+    ("tariffsim.models.horizons", "tariffsim.models.pe"): "econ",
+    # backtest.py imports negotiation.forecast (interface 3 of the brief), not on main yet (neg).
+    ("tariffsim.negotiation.backtest", "tariffsim.negotiation.forecast"): "neg",
     # The web uses the CLI's private JSON helper cli.render._default; it moves to core (harden).
     ("tariffsim.web.services", "tariffsim.cli.render"): "harden",
 }
@@ -78,15 +85,12 @@ class Edge:
         return f"{MODULES[self.source].relative_to(SRC.parent)}:{self.line}"
 
 
-def _resolve(name: str) -> str | None:
-    """The longest prefix of ``name`` that is a module of the package (``a.b.func`` → ``a.b``)."""
-    parts = name.split(".")
-    while parts:
-        cand = ".".join(parts)
-        if cand in MODULES:
-            return cand
-        parts.pop()
-    return None
+def _target(module: str, attribute: str | None = None) -> str:
+    """The module an import names: ``module.attribute`` when that is a module (``from pkg import
+    sub``), else ``module`` — which may not exist (reported by rule 1)."""
+    if attribute is not None and f"{module}.{attribute}" in MODULES:
+        return f"{module}.{attribute}"
+    return module
 
 
 def _absolute(source: str, node: ast.ImportFrom) -> str:
@@ -108,27 +112,22 @@ def _edges_of(source: str) -> Iterator[Edge]:
             in_function.update(id(n) for n in ast.walk(node) if n is not node)
     for node in ast.walk(tree):
         how = "lazy import" if id(node) in in_function else "import"
-        names: list[str] = []
+        targets: list[str] = []
         if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
+            targets = [_target(a.name) for a in node.names]
         elif isinstance(node, ast.ImportFrom):
             mod = _absolute(source, node)
-            # `from pkg import sub` imports the module pkg.sub when it is one.
-            names = [f"{mod}.{a.name}" for a in node.names] or [mod]
+            targets = [_target(mod, a.name) for a in node.names]
         elif (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
             and node.value.startswith("tariffsim.")
             and node.value in MODULES
         ):
-            names, how = [node.value], "string"
-        for name in names:
-            if name == "tariffsim" or name.startswith("tariffsim."):
-                target = _resolve(name)
-                if target is None:
-                    target = name  # a module that does not exist: reported by rule 1
-                if target != source:
-                    yield Edge(source, target, node.lineno, how)
+            targets, how = [node.value], "string"
+        for target in targets:
+            if (target == "tariffsim" or target.startswith("tariffsim.")) and target != source:
+                yield Edge(source, target, node.lineno, how)
 
 
 EDGES: list[Edge] = [e for m in MODULES for e in _edges_of(m)]
@@ -208,11 +207,16 @@ def test_the_graph_is_read() -> None:
     assert any(e.source == "tariffsim.cli.main" and e.how == "string" for e in EDGES)
 
 
-def test_every_module_is_in_a_layer() -> None:
+def test_every_import_names_a_module_of_a_layer() -> None:
     bad = [
+        f"{e.where()}: {e.source} imports {e.target}, which does not exist ({e.how})"
+        for e in EDGES
+        if e.target not in MODULES and not _allowed(e)
+    ]
+    bad += [
         f"{e.where()}: {e.source} imports {e.target}, which is in no layer ({e.how})"
         for e in EDGES
-        if layer(e.target) is None or e.target not in MODULES
+        if e.target in MODULES and layer(e.target) is None and not _allowed(e)
     ]
     bad += [f"{m}: in no layer" for m in MODULES if layer(m) is None]
     assert not bad, "\n".join(bad)
@@ -253,14 +257,28 @@ def test_no_import_cycles() -> None:
 def test_the_allowed_cycles_are_the_known_ones() -> None:
     # Without the allow-list the scan finds exactly the cycles listed there (a check of the scan).
     found = {frozenset(c) for c in cycles()}
-    listed = {frozenset(pair) for pair in ALLOWED if layer(pair[0]) == layer(pair[1])}
+    listed = {
+        frozenset(pair)
+        for pair in ALLOWED
+        if pair[1] in MODULES and layer(pair[0]) == layer(pair[1])
+    }
     assert listed <= found
 
 
+def _violation(source: str, target: str) -> bool:
+    """Is the import source → target still against a rule (so that it belongs in ALLOWED)?"""
+    if target not in MODULES or layer(target) is None:
+        return True
+    e = Edge(source, target, 0, "import")
+    if upward(e) or (layer(source) == "web" and layer(target) == "cli"):
+        return True
+    return any({source, target} <= set(c) for c in cycles())
+
+
 @pytest.mark.parametrize("pair", sorted(ALLOWED), ids=lambda p: f"{p[0]}->{p[1]}")
-def test_allow_list_entries_still_occur(pair: tuple[str, str]) -> None:
+def test_allow_list_entries_are_still_needed(pair: tuple[str, str]) -> None:
     # A fixed violation must leave the allow-list, so that it cannot come back unnoticed.
-    assert any((e.source, e.target) == pair for e in EDGES), (
-        f"{pair[0]} no longer imports {pair[1]}: remove the entry from ALLOWED "
+    assert any((e.source, e.target) == pair for e in EDGES) and _violation(*pair), (
+        f"{pair[0]} → {pair[1]} is no longer a violation: remove it from ALLOWED "
         f"(owner: {ALLOWED[pair]})"
     )
