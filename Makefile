@@ -39,10 +39,13 @@ test: $(STAMP) browser-deps
 # legal cases and the repository checks, without the tests marked slow. The golden tests against
 # the full reference data and the end-to-end tests run in `make test`.
 FAST_TESTS := tests/unit tests/property tests/golden/test_schedule_cases.py $(wildcard tests/test_*.py)
+# Modules whose tests are all slow and whose import alone costs seconds (schemathesis reads the app's
+# OpenAPI schema at import): not even collected by the fast loop.
+FAST_SKIP := --ignore=tests/unit/test_web_schemathesis.py -p no:schemathesis
 test-fast: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks scripts
 	$(VENV)/bin/ruff format --check src tests benchmarks scripts
-	$(PY) -m pytest -n 2 -q -m "not slow" $(FAST_TESTS)
+	$(PY) -m pytest -n 2 -q -m "not slow" $(FAST_SKIP) $(FAST_TESTS)
 
 # mypy (settings in pyproject.toml) against the per-file baseline scripts/typecheck-baseline.txt.
 typecheck: $(STAMP)

@@ -104,6 +104,11 @@ SLOW: dict[str, str] = {
     "tests/property/test_schedule_compile.py::test_compiled_equals_single_entry": "7.3 s",
     "tests/golden/test_duties_etr_real.py::test_html_report_real": "10 s",
     "tests/unit/test_data_hts.py::test_load_revision_includes_chapter99": "6.4 s",
+    "tests/unit/test_negotiation_backtest_wave.py::test_ray_executor_gives_the_same_scores": "50 s",
+    "tests/unit/test_negotiation_facts.py::test_headings_match_the_hts": "34 s",
+    "tests/unit/test_schedule_cli.py::test_timeline_and_plot": "18 s",
+    "tests/unit/test_duties_report.py::test_report_is_self_contained": "13.5 s",
+    "tests/unit/test_duties_s301_exclusions.py::test_library_list_matches_the_hts": "10.4 s",
 }
 
 
