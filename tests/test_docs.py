@@ -446,3 +446,20 @@ def test_cli_reference_is_generated_from_help() -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr or proc.stdout
+
+
+# --------------------------------------------------------------------------------------------------
+# Links between documents
+
+
+def test_relative_links_resolve() -> None:
+    pages = [README, ROOT / "CONTRIBUTING.md", ROOT / "CHANGELOG.md", *sorted(DOCS.rglob("*.md"))]
+    broken = []
+    for page in pages:
+        for target in re.findall(r"\]\(([^)\s]+)\)", text(page)):
+            if re.match(r"[a-z]+:", target) or target.startswith("#"):
+                continue  # a URL or an anchor in the same page
+            path = (page.parent / target.split("#", 1)[0]).resolve()
+            if not path.exists():
+                broken.append(f"{page.relative_to(ROOT)}: ({target})")
+    assert not broken, "links to missing files:\n" + "\n".join(broken)
