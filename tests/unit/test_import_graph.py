@@ -64,9 +64,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     # cli: the demo command lists the registered commands by importing cli.main, which imports
     # every command module by name; typer's context reaches the root command (lawengine).
     ("tariffsim.cli.schedule_cmds", "tariffsim.cli.main"): "lawengine",
-    # web → cli: the web uses the CLI's private JSON helper cli.render._default, which now lives
-    # in core.jsonable (web switches).
-    ("tariffsim.web.services", "tariffsim.cli.render"): "web",
 }
 
 
