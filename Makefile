@@ -33,7 +33,7 @@ test: $(STAMP) browser-deps
 	$(VENV)/bin/ruff check src tests benchmarks scripts
 	$(VENV)/bin/ruff format --check src tests benchmarks scripts
 	$(PY) scripts/typecheck.py
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 --dist loadgroup -q
 
 # The edit-test loop (under a minute on two cores): lint, then the unit and property tests, the
 # legal cases and the repository checks, without the tests marked slow. The golden tests against
@@ -45,7 +45,7 @@ FAST_SKIP := --ignore=tests/unit/test_web_schemathesis.py -p no:schemathesis
 test-fast: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks scripts
 	$(VENV)/bin/ruff format --check src tests benchmarks scripts
-	$(PY) -m pytest -n 2 -q -m "not slow" $(FAST_SKIP) $(FAST_TESTS)
+	$(PY) -m pytest -n 2 --dist loadgroup -q -m "not slow" $(FAST_SKIP) $(FAST_TESTS)
 
 # mypy (settings in pyproject.toml) against the per-file baseline scripts/typecheck-baseline.txt.
 typecheck: $(STAMP)

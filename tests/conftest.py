@@ -112,10 +112,21 @@ SLOW: dict[str, str] = {
 }
 
 
+#: Modules whose tests share an expensive module-scoped fixture: with ``pytest -n 2 --dist
+#: loadgroup`` (as the Makefile runs it) each module's tests run in one worker, so the fixture is
+#: built once rather than once per worker (the web app's warm state: ~25 s of CPU).
+SHARED_SETUP: dict[str, str] = {
+    "tests/unit/test_web_api.py": "web-app-state",
+}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if any(item.nodeid.startswith(prefix) for prefix in SLOW):
             item.add_marker(pytest.mark.slow)
+        group = SHARED_SETUP.get(item.nodeid.split("::", 1)[0])
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 # Legal cases (src/tariffsim/jurisdictions/us/cases/*.yaml) are collected as test items by the
