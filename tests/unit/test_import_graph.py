@@ -50,8 +50,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("tariffsim.schedule.resolve", "tariffsim.schedule.loader"): "lawengine",
     # duties: flows.py rate_user_table imports etr lazily while etr imports Flows (harden).
     ("tariffsim.duties.flows", "tariffsim.duties.etr"): "harden",
-    # models: horizons.py and pe.py import each other lazily (econ).
-    ("tariffsim.models.horizons", "tariffsim.models.pe"): "econ",
     # negotiation: strategies.py reads protocol.SideState under TYPE_CHECKING while protocol
     # imports Strategy (neg).
     ("tariffsim.negotiation.strategies", "tariffsim.negotiation.protocol"): "neg",

@@ -176,7 +176,7 @@ def run_cmd(
             hint="the paper's scenarios are long-run; use --on DATE --horizon short-run",
         )
     sc = get_scenario(scenario or "ustr_income_tax")
-    model = load_model(sc.variant)  # type: ignore[arg-type]
+    model = load_model(sc.variant)
     t = sc.build(model)
     name = sc.name
     rev = revenue or sc.revenue

@@ -165,7 +165,7 @@ def run_scenario(name: str, *, data_dir: str | None = None) -> ModelResult:
     from tariffsim.models import ge
 
     sc = get_scenario(name)
-    model = load_model(sc.variant, data_dir)  # type: ignore[arg-type]
+    model = load_model(sc.variant, data_dir)
     t = sc.build(model)
     eq = ge.solve(model, t, revenue=sc.revenue)  # type: ignore[arg-type]
     return ge.make_result(model, eq, scenario=name, extra={"description": sc.description})

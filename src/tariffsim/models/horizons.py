@@ -244,7 +244,7 @@ def pe_params(horizon: str = "long-run", *, as_of: dt.date | None = None, **over
 
     ``override`` replaces any field (e.g. ``eta=1.2``); the provenance then records the override.
     """
-    from tariffsim.models.pe import PEParams
+    from tariffsim.models.pe_params import PEParams
 
     h = check_horizon(horizon)
     if h == "long-run":

@@ -128,7 +128,7 @@ def _solve_draw(
 ) -> np.ndarray | None:
     """One draw: region outcomes as a (4, 7) array, or None if the solve did not converge."""
     sc = get_scenario(scenario)
-    base = load_model(sc.variant, data_dir)  # type: ignore[arg-type]
+    base = load_model(sc.variant, data_dir)
     eps, kappa, c = params
     model = model_with(base, eps=eps, kappa=kappa, passthrough=c)
     try:
@@ -186,7 +186,7 @@ def run_montecarlo(
         raise InputError(f"percentiles must be within [0, 100] (got {list(percentiles)})")
     dists = dict(dists or {})
     sc = get_scenario(scenario)
-    base = load_model(sc.variant, data_dir)  # type: ignore[arg-type]
+    base = load_model(sc.variant, data_dir)
     z0 = ge.solve(base, sc.build(base), revenue=sc.revenue).z  # type: ignore[arg-type]
     params = draw_parameters(dists, draws, seed)
     fn = partial(_solve_draw, scenario=scenario, z0=z0, data_dir=data_dir)

@@ -354,7 +354,14 @@ def _code_stamp() -> str:
 
     here = Path(__file__).resolve().parent
     parts = []
-    for name in ("stakes.py", "pe.py", "pe_core.py", "horizons.py", "law_tariffs.py"):
+    for name in (
+        "stakes.py",
+        "pe.py",
+        "pe_core.py",
+        "pe_params.py",
+        "horizons.py",
+        "law_tariffs.py",
+    ):
         st = (here / name).stat()
         parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
     return ";".join(parts)
