@@ -34,6 +34,7 @@ class Program:
     note: str
     aliases: tuple[str, ...] = ()
     lapsed: str | None = None  # why a claim gives no preference in 2024-26, if so
+    any_origin: bool = False  # open to goods of every origin (the plurilateral end-use agreements)
 
 
 PROGRAMS: tuple[Program, ...] = (
@@ -99,6 +100,7 @@ PROGRAMS: tuple[Program, ...] = (
         "Agreement on Trade in Civil Aircraft",
         "GN 6",
         ("aircraft", "atca"),
+        any_origin=True,
     ),
     Program(
         "pharmaceutical",
@@ -106,9 +108,14 @@ PROGRAMS: tuple[Program, ...] = (
         "Agreement on Trade in Pharmaceutical Products",
         "GN 13",
         ("pharma",),
+        any_origin=True,
     ),
     Program(
-        "dyes", ("L",), "Uruguay Round concessions on intermediate chemicals for dyes", "GN 14"
+        "dyes",
+        ("L",),
+        "Uruguay Round concessions on intermediate chemicals for dyes",
+        "GN 14",
+        any_origin=True,
     ),
     Program("nepal", ("NP",), "Nepal Preference Program", "GN 3(c)(i)"),
 )
@@ -176,3 +183,12 @@ def program(key: str) -> Program:
 def program_of_code(code: str) -> Program | None:
     """The program a special-column indicator belongs to (``"S+"`` → USMCA), or None."""
     return BY_CODE.get(code)
+
+
+def program_key(codes: tuple[str, ...]) -> str:
+    """The program a list of special-column codes belongs to (by its first code; an unknown code
+    names itself)."""
+    if not codes:
+        return ""
+    p = BY_CODE.get(codes[0])
+    return p.key if p is not None else codes[0]

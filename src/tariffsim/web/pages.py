@@ -85,7 +85,7 @@ def _state(request: Request) -> Any:
 
 def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
     st = _state(request)
-    lo, hi = st.schedule.coverage
+    lo, hi = st.schedule.coverage.start, st.schedule.coverage.last_day
     base = {"coverage": (lo.isoformat(), hi.isoformat()), "path": request.url.path}
     return templates.TemplateResponse(request, name, {**base, **ctx}, status_code=status)
 

@@ -41,7 +41,7 @@ def parse_day(state: Any, text: str | None, field: str = "date") -> dt.date:
     """A date in the schedule's coverage (default: today clipped to the coverage)."""
     from tariffsim.core.dates import parse_date
 
-    lo, hi = state.schedule.coverage
+    lo, hi = state.schedule.coverage.start, state.schedule.coverage.last_day
     if text is None or not str(text).strip():
         return min(max(dt.date.today(), lo), hi)
     d = parse_date(str(text).strip(), field=field)
@@ -65,7 +65,7 @@ def timeline(
     state: Any, origin: str, hs: str, start: str | None, end: str | None
 ) -> dict[str, Any]:
     s = state.schedule
-    lo, hi = s.coverage
+    lo, hi = s.coverage.start, s.coverage.last_day
     d1 = parse_day(state, start, "from") if start else lo
     d2 = parse_day(state, end, "to") if end else hi
     if d2 < d1:
@@ -137,7 +137,7 @@ def etr(state: Any, on: str | None, by: str | None, top: int | None) -> dict[str
 
 
 def etr_series(state: Any, start: str | None, end: str | None) -> list[dict[str, Any]]:
-    lo, hi = state.schedule.coverage
+    lo, hi = state.schedule.coverage.start, state.schedule.coverage.last_day
     d1 = parse_day(state, start, "from") if start else lo
     d2 = parse_day(state, end, "to") + dt.timedelta(days=1) if end else hi + dt.timedelta(days=1)
     return state.etr.series_json(d1, d2)
