@@ -59,6 +59,9 @@ NEGOTIATE_KEYS = {
     "kalai_smorodinsky",
     "pareto_size",
     "ratification",
+    "partner",  # issue 10: the partner, the forecast date and P(deal by as_of + 30/60/90 days)
+    "as_of",
+    "p_deal_by",
 }
 CAR = "8703230190"  # HTS 8703.23.01.90, the passenger car of issue 2
 
