@@ -207,7 +207,7 @@ def test_bad_inputs(sched) -> None:
     with pytest.raises(InputError, match=r"after the last day the library covers \(2026-06-30\)") as e:
         sched.rate("JPN", "8703230190", "2026-07-01")
     assert "--assume-unchanged" in e.value.hint
-    with pytest.raises(InputError, match="korus .* is not available to goods of JPN"):
+    with pytest.raises(InputError, match=r"korus .* is not available to goods of JPN"):
         sched.rate("JPN", "8703230190", "2025-04-05", claim="KR")
     with pytest.raises(InputError, match="'XX' is not a special tariff program"):
         sched.rate("JPN", "8703230190", "2025-04-05", claim="XX")

@@ -349,3 +349,21 @@ change:
         0.10
     )
     assert "reciprocal" not in new.rate("BRA", "6110200000", d(2025, 9, 1)).nonzero
+
+
+# --- publication dates -------------------------------------------------------------------------
+
+UNPUBLISHED_LIMIT = 34
+"""Values and suspensions of the US library without a ``published`` date on 2026-12-03 (28 values,
+6 suspensions): the law as known on a day takes them as known from their legal start. The number
+may only go down — a new value states when it was published."""
+
+
+def test_publication_dates_are_audited() -> None:
+    from tariffsim.schedule.loader import unpublished
+
+    missing = unpublished(load_library())
+    assert len(missing) <= UNPUBLISHED_LIMIT, (
+        "values without `published:` (give the day the instrument was published):\n"
+        + "\n".join(missing)
+    )

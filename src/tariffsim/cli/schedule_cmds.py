@@ -635,7 +635,9 @@ DEMO_DATES = (
 )
 
 
-def demo(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
+def demo(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="print JSON")
+) -> None:
     """A short tour: a Japanese car and a Japanese machine across 2025–26."""
     import datetime as dt
 
@@ -687,7 +689,7 @@ def demo(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
                 "Rate on key dates", ["date", "total", "measures (reference)"], rows, right={1}
             )
             _print_timeline(tl, f"Timeline {start} to {hi}", refs=False)
-    commands = _registered_commands()
+    commands = _registered_commands(ctx)
     others = [c for c in ("etr", "duties", "pe", "ge", "negotiate", "serve") if c in commands]
     result["next"] = others
     if as_json:
@@ -725,17 +727,9 @@ def demo(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
     con.print(t)
 
 
-def _registered_commands() -> set[str]:
-    try:
-        from tariffsim.cli.main import app
-    except Exception:  # pragma: no cover - the CLI app always imports in practice
-        return set()
-    names: set[str] = set()
-    for c in app.registered_commands:
-        names.add(c.name or (c.callback.__name__ if c.callback else ""))
-    for g in app.registered_groups:
-        if g.name:
-            names.add(g.name)
-        elif g.typer_instance is not None and g.typer_instance.info.name:
-            names.add(g.typer_instance.info.name)
-    return names
+def _registered_commands(ctx: typer.Context) -> set[str]:
+    """Names of the commands of the running CLI (from the click context, without importing the
+    CLI's registry)."""
+    root = ctx.find_root().command
+    cmds = getattr(root, "commands", None)
+    return set(cmds) if isinstance(cmds, dict) else set()

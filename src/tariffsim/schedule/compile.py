@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -30,9 +30,6 @@ from tariffsim.schedule import claims as C
 from tariffsim.schedule.products import ProductMasks
 from tariffsim.schedule.rules import DAY_MAX, DECLARED_PREFIX, MeasureRule, Rules, lookup
 
-if TYPE_CHECKING:
-    from tariffsim.schedule.engine import Schedule
-
 _EPOCH = np.datetime64("1970-01-01", "D")
 
 
@@ -40,6 +37,10 @@ class _Part:
     """One measure's part on all rows: dense array or sparse (rows, values); all-zero is None."""
 
     __slots__ = ("dense", "rows", "vals")
+
+    dense: np.ndarray | None
+    rows: np.ndarray | None
+    vals: np.ndarray | None
 
     def __init__(self, arr: np.ndarray) -> None:
         nz = np.flatnonzero(arr)
@@ -151,13 +152,14 @@ class Compiled:
                 f"dates must lie in [{self.breaks[0]}, {self.end}) (the compiled period)",
                 hint="compile the schedule over a period that contains them",
             )
-        return np.searchsorted(self.breaks, d, side="right") - 1
+        idx: np.ndarray = np.searchsorted(self.breaks, d, side="right") - 1
+        return idx
 
     def at(self, date: Any) -> np.ndarray:
         """(n,) total rates on one day."""
-        return self.total[
-            int(self.segment_index(np.array([parse_date(date)], dtype="datetime64[D]"))[0])
-        ]
+        i = int(self.segment_index(np.array([parse_date(date)], dtype="datetime64[D]"))[0])
+        row: np.ndarray = self.total[i]
+        return row
 
     def daily(self) -> tuple[np.ndarray, np.ndarray]:
         """(days (d,), totals (d, n)) for every day of the period — a view built by indexing."""
@@ -267,12 +269,30 @@ class _RowShares:
         elif name == "non_steel_aluminum_content":
             out = np.clip(1.0 - self.get("steel_content") - self.get("aluminum_content"), 0.0, 1.0)
         elif name in _METALS:
-            out = np.ones(self.n) if entry else sh.metal_values(name, self.codes)[self.hinv]
-            self.used.add(name)
+            if entry:  # articles of the metal: the whole value (flagged); other goods: none
+                out = self._articles(name)[self.hinv].astype(np.float64)
+                if out.any():
+                    self.used.add(name)
+            else:
+                out = sh.metal_values(name, self.codes)[self.hinv]
+                self.used.add(name)
         else:
             raise InputError(f"unknown share {name!r}")
         self._memo[name] = out
         return out
+
+    def _articles(self, name: str) -> np.ndarray:
+        """Mask over the distinct codes of the articles of the metal of share ``name``."""
+        from tariffsim.schedule.rules import prefixes_by_length
+
+        prefixes, lists = self.rules.metal_articles(name)
+        allp = list(prefixes)
+        for ln in lists:
+            allp += self.rules.lists[ln].prefixes.tolist()
+        mask = np.zeros(len(self.codes), dtype=bool)
+        for length, vals in prefixes_by_length(allp).items():
+            mask |= np.isin(self.codes // (10 ** (10 - length)), vals)
+        return mask
 
     def flags(self) -> tuple[str, ...]:
         out = []
@@ -296,7 +316,7 @@ class _RowShares:
         return tuple(out)
 
 
-def data_share(schedule: Schedule, name: str, hs10: Any, origin: Any) -> np.ndarray:
+def data_share(rules: Rules, name: str, hs10: Any, origin: Any) -> np.ndarray:
     """The data's share ``name`` (``usmca``, ``non_usmca`` or a metal content) per row."""
     hs = np.asarray(hs10).astype(str)
     org = np.asarray(origin).astype(str)
@@ -304,7 +324,7 @@ def data_share(schedule: Schedule, name: str, hs10: Any, origin: Any) -> np.ndar
     uniq, hinv = np.unique(codes, return_inverse=True)
     uo, oinv = _factorize_origins(org)
     rs = _RowShares(
-        schedule.rules,
+        rules,
         uniq,
         hinv.ravel(),
         uo,
@@ -570,7 +590,7 @@ class _Compiler:
                 part = np.where(sel, part * self.rshares.get(sname), part)
         applies = rowmask.copy()
         for sname in m.shares:
-            sh = self.rshares.get(sname, m.share_default)
+            sh = self.rshares.get(sname, m.declared_default(self.basis))
             part = part * sh
             if sname.startswith(DECLARED_PREFIX):  # declared 0: not subject to the measure
                 applies &= sh != 0.0
@@ -680,22 +700,25 @@ class _Compiler:
 
 
 def compile_rows(
-    schedule: Schedule,
+    rules: Rules,
     hs10: Any,
     origin: Any,
-    start: Any,
-    end: Any | None = None,
+    start: dt.date,
+    end: dt.date,
     *,
     shares: Mapping[str, Any] | None = None,
     claims: Any = None,
     basis: str = "flows",
     loaded_on: Any = None,
-    assume_unchanged: bool = False,
     parts: bool = False,
     dtype: Any = None,
 ) -> Compiled:
-    """See the module docstring and :class:`Compiled`. ``origin`` holds ISO3 codes (not groups)."""
-    rules: Rules = schedule.rules
+    """See the module docstring and :class:`Compiled`. ``origin`` holds ISO3 codes (not groups).
+
+    ``[start, end)`` is the period, already checked against the coverage by the caller
+    (:meth:`Schedule.compile <tariffsim.schedule.engine.Schedule.compile>`); days from the
+    coverage's end on are rated with the law of its last day (flagged).
+    """
     out_dtype = np.dtype(dtype or np.float64)
     hs_arr = np.asarray(hs10).astype(str)
     org = np.asarray(origin).astype(str)
@@ -706,15 +729,8 @@ def compile_rows(
     if basis not in ("flows", "entry"):
         raise InputError(f"basis: {basis!r} is not flows or entry")
     codes = _hs_codes(hs_arr)
-    d1, law1 = schedule.resolve_day(start, field="start", assume_unchanged=assume_unchanged)
-    d2 = parse_date(end, field="end") if end is not None else d1 + dt.timedelta(days=1)
-    if d2 <= d1:
-        raise InputError(f"end {d2} must be after start {d1}", hint="the period is [start, end)")
-    _, law2 = schedule.resolve_day(
-        d2 - dt.timedelta(days=1), field="end", assume_unchanged=assume_unchanged
-    )
-    a, b = to_day_number(d1), to_day_number(d2)
-    cov_end = to_day_number(schedule.coverage.end) if schedule.coverage.end else DAY_MAX
+    a, b = to_day_number(start), to_day_number(end)
+    cov_end = to_day_number(rules.coverage[1])
     last_law = cov_end - 1
     days = [a, *[x for x in rules.change_days() if a < x < b and x < cov_end]]
     law_days = [min(x, last_law) for x in days]
@@ -741,7 +757,7 @@ def compile_rows(
         total[i] = buf
 
     flags = list(comp.rshares.flags())
-    unchanged = schedule.coverage.end if (law1 or law2) else None
+    unchanged = rules.coverage[1] if b > cov_end else None
     if unchanged is not None:
         flags.insert(
             0,

@@ -277,7 +277,9 @@ class Schedule:
             al = self._share("aluminum_content", hs10, iso3, terms, flags=flags)
             return min(max(1.0 - st - al, 0.0), 1.0)
         if name in METAL_SHARES:
-            if entry:
+            if entry:  # an article of the metal: the whole value, flagged; other goods: none
+                if not self._rules.is_metal_article(name, hs10):
+                    return 0.0
                 if flags is not None and _metal_flag(name) not in flags:
                     flags.append(_metal_flag(name))
                 return 1.0
@@ -492,7 +494,7 @@ class Schedule:
                     rate *= s_o
             undeclared = False  # a declared share of 0: the entry is not subject to the measure
             for sname in m.shares:
-                s = self._share(sname, hs10, iso3, terms, m.share_default, flags)
+                s = self._share(sname, hs10, iso3, terms, m.declared_default(terms.basis), flags)
                 if s != 1.0:
                     notes.append(f"× {sname} share {s:.4g}")
                 rate *= s
@@ -911,7 +913,7 @@ class Schedule:
         ``rate --input F --usmca-share data`` passes as the rows' declared shares."""
         from tariffsim.schedule.compile import data_share
 
-        return data_share(self, name, hs10, origin)
+        return data_share(self._rules, name, hs10, origin)
 
     def compile(
         self,
@@ -938,17 +940,23 @@ class Schedule:
         """
         from tariffsim.schedule.compile import compile_rows
 
+        d1 = self.resolve_day(start, field="start", assume_unchanged=assume_unchanged)[0]
+        d2 = parse_date(end, field="end") if end is not None else d1 + dt.timedelta(days=1)
+        if d2 <= d1:
+            raise InputError(
+                f"end {d2} must be after start {d1}", hint="the period is [start, end)"
+            )
+        self.resolve_day(d2 - dt.timedelta(days=1), field="end", assume_unchanged=assume_unchanged)
         return compile_rows(
-            self,
+            self._rules,
             hs10,
             origin,
-            start,
-            end,
+            d1,
+            d2,
             shares=shares,
             claims=claims,
             basis=basis,
             loaded_on=loaded_on,
-            assume_unchanged=assume_unchanged,
             parts=parts,
             dtype=dtype,
         )

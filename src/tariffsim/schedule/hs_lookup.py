@@ -68,7 +68,7 @@ def fallback_level(ed: Edition, hs10: str) -> int:
 
 
 def hs_lines(
-    rules: Rules, hs: object, day: int, *, allow_family: bool = False
+    rules: Rules, hs: str | int, day: int, *, allow_family: bool = False
 ) -> tuple[str, list[str]]:
     """(code, HTS10 lines rated for it) for a user's HS code on ``day``.
 

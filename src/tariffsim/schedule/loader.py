@@ -428,11 +428,25 @@ def read_cases(path: Path, *, name: str | None = None) -> tuple[S.CasesFile, Any
     return validate(S.CasesFile, data, name), data
 
 
+def unpublished(spec: LibrarySpec) -> list[str]:
+    """The values and suspensions that give no ``published`` date (``measure: value of DAY``): the
+    law as known on a day treats them as known from their legal start (audit them)."""
+    out: list[str] = []
+    for mid in sorted(spec.measures):
+        m = spec.measures[mid]
+        out += [f"{mid}: value of {v.start}" for v in m.values if v.published is None]
+        out += [f"{mid}: suspension of {x.start}" for x in m.suspensions if x.published is None]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m tariffsim.schedule.loader [ROOT]``: validate a library folder and its cases."""
+    """``python -m tariffsim.schedule.loader [ROOT] [--published]``: validate a library folder and
+    its cases; ``--published`` also lists the values and suspensions without a publication date."""
     import sys
 
     args = sys.argv[1:] if argv is None else argv
+    audit = "--published" in args
+    args = [a for a in args if a != "--published"]
     root = Path(args[0]) if args else US_ROOT
     try:
         spec = load_library(root)
@@ -448,6 +462,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"       {where}: {msg}")
         return 2
     print(f"ok: {len(spec.measures)} measures, {len(spec.lists)} lists, {n_cases} cases in {root}")
+    if audit:
+        missing = unpublished(spec)
+        print(
+            f"{len(missing)} values or suspensions give no published date (known from their start):"
+        )
+        for line in missing:
+            print(f"  {line}")
     return 0
 
 

@@ -28,6 +28,7 @@ class ProductMasks:
         self._trunc: dict[int, np.ndarray] = {}
         self._lists: dict[str, tuple[_Groups, _Groups]] = {}
         self._memo: dict[Any, np.ndarray] = {}
+        self._states: dict[tuple[str, int], tuple[tuple[int, ...], tuple[int, ...]]] = {}
 
     def trunc(self, length: int) -> np.ndarray:
         if length not in self._trunc:
@@ -59,11 +60,15 @@ class ProductMasks:
 
     def list_state(self, name: str, day: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """Which item groups and exception groups of a list are in force on ``day``."""
-        (s, e, _), (xs, xe, _) = self.list_groups(name)
-        return (
-            tuple(np.flatnonzero((s <= day) & (day < e)).tolist()),
-            tuple(np.flatnonzero((xs <= day) & (day < xe)).tolist()),
-        )
+        got = self._states.get((name, day))
+        if got is None:
+            (s, e, _), (xs, xe, _) = self.list_groups(name)
+            got = (
+                tuple(np.flatnonzero((s <= day) & (day < e)).tolist()),
+                tuple(np.flatnonzero((xs <= day) & (day < xe)).tolist()) if len(xs) else (),
+            )
+            self._states[(name, day)] = got
+        return got
 
     def list_mask(self, name: str, state: tuple[tuple[int, ...], tuple[int, ...]]) -> np.ndarray:
         """Codes in list ``name`` in the given state (items in force less exceptions in force)."""
@@ -71,9 +76,11 @@ class ProductMasks:
         if key not in self._memo:
             (_, _, masks), (_, _, xmasks) = self.list_groups(name)
             active, xactive = state
-            m = masks[list(active)].any(axis=0) if active else np.zeros(len(self.codes), bool)
+            m = np.zeros(len(self.codes), dtype=bool)
+            if active:
+                m |= masks[list(active)].any(axis=0)
             if xactive:
-                m = m & ~xmasks[list(xactive)].any(axis=0)
+                m &= ~xmasks[list(xactive)].any(axis=0)
             self._memo[key] = m
         return self._memo[key]
 

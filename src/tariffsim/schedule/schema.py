@@ -385,6 +385,7 @@ class Measure(_Strict):
     floor_base: list[str] = Field(default_factory=lambda: ["mfn"])
     share: ShareProduct | None = None
     share_default: Rate | None = None
+    share_default_flows: Rate | None = None  # trade flows: the declared share's default there
     rates_from: Annotated[list[str], BeforeValidator(_one_or_more)] | None = None
     rates_by_origin: dict[str, dict[dt.date, HistoryEntry]] | None = None
     values: list[MeasureValue] = Field(default_factory=list)
@@ -443,6 +444,11 @@ class Measure(_Strict):
             )
         if self.share_default is not None and self.share_default > 1.0:
             raise ValueError("share_default must be a fraction in [0, 1]")
+        if self.share_default_flows is not None:
+            if not declared:
+                raise ValueError("`share_default_flows:` is only for declared shares")
+            if self.share_default_flows > 1.0:
+                raise ValueError("share_default_flows must be a fraction in [0, 1]")
         return self
 
     @field_validator("id")
@@ -679,6 +685,7 @@ class MeasureChange(_Strict):
     floor_base: list[str] | None = None
     share: ShareProduct | None = None
     share_default: Rate | None = None
+    share_default_flows: Rate | None = None  # trade flows: the declared share's default there
     rates_from: Annotated[list[str], BeforeValidator(_one_or_more)] | None = None
     rates_by_origin: dict[str, dict[dt.date, HistoryEntry]] | None = None
     set_rate: list[SetRate] | None = None

@@ -333,7 +333,8 @@ scope:
   origins: [CAN, MEX]
   products: ["8703"]
 share: [usmca, declared:non_us_content]
-share_default: 0.5
+share_default: 1.0
+share_default_flows: 0.5
 values:
   - start: 2025-04-03
     rate: 0.25
@@ -362,7 +363,7 @@ values:
 
 FEATURE_LISTS = (
     EXTENDED_LISTS.replace(
-        "    except: [\"8429.52\"]\n",
+        '    except: ["8429.52"]\n',
         "    except:\n"
         '      - "8429.52"\n'
         '      - {prefix: "8471.30", start: 2025-10-01, published: 2025-10-15, reference: "out"}\n',

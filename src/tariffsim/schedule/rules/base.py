@@ -44,7 +44,7 @@ def day(d: dt.date | None, default: int) -> int:
 def int_col(df: Any, col: str) -> np.ndarray:
     import polars as pl
 
-    return (
+    out: np.ndarray = (
         df.get_column(col)
         .cast(pl.Utf8)
         .cast(pl.Int64, strict=False)
@@ -52,6 +52,7 @@ def int_col(df: Any, col: str) -> np.ndarray:
         .to_numpy()
         .astype(np.int64)
     )
+    return out
 
 
 def str_col(df: Any, col: str) -> np.ndarray:

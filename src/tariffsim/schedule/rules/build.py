@@ -28,6 +28,36 @@ class Rules:
     ids: dict[str, int]
     _change_days: list[int] | None = None
     known_on: int | None = None  # set on rules restricted to what was published by a day
+    _articles: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None
+
+    def metal_articles(self, share: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(HS prefixes, list names) of the goods that are *articles of the metal* of a content
+        share (``steel_content`` …): the products of every measure charged on that share, on any
+        date. An entry of such an article that declares no content is taken as wholly of the metal."""
+        if self._articles is None:
+            out: dict[str, tuple[set[str], set[str]]] = {}
+            for m in self.measures:
+                names = set(m.shares) | {
+                    r.share
+                    for v in m.values
+                    for r in (v.default, *v.by_origin.values())
+                    if r is not None and r.share
+                }
+                for n in names:
+                    pre, lists = out.setdefault(n, (set(), set()))
+                    pre.update(m.products.prefixes)
+                    lists.update(m.products.lists)
+            self._articles = {
+                n: (tuple(sorted(p)), tuple(sorted(ls))) for n, (p, ls) in out.items()
+            }
+        return self._articles.get(share, ((), ()))
+
+    def is_metal_article(self, share: str, hs10: str) -> bool:
+        """Is ``hs10`` an article of the metal of ``share`` (see :meth:`metal_articles`)?"""
+        prefixes, lists = self.metal_articles(share)
+        if any(hs10.startswith(p) for p in prefixes):
+            return True
+        return any(any(hs10.startswith(p) for p in self.lists[n].prefixes.tolist()) for n in lists)
 
     @property
     def authorities(self) -> list[str]:

@@ -55,8 +55,12 @@ class Edition:
             import zlib
 
             lines = zlib.decompress(self.texts_z).decode("utf-8").split("\n")
-            self.texts = [tuple(ln.split("\t", 1)) if "\t" in ln else (ln, "") for ln in lines]  # type: ignore[misc]
-        return self.texts  # type: ignore[return-value]
+            texts: list[tuple[str, str]] = []
+            for ln in lines:
+                a, _, b = ln.partition("\t")
+                texts.append((a, b))
+            self.texts = texts
+        return self.texts
 
     def description(self, i: int) -> str:
         return self._texts()[i][0]

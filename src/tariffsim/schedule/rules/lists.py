@@ -188,8 +188,10 @@ def list_rule(name: str, d: S.ListDef, source: Any, where: str) -> ListRule:
             ]
         else:
             ends += [default_end] * len(p)
-        col = df.get_column("published").to_list() if "published" in df.columns else [None] * len(p)
-        for x, s0 in zip(col, starts[len(pubs) :], strict=True):
+        pubcol: list[Any] = (
+            df.get_column("published").to_list() if "published" in df.columns else [None] * len(p)
+        )
+        for x, s0 in zip(pubcol, starts[len(pubs) :], strict=True):
             given = as_date(x) if x is not None else None
             pubs.append(
                 day(given, DAY_MIN)

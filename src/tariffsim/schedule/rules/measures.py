@@ -152,6 +152,13 @@ class MeasureRule:
     starts: np.ndarray  # (len(values),) day numbers
     share_default: float | None = None  # for a declared share (share = "declared:<name>")
     share_more: tuple[str, ...] = ()  # further shares multiplying the part (product of shares)
+    share_default_flows: float | None = None  # the declared share's default for trade flows
+
+    def declared_default(self, basis: str) -> float | None:
+        """The default of the measure's declared share on ``basis`` (``entry`` or ``flows``)."""
+        if basis == "flows" and self.share_default_flows is not None:
+            return self.share_default_flows
+        return self.share_default
 
     @property
     def shares(self) -> tuple[str, ...]:
@@ -258,11 +265,12 @@ def measure_rule(r: Any, index: int, ids: dict[str, int]) -> MeasureRule:
         if v.program_shares is not None:
             pshares = dict(v.program_shares)
         for o, p in (v.programs or {}).items():
+            share: str | None
             if isinstance(p, S.ProgramSpec):
                 codes, share = tuple(p.codes), p.share
             else:
                 codes = tuple(p)
-                share = next((pshares[c] for c in codes if c in pshares), None)
+                share = next((str(pshares[c]) for c in codes if c in pshares), None)
             from tariffsim.core import countries
 
             for mem in countries.expand(o):
@@ -334,4 +342,5 @@ def measure_rule(r: Any, index: int, ids: dict[str, int]) -> MeasureRule:
         suspensions=susp,
         starts=np.array([v.start for v in values], dtype=np.int64),
         share_default=m.share_default,
+        share_default_flows=m.share_default_flows,
     )

@@ -55,13 +55,14 @@ class Shares:
     def non_steel_aluminum(self, codes: np.ndarray) -> np.ndarray:
         """``1 − steel − aluminum`` content, clipped to [0, 1]: the value on which Proclamation
         10947 (90 FR 24199) and the BIS inclusions (90 FR 40326) leave the other duties to apply."""
-        return np.clip(
+        out: np.ndarray = np.clip(
             1.0
             - self.metal_values("steel_content", codes)
             - self.metal_values("aluminum_content", codes),
             0.0,
             1.0,
         )
+        return out
 
     def column(self, name: str) -> np.ndarray:
         return {
@@ -103,7 +104,9 @@ def shares_rule(source: Any) -> Shares:
         # The BEA table gives input cost shares, a few of which exceed 1 (e.g. 1.08 for some steel
         # lines); a share of value cannot, so clip to [0, 1].
         if name in mt.columns:
-            return np.clip(mt.get_column(name).cast(pl.Float64).fill_null(1.0).to_numpy(), 0, 1)
+            arr: np.ndarray = mt.get_column(name).cast(pl.Float64).fill_null(1.0).to_numpy()
+            clipped: np.ndarray = np.clip(arr, 0.0, 1.0)
+            return clipped
         return np.ones(mt.height)
 
     metal = (
