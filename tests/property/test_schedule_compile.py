@@ -118,7 +118,11 @@ FEAT_DAYS = st.lists(
     st.dates(min_value=dt.date(2025, 3, 1), max_value=dt.date(2025, 12, 31)), min_size=1, max_size=6
 )
 ORIGINS_FEAT = ["JPN", "DEU", "FRA", "CAN", "MEX", "CHN", "GBR", "BRA", "RUS", "VNM"]
-CLAIMS_OF = {"JPN": [None, "japan", "civil_aircraft"], "CAN": [None, "usmca"], "MEX": [None, "usmca"]}
+CLAIMS_OF = {
+    "JPN": [None, "japan", "civil_aircraft"],
+    "CAN": [None, "usmca"],
+    "MEX": [None, "usmca"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +135,9 @@ feature_rows = st.lists(
         st.sampled_from(HS_FEAT),
         st.sampled_from(ORIGINS_FEAT),
         st.integers(0, 2),  # claim index into CLAIMS_OF (None / the origin's program / C)
-        st.one_of(st.none(), st.dates(min_value=dt.date(2025, 3, 1), max_value=dt.date(2025, 9, 1))),
+        st.one_of(
+            st.none(), st.dates(min_value=dt.date(2025, 3, 1), max_value=dt.date(2025, 9, 1))
+        ),
         st.one_of(st.none(), st.floats(0, 1)),  # declared steel content (None: not declared)
     ),
     min_size=1,
@@ -150,7 +156,10 @@ feature_rows = st.lists(
 )
 # in transit (loaded before the 9 Apr value, entered before 27 May); a claimed civil-aircraft part
 @example(
-    rows=[("6110200000", "JPN", 1, dt.date(2025, 4, 1), None), ("6110200000", "JPN", 1, None, None)],
+    rows=[
+        ("6110200000", "JPN", 1, dt.date(2025, 4, 1), None),
+        ("6110200000", "JPN", 1, None, None),
+    ],
     days=[dt.date(2025, 4, 9)],
     known=None,
     content=None,

@@ -52,9 +52,9 @@ def test_usmca_share_of_a_25pct_duty(sched) -> None:
     r = sched.rate("CAN", "6110200000", "2025-03-04", basis="flows")
     assert parts(r) == {"mfn": 0.066, "fentanyl": 0.1}
     # the day before the fentanyl duty starts: MFN only
-    assert sched.rate(
-        "CAN", "6110200000", "2025-03-03", basis="flows"
-    ).total_rate == pytest.approx(0.066)
+    assert sched.rate("CAN", "6110200000", "2025-03-03", basis="flows").total_rate == pytest.approx(
+        0.066
+    )
     # an explicit share overrides the data: USMCA share 0 -> full 25%
     assert parts(
         sched.rate("CAN", "6110200000", "2025-03-04", shares={"usmca": 0.0}, basis="flows")
@@ -204,7 +204,9 @@ def test_bad_inputs(sched) -> None:
     with pytest.raises(InputError, match="before the schedule's first day 2024-01-01") as e:
         sched.rate("JPN", "8703230190", "2023-12-31")
     assert "2024-01-01" in e.value.hint
-    with pytest.raises(InputError, match=r"after the last day the library covers \(2026-06-30\)") as e:
+    with pytest.raises(
+        InputError, match=r"after the last day the library covers \(2026-06-30\)"
+    ) as e:
         sched.rate("JPN", "8703230190", "2026-07-01")
     assert "--assume-unchanged" in e.value.hint
     with pytest.raises(InputError, match=r"korus .* is not available to goods of JPN"):

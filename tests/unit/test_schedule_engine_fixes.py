@@ -268,13 +268,13 @@ def test_non_steel_aluminum_share_is_clipped(ext) -> None:
 
     # testing.METAL_ROWS: 8429.52.10.10 steel 0.2, aluminum 0.01 -> 0.79
     flows = Terms(basis="flows")
-    assert ext._share(
-        "non_steel_aluminum_content", "8429521010", "DEU", flows
-    ) == pytest.approx(0.79)
+    assert ext._share("non_steel_aluminum_content", "8429521010", "DEU", flows) == pytest.approx(
+        0.79
+    )
     declared = Terms(shares={"steel_content": 0.9, "aluminum_content": 0.3})
-    assert ext._share(
-        "non_steel_aluminum_content", "8429521010", "DEU", declared
-    ) == pytest.approx(0.0)
+    assert ext._share("non_steel_aluminum_content", "8429521010", "DEU", declared) == pytest.approx(
+        0.0
+    )
 
 
 # --- 6. value-level excluded_by and origin shares ------------------------------------------------
