@@ -58,17 +58,9 @@ NOT_MODELLED: dict[str, str] = {
     "9903.45.01": "washers safeguard (note 17), expired 7 Feb 2023: no entry of 2024-26 pays it",
     "9903.45.02": "washers safeguard (note 17), expired 7 Feb 2023: no entry of 2024-26 pays it",
     "9903.45.06": "washer parts safeguard (note 17), expired 7 Feb 2023: no entry of 2024-26 pays it",
-    # --- Section 232 steel/aluminum: conditions the data cannot see
-    "9903.80.61": "steel quota relief for qualifying contracts (quota administration)",
-    "9903.81.83": "Ukraine steel without a certificate (note 16(b)): documentary condition",
-    "9903.81.84": "Ukraine steel derivatives without a certificate: documentary condition",
-    "9903.81.85": "Mexican steel melted and poured outside North America (2024 to 12 Mar 2025): "
-    "melt country, not origin",
-    "9903.81.86": "Mexican steel derivatives melted outside North America: melt country, not origin",
+    # --- Section 232 steel/aluminum: conditions of the entry (FTZ status) and revoked 2020 actions
     "9903.81.93": "steel derivatives admitted to a foreign-trade zone before 4 Jun 2025 (FTZ status)",
     "9903.85.21": "Canadian aluminum 10% of Aug 2020 (Proclamation 10060), revoked Sep 2020",
-    "9903.85.71": "Mexican aluminum smelted or cast in China/Russia/Belarus/Iran: smelt country",
-    "9903.85.72": "Mexican aluminum derivatives smelted or cast in China/Russia/Belarus/Iran",
     # --- Section 232 metals restructure of 6 Apr 2026 (HTS 2026 rev 5/10): not yet modelled
     "9903.82.06": "Apr 2026 metals annex: 10% tier for copper articles and derivatives (not modelled)",
     "9903.82.07": "Apr 2026 metals annex: 10% all-in tier for derivatives (not modelled)",
