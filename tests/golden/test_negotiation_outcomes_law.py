@@ -99,3 +99,47 @@ def test_car_rate_in_force_equals_the_law_library(schedule, partner: str) -> Non
         want = schedule.rate(partner, CAR, day).total_rate
         got = F.rate_in_force(partner, day, ["s232_autos"], known_on="2026-01-01")
         assert got == pytest.approx(want), (partner, day)
+
+
+AUTO_PART = "87082100"  # a listed Section 232 auto part (bumpers); MFN 2.5%
+
+
+@pytest.mark.parametrize(
+    "oid",
+    [
+        o.id
+        for o in all_outcomes()
+        if any(s.sector == "auto_parts" and s.rate is not None and s.effective for s in o.sectoral)
+    ],
+)
+def test_auto_parts_rate_equals_the_law_library(schedule, oid: str) -> None:  # type: ignore[no-untyped-def]
+    o = next(x for x in all_outcomes() if x.id == oid)
+    s = next(x for x in o.sectoral if x.sector == "auto_parts")
+    assert s.effective is not None and s.rate is not None
+    r = schedule.rate(o.partner, AUTO_PART, s.effective + dt.timedelta(days=14))
+    assert r.total_rate == pytest.approx(s.rate), (oid, r.nonzero)
+
+
+_OTHER = {"reciprocal": "ieepa_reciprocal", "fentanyl": "ieepa_fentanyl"}
+
+
+@pytest.mark.parametrize(
+    ("oid", "measure", "day"),
+    [
+        ("chn-2025-05-12-geneva", "reciprocal", "2025-05-28"),
+        ("chn-2025-05-12-geneva", "fentanyl", "2025-05-28"),
+        ("chn-2025-10-30-busan", "fentanyl", "2025-11-24"),
+        ("chn-2025-10-30-busan", "reciprocal", "2025-11-24"),
+        ("ind-2026-02-02", "russia_oil", "2026-02-10"),
+    ],
+)
+def test_other_rates_equal_the_law_library(schedule, oid: str, measure: str, day: str) -> None:  # type: ignore[no-untyped-def]
+    o = next(x for x in all_outcomes() if x.id == oid)
+    want = next(r.rate for r in o.other_rates if r.measure == measure)
+    r = schedule.rate(o.partner, "9503000073", day)
+    got = (
+        r.by_authority().get(_OTHER[measure], 0.0)
+        if measure in _OTHER
+        else r.nonzero.get("ieepa_india", 0.0)
+    )
+    assert got == pytest.approx(want), (oid, measure, r.nonzero)

@@ -112,6 +112,10 @@ def test_model_scores_by_hand() -> None:
     )
     sk = res.summary["headline_crps"]["skill"]["status_quo"]
     assert sk["lo"] <= sk["skill"] <= sk["hi"]
+    # the hand-made records say 10% / 20% for every partner: they differ from the facts' values
+    # except where the facts agree (e.g. Japan on 19 Jul: 10% in force, but a 25% threat -> differs)
+    differ = set(res.summary["status_quo_or_threat_differ_from_facts"])
+    assert "jpn-2025-07-22@T3" in differ
 
 
 def test_two_point_crps_and_parallel_equals_serial() -> None:
@@ -134,3 +138,16 @@ def test_baselines_only_and_json() -> None:
     assert js["settings"]["forecasts"] == 0 and len(js["targets"]) == 35
     assert "model" not in js["summary"]["headline_crps"]["mean"]
     assert set(js["summary"]["headline_crps"]["mean"]) == set(WB.HEADLINE_BASELINES)
+
+
+@pytest.mark.ray
+def test_ray_executor_gives_the_same_scores() -> None:
+    ray = pytest.importorskip("ray", reason="Ray not installed (optional extra tariffsim[ray])")
+    import sys
+
+    # Ray workers import functions by module name; ship this test module's forecaster by value.
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    sel = [t for t in targets() if t.origin == "T3"][:4]
+    a = run_backtest(forecaster=point_forecaster, draws=50, executor="ray", workers=2, selected=sel)
+    b = run_backtest(forecaster=point_forecaster, draws=50, executor="serial", selected=sel)
+    assert [r.scores for r in a.rows] == [r.scores for r in b.rows]

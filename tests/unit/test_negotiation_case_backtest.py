@@ -20,7 +20,9 @@ EXAMPLE = CASES_DIR / "outcomes" / "example-synthetic.yaml"
 def test_example_outcome_file_loads() -> None:
     o = load_outcome(EXAMPLE)
     assert o.case == "us-japan-2025-04" and o.kind == "synthetic"
-    assert o.values["reciprocal_rate"] == 0.175 and o.values["currency"] == "none"
+    assert (
+        o.values["reciprocal_rate"] == 0.175 and o.values["investment_terms"] == "partner_directed"
+    )
 
 
 def _deal() -> dict[str, dict[str, object]]:
@@ -30,10 +32,10 @@ def _deal() -> dict[str, dict[str, object]]:
             "shares": {0.10: 0.2, 0.15: 0.6, 0.20: 0.2},
         },
         "auto_rate": {"median": 0.10, "p10": 0.05, "p90": 0.15},  # no shares: no CRPS
-        "investment": {"median": 250.0, "p10": 100.0, "p90": 500.0},
-        "currency": {
-            "median": "joint_statement", "p10": "none", "p90": "commitment",
-            "shares": {"none": 0.3, "joint_statement": 0.5, "commitment": 0.2},
+        "investment": {"median": 210.0, "p10": 105.0, "p90": 420.0},
+        "investment_terms": {
+            "median": "us_directed", "p10": "partner_directed", "p90": "us_directed",
+            "shares": {"partner_directed": 0.3, "us_directed": 0.7},
         },
     }  # fmt: skip
 
@@ -53,9 +55,9 @@ def test_proper_scores_by_hand() -> None:
     assert a["crps"] is None
     assert a["interval_score"] == pytest.approx(0.60)
     assert a["interval_score_norm"] == pytest.approx(2.4)
-    c = s["issues"]["currency"]["model"]
-    # levels none(0)/joint(1)/commitment(2), outcome none: (0.3-1)² + (0.8-1)² = 0.53; range 2
-    assert c["crps"] == pytest.approx(0.53) and c["crps_norm"] == pytest.approx(0.265)
+    c = s["issues"]["investment_terms"]["model"]
+    # levels partner_directed(0)/us_directed(1), outcome partner_directed: (0.3-1)² = 0.49; range 1
+    assert c["crps"] == pytest.approx(0.49) and c["crps_norm"] == pytest.approx(0.49)
     sq = s["issues"]["reciprocal_rate"]["status_quo"]
     # a point forecast: CRPS = |0.10 - 0.175|, interval score = 10 × 0.075
     assert sq["crps"] == pytest.approx(0.075) and sq["interval_score"] == pytest.approx(0.75)
@@ -63,7 +65,7 @@ def test_proper_scores_by_hand() -> None:
     assert sd["forecast"] == pytest.approx(0.17) and sd["crps"] == pytest.approx(0.005)
     summ = s["summary"]["model"]
     assert summ["n"] == 4 and summ["n_crps"] == 2
-    assert summ["mean_crps_norm"] == pytest.approx((0.019 / 0.14 + 0.265) / 2)
+    assert summ["mean_crps_norm"] == pytest.approx((0.019 / 0.14 + 0.49) / 2)
     assert summ["coverage"] == pytest.approx(3 / 4)
     headers, rows = score_rows(s)
     assert headers[0] == "forecaster" and rows[0][0] == "model"

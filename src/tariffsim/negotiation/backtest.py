@@ -261,6 +261,11 @@ def _score_target(t: Target, fc: ForecastRecord | None, partners: Sequence[str])
             "p_deal_within": _p_within(fc, t.as_of),
         }
         put("model", "brier", brier(f["p_deal_within"], t.deal_within))
+        # the forecast's status quo and threat should be the facts' (same definitions)
+        f["agrees_with_facts"] = bool(
+            abs(f["status_quo_rate"] - hb["inputs"]["status_quo"]) < 1e-9
+            and abs(f["threat_rate"] - hb["inputs"]["threat"]) < 1e-9
+        )
         h = np.asarray(fc.headline, dtype=float)
         if h.size:
             f["headline"] = {
@@ -326,6 +331,9 @@ def _summary(rows: Sequence[TargetResult], *, n_boot: int, seed: int) -> dict[st
                 "mean_width": float(np.mean([f["width"] for f in fs])),
                 "n": len(fs),
             }
+    differ = [r.target.key for r in rows if r.forecast and not r.forecast["agrees_with_facts"]]
+    if any(r.forecast for r in rows):
+        out["status_quo_or_threat_differ_from_facts"] = differ
     probs = [r.forecast["p_deal_within"] for r in rows if r.forecast]
     if probs:
         obs = [r.target.deal_within for r in rows if r.forecast]

@@ -209,6 +209,12 @@ def render(res: Any, *, chart: str | None, generated: dt.date, command: str) -> 
                 f"mean width **{100 * b['mean_width']:.1f} points**.",
                 "",
             ]
+    if s.get("status_quo_or_threat_differ_from_facts"):
+        keys = ", ".join(f"`{k}`" for k in s["status_quo_or_threat_differ_from_facts"])
+        L += [
+            "The model's status quo or threat differs from the dated facts' for: " + keys + ".",
+            "",
+        ]
     if "reliability" in s:
         L += ["### Reliability of P(deal within 60 days)", ""]
         L += _table(

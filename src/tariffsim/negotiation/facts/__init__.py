@@ -117,13 +117,23 @@ def rates_in_force(partner: str, as_of: Any, *, known_on: Any = None) -> dict[st
     day = _day(as_of)
     known = day if known_on is None else _day(known_on)
     best: dict[str, S.InForce] = {}
-    for e in load().rates.in_force:
-        if e.partner != partner or e.date > known or e.start > day:
+    for e in _in_force_of(partner):
+        if e.date > known or e.start > day:
             continue
         cur = best.get(e.measure)
         if cur is None or (e.start, e.date) >= (cur.start, cur.date):
             best[e.measure] = e
     return {m: e for m, e in best.items() if e.rate > 0}
+
+
+@lru_cache(maxsize=64)
+def _in_force_of(partner: str) -> tuple[S.InForce, ...]:
+    return tuple(e for e in load().rates.in_force if e.partner == partner)
+
+
+@lru_cache(maxsize=64)
+def _threats_of(partner: str) -> tuple[S.Threat, ...]:
+    return tuple(t for t in load().rates.threats if t.partner == partner)
 
 
 def rate_in_force(
@@ -140,8 +150,8 @@ def threats(partner: str, as_of: Any) -> list[S.Threat]:
     """Threats announced for ``partner`` by ``as_of``; a withdrawal after ``as_of`` is not shown."""
     day = _day(as_of)
     out = []
-    for t in load().rates.threats:
-        if t.partner != partner or t.date > day:
+    for t in _threats_of(partner):
+        if t.date > day:
             continue
         if t.withdrawn is not None and t.withdrawn > day:
             t = t.model_copy(update={"withdrawn": None})

@@ -80,9 +80,13 @@ def known_outcomes(as_of: Any) -> list[OutcomeFile]:
     Impasses are not returned (an impasse is only known in hindsight; its dated breakdowns and
     extensions are in the fact calendar). Oldest first.
     """
-    day = parse_date(as_of, field="as_of")
-    return [
+    return list(_known(parse_date(as_of, field="as_of")))
+
+
+@lru_cache(maxsize=1024)
+def _known(day: dt.date) -> tuple[OutcomeFile, ...]:
+    return tuple(
         _as_known(o, day)
         for o in _all()
         if o.kind == "deal" and o.concluded is not None and o.concluded < day
-    ]
+    )
