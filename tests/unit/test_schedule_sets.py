@@ -127,11 +127,17 @@ def test_us_order_puts_each_measure_after_those_it_names() -> None:
     spec = s.spec
     # the Section 232 set the IEEPA and Section 122 duties exclude: 20 measures (16 + the four entry-
     # condition measures of issue 11: Mexico melt/smelt, Ukraine certificate, quota contracts), every s232 one
-    # but the copper-content duty, which says why in content_based
+    # but the copper-content duty and the civil-aircraft exemptions (rate 0), which say why in content_based
     members = sorted(m.id for m in spec.measures.values() if "s232_subject" in m.member_of)
     s232 = sorted(m.id for m in spec.measures.values() if m.authority == "s232")
-    assert set(s232) - set(members) == {"s232_copper_derivatives"}
-    assert spec.measures["s232_copper_derivatives"].content_based
+    outside = set(s232) - set(members)
+    assert {m for m in outside if not m.startswith("civil_aircraft_")} == {
+        "s232_copper_derivatives"
+    }
+    assert (
+        len(outside) == 7
+    )  # + civil_aircraft_metals, _copper, _metals_taiwan (lines and _claimed)
+    assert all(spec.measures[m].content_based for m in outside)
     assert len(members) == 20
 
 
