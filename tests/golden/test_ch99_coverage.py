@@ -74,11 +74,6 @@ NOT_MODELLED: dict[str, str] = {
     "not in the data)",
     "9903.82.23": "Proclamation 11032: 10% all-in tier (annexes not in the data)",
     "9903.82.25": "Proclamation 11032: 15% all-in tier (annexes not in the data)",
-    # --- Section 232 vehicles: USMCA-qualifying vehicles pay 25% on their non-US content only
-    "9903.94.03": "USMCA passenger vehicles, 25% of the non-US content: s232_autos rates the USMCA share "
-    "at 0 (no US-content data)",
-    "9903.74.03": "USMCA medium/heavy trucks, 25% of the non-US content: s232_trucks rates the USMCA "
-    "share at 0 (no US-content data)",
     # --- Section 232 autos: the inclusion rounds of note 33(p)-(t) (product lists not in the data)
     "9903.94.07": "auto parts added by the inclusion process of note 33(p): no product list in the data",
     "9903.94.33": "UK rate (10%) for the inclusion-round parts of note 33(q)",
