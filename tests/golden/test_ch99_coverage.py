@@ -61,19 +61,11 @@ NOT_MODELLED: dict[str, str] = {
     # --- Section 232 steel/aluminum: conditions of the entry (FTZ status) and revoked 2020 actions
     "9903.81.93": "steel derivatives admitted to a foreign-trade zone before 4 Jun 2025 (FTZ status)",
     "9903.85.21": "Canadian aluminum 10% of Aug 2020 (Proclamation 10060), revoked Sep 2020",
-    # --- Section 232 metals restructure of 6 Apr 2026 (HTS 2026 rev 5/10): not yet modelled
-    "9903.82.06": "Apr 2026 metals annex: 10% tier for copper articles and derivatives (not modelled)",
-    "9903.82.07": "Apr 2026 metals annex: 10% all-in tier for derivatives (not modelled)",
-    "9903.82.12": "Apr 2026 metals annex: derivatives of column-2 countries +25% (not modelled)",
-    "9903.82.14": "Apr 2026 metals annex: Russian steel/copper +50% (not modelled)",
-    "9903.82.15": "Apr 2026 metals annex: Russian copper/steel +10% tier (not modelled)",
-    "9903.82.16": "Apr 2026 metals annex: Russian copper/steel +25% tier (not modelled)",
-    "9903.82.17": "Apr 2026 metals annex: Russian derivative steel +25% (not modelled)",
-    "9903.82.20": "Proclamation 11032 derivative steel of note 16(j), +25% (annexes not in the data)",
-    "9903.82.22": "Proclamation 11032: 15% for derivative steel of JPN/KOR/EU/CHE/GBR/TWN… (annexes "
-    "not in the data)",
-    "9903.82.23": "Proclamation 11032: 10% all-in tier (annexes not in the data)",
-    "9903.82.25": "Proclamation 11032: 15% all-in tier (annexes not in the data)",
+    # --- Section 232 metals annex of 2026: conditions whose terms the data do not hold
+    "9903.82.20": "Proclamation 11032, derivative steel of note 16(j) +25%: the note 16(j) conditions "
+    "and products are not in the HTS exports or any transcription at hand",
+    "9903.82.23": "note 16(k) parts for agricultural/industrial equipment made with U.S. metal, 10% "
+    "all-in: two declared conditions at once (s232_metals_equipment_parts and _us_metal model each)",
     # --- Section 232 autos: the inclusion rounds of note 33(p)-(t) (product lists not in the data)
     "9903.94.07": "auto parts added by the inclusion process of note 33(p): no product list in the data",
     "9903.94.33": "UK rate (10%) for the inclusion-round parts of note 33(q)",
