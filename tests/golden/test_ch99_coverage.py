@@ -45,9 +45,6 @@ _DORMANT = (
     "2024-26 (no 2025-26 duty is collected under it)"
 )
 NOT_MODELLED: dict[str, str] = {
-    # --- IEEPA (part A): determinations by CBP, not a rate of an origin x product
-    "9903.01.16": "Canada +40% on goods CBP determines to be transshipped (EO 14325 §3): case-by-case",
-    "9903.02.01": "+40% on goods CBP determines to be transshipped (EO 14326 §2): case-by-case",
     # --- Section 301
     "9903.88.09": "China list 3 at 10% for goods exported before 10 May 2019 and entered by 15 Jun 2019",
     "9903.88.16": "China list 4B (+15%) suspended indefinitely since 15 Dec 2019 (84 FR 69447)",
