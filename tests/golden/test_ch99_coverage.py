@@ -48,9 +48,9 @@ NOT_MODELLED: dict[str, str] = {
     # --- Section 301
     "9903.88.09": "China list 3 at 10% for goods exported before 10 May 2019 and entered by 15 Jun 2019",
     "9903.88.16": "China list 4B (+15%) suspended indefinitely since 15 Dec 2019 (84 FR 69447)",
-    "9903.89.01": "Section 301 Nicaragua: +0% until 1 Jan 2027 (10% then, 15% 2028), outside coverage",
     "9903.89.": "EU/UK large-civil-aircraft retaliation (+15%/+25%), suspended since 2021 (86 FR 36313)",
-    "9903.91.04": "four-year review +25% for 2025 only (note 31(e)); its articles are not in the data",
+    "9903.91.04": "four-year review +25% for 2025 only (note 31(e)): no line of any 2025-26 revision "
+    "cites it in its footnotes and the Section 301 product table holds none (no product in 2024-26)",
     # --- Section 201 safeguard on washers (Proclamation 9694): expired 7 Feb 2023, before 2024
     "9903.45.01": "washers safeguard (note 17), expired 7 Feb 2023: no entry of 2024-26 pays it",
     "9903.45.02": "washers safeguard (note 17), expired 7 Feb 2023: no entry of 2024-26 pays it",
@@ -63,12 +63,15 @@ NOT_MODELLED: dict[str, str] = {
     "and products are not in the HTS exports or any transcription at hand",
     "9903.82.23": "note 16(k) parts for agricultural/industrial equipment made with U.S. metal, 10% "
     "all-in: two declared conditions at once (s232_metals_equipment_parts and _us_metal model each)",
-    # --- Section 232 autos: the inclusion rounds of note 33(p)-(t) (product lists not in the data)
-    "9903.94.07": "auto parts added by the inclusion process of note 33(p): no product list in the data",
-    "9903.94.33": "UK rate (10%) for the inclusion-round parts of note 33(q)",
-    "9903.94.45": "EU 15% all-in for the inclusion-round parts of note 33(r)",
-    "9903.94.55": "Japan 15% all-in for the inclusion-round parts of note 33(s)",
-    "9903.94.65": "Korea 15% all-in for the parts of note 33(r)/(t)",
+    # --- Section 232 autos: the inclusion rounds of note 33(p)-(t). BIS opened the first request window
+    # on 1 Oct 2025 (interim final rule); no inclusion notice is among the sources at hand and the HTS
+    # exports do not print note 33 (Section 232 products are defined in the notes, not in footnotes),
+    # so whether any product was included by 30 Jun 2026 is unverified
+    "9903.94.07": "auto parts added by the inclusion process of note 33(p): no inclusion list known",
+    "9903.94.33": "UK rate (10%) for the inclusion-round parts of note 33(q): no inclusion list known",
+    "9903.94.45": "EU 15% all-in for the inclusion-round parts of note 33(r): no inclusion list known",
+    "9903.94.55": "Japan 15% all-in for the inclusion-round parts of note 33(s): no inclusion list known",
+    "9903.94.65": "Korea 15% all-in for the parts of note 33(r)/(t): no inclusion list known",
     # --- historic retaliation and expired headings
     "9903.04.": _DORMANT,
     "9903.08.": _DORMANT,
