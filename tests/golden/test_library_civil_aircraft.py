@@ -136,3 +136,38 @@ def test_taiwan_components_are_civil_aircraft_subheadings(shared_data: Path) -> 
     ]
     assert len(items) == len(set(items)) == 118
     assert set(items) <= _atca(shared_data)
+
+
+@pytest.mark.parametrize(
+    ("origin", "before", "on", "duty", "rate_before"),
+    [
+        (
+            "FRA",
+            dt.date(2025, 8, 31),
+            dt.date(2025, 9, 1),
+            "ieepa_reciprocal_eu",
+            0.15,
+        ),  # 9903.02.77
+        (
+            "CHE",
+            dt.date(2025, 11, 13),
+            dt.date(2025, 11, 14),
+            "ieepa_reciprocal_switzerland",
+            0.39,
+        ),  # .86
+    ],
+)
+def test_nonpatented_pharmaceutical_use_is_a_declared_claim(
+    shared_data: Path, origin: str, before: dt.date, on: dt.date, duty: str, rate_before: float
+) -> None:
+    """Enzymes 3507.90.70 (Free): exempt from the partner's date only when declared for non-patented
+    pharmaceutical use (HTS 9903.02.77 EU, note 2(v)(xix); 9903.02.86 Switzerland, note 2(v)(xxiv)(d))."""
+    from tariffsim.schedule import load_schedule
+
+    s = load_schedule()
+    claim = {"nonpatented_pharmaceutical": 1.0}
+    assert s.rate(origin, "3507907000", on=before, shares=claim).nonzero == {
+        duty: pytest.approx(rate_before)
+    }
+    assert s.rate(origin, "3507907000", on=on, shares=claim).nonzero == {}
+    assert duty in s.rate(origin, "3507907000", on=on).nonzero
