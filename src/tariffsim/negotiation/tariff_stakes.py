@@ -328,6 +328,30 @@ class _Spec:
     only_s232: bool
 
 
+FORM_CODES = {"add_on": 0, "floor": 1, "total": 2, "extra": 3}
+
+
+def _law_hash(law: LawOnDay, partner: str, spec: _Spec) -> tuple[str, np.ndarray]:
+    """A hash of what the law says about the issue's rows (every source of the products in scope):
+    two days with the same rates share their stakes."""
+    import hashlib
+
+    scope = scope_mask(law, partner, spec)
+    prods = np.unique(law.hs10[scope])
+    rows = np.flatnonzero(np.isin(law.hs10, prods))
+    h = hashlib.sha256()
+    for arr in (
+        rows,
+        scope[rows],
+        law.total[rows],
+        law.mfn[rows],
+        law.s232[rows],
+        law.headline(spec.measures)[rows],
+    ):
+        h.update(np.ascontiguousarray(arr).tobytes())
+    return h.hexdigest()[:24], scope
+
+
 @lru_cache(maxsize=256)
 def _stakes_cached(
     partner: str,
@@ -338,34 +362,59 @@ def _stakes_cached(
     passthroughs: tuple[float, ...],
     as_known_on: dt.date | None,
 ) -> StakeTable:
+    """Stakes assembled point by point from a disk cache keyed by the *content* of the law on the
+    issue's products (not the date), so every day with the same rates reuses the same points; only
+    missing (level, form) points are computed."""
     import json
 
     from tariffsim.negotiation import cache
 
     spec = _Spec(*key_spec)
-    path = cache.entry(
-        "stakes",
-        {
-            "p": partner,
-            "d": day,
-            "k": as_known_on,
-            "s": key_spec,
-            "l": levels,
-            "f": forms,
-            "r": passthroughs,
-        },
-    )
-    z = cache.load(path)
-    if z is not None:
-        outs = {k[4:]: v for k, v in z.items() if k.startswith("out_")}
-        prov = json.loads(str(z["provenance"]))
-        return StakeTable(partner, day, levels, forms, passthroughs, outs, float(z["base"]), prov)
-    tab = _pe_stakes(partner, day, spec, levels, forms, passthroughs, as_known_on)
-    arrays = {f"out_{k}": v for k, v in tab.outputs.items()}
-    arrays["base"] = np.asarray(tab.base_usd)
-    arrays["provenance"] = np.asarray(json.dumps(tab.provenance))
-    cache.save(path, arrays)
-    return tab
+    law = law_on(day, as_known_on)
+    lhash, scope = _law_hash(law, partner, spec)
+    base = float(law.value[scope].sum())
+    outs = {k: np.zeros((len(passthroughs), len(levels))) for k in OUTPUTS}
+    prov: dict[str, str] = {}
+    want = [(round(float(x), 6), FORM_CODES[f]) for x, f in zip(levels, forms, strict=True)]
+    for ri, rho in enumerate(passthroughs):
+        path = cache.entry("stakepts", {"p": partner, "s": key_spec, "law": lhash, "r": rho})
+        z = cache.load(path)
+        have: dict[tuple[float, int], np.ndarray] = {}
+        if z is not None:
+            prov = json.loads(str(z["provenance"]))
+            for pt, row in zip(z["points"], z["values"], strict=True):
+                have[(round(float(pt[0]), 6), int(pt[1]))] = row
+        missing = sorted({pt for pt in want if pt not in have})
+        if missing:
+            inv = {v: k for k, v in FORM_CODES.items()}
+            tab = _pe_stakes(
+                partner,
+                day,
+                spec,
+                tuple(pt[0] for pt in missing),
+                tuple(inv[pt[1]] for pt in missing),
+                (rho,),
+                as_known_on,
+            )
+            prov = dict(tab.provenance)
+            for j, pt in enumerate(missing):
+                have[pt] = np.asarray([tab.outputs[k][0, j] for k in OUTPUTS])
+            pts = sorted(have)
+            cache.save(
+                path,
+                {
+                    "points": np.asarray(pts, dtype=float),
+                    "values": np.stack([have[pt] for pt in pts]),
+                    "provenance": np.asarray(json.dumps(prov)),
+                },
+            )
+        for j, pt in enumerate(want):
+            row = have[pt]
+            for q, k in enumerate(OUTPUTS):
+                outs[k][ri, j] = row[q]
+    if not prov:
+        prov = {"model": "PE per HTS10 (tariffsim.models.pe_core.solve_pe)"}
+    return StakeTable(partner, day, levels, forms, passthroughs, outs, base, prov)
 
 
 def _pe_stakes(
