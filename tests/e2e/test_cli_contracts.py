@@ -369,7 +369,7 @@ def test_negotiate_best_for_and_explain(capsys) -> None:
 
 # --- bad input: one line, exit 2, no traceback --------------------------------------------------
 
-BAD_YAML = "title: bad\nchange:\n  s232_autos:\n    append_values:\n      - start: 2025-10-01\n        rates: {JPN: {floor: abc}}\n        reference: x\n"
+BAD_YAML = "title: bad\nchange:\n  s232_autos:\n    insert_values:\n      - start: 2025-10-01\n        rates: {JPN: {floor: abc}}\n        reference: x\n"
 
 
 @pytest.mark.parametrize(
