@@ -188,7 +188,7 @@ def generate_case_file(partner: str, as_of: dt.date) -> CaseFile:
 def _generate(P: str, d: dt.date) -> CaseFile:
     from tariffsim.negotiation import facts as F
     from tariffsim.negotiation.schema import StakesSpec
-    from tariffsim.negotiation.tariff_stakes import law_on, scope_mask
+    from tariffsim.negotiation.tariff_stakes import law_on, list_prefixes, prefix_mask
 
     psrc, pri = priors()
     sources: dict[str, Any] = {}
@@ -252,12 +252,18 @@ def _generate(P: str, d: dt.date) -> CaseFile:
     sq = F.rate_in_force(P, d) if have_facts else None
     threat = F.threat_rate(P, d) if have_facts else None
     law = law_on(d, d)
-    hl_spec = StakesSpec(scope="reciprocal", form_issue="reciprocal_form", measures=list(measures))
-    from tariffsim.negotiation.tariff_stakes import nominal_reciprocal
+    from tariffsim.negotiation.tariff_stakes import MEASURE_AUTHORITY, nominal_rate, partner_rows
 
-    hl_rows = scope_mask(law, P, hl_spec)
+    authorities = sorted({MEASURE_AUTHORITY.get(m, "ieepa_other") for m in measures})
+    hl_spec = StakesSpec(
+        scope=["reciprocal"],
+        form_issue="reciprocal_form",
+        replaces=None if authorities == ["ieepa_reciprocal"] else authorities,
+    )
+    prow = partner_rows(law, P)
+    hl_part = law.headline(measures)
     if sq is None:
-        sq = nominal_reciprocal(law, np.flatnonzero(hl_rows), measures)
+        sq = nominal_rate(hl_part[prow], law.value[prow])
         threat = sq
     assert threat is not None
     floors = [
@@ -300,7 +306,7 @@ def _generate(P: str, d: dt.date) -> CaseFile:
         ruling_day = max(e.date for e in court if "scotus" in e.id)
     use("p_ieepa_void")
     use("court_ruling_odds_ratio")
-    use("passthrough_general")
+    use("passthrough_general")  # for the first-order value of other partners' claims
     use("p_threat_imposed")
     nd_draws = [
         {
@@ -337,7 +343,6 @@ def _generate(P: str, d: dt.date) -> CaseFile:
             "source": src_fact,
             "model": "stakes",
             "stakes": hl_spec.model_dump(exclude_none=True),
-            "args": {"passthrough": "passthrough_general"},
             "channels": {
                 "revenue": "us_revenue",
                 "buyers": "us_buyers",
@@ -372,19 +377,18 @@ def _generate(P: str, d: dt.date) -> CaseFile:
         }
     )
 
-    # cars and parts under Section 232
-    auto_spec = StakesSpec(
-        scope="hs", hs=["8703"], products="s232_auto_parts", form="total", only_s232=True
+    # cars and parts under Section 232 (the lists of the US measure library)
+    auto_spec = StakesSpec(scope=["list:s232_autos_vehicles", "list:s232_auto_parts"], form="total")
+    auto_rows = (
+        prow & (law.s232 > 0) & prefix_mask(law.hs10, ["8703", *list_prefixes("s232_auto_parts")])
     )
-    auto_rows = scope_mask(law, P, auto_spec)
     auto_usd = float(law.value[auto_rows].sum())
     v = law.value[auto_rows]
     cur = _modal(law.total[auto_rows], v) if auto_usd > 0 else 0.0
     mfn = _modal(law.mfn[auto_rows], v) if auto_usd > 0 else 0.0
-    # at stake when the partner sold US$ 1 bn of them and a Section 232 duty of at least 5 points
-    # applies to most of them (USMCA goods pay it on their non-US content only)
+    # at stake when the partner sold US$ 1 bn of them under a Section 232 duty that adds at least
+    # 5 points to MFN on most of them (USMCA goods pay it on their non-US content only)
     if auto_usd >= MIN_ISSUE_USD and cur - mfn >= MIN_S232_GAP:
-        use("passthrough_autos")
         use("us_weight_reshoring")
         a_levels = _grid(mfn, cur, (cur,))
         issues.append(
@@ -393,12 +397,11 @@ def _generate(P: str, d: dt.date) -> CaseFile:
                 "kind": "numeric",
                 "unit": "fraction",
                 "help": "The total duty on the partner's cars and listed parts under Section 232, MFN included.",
-                "description": "cars (HS 8703) and listed parts under Section 232",
+                "description": "cars and listed parts (the Section 232 lists of the US measure library)",
                 "levels": a_levels,
                 "source": "us-law",
                 "model": "stakes",
                 "stakes": auto_spec.model_dump(exclude_none=True),
-                "args": {"passthrough": "passthrough_autos"},
                 "channels": {
                     "revenue": "us_revenue",
                     "buyers": "us_buyers",
@@ -412,17 +415,15 @@ def _generate(P: str, d: dt.date) -> CaseFile:
         )
         prov["auto_usd"] = auto_usd
 
-    # open Section 232 investigations
+    # open Section 232 investigations: their product lists where the data has one, else their
+    # HS chapters (chapters 84, 85, 87 alone are too broad to stand for one investigation)
     open_inv = F.open_s232(d)
     hs_pref: list[str] = []
-    products = None
     covered = []
     for inv in open_inv:
         lst = S232_LISTS.get(inv.id)
         if lst is not None:
-            from tariffsim.negotiation.tariff_stakes import _list_prefixes
-
-            hs_pref += list(_list_prefixes(lst))
+            hs_pref += list(list_prefixes(lst))
             covered.append(inv.id)
         else:
             chs = [c for c in inv.hs_chapters if c not in BROAD_CHAPTERS]
@@ -430,19 +431,19 @@ def _generate(P: str, d: dt.date) -> CaseFile:
                 hs_pref += chs
                 covered.append(inv.id)
     if hs_pref:
-        cap_spec = StakesSpec(
-            scope="hs",
-            hs=sorted(set(hs_pref)),
-            products=products,
-            form="extra",
-            probability="s232_action_probability",
-        )
-        cap_rows = scope_mask(law, P, cap_spec)
+        pref = sorted(set(hs_pref))
+        cap_rows = prow & prefix_mask(law.hs10, pref) & (law.s232 == 0)
         cap_usd = float(law.value[cap_rows].sum())
         if cap_usd >= MIN_ISSUE_USD:
             use("s232_action_probability")
             r = float(pri["s232_expected_rate"].value)
             use("s232_expected_rate")
+            cap_spec = StakesSpec(
+                scope=["hs:" + ",".join(pref)],
+                form="add_on",
+                replaces=[],
+                probability="s232_action_probability",
+            )
             issues.append(
                 {
                     "name": "s232_cap",
@@ -455,11 +456,10 @@ def _generate(P: str, d: dt.date) -> CaseFile:
                     "source": fact_source(open_inv[0].source),
                     "model": "stakes",
                     "stakes": cap_spec.model_dump(exclude_none=True),
-                    "args": {"passthrough": "passthrough_general"},
                     "channels": {
                         "revenue": "us_revenue",
                         "buyers": "us_buyers",
-                        "import_loss": "us_imports_displaced_named",
+                        "import_loss": ["us_imports_displaced", "us_imports_displaced_named"],
                         "exporters": "partner_exporters",
                         "sales_change": "partner_sales",
                     },
