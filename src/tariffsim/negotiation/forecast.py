@@ -448,3 +448,20 @@ def forecast_wave(
             )
         )
     return out
+
+
+def _warm() -> None:
+    """Load what every forecast needs (facts, outcomes, priors, flows) once, before a process pool
+    forks (the backtest calls ``forecast_partner.warm()`` when it exists)."""
+    from tariffsim.negotiation import facts as F
+    from tariffsim.negotiation.generate import priors
+    from tariffsim.negotiation.outcomes import known_outcomes
+    from tariffsim.negotiation.tariff_stakes import _flows
+
+    F.load()
+    known_outcomes(dt.date(2026, 12, 31))
+    priors()
+    _flows()
+
+
+forecast_partner.warm = _warm  # type: ignore[attr-defined]

@@ -296,6 +296,16 @@ def _generate(P: str, d: dt.date) -> CaseFile:
     lo = min(floor_rate, sq)
     hi = max(threat, sq)
     levels = _grid(lo, hi, (sq, threat))
+    # the models value the headline on the partner's goods under the reciprocal duty; a partner whose
+    # headline duty is another (Canada's and Mexico's fentanyl duty on non-USMCA goods) has no goods
+    # there: its headline cannot be valued and stays at the rate in force (one level)
+    valued = float(law.value[prow & (law.reciprocal > 0)].sum())
+    if valued < MIN_ISSUE_USD:
+        levels = [sq]
+        lo = hi = sq
+        prov["headline_unvalued"] = (
+            "no goods under the reciprocal duty: the headline stays in force"
+        )
     court = [e for e in F.calendar(d) if e.kind == "court_ruling"] if have_facts else []
     final = any("scotus" in e.id for e in court)
     cert = [e for e in F.calendar(d) if e.kind == "legal" and "cert" in e.id] if have_facts else []
@@ -471,129 +481,139 @@ def _generate(P: str, d: dt.date) -> CaseFile:
             prov["s232_investigations"] = covered
 
     # purchases and investment, sized from GE data
-    ge = ge_numbers(P)
-    market = ge["imports_from_others"] / 1e9
-    data_param(
-        "partner_imports_from_others",
-        round(market, 1),
-        "US$ bn/yr",
-        "The partner's 2023 goods imports from suppliers other than the US (the market purchases would divert).",
-        "ge-2023",
-    )
-    params["purchase_market"] = {
-        "value": round(market * float(pri["purchase_market_share"].value), 2),
-        "low": round(market * float(pri["purchase_market_share"].low), 2),
-        "high": round(market * float(pri["purchase_market_share"].high), 2),
-        "unit": "US$ bn/yr",
-        "help": "Extra US goods the partner's buyers could take per year (its imports from others × purchase_market_share).",
-        "kind": "judgement",
-        "source": "template",
-        "note": "partner_imports_from_others × purchase_market_share",
-        "derived": {"prior": "purchase_market_share", "factor": round(market, 1)},
-    }
-    use("purchase_market_share")
-    sources["template"] = psrc["template"].model_dump()
-    for n in (
-        "purchase_credibility",
-        "us_seller_margin",
-        "partner_buyer_premium",
-        "us_weight_deficit",
-    ):
-        use(n)
-    m_c = float(params["purchase_market"]["value"])
-    issues.append(
-        {
-            "name": "purchases",
-            "kind": "numeric",
-            "unit": "USD bn/yr",
-            "help": "Extra purchases of US goods (energy, farm goods, aircraft …) the partner pledges per year.",
-            "levels": [_sig(s * m_c) for s in PURCHASE_SHARES],
-            "source": "ge-2023",
-            "model": "purchases",
-            "args": {
-                "market": "purchase_market",
-                "credibility": "purchase_credibility",
-                "seller_margin": "us_seller_margin",
-                "buyer_premium": "partner_buyer_premium",
-            },
-            "channels": {
-                "sellers": "us_sellers",
-                "balance": "us_balance",
-                "buyer": "partner_purchases",
-            },
-            "positions": {"USA": _sig(m_c), P: 0.0},
-            "status_quo": 0.0,
-        }
-    )
-    gdp_bn = ge["gdp"] / 1e9
-    data_param("partner_gdp", round(gdp_bn, 1), "US$ bn", "The partner's GDP in 2023.", "ge-2023")
-    use("pledge_years")
-    use("investment_capacity_gdp")
-    params["investment_capacity"] = {
-        "value": round(gdp_bn * float(pri["investment_capacity_gdp"].value), 1),
-        "low": round(gdp_bn * float(pri["investment_capacity_gdp"].low), 1),
-        "high": round(gdp_bn * float(pri["investment_capacity_gdp"].high), 1),
-        "unit": "US$ bn",
-        "help": "Pledge size at which its cost to the partner doubles (partner_gdp × investment_capacity_gdp).",
-        "kind": "judgement",
-        "source": "template",
-        "derived": {"prior": "investment_capacity_gdp", "factor": round(gdp_bn, 1)},
-    }
-    for n in (
-        "credibility_partner_directed",
-        "credibility_us_directed",
-        "us_value_partner_directed",
-        "us_value_us_directed",
-        "partner_cost_partner_directed",
-        "partner_cost_us_directed",
-    ):
-        use(n)
-    inv_levels = [_sig(s * gdp_bn) for s in INVESTMENT_SHARES]
-    issues.append(
-        {
-            "name": "investment",
-            "kind": "numeric",
-            "unit": "USD bn",
-            "help": "Investment in the US the partner pledges over the term (its terms: investment_terms).",
-            "levels": inv_levels,
-            "source": "ge-2023",
-            "model": "pledge",
-            "link": "investment_terms",
-            "args": {"pledge_years": "pledge_years", "capacity": "investment_capacity"},
-            "channels": {"host": "us_investment", "investor": "partner_investment"},
-            "positions": {"USA": inv_levels[-1], P: 0.0},
-            "status_quo": 0.0,
-        }
-    )
-    issues.append(
-        {
-            "name": "investment_terms",
-            "kind": "categorical",
-            "unit": "level",
-            "help": "Who selects the pledged projects: the partner (loans and guarantees) or the US (with tariff snap-back).",
-            "levels": ["partner_directed", "us_directed"],
+    # (partners missing from the GE data — Taiwan — have neither: the two issues are left out and
+    # the bargaining power is symmetric; the case's provenance says so)
+    try:
+        ge: dict[str, float] | None = ge_numbers(P)
+    except InputError:
+        ge = None
+        prov["ge_data"] = f"{P} is not in the GE data: no purchases or investment issue, power 0.5"
+    if ge is not None:
+        market = ge["imports_from_others"] / 1e9
+        data_param(
+            "partner_imports_from_others",
+            round(market, 1),
+            "US$ bn/yr",
+            "The partner's 2023 goods imports from suppliers other than the US (the market purchases would divert).",
+            "ge-2023",
+        )
+        params["purchase_market"] = {
+            "value": round(market * float(pri["purchase_market_share"].value), 2),
+            "low": round(market * float(pri["purchase_market_share"].low), 2),
+            "high": round(market * float(pri["purchase_market_share"].high), 2),
+            "unit": "US$ bn/yr",
+            "help": "Extra US goods the partner's buyers could take per year (its imports from others × purchase_market_share).",
+            "kind": "judgement",
             "source": "template",
-            "model": "qualifier",
-            "terms": {
-                "partner_directed": {
-                    "credibility": "credibility_partner_directed",
-                    "us_value": "us_value_partner_directed",
-                    "partner_cost": "partner_cost_partner_directed",
-                },
-                "us_directed": {
-                    "credibility": "credibility_us_directed",
-                    "us_value": "us_value_us_directed",
-                    "partner_cost": "partner_cost_us_directed",
-                },
-            },
-            "positions": {"USA": "us_directed", P: "partner_directed"},
-            "status_quo": "partner_directed",
+            "note": "partner_imports_from_others × purchase_market_share",
+            "derived": {"prior": "purchase_market_share", "factor": round(market, 1)},
         }
-    )
+        use("purchase_market_share")
+        sources["template"] = psrc["template"].model_dump()
+        for n in (
+            "purchase_credibility",
+            "us_seller_margin",
+            "partner_buyer_premium",
+            "us_weight_deficit",
+        ):
+            use(n)
+        m_c = float(params["purchase_market"]["value"])
+        issues.append(
+            {
+                "name": "purchases",
+                "kind": "numeric",
+                "unit": "USD bn/yr",
+                "help": "Extra purchases of US goods (energy, farm goods, aircraft …) the partner pledges per year.",
+                "levels": [_sig(s * m_c) for s in PURCHASE_SHARES],
+                "source": "ge-2023",
+                "model": "purchases",
+                "args": {
+                    "market": "purchase_market",
+                    "credibility": "purchase_credibility",
+                    "seller_margin": "us_seller_margin",
+                    "buyer_premium": "partner_buyer_premium",
+                },
+                "channels": {
+                    "sellers": "us_sellers",
+                    "balance": "us_balance",
+                    "buyer": "partner_purchases",
+                },
+                "positions": {"USA": _sig(m_c), P: 0.0},
+                "status_quo": 0.0,
+            }
+        )
+        gdp_bn = ge["gdp"] / 1e9
+        data_param(
+            "partner_gdp", round(gdp_bn, 1), "US$ bn", "The partner's GDP in 2023.", "ge-2023"
+        )
+        use("pledge_years")
+        use("investment_capacity_gdp")
+        params["investment_capacity"] = {
+            "value": round(gdp_bn * float(pri["investment_capacity_gdp"].value), 1),
+            "low": round(gdp_bn * float(pri["investment_capacity_gdp"].low), 1),
+            "high": round(gdp_bn * float(pri["investment_capacity_gdp"].high), 1),
+            "unit": "US$ bn",
+            "help": "Pledge size at which its cost to the partner doubles (partner_gdp × investment_capacity_gdp).",
+            "kind": "judgement",
+            "source": "template",
+            "derived": {"prior": "investment_capacity_gdp", "factor": round(gdp_bn, 1)},
+        }
+        for n in (
+            "credibility_partner_directed",
+            "credibility_us_directed",
+            "us_value_partner_directed",
+            "us_value_us_directed",
+            "partner_cost_partner_directed",
+            "partner_cost_us_directed",
+        ):
+            use(n)
+        inv_levels = [_sig(s * gdp_bn) for s in INVESTMENT_SHARES]
+        issues.append(
+            {
+                "name": "investment",
+                "kind": "numeric",
+                "unit": "USD bn",
+                "help": "Investment in the US the partner pledges over the term (its terms: investment_terms).",
+                "levels": inv_levels,
+                "source": "ge-2023",
+                "model": "pledge",
+                "link": "investment_terms",
+                "args": {"pledge_years": "pledge_years", "capacity": "investment_capacity"},
+                "channels": {"host": "us_investment", "investor": "partner_investment"},
+                "positions": {"USA": inv_levels[-1], P: 0.0},
+                "status_quo": 0.0,
+            }
+        )
+        issues.append(
+            {
+                "name": "investment_terms",
+                "kind": "categorical",
+                "unit": "level",
+                "help": "Who selects the pledged projects: the partner (loans and guarantees) or the US (with tariff snap-back).",
+                "levels": ["partner_directed", "us_directed"],
+                "source": "template",
+                "model": "qualifier",
+                "terms": {
+                    "partner_directed": {
+                        "credibility": "credibility_partner_directed",
+                        "us_value": "us_value_partner_directed",
+                        "partner_cost": "partner_cost_partner_directed",
+                    },
+                    "us_directed": {
+                        "credibility": "credibility_us_directed",
+                        "us_value": "us_value_us_directed",
+                        "partner_cost": "partner_cost_us_directed",
+                    },
+                },
+                "positions": {"USA": "us_directed", P: "partner_directed"},
+                "status_quo": "partner_directed",
+            }
+        )
 
     # ---------------- objectives ----------------
     use("us_weight_revenue")
     use("us_weight_buyers")
+    use("us_weight_deficit")
     use("partner_rent_share")
     named = "us_weight_reshoring" in params
     cons_us = {
@@ -662,31 +682,33 @@ def _generate(P: str, d: dt.date) -> CaseFile:
 
     # ---------------- bargaining power ----------------
     use("security_weight")
-    dep_p = ge["exports_to_us"] / ge["gdp"]
-    dep_us = ge["exports_to_us"] / ge["us_gdp"]
-    data_param(
-        "partner_dependence",
-        round(dep_p, 5),
-        "share of GDP",
-        "The partner's exports to the US over its GDP (2023).",
-        "ge-2023",
-    )
-    data_param(
-        "us_dependence",
-        round(dep_us, 5),
-        "share of GDP",
-        "US imports from the partner over US GDP (2023).",
-        "ge-2023",
-    )
-    ally = 1.0 if (pf is not None and pf.security.treaty_ally is not None) else 0.0
-    prov["treaty_ally"] = bool(ally)
-    power = {
-        "partner_dependence": "partner_dependence",
-        "imposer_dependence": "us_dependence",
-        "ally": ally,
-        "security_weight": "security_weight",
-        "source": "ge-2023",
-    }
+    power: Any = 0.5
+    if ge is not None:
+        dep_p = ge["exports_to_us"] / ge["gdp"]
+        dep_us = ge["exports_to_us"] / ge["us_gdp"]
+        data_param(
+            "partner_dependence",
+            round(dep_p, 5),
+            "share of GDP",
+            "The partner's exports to the US over its GDP (2023).",
+            "ge-2023",
+        )
+        data_param(
+            "us_dependence",
+            round(dep_us, 5),
+            "share of GDP",
+            "US imports from the partner over US GDP (2023).",
+            "ge-2023",
+        )
+        ally = 1.0 if (pf is not None and pf.security.treaty_ally is not None) else 0.0
+        prov["treaty_ally"] = bool(ally)
+        power = {
+            "partner_dependence": "partner_dependence",
+            "imposer_dependence": "us_dependence",
+            "ally": ally,
+            "security_weight": "security_weight",
+            "source": "ge-2023",
+        }
 
     # retaliation announced by d
     ret: dict[str, Any] = {"allowed": False}
@@ -727,6 +749,14 @@ def _generate(P: str, d: dt.date) -> CaseFile:
         cons_p["stakes"]["partner_revenue"] = 1.0
         cons_p["stakes"]["partner_buyers"] = 1.0
 
+    # stakes only in channels some issue produces (a partner without GE data has no purchases or
+    # investment issue)
+    produced = {"us_exporters", "partner_buyers", "partner_revenue"}
+    for iss in issues:
+        for chs in iss.get("channels", {}).values():
+            produced |= {chs} if isinstance(chs, str) else set(chs)
+    for cons in (cons_us, cons_p):
+        cons["stakes"] = {k: v for k, v in cons["stakes"].items() if k in produced}
     use("discount_rate")
     horizon = max(1.0, round((dt.date(2029, 1, 20) - d).days / 365.25, 2))
     name = pf.name if pf is not None else P
