@@ -204,17 +204,23 @@ def _generate(P: str, d: dt.date) -> CaseFile:
         params[name] = p.model_dump(exclude_none=True)
         return name
 
-    def fact_source(ids: list[str]) -> str:
+    def fact_source(ids: list[str], public: dt.date | None = None) -> str:
+        """A fact's source: the earliest of its sources published by ``d``; when every source of
+        a fact public on ``public`` (≤ d) was written later, the fact is cited as public on that
+        day and the note says when its source was published."""
         allsrc = F.sources()
-        sid = ids[0]
+        ranked = sorted(ids, key=lambda i: allsrc[i].date)
+        ok = [i for i in ranked if allsrc[i].date <= d]
+        sid = ok[0] if ok else ranked[0]
         s = allsrc[sid]
-        sources[sid] = {
-            "title": s.title,
-            "date": s.date,
-            "url": s.url,
-            "path": s.data,
-            "note": "",
-        }
+        note = ""
+        date = s.date
+        if s.date > d:
+            if public is None or public > d:
+                raise InputError(f"fact source {sid!r} is dated after {d}")
+            note = f"the fact was public on {public.isoformat()}; this source describing it is of {s.date.isoformat()}"
+            date = public
+        sources[sid] = {"title": s.title, "date": date, "url": s.url, "path": s.data, "note": note}
         return sid
 
     def data_param(
@@ -334,7 +340,7 @@ def _generate(P: str, d: dt.date) -> CaseFile:
                 "value": threat,
                 "prob": "p_threat_imposed",
                 "start": threat_start,
-                "source": fact_source(live[-1].source) if live else src_fact,
+                "source": fact_source(live[-1].source, live[-1].date) if live else src_fact,
                 "note": "the highest live threat takes effect at the first deadline in force",
             },
         )
@@ -366,7 +372,7 @@ def _generate(P: str, d: dt.date) -> CaseFile:
             "void_risk": {
                 "prob": "p_ieepa_void",
                 "on": ruling_day,
-                "source": fact_source(court[-1].source) if court else src_fact,
+                "source": fact_source(court[-1].source, court[-1].date) if court else src_fact,
                 "adverse_rulings": len([e for e in court if "scotus" not in e.id]),
                 "odds_ratio": "court_ruling_odds_ratio",
                 "final": final,
@@ -463,7 +469,7 @@ def _generate(P: str, d: dt.date) -> CaseFile:
                     + ", ".join(covered)
                     + ") may add on the partner's goods.",
                     "levels": sorted({r, 0.15, 0.1, 0.0}),
-                    "source": fact_source(open_inv[0].source),
+                    "source": fact_source(open_inv[0].source, open_inv[0].date),
                     "model": "stakes",
                     "stakes": cap_spec.model_dump(exclude_none=True),
                     "channels": {
@@ -662,7 +668,7 @@ def _generate(P: str, d: dt.date) -> CaseFile:
                 "sigma": "pivot_sigma",
                 "threshold": "election_threshold",
                 "scale": "no_deal_cost",
-                "source": fact_source(e.source),
+                "source": fact_source(e.source, e.date),
                 "note": f"{e.office} on {e.held_on.isoformat()}",
                 "active_until": e.held_on,
             }
@@ -728,7 +734,7 @@ def _generate(P: str, d: dt.date) -> CaseFile:
             "unit": "fraction of US exports",
             "help": "The partner's announced counter-duty, averaged over all US exports to it.",
             "kind": "fact",
-            "source": fact_source(r0.source),
+            "source": fact_source(r0.source, r0.date),
         }
         params["retaliation_probability"] = {
             "value": 0.5,
