@@ -121,6 +121,68 @@ def _tables_cached(
     got = _SPEC_MEMO.get((partner, day, key))
     if got is not None:
         return got
+    got = _from_disk(partner, day, key)
+    if got is None:
+        got = _from_models(partner, day, key, specs)
+        _to_disk(partner, day, key, got)
+    _SPEC_MEMO[(partner, day, key)] = got
+    return got
+
+
+def _disk_path(partner: str, day: dt.date, key: tuple[Any, ...]) -> Any:
+    from tariffsim.negotiation import cache
+
+    return cache.entry("stakes", {"p": partner, "d": day, "k": key})
+
+
+def _from_disk(partner: str, day: dt.date, key: tuple[Any, ...]) -> dict[str, StakeTable] | None:
+    import json
+
+    from tariffsim.negotiation import cache
+
+    z = cache.load(_disk_path(partner, day, key))
+    if z is None:
+        return None
+    meta = json.loads(str(z["meta"]))
+    out = {}
+    for name, m in meta.items():
+        out[name] = StakeTable(
+            partner,
+            day,
+            tuple(m["levels"]),
+            tuple(m["forms"]),
+            {k: z[f"{name}|{k}"] for k in OUTPUTS},
+            float(m["base_usd"]),
+            m["provenance"],
+            float(m["status_quo_level"]),
+        )
+    return out
+
+
+def _to_disk(partner: str, day: dt.date, key: tuple[Any, ...], tabs: dict[str, StakeTable]) -> None:
+    import json
+
+    from tariffsim.negotiation import cache
+
+    arrays: dict[str, np.ndarray] = {}
+    meta = {}
+    for name, t in tabs.items():
+        for k, v in t.outputs.items():
+            arrays[f"{name}|{k}"] = v
+        meta[name] = {
+            "levels": list(t.levels),
+            "forms": list(t.forms),
+            "base_usd": t.base_usd,
+            "provenance": t.provenance,
+            "status_quo_level": t.status_quo_level,
+        }
+    arrays["meta"] = np.asarray(json.dumps(meta, default=str))
+    cache.save(_disk_path(partner, day, key), arrays)
+
+
+def _from_models(
+    partner: str, day: dt.date, key: tuple[Any, ...], specs: tuple[Any, ...]
+) -> dict[str, StakeTable]:
     from tariffsim.models.stakes import stakes_for_issues
 
     spec_of = dict(specs)
@@ -181,7 +243,6 @@ def _tables_cached(
             prov,
             st.status_quo_level,
         )
-    _SPEC_MEMO[(partner, day, key)] = out
     return out
 
 
