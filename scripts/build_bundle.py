@@ -111,6 +111,7 @@ def _write_text(text: str, name: str, sources: list[str]) -> None:
 def sources_of(name: str) -> list[str]:
     """The reference files (relative to the shared data folder) a bundle file is derived from."""
     from tariffsim.data import lists
+    from tariffsim.data.hts.mfn import _OMISSIONS as mfn_omissions
 
     ave = [
         *(
@@ -143,7 +144,13 @@ def sources_of(name: str) -> list[str]:
     for prefix in ("mfn_", "special_"):
         if name.startswith(prefix):
             e = name.removeprefix(prefix).removesuffix(".parquet")
-            return [f"usitc_hts/hts_{e}.json.gz", *ave]
+            out = [f"usitc_hts/hts_{e}.json.gz", *ave]
+            if e in mfn_omissions:  # lines the export omits, restored from the next revision
+                out += [
+                    f"usitc_hts/hts_{mfn_omissions[e][0]}.json.gz",
+                    "product_lists/hts_concordance.csv",
+                ]
+            return out
     if name.startswith("list_"):
         stem = name.removeprefix("list_").split(".")[0]
         return [f"product_lists/{lists.LISTS[stem][0]}"]
