@@ -118,6 +118,22 @@ def build() -> str:
             f"{_fmt(pred['short-run, 2025-04 knowledge'][c])} | {sample} |"
         )
     a("")
+    a("### Japan and Korea by product group (% change of imports, model)")
+    a("")
+    a("| partner | group | 2024 imports, US$ bn | long-run | short-run |")
+    a("|---|---|---:|---:|---:|")
+    ch87 = np.char.startswith(prob.product.astype(str), "87")
+    lr = solve_problem(prob, runs["long-run"]).v1
+    sr = solve_problem(prob, runs["short-run"]).v1
+    for c in ("JPN", "KOR"):
+        for label, grp in (("vehicles and parts (ch. 87)", ch87), ("everything else", ~ch87)):
+            m = (prob.origin == c) & grp
+            v0 = float(prob.v0[m].sum())
+            a(
+                f"| {c} | {label} | {v0 / 1e9:,.1f} | {100 * (lr[m].sum() / v0 - 1):+.1f} | "
+                f"{100 * (sr[m].sum() / v0 - 1):+.1f} |"
+            )
+    a("")
     cal = calibrate(prob, obs)
     rec = stored()
     a("### Calibration (tariffsim.models.pe_calibration.calibrate)")

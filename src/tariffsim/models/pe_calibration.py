@@ -11,10 +11,10 @@ began and after China's 145% episode ended (14 May), so the law of the window is
 * ρ (pass-through, 0.94; cars 0) and the range of ``sigma_scale`` come from the literature
   (:mod:`tariffsim.models.horizons`); they are not touched.
 * η (the product-level import-demand elasticity) is set so that the model reproduces **Germany**
-  exactly. Germany's tariff rise (0.112 in logs, import-weighted) is close to the average of all
-  partners (0.12), so its change moves with η and hardly with σ: it identifies η.
+  exactly. Germany's tariff rise (about 0.11 in logs, import-weighted) is close to the average of
+  all partners (about 0.12), so its change moves with η and hardly with σ: it identifies η.
 * ``sigma_scale`` (short-run σ / long-run σ) is set to bring **China** as close as it can: China's
-  rise (0.233) is twice the average, so its change is mostly diversion, governed by σ. The search is
+  rise (about 0.23) is twice the average, so its change is mostly diversion, governed by σ. The search is
   bounded to the range of Boehm, Levchenko & Pandalai-Nayar (0.76 / [2.25, 1.75] = [0.34, 0.43]);
   η is re-solved for Germany at each trial value.
 
