@@ -92,6 +92,10 @@ def _library_rates(on: dt.date) -> dict[str, list[tuple[str, str, float, str | N
     for m in spec.measures.values():
         if m.authority != "ieepa_reciprocal":
             continue
+        if m.share == "declared:civil_aircraft" or any(
+            s.startswith("civil_aircraft") for s in m.member_of
+        ):
+            continue  # an exemption (rate 0) of civil aircraft articles, not a country rate
         current: Any = None
         for v in m.values:
             if v.start <= on:

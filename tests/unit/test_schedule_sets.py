@@ -125,13 +125,21 @@ def test_us_order_puts_each_measure_after_those_it_names() -> None:
             named |= set(v.excluded_by or ())
         assert all(j < m.index for j in named), m.id
     spec = s.spec
-    # the Section 232 set the IEEPA and Section 122 duties exclude: 16 measures, every s232 one
-    # but the copper-content duty, which says why in content_based
+    # the Section 232 set the IEEPA and Section 122 duties exclude: 26 measures (16 + the issue-11
+    # measures: four entry conditions (Mexico melt/smelt, Ukraine certificate, quota contracts), the USMCA
+    # vehicle and truck content, the 2026 metals (16(c)(xi), U.S. metal x2, equipment parts)), every s232 one
+    # but the copper-content duty and the civil-aircraft exemptions (rate 0), which say why in content_based
     members = sorted(m.id for m in spec.measures.values() if "s232_subject" in m.member_of)
     s232 = sorted(m.id for m in spec.measures.values() if m.authority == "s232")
-    assert set(s232) - set(members) == {"s232_copper_derivatives"}
-    assert spec.measures["s232_copper_derivatives"].content_based
-    assert len(members) == 16
+    outside = set(s232) - set(members)
+    assert {m for m in outside if not m.startswith("civil_aircraft_")} == {
+        "s232_copper_derivatives"
+    }
+    assert (
+        len(outside) == 7
+    )  # + civil_aircraft_metals, _copper, _metals_taiwan (lines and _claimed)
+    assert all(spec.measures[m].content_based for m in outside)
+    assert len(members) == 26
 
 
 def test_shared_tables_follow_their_sources() -> None:
