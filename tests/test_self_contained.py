@@ -38,7 +38,6 @@ ALLOWED: dict[str, str] = {
     "docs/s301-exclusions.md": "lawcontent",
     "src/tariffsim/cli/backtest_cmds.py": "research",
     "src/tariffsim/cli/duties_cmds.py": "harden",
-    "src/tariffsim/cli/schedule_cmds.py": "lawengine",
     "src/tariffsim/duties/validation.py": "lawcontent",
     "src/tariffsim/jurisdictions/us/cases/annex_ii.yaml": "lawcontent",
     "src/tariffsim/jurisdictions/us/cases/audit_independent_cases.yaml": "lawcontent",
@@ -53,9 +52,6 @@ ALLOWED: dict[str, str] = {
     "tests/golden/test_duties_validation.py": "lawcontent",
     "tests/golden/test_library_annex_ii.py": "lawcontent",
     "tests/unit/test_negotiation_case_cli.py": "neg",
-    "tests/unit/test_schedule_cache.py": "lawengine",
-    "tests/unit/test_schedule_cli.py": "lawengine",
-    "tests/unit/test_schedule_engine_fixes.py": "lawengine",
     "tests/unit/test_user_tables.py": "harden",
 }
 

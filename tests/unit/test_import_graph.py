@@ -46,8 +46,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     # core: errors.py imports core.inputs lazily (to quote a user value) while inputs raises
     # InputError (harden).
     ("tariffsim.core.errors", "tariffsim.core.inputs"): "harden",
-    # schedule: loader.py and resolve.py import each other at module level (lawengine).
-    ("tariffsim.schedule.resolve", "tariffsim.schedule.loader"): "lawengine",
     # duties: flows.py rate_user_table imports etr lazily while etr imports Flows (harden).
     ("tariffsim.duties.flows", "tariffsim.duties.etr"): "harden",
     # negotiation: strategies.py reads protocol.SideState under TYPE_CHECKING while protocol
@@ -59,9 +57,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("tariffsim.negotiation.preferences", "tariffsim.negotiation.nodeal"): "neg",
     # negotiation: explain.py and analysis.py import each other lazily (neg).
     ("tariffsim.negotiation.explain", "tariffsim.negotiation.analysis"): "neg",
-    # cli: the demo command lists the registered commands by importing cli.main, which imports
-    # every command module by name; typer's context reaches the root command (lawengine).
-    ("tariffsim.cli.schedule_cmds", "tariffsim.cli.main"): "lawengine",
 }
 
 

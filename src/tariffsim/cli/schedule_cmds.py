@@ -372,7 +372,7 @@ def timeline(
     """How an entry's rate changed: one row per change, with its parts, each with the day its
     value took legal effect and the day it was published."""
     from tariffsim.core.countries import name
-    from tariffsim.core.dates import Interval
+    from tariffsim.core.dates import Period
     from tariffsim.core.hs import format_hs, normalize_hs
 
     if plot is not None:
@@ -390,7 +390,7 @@ def timeline(
     d2 = s.check_date(end, field="--to") if end else cov.last_day
     if not end:
         defaults.append(f"--to not given: to the library's last day {cov.last_day}")
-    period = Interval.from_inclusive(d1, d2)
+    period = Period.from_inclusive(d1, d2)
     iso, _ = s.resolve_origin(origin)
     code = normalize_hs(hs)
     rows = s.timeline(origin, hs, period.start, period.end, claim=claim)
@@ -652,7 +652,6 @@ def demo(
     con = Console(highlight=False)
     s = load_schedule()
     lo, hi = s.coverage.start, s.coverage.last_day
-    assert hi is not None
     dates = [d for d in (parse_date(x) for x in DEMO_DATES) if lo <= d <= hi]
     start = max(dt.date(2025, 1, 1), lo)
     machines = s.statistical_lines(DEMO_MACHINE_HTS8, (start - dt.date(1970, 1, 1)).days)

@@ -53,11 +53,32 @@ class _Part:
             self.rows = None
             self.vals = None
 
+    @classmethod
+    def sparse(cls, rows: np.ndarray, vals: np.ndarray) -> _Part:
+        """A part given by its non-zero rows (sorted) and values."""
+        p = cls.__new__(cls)
+        p.dense, p.rows, p.vals = None, rows, vals
+        return p
+
     def add_to(self, out: np.ndarray) -> None:
         if self.dense is not None:
             out += self.dense
         else:
             out[self.rows] += self.vals
+
+    def gather(self, rows: np.ndarray) -> np.ndarray:
+        """The part's values at the sorted ``rows`` (0 where it has none)."""
+        if self.dense is not None:
+            got: np.ndarray = self.dense[rows]
+            return got
+        assert self.rows is not None and self.vals is not None
+        out = np.zeros(len(rows))
+        if not len(self.rows):
+            return out
+        pos = np.minimum(np.searchsorted(self.rows, rows), len(self.rows) - 1)
+        hit = self.rows[pos] == rows
+        out[hit] = self.vals[pos[hit]]
+        return out
 
     def to_dense(self, n: int) -> np.ndarray:
         if self.dense is not None:
@@ -424,6 +445,9 @@ class _Compiler:
             rules, uniq, self.hinv, self.uo, self.oinv, shares, self.n, claims, basis
         )
         self.loaded = loaded
+        # rows grouped by HS code: the rows of a set of codes without a pass over every row
+        self.code_order = np.argsort(self.hinv, kind="stable")
+        self.code_bounds = np.searchsorted(self.hinv[self.code_order], np.arange(len(uniq) + 1))
         # rows grouped by origin, for per-origin MFN programs
         self.order = np.argsort(self.oinv, kind="stable")
         self.bounds = np.searchsorted(self.oinv[self.order], np.arange(len(self.uo) + 1))
@@ -518,6 +542,18 @@ class _Compiler:
         return rows
 
     # --- other measures ----------------------------------------------------------------------
+    def rows_of_codes(self, pm: np.ndarray) -> np.ndarray | None:
+        """The sorted rows whose HS code is in the mask ``pm`` over distinct codes, or None when
+        they are a quarter of the rows or more (then whole-array arithmetic is as fast)."""
+        idx = np.flatnonzero(pm)
+        starts = self.code_bounds[idx]
+        lens = self.code_bounds[idx + 1] - starts
+        total = int(lens.sum())
+        if total * 4 >= self.n:
+            return None
+        offs = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(total)
+        return np.sort(self.code_order[offs])
+
     def origin_arrays(
         self, m: MeasureRule, vi: int, susp: tuple[int, ...]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, list[int]]]:
@@ -557,7 +593,9 @@ class _Compiler:
         xstate: Any,
         deps: dict[int, int],
         xdeps: dict[int, int],
-    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+        """(rows, part, applies): ``rows`` None for whole arrays, else the sorted rows the two
+        arrays give (all other rows 0 / not applying); (None, None, None) when nothing applies."""
         prods, n = self.prods, self.n
         hinv, oinv = self.hinv, self.oinv
         pm = prods.mask(m.products, pstate)
@@ -565,7 +603,7 @@ class _Compiler:
         if ex.lists or ex.prefixes or ex.all_products:
             pm = pm & ~prods.mask(ex, xstate)
         if not pm.any():
-            return None, None
+            return None, None, None
         om = self.origin_scope[m.index]
         if m.is_mfn:
             rowmask = pm[hinv] & om[oinv]
@@ -574,7 +612,13 @@ class _Compiler:
             add, flo, kind, oshare = self.origin_arrays(m, vi, susp)
             eff = om & (kind > 0)
             if not eff.any():
-                return None, None
+                return None, None, None
+            cand = self.rows_of_codes(pm)
+            if cand is not None:  # few rows: the same arithmetic on them only
+                r = cand[eff[oinv[cand]]]
+                if not len(r):
+                    return None, None, None
+                return self._sparse(m, vi, r, add, flo, kind, eff, oshare, xstate, deps, xdeps)
             rowmask = pm[hinv] & eff[oinv]
             part = np.where(rowmask, add[oinv], 0.0)
             if (kind[eff] == 2).any():
@@ -612,7 +656,62 @@ class _Compiler:
                     blocked |= self.applies_store[aid]
             part[blocked] = 0.0
             applies &= ~blocked
-        return part, applies
+        return None, part, applies
+
+    def _sparse(
+        self,
+        m: MeasureRule,
+        vi: int,
+        r: np.ndarray,
+        add: np.ndarray,
+        flo: np.ndarray,
+        kind: np.ndarray,
+        eff: np.ndarray,
+        oshare: dict[str, list[int]],
+        xstate: Any,
+        deps: dict[int, int],
+        xdeps: dict[int, int],
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`compute` on the rows ``r`` (in scope, a rule in force) only: element by element
+        the same operations in the same order, so the same numbers."""
+        oi = self.oinv[r]
+        part = add[oi]
+        if (kind[eff] == 2).any():
+            base = np.zeros(len(r))
+            for j in m.floor_base:
+                if deps[j] >= 0:
+                    base += self.store[deps[j]].gather(r)
+            is_floor = kind[oi] == 2
+            part = np.where(is_floor, np.maximum(flo[oi] - base, 0.0), part)
+        for sname, js in oshare.items():  # per-origin shares
+            sel = np.isin(oi, js)
+            part = np.where(sel, part * self.rshares.get(sname)[r], part)
+        applies = np.ones(len(r), dtype=bool)
+        for sname in m.shares:
+            sh = self.rshares.get(sname, m.declared_default(self.basis))[r]
+            part = part * sh
+            if sname.startswith(DECLARED_PREFIX):  # declared 0: not subject to the measure
+                applies &= sh != 0.0
+        ex = m.exclude_products
+        if ex.claims:
+            for c, cm in zip(ex.claims, self.prods.claim_masks(ex, xstate), strict=True):
+                inlist = cm[self.hinv[r]]
+                if not inlist.any():
+                    continue
+                s = self.rshares.get(c.claim, c.default)[r]
+                keep = np.where(inlist, 1.0 - s, 1.0)
+                part = np.where(keep != 1.0, part * keep, part)
+                applies &= keep != 0.0
+        excl = m.excluded_by_on(vi)
+        if excl:
+            blocked = np.zeros(len(r), dtype=bool)
+            for j in excl:
+                aid = xdeps[j]
+                if aid >= 0:
+                    blocked |= self.applies_store[aid][r]
+            part[blocked] = 0.0
+            applies &= ~blocked
+        return r, part, applies
 
     def state(self, m: MeasureRule, day: int, vi: int) -> tuple[Any, ...]:
         susp = tuple(si for si, s in enumerate(m.suspensions) if s.start <= day < s.end)
@@ -671,12 +770,37 @@ class _Compiler:
         transit: Any,
     ) -> tuple[int, int]:
         def one(st: tuple[Any, ...]) -> tuple[np.ndarray | None, np.ndarray | None]:
+            """(part, applies) as whole arrays."""
             vi, susp, pstate, xstate = st
             xd = {j: adeps[j] for j in m.excluded_by_on(vi)}
             fd = {j: pdeps[j] for j in m.floor_base}
-            return self.compute(m, vi, susp, pstate, xstate, fd, xd)
+            r, part, app = self.compute(m, vi, susp, pstate, xstate, fd, xd)
+            if r is None or part is None or app is None:
+                return part, app
+            full, fapp = np.zeros(self.n), np.zeros(self.n, dtype=bool)
+            full[r], fapp[r] = part, app
+            return full, fapp
 
-        arr, app = one(main)
+        if alt is None:  # the usual case: keep a sparse result sparse
+            vi, susp, pstate, xstate = main
+            xd = {j: adeps[j] for j in m.excluded_by_on(vi)}
+            fd = {j: pdeps[j] for j in m.floor_base}
+            r, part, app = self.compute(m, vi, susp, pstate, xstate, fd, xd)
+            if r is not None and part is not None and app is not None:
+                pid = aid = -1
+                nz = part != 0.0
+                if nz.any():
+                    self.store.append(_Part.sparse(r[nz], part[nz]))
+                    pid = len(self.store) - 1
+                if app.any():
+                    fapp = np.zeros(self.n, dtype=bool)
+                    fapp[r] = app
+                    self.applies_store.append(fapp)
+                    aid = len(self.applies_store) - 1
+                return pid, aid
+            arr, app = part, app
+        else:
+            arr, app = one(main)
         if alt is not None:
             assert self.loaded is not None
             rows = self.loaded < transit.loaded_before

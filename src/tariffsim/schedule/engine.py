@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from tariffsim.core.dates import Interval, from_day_number, parse_date, to_day_number
+from tariffsim.core.dates import Period, from_day_number, parse_date, to_day_number
 from tariffsim.core.errors import InputError
 from tariffsim.schedule import claims as C
 from tariffsim.schedule.hs_lookup import (
@@ -158,10 +158,10 @@ class Schedule:
 
     # --- basic facts --------------------------------------------------------------------------
     @property
-    def coverage(self) -> Interval:
+    def coverage(self) -> Period:
         """The days the library supports, half-open ``[start, end)`` (``.last_day`` is the last)."""
         lo, hi = self._rules.coverage
-        return Interval(lo, hi)
+        return Period(lo, hi)
 
     @property
     def rules(self) -> Rules:
@@ -209,7 +209,6 @@ class Schedule:
         d = parse_date(on, field=field)
         cov = self.coverage
         last = cov.last_day
-        assert last is not None
         if d < cov.start:
             raise InputError(
                 f"{field}: {d} is before the schedule's first day {cov.start}",
