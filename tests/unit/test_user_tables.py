@@ -79,7 +79,8 @@ def test_rate_input_usmca_share(capsys, tmp_path: Path) -> None:
     u = _claim_share()
     assert 0.3 < u < 0.5  # product_lists/usmca_product_shares_2024.csv: 0.417
     assert rates[0] == pytest.approx(0.275, abs=1e-10)  # declared not USMCA
-    assert rates[1] == pytest.approx(_expected(1.0), abs=1e-10)  # all USMCA: special rate + 9903.94.03
+    # all USMCA: special rate + 9903.94.03
+    assert rates[1] == pytest.approx(_expected(1.0), abs=1e-10)
     assert rates[2] == pytest.approx(absent, abs=1e-10)  # blank cell = absent column
     assert absent == pytest.approx(_expected(u), abs=1e-9)
 
