@@ -63,13 +63,13 @@ def test_rate_table_and_names(synthetic, capsys) -> None:
         (["rate", "JPN", "87032301999", "--on", "2025-04-05"], "has 11 digits"),
         # no such line, HTS8 or HS6 family (a code whose HTS8 exists takes the HTS8's rate)
         (["rate", "JPN", "8704999999", "--on", "2025-04-05"], "not an HTS10 line"),
-        (["rate", "JPN", "8703230190", "--on", "2023-04-05"], "outside the schedule's coverage"),
+        (["rate", "JPN", "8703230190", "--on", "2023-04-05"], "before the schedule's first day"),
         (["rate", "JPN", "8703230190"], "give ORIGIN HS --on DATE"),
         (
             ["timeline", "JPN", "8703230190", "--from", "2025-05-01", "--to", "2025-04-01"],
             "is before --from",
         ),
-        (["measures", "--on", "2030-01-01"], "outside the schedule's coverage"),
+        (["measures", "--on", "2030-01-01"], "after the last day the library covers"),
     ],
 )
 def test_bad_input_one_line_exit_2(synthetic, capsys, argv, message) -> None:

@@ -280,9 +280,10 @@ change:
     d = dt.date
     sweater = "6110200000"  # MFN 16.5% (2025), 16% (2026) in the synthetic data; JP special Free
     # JPN: 15% floor (JP Free) before, 30% during [1 Sep, 1 Oct), the floor again after
-    assert new.rate("JPN", sweater, d(2025, 8, 31)).total_rate == pytest.approx(0.15)
-    assert new.rate("JPN", sweater, d(2025, 9, 30)).total_rate == pytest.approx(0.30)
-    assert new.rate("JPN", sweater, d(2025, 10, 1)).total_rate == pytest.approx(0.15)
+    jp = {"claim": "japan"}
+    assert new.rate("JPN", sweater, d(2025, 8, 31), **jp).total_rate == pytest.approx(0.15)
+    assert new.rate("JPN", sweater, d(2025, 9, 30), **jp).total_rate == pytest.approx(0.30)
+    assert new.rate("JPN", sweater, d(2025, 10, 1), **jp).total_rate == pytest.approx(0.15)
     # BRA: all-in 40% from 1 Sep (24.5% on top of 16.5%) until the measure stops (24 Feb 2026)
     assert new.rate("BRA", sweater, d(2025, 9, 1)).total_rate == pytest.approx(0.40)
     assert new.rate("BRA", sweater, d(2026, 2, 24)).total_rate == pytest.approx(0.16)
@@ -356,3 +357,21 @@ change:
         0.10
     )
     assert "reciprocal" not in new.rate("BRA", "6110200000", d(2025, 9, 1)).nonzero
+
+
+# --- publication dates -------------------------------------------------------------------------
+
+UNPUBLISHED_LIMIT = 34
+"""Values and suspensions of the US library without a ``published`` date on 2026-12-03 (28 values,
+6 suspensions): the law as known on a day takes them as known from their legal start. The number
+may only go down — a new value states when it was published."""
+
+
+def test_publication_dates_are_audited() -> None:
+    from tariffsim.schedule.loader import unpublished
+
+    missing = unpublished(load_library())
+    assert len(missing) <= UNPUBLISHED_LIMIT, (
+        "values without `published:` (give the day the instrument was published):\n"
+        + "\n".join(missing)
+    )

@@ -46,7 +46,7 @@ def _check_range(from_: str, to: str):  # type: ignore[no-untyped-def]
     from tariffsim.schedule import load_schedule
 
     sched = load_schedule()
-    lo, hi = sched.coverage
+    lo, hi = sched.coverage.start, sched.coverage.last_day
     d1 = sched.check_date(from_, field="--from")
     d2 = parse_date(to, field="--to")
     if d2 < d1:
@@ -194,7 +194,7 @@ def duties(
     flows = read_user_table(file)
     dated = flows.dates is not None
     if not dated and day is None:
-        day = min(dt.date.today(), load_schedule().coverage[1])
+        day = min(dt.date.today(), load_schedule().coverage.last_day)
     r = rate_user_table(flows, day)
     cols = ["date"] if dated else []
     cols += ["origin", "hs10", "imports_usd", "rate", "duty_usd", "ave_approx"]

@@ -28,6 +28,27 @@ class Interval:
         if self.end is not None and self.end <= self.start:
             raise ValueError(f"empty interval [{self.start}, {self.end})")
 
+    @classmethod
+    def from_inclusive(
+        cls, first: dt.date, last: dt.date, *, fields: tuple[str, str] = ("--from", "--to")
+    ) -> Interval:
+        """The half-open interval of the days ``first`` … ``last`` *inclusive* — the one conversion
+        from the inclusive ranges users type (``--from``/``--to``, the web's date pickers) to the
+        project's ``[start, end)``. ``last`` before ``first`` is an InputError naming both fields."""
+        if last < first:
+            from tariffsim.core.errors import InputError
+
+            raise InputError(
+                f"{fields[1]} {last} is before {fields[0]} {first}",
+                hint=f"{fields[1]} is the last day included",
+            )
+        return cls(first, last + dt.timedelta(days=1))
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The last day inside the interval (``end`` − 1 day); None when open-ended."""
+        return None if self.end is None else self.end - dt.timedelta(days=1)
+
     def __contains__(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day < self.end)
 

@@ -202,7 +202,7 @@ def parse_user_table(text: str, *, name: str = "<table>", schedule: Any | None =
     share_cols = [c for c in ["usmca_share", *declared_shares(sched)] if c in cols] if sched else []
     has_date = "date" in cols
     if has_date:
-        lo, hi = sched.coverage
+        lo, hi = sched.coverage.start, sched.coverage.last_day
         lo_n, hi_n = to_day_number(lo), to_day_number(hi)
     errors: list[str] = []
     line_out: list[int] = []

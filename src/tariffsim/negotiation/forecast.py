@@ -166,14 +166,11 @@ def _head_rates(case: Any, tables: Any, problem: Any) -> np.ndarray:
 def headline_base_bn(partner: str, as_of: dt.date) -> float:
     """2024 US imports (US$ bn) of the partner's goods under its headline duties on ``as_of``."""
     from tariffsim.negotiation import facts as F
-    from tariffsim.negotiation.schema import StakesSpec
-    from tariffsim.negotiation.tariff_stakes import law_on, scope_mask
+    from tariffsim.negotiation.tariff_stakes import law_on, partner_rows
 
     law = law_on(as_of, as_of)
-    spec = StakesSpec(
-        scope="reciprocal", form="add_on", measures=list(F.headline_measures(partner))
-    )
-    return float(law.value[scope_mask(law, partner, spec)].sum()) / 1e9
+    rows = partner_rows(law, partner) & (law.headline(F.headline_measures(partner)) > 0)
+    return float(law.value[rows].sum()) / 1e9
 
 
 # --------------------------------------------------------------------------------------------
@@ -403,7 +400,7 @@ def forecast_wave(
     if executor in (None, "serial"):
         preps = [_prepare_item(x) for x in items]
     else:
-        from tariffsim.scenarios.executors import run_draws
+        from tariffsim.parallel import run_draws
 
         preps = run_draws(_prepare_item, items, executor=executor)
     fixed_by = {pp.partner: concluded_refs(pp.partner, day, draws) for pp in preps}
@@ -451,3 +448,20 @@ def forecast_wave(
             )
         )
     return out
+
+
+def _warm() -> None:
+    """Load what every forecast needs (facts, outcomes, priors, flows) once, before a process pool
+    forks (the backtest calls ``forecast_partner.warm()`` when it exists)."""
+    from tariffsim.negotiation import facts as F
+    from tariffsim.negotiation.generate import priors
+    from tariffsim.negotiation.outcomes import known_outcomes
+    from tariffsim.negotiation.tariff_stakes import _flows
+
+    F.load()
+    known_outcomes(dt.date(2026, 12, 31))
+    priors()
+    _flows()
+
+
+forecast_partner.warm = _warm  # type: ignore[attr-defined]

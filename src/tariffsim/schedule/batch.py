@@ -207,7 +207,7 @@ def rate_frame(schedule: Any, df: Any, *, cols: dict[str, str], name: str) -> tu
     # dates
     bad_d = dates.is_null().to_numpy()
     flag(bad_d, lambda i: f"date: {date_raw[i]!r} is not a date (YYYY-MM-DD)")
-    lo, hi = schedule.coverage
+    lo, hi = schedule.coverage.start, schedule.coverage.last_day
     day = np.where(bad_d, 0, (dates.cast(pl.Int64).fill_null(0)).to_numpy())
     out_cov = ~bad_d & ((day < to_day_number(lo)) | (day > to_day_number(hi)))
     flag(
