@@ -7,7 +7,7 @@ Three measurements of the US measure library on the reference data (../shared/da
   (:func:`tariffsim.duties.etr.duties_on`);
 * customs validation: duty computed on 2024 trade for Japan, the EU, China, Canada and Mexico against
   the duty Census recorded (:func:`tariffsim.duties.validation.validate`);
-* the measures issue 11 added that carry a duty (USMCA vehicle content, Section 201 solar, Russia's
+* the measures added in December 2026 that carry a duty (USMCA vehicle content, Section 201 solar, Russia's
   column-2 replacement, the 2026 metals of note 16(c)(xi)), as ETR points on the same dates;
 * the chapter-99 coverage counts of ``tests/golden/test_ch99_coverage.py`` (rated headings of every
   HTS revision: represented by a measure / deliberately not modelled / missing).
@@ -40,7 +40,7 @@ DATES = (
 )
 
 
-# measures of issue 11 that carry a duty of their own (the exemptions carry 0 and show in the totals)
+# measures added in December 2026 that carry a duty of their own (the exemptions carry 0 and show in the totals)
 COMPONENTS = (
     "s232_autos_usmca_content",
     "s232_trucks_usmca_content",
