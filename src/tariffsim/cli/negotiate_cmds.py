@@ -387,9 +387,12 @@ def _wave(day: dt.date, draws: int, seed: int, executor: str, json_: bool) -> No
     from tariffsim.cli.render import print_json, print_table, say
     from tariffsim.negotiation.forecast import forecast_wave
 
-    fcs = forecast_wave(day, draws=draws, seed=seed, executor=executor)
+    errors: dict[str, str] = {}
+    fcs = forecast_wave(day, draws=draws, seed=seed, executor=executor, errors=errors)
     if json_:
-        print_json({"as_of": day.isoformat(), "forecasts": [f.summary() for f in fcs]})
+        print_json(
+            {"as_of": day.isoformat(), "forecasts": [f.summary() for f in fcs], "errors": errors}
+        )
         return
     rows = []
     for f in fcs:
@@ -423,6 +426,8 @@ def _wave(day: dt.date, draws: int, seed: int, executor: str, json_: bool) -> No
         ],
         rows,
     )
+    for p, msg in errors.items():
+        say(f"{p}: no forecast ({msg})")
     say("Benchmarks and forecasts follow from the stated priors (docs/negotiation.md).")
 
 
