@@ -296,3 +296,15 @@ def test_compiled_schedule_rates_2024_watch_lines(shared_data: Path) -> None:
     )
     assert c.missing_mfn == 1
     assert c.part("mfn")[0, 0] > 0
+
+
+def test_mixed_fraction_rates(shared_data: Path) -> None:
+    # Column 2 writes a third as a mixed fraction: 4202.29.20 (handbags of other materials) has
+    # general "3.3%" and column 2 "33 1/3%" in the 2025 basic edition (114 statistical lines).
+    assert parse_rate("33 1/3%").ad_valorem == pytest.approx(1 / 3)
+    assert parse_rate("33 1/3% on the value").partial_ad_valorem[0][0] == pytest.approx(1 / 3)
+    m = hts.mfn_table("2025_basic")
+    row = m.filter(pl.col("hts10") == "4202292000").row(0, named=True)
+    assert row["other_text"] == "33 1/3%"
+    assert row["other_ave"] == pytest.approx(1 / 3) and row["other_method"] == "exact"
+    assert m.filter(pl.col("other_text") == "33 1/3%")["other_ave"].null_count() == 0

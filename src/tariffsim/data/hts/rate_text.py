@@ -65,7 +65,8 @@ class ParsedRate:
 
 
 _WS = re.compile(r"\s+")
-_NUM = r"(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)"
+# a number: "1,035", "2.5", ".5", or a mixed fraction as column 2 writes it ("33 1/3")
+_NUM = r"(\d+ \d+/\d+|\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)"
 _AV_TERM = re.compile(rf"^{_NUM}\s*(?:%|percent)(?:\s+(?:on|of|upon)\s+(?P<basis>.+))?$", re.I)
 _SPEC_TERM = re.compile(
     rf"^(?P<dollar>\$)?\s*{_NUM}\s*(?P<cent>¢)?\s*(?P<unit>each|/\s*\S.*?)(?:\s+(?P<q>on|of)\s+(?P<basis>.+))?$",
@@ -84,6 +85,10 @@ _ONTOP_REST = re.compile(
 
 
 def _num(s: str) -> float:
+    whole, _, frac = s.partition(" ")
+    if frac:  # "33 1/3" = 33 + 1/3
+        num, _, den = frac.partition("/")
+        return int(whole) + int(num) / int(den)
     return float(s.replace(",", ""))
 
 
