@@ -49,3 +49,52 @@ def test_russia_column2_lists_are_the_footnoted_lines(
     assert library_list("lists_column2.yaml", name) == lines
     # counted from the exports: 553 provisions (8- or 10-digit) for note 30(b), 127 for note 30(d)
     assert len(lines) == count
+
+
+def civil_split(edition: str, subheadings: set[str]) -> tuple[set[str], set[str]]:
+    """Statistical lines of ``subheadings`` that are civil / not civil by their HTS description."""
+    from tariffsim.data.hts import mfn_table
+
+    m = mfn_table(edition).filter(
+        pl.col("hts10").str.slice(0, 8).is_in(list(subheadings)) & ~pl.col("hts8_only")
+    )
+    by8: dict[str, list[tuple[str, str]]] = {}
+    for h, d in m.select("hts10", "description_full").rows():
+        by8.setdefault(h[:8], []).append((h, d.lower()))
+    civil: set[str] = set()
+    other: set[str] = set()
+    for h8, rows in by8.items():
+        split = any("civil aircraft" in d for _, d in rows)
+        for h, d in rows:
+            if h8.startswith(("8801", "8802")):  # aircraft: civil = "other than military"
+                (other if "military" in d else civil).add(h)
+            elif "civil aircraft" in d:
+                civil.add(h)
+            elif split:
+                other.add(h)
+    return civil, other
+
+
+def test_civil_aircraft_lines_follow_the_hts_descriptions(shared_data: Path) -> None:
+    from tariffsim.data.lists import product_list
+
+    fe = product_list("floor_exempt_products")
+    atca = set(
+        fe.filter((pl.col("category") == "civil_aircraft") & (pl.col("country_group") == "korea"))[
+            "prefix"
+        ]
+    )
+    assert len(atca) == 554
+    civil: set[str] = set()
+    other: set[str] = set()
+    for ed in ("2025_basic", "2026_basic"):
+        c, o = civil_split(ed, atca)
+        civil |= c
+        other |= o
+    assert library_list("lists_civil_aircraft.yaml", "civil_aircraft_civil_lines") == civil
+    assert library_list("lists_civil_aircraft.yaml", "civil_aircraft_noncivil_lines") == other
+    # hand-checked examples: 8802.40.01.40 "Passenger transports" (not under "Military aircraft"),
+    # 8409.10.00.40 "For use in civil aircraft"; 8802.40.01.15 "Fighters"; 8807.30.00.60 "Other"
+    assert {"8802400140", "8409100040"} <= civil
+    assert {"8802400115", "8807300060"} <= other
+    assert len(civil) == 51 and len(other) == 39
