@@ -68,7 +68,10 @@ __all__ = [
 COMMON_ORIGIN = dt.date(2025, 4, 15)
 LEAD_DAYS = 3
 HORIZON_DAYS = 60
-SCORES = ("headline_crps", "headline_is", "auto_crps", "auto_is", "brier")
+SCORES = ("headline_crps", "headline_is", "headline_median_ae", "auto_crps", "auto_is", "brier")
+"""``headline_median_ae`` is the absolute error of the point forecast (the model's median; a
+baseline's value), the Done-when comparison 'the median beats split-the-difference'; not a
+proper score of the distribution."""
 
 
 class ForecastRecord(Protocol):
@@ -247,6 +250,7 @@ def _score_target(t: Target, fc: ForecastRecord | None, partners: Sequence[str])
             s = _score_point(hb[b], t.headline)
             put(b, "headline_crps", s["crps"])
             put(b, "headline_is", s["interval_score"])
+            put(b, "headline_median_ae", s["crps"])
     if ab is not None and t.auto is not None:
         for b in WB.HEADLINE_BASELINES:
             s = _score_point(ab[b], t.auto)
@@ -277,6 +281,7 @@ def _score_target(t: Target, fc: ForecastRecord | None, partners: Sequence[str])
                 s = _score_dist(h, t.headline)
                 put("model", "headline_crps", float(s["crps"]))
                 put("model", "headline_is", float(s["interval_score"]))
+                put("model", "headline_median_ae", abs(float(s["median"]) - t.headline))
                 f["headline"].update(in_band=s["in_band"], width=s["width"])
         if fc.auto is not None and np.asarray(fc.auto).size:
             a = np.asarray(fc.auto, dtype=float)

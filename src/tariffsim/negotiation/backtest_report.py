@@ -194,6 +194,10 @@ def render(res: Any, *, chart: str | None, generated: dt.date, command: str) -> 
     for metric, title in (
         ("headline_crps", "Headline rate — mean CRPS (rate points as fractions)"),
         ("headline_is", "Headline rate — mean 10–90 interval score"),
+        (
+            "headline_median_ae",
+            "Headline rate — mean absolute error of the median (point forecasts)",
+        ),
         ("auto_crps", "Car rate — mean CRPS"),
         ("auto_is", "Car rate — mean 10–90 interval score"),
         ("brier", "P(deal within 60 days) — mean Brier score"),
