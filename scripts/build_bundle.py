@@ -32,6 +32,10 @@ import polars as pl  # noqa: E402
 from tariffsim.data import paths  # noqa: E402
 
 BUNDLE = paths.bundle_dir()
+# The country table belongs to the core vocabulary (tariffsim.core.countries reads it without the
+# data layer), so it is written beside that module; PROVENANCE.md lists it with the bundle.
+CORE = ROOT / "src" / "tariffsim" / "core"
+CORE_TABLES = ("countries.csv", "country_groups.csv")
 MAX_BYTES = 15_000_000
 
 # ISO 3166-1 alpha-3 codes of the Census Schedule C codes that the 2024 partner file leaves without
@@ -89,13 +93,18 @@ def _write_parquet(df: pl.DataFrame, name: str, sources: list[str]) -> None:
     print(f"  {name}: {df.height:,} rows, {(BUNDLE / name).stat().st_size / 1e6:.2f} MB")
 
 
+def _out(name: str) -> Path:
+    """Where a built file goes: the country tables beside ``core/countries.py``, the rest in the bundle."""
+    return (CORE if name in CORE_TABLES else BUNDLE) / name
+
+
 def _write_text(text: str, name: str, sources: list[str]) -> None:
 
     def w(p: Path) -> None:
         p.write_text(text, encoding="utf-8")
 
-    _write_atomic(BUNDLE / name, w)
-    print(f"  {name}: {(BUNDLE / name).stat().st_size / 1e3:.1f} kB")
+    _write_atomic(_out(name), w)
+    print(f"  {name}: {_out(name).stat().st_size / 1e3:.1f} kB")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -169,7 +178,8 @@ def write_provenance() -> None:
         "|---|---:|---:|---|---|",
     ]
     sha_cache: dict[str, str] = {}
-    for f in sorted(BUNDLE.iterdir()):
+    files = [CORE / n for n in CORE_TABLES] + sorted(BUNDLE.iterdir())
+    for f in files:
         if not f.is_file() or f.name == "PROVENANCE.md" or f.name.endswith(".tmp"):
             continue
         try:
@@ -186,7 +196,8 @@ def write_provenance() -> None:
                 sha_cache[rel] = _sha256(root / rel)
             parts.append(f"`{rel}` ({sha_cache[rel][:16]}…)")
         ups = "; ".join(dict.fromkeys(_upstream(r) for r in srcs))
-        out.append(f"| `{f.name}` | {f.stat().st_size:,} | {rows} | {'<br>'.join(parts)} | {ups} |")
+        shown = f"../../core/{f.name}" if f.parent == CORE else f.name
+        out.append(f"| `{shown}` | {f.stat().st_size:,} | {rows} | {'<br>'.join(parts)} | {ups} |")
     out += ["", "Full sha256 of each source file:", ""]
     for rel, h in sorted(sha_cache.items()):
         out.append(f"- `{rel}`: `{h}`")

@@ -165,7 +165,8 @@ def test_duties_date_column_and_declared_shares(capsys) -> None:
 
 
 def _values(path: Path) -> list[dict[str, float]]:
-    return [{"value_usd": float(r["value_usd"])} for r in csv.DictReader(path.open())]
+    with path.open(encoding="utf-8", newline="") as f:
+        return [{"value_usd": float(r["value_usd"])} for r in csv.DictReader(f)]
 
 
 def test_duties_date_column_errors(capsys, tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ MAX_MESSAGE_CHARS = 300
 """Longest problem text a validation error shows (a validator may quote a whole value)."""
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A mapping read from YAML: ``line`` is its first line, ``key_lines[k]`` the line of key ``k``."""
 
     line: int = 0
@@ -56,7 +56,7 @@ class LineDict(dict):
         self.key_lines = {}
 
 
-class LineList(list):
+class LineList(list[Any]):
     """A sequence read from YAML: ``line`` is its first line, ``item_lines[i]`` the line of item ``i``."""
 
     line: int = 0
@@ -91,7 +91,7 @@ class _Loader(yaml.SafeLoader):
         self._depth += 1
         try:
             if self._depth > self.max_depth:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise _Limit(
                     f"nested more than {self.max_depth} levels deep",
                     mark.line + 1,

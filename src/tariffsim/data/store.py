@@ -23,7 +23,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from tariffsim.data import paths
 
@@ -116,7 +116,16 @@ def connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def info() -> dict[str, object]:
+class CacheInfo(TypedDict):
+    """What :func:`info` reports (the JSON of ``tariffsim data cache info``)."""
+
+    cache_dir: str
+    frames: int
+    bytes: int
+    names: list[str]
+
+
+def info() -> CacheInfo:
     """Cache folder, number of cached frames and their total size in bytes."""
     files = list(frames_dir().glob("*.parquet"))
     return {

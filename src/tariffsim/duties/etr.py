@@ -537,3 +537,146 @@ def etr_series(
     )
     t3 = time.perf_counter()
     return replace(res, provenance={**res.provenance, "seconds_aggregate": round(t3 - t2, 3)})
+
+
+# ---------------------------------------------------------------------------------------------
+# per-segment totals (the tables the web app keeps warm; chunks of rows add up)
+
+
+@dataclass(frozen=True, eq=False)
+class GroupTotals:
+    """One grouping of :class:`SegmentTotals`: ``keys`` (g,) sorted, ``imports_usd`` (g,),
+    ``duty_usd`` (k, g) and, when asked for, ``by_authority`` (A, k, g)."""
+
+    keys: np.ndarray
+    imports_usd: np.ndarray
+    duty_usd: np.ndarray
+    by_authority: np.ndarray | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class SegmentTotals:
+    """Duties of a set of rows on each segment of a compiled schedule.
+
+    Rates are piecewise constant between change days, so for segment s, rows r with 2024 value v_r,
+    total rate τ_{r,s} and the part τ_{r,a,s} of authority a:
+
+        duty_usd[s] = Σ_r τ_{r,s} v_r,     duty_by_authority[s, a] = Σ_r τ_{r,a,s} v_r,
+        groups[b].duty_usd[s, j] = Σ_{r ∈ j} τ_{r,s} v_r,   groups[b].imports_usd[j] = Σ_{r ∈ j} v_r,
+
+    and ETR_G(t) = D_{s(t),G} / M_G (the static rate of this module). The sums are linear in the
+    rows: the totals of disjoint row sets with the same segments and group keys add up (``a + b``),
+    which lets a caller compile a large table in chunks to bound memory.
+    """
+
+    starts: np.ndarray  # (k,) datetime64[D], the first day of each segment
+    authorities: tuple[str, ...]
+    imports_usd: float
+    duty_usd: np.ndarray  # (k,)
+    duty_by_authority: np.ndarray  # (k, A)
+    groups: Mapping[str, GroupTotals]
+
+    def __add__(self, other: SegmentTotals) -> SegmentTotals:
+        if not np.array_equal(self.starts, other.starts):
+            raise ValueError("segment totals over different segments do not add up")
+        auths = tuple(dict.fromkeys((*self.authorities, *other.authorities)))
+
+        def widen(t: SegmentTotals, arr: np.ndarray, axis: int) -> np.ndarray:
+            shape = list(arr.shape)
+            shape[axis] = len(auths)
+            out = np.zeros(shape)
+            for j, a in enumerate(t.authorities):
+                idx = [slice(None)] * arr.ndim
+                src = list(idx)
+                idx[axis], src[axis] = auths.index(a), j
+                out[tuple(idx)] = arr[tuple(src)]
+            return out
+
+        groups = {}
+        for b, g in self.groups.items():
+            h = other.groups[b]
+            if not np.array_equal(g.keys, h.keys):
+                raise ValueError(f"grouping {b!r}: different keys; pass the same keys= to both")
+            ba = None
+            if g.by_authority is not None and h.by_authority is not None:
+                ba = widen(self, g.by_authority, 0) + widen(other, h.by_authority, 0)
+            groups[b] = GroupTotals(
+                keys=g.keys,
+                imports_usd=g.imports_usd + h.imports_usd,
+                duty_usd=g.duty_usd + h.duty_usd,
+                by_authority=ba,
+            )
+        return SegmentTotals(
+            starts=self.starts,
+            authorities=auths,
+            imports_usd=self.imports_usd + other.imports_usd,
+            duty_usd=self.duty_usd + other.duty_usd,
+            duty_by_authority=widen(self, self.duty_by_authority, 1)
+            + widen(other, other.duty_by_authority, 1),
+            groups=groups,
+        )
+
+
+def segment_totals(
+    c: CompiledLike,
+    flows: Flows,
+    starts: Sequence[dt.date] | np.ndarray,
+    *,
+    by: Sequence[str] = (),
+    by_authority: Sequence[str] = (),
+    keys: Mapping[str, np.ndarray] | None = None,
+    eu_members: Sequence[str] | None = None,
+) -> SegmentTotals:
+    """:class:`SegmentTotals` of ``flows`` on the segments starting on ``starts`` (any days inside
+    the compiled range; each is mapped to its compiled segment with ``segment_index``).
+
+    ``by``: groupings (``partner``, ``group``, ``chapter``, ``section``); ``by_authority``: those of
+    them also split by authority; ``keys``: the full, sorted key set of a grouping (so that chunks
+    of one table give aligned totals; a row whose key is missing raises ``ValueError``). Group
+    sums are sparse one-hot products, (S^T (T ∘ v)^T)^T with S the (n, g) indicator matrix.
+    """
+    st = np.asarray(starts, dtype="datetime64[D]")
+    idx = np.asarray(c.segment_index(st), dtype=np.int64)
+    v = np.asarray(flows.value_usd, dtype=np.float64)
+    total = np.asarray(c.total, dtype=np.float64)[idx]  # (k, n)
+    auth = _authorities(c)
+    parts = {a: np.asarray(c.by_authority[a], dtype=np.float64)[idx] for a in auth}
+    k = len(st)
+    dba = np.stack([parts[a] @ v for a in auth], axis=1) if auth else np.zeros((k, 0))
+    groups: dict[str, GroupTotals] = {}
+    weighted = None
+    for b in by:
+        rk = row_keys(flows, b, eu_members=eu_members).astype(str)
+        if keys is not None and b in keys:
+            uk = np.asarray(keys[b]).astype(str)
+            inv = np.searchsorted(uk, rk)
+            inv_ok = np.minimum(inv, len(uk) - 1) if len(uk) else inv
+            if len(rk) and (not len(uk) or np.any(uk[inv_ok] != rk)):
+                raise ValueError(f"grouping {b!r}: a row's key is not in keys[{b!r}]")
+        else:
+            uk, inv = np.unique(rk, return_inverse=True)
+        g = len(uk)
+        s = sp.csr_matrix((np.ones(len(inv)), (np.arange(len(inv)), inv)), shape=(len(inv), g))
+        if weighted is None:
+            weighted = total * v
+        ba = None
+        if b in by_authority:
+            ba = (
+                np.stack([np.asarray((s.T @ (parts[a] * v).T).T) for a in auth], axis=0)
+                if auth
+                else np.zeros((0, k, g))
+            )
+        groups[b] = GroupTotals(
+            keys=uk,
+            imports_usd=np.bincount(inv, weights=v, minlength=g).astype(np.float64),
+            duty_usd=np.asarray((s.T @ weighted.T).T),
+            by_authority=ba,
+        )
+    return SegmentTotals(
+        starts=st,
+        authorities=auth,
+        imports_usd=float(v.sum()),
+        duty_usd=total @ v,
+        duty_by_authority=dba,
+        groups=groups,
+    )

@@ -11,7 +11,7 @@ Parameters are given as distributions (:class:`Dist`) and drawn independently:
 For every draw the chosen paper scenario is solved by Newton's method warm-started from the baseline
 solution, and the region outcomes (USA, CHN, EU, non-US) are collected; the result holds the
 requested percentiles (default p5/p50/p95) and the mean of each outcome per region. Draws run through
-:func:`tariffsim.scenarios.executors.run_draws` (serial, local process pool, or Ray).
+:func:`tariffsim.parallel.run_draws` (serial, local process pool, or Ray).
 """
 
 from __future__ import annotations
@@ -178,7 +178,7 @@ def run_montecarlo(
     Columns: ``region``, ``outcome``, ``mean``, ``p<q>`` for each percentile q. Provenance holds the
     distributions, the seed and the number of failed draws.
     """
-    from tariffsim.scenarios.executors import run_draws
+    from tariffsim.parallel import run_draws
 
     if draws < 1:
         raise InputError(f"need at least one draw (got {draws})")

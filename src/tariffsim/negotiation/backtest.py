@@ -15,7 +15,7 @@ after it (China: Geneva). Each target is scored on
 ``tariffsim.negotiation.forecast.forecast_partner(partner, as_of, *, draws, seed, executor)``
 returning a record with ``partner, as_of, p_deal_by, headline, auto, status_quo_rate,
 threat_rate, inputs`` (BRIEF interface 3). They run in parallel over targets through
-:func:`tariffsim.scenarios.executors.run_draws` (``serial``, ``local`` process pool, or ``ray``).
+:func:`tariffsim.parallel.run_draws` (``serial``, ``local`` process pool, or ``ray``).
 
 **Baselines** (:mod:`tariffsim.negotiation.wave_baselines`) use only facts public on the forecast
 date and deals concluded before it; anything fitted (the fraction of the way to the threat, the
@@ -384,7 +384,7 @@ def run_backtest(
     selected: Sequence[Target] | None = None,
 ) -> BacktestResult:
     """Run the wave backtest: forecast every target (in parallel), score it and the baselines."""
-    from tariffsim.scenarios.executors import EXECUTORS, run_draws
+    from tariffsim.parallel import EXECUTORS, run_draws
 
     if executor not in EXECUTORS:
         raise InputError(

@@ -403,7 +403,7 @@ def forecast_wave(
     if executor in (None, "serial"):
         preps = [_prepare_item(x) for x in items]
     else:
-        from tariffsim.scenarios.executors import run_draws
+        from tariffsim.parallel import run_draws
 
         preps = run_draws(_prepare_item, items, executor=executor)
     fixed_by = {pp.partner: concluded_refs(pp.partner, day, draws) for pp in preps}

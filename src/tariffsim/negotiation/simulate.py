@@ -16,7 +16,7 @@ approximation). With an explicit candidate set of at most ``full_set_limit`` pac
 are offerable.
 
 Parallelism: batches of ``batch_size`` negotiations go through
-``tariffsim.scenarios.executors.run_draws`` (local processes or Ray) when ``executor`` is not
+``tariffsim.parallel.run_draws`` (local processes or Ray) when ``executor`` is not
 ``"serial"``; each batch has its own seed, so results do not depend on the executor.
 """
 
@@ -314,7 +314,7 @@ def simulate(
         outs = [fn(it) for it in items]
         used = "serial"
     else:
-        from tariffsim.scenarios.executors import run_draws
+        from tariffsim.parallel import run_draws
 
         outs = list(run_draws(fn, items, executor=executor, workers=workers, progress=progress))
         used = executor
