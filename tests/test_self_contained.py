@@ -37,7 +37,6 @@ ALLOWED: dict[str, str] = {
     "docs/negotiation-core.md": "neg",
     "docs/negotiation.md": "neg",
     "docs/s301-exclusions.md": "lawcontent",
-    "src/tariffsim/cli/backtest_cmds.py": "research",
     "src/tariffsim/cli/duties_cmds.py": "harden",
     "src/tariffsim/cli/schedule_cmds.py": "lawengine",
     "src/tariffsim/duties/validation.py": "lawcontent",

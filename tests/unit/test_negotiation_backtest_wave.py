@@ -1,6 +1,6 @@
 """The wave backtest harness (tariffsim.negotiation.backtest) with hand-built forecast records.
 
-Until the wave forecaster lands, the model is replaced by a record of the BRIEF's interface with
+The model is replaced by records with the forecaster's interface (PartnerForecast) and
 known draws, so every score below can be computed by hand.
 """
 

@@ -14,7 +14,7 @@ after it (China: Geneva). Each target is scored on
 **Forecasts** come from a forecaster with the signature of
 ``tariffsim.negotiation.forecast.forecast_partner(partner, as_of, *, draws, seed, executor)``
 returning a record with ``partner, as_of, p_deal_by, headline, auto, status_quo_rate,
-threat_rate, inputs`` (BRIEF interface 3). They run in parallel over targets through
+threat_rate, inputs`` (the PartnerForecast record). They run in parallel over targets through
 :func:`tariffsim.parallel.run_draws` (``serial``, ``local`` process pool, or ``ray``).
 
 **Baselines** (:mod:`tariffsim.negotiation.wave_baselines`) use only facts public on the forecast
@@ -75,15 +75,22 @@ proper score of the distribution."""
 
 
 class ForecastRecord(Protocol):
-    """What the backtest reads from a forecast (``PartnerForecast``, BRIEF interface 3)."""
+    """What the backtest reads from a forecast (``tariffsim.negotiation.forecast.PartnerForecast``)."""
 
-    partner: str
-    as_of: dt.date
-    p_deal_by: Mapping[dt.date, float]
-    headline: np.ndarray
-    auto: np.ndarray | None
-    status_quo_rate: float
-    threat_rate: float
+    @property
+    def partner(self) -> str: ...
+    @property
+    def as_of(self) -> dt.date: ...
+    @property
+    def p_deal_by(self) -> Mapping[dt.date, float]: ...
+    @property
+    def headline(self) -> np.ndarray: ...
+    @property
+    def auto(self) -> np.ndarray | None: ...
+    @property
+    def status_quo_rate(self) -> float: ...
+    @property
+    def threat_rate(self) -> float: ...
 
 
 Forecaster = Callable[..., ForecastRecord]
@@ -162,13 +169,13 @@ def targets(outcomes: Sequence[OutcomeFile] | None = None) -> list[Target]:
 def default_forecaster() -> Forecaster:
     """``tariffsim.negotiation.forecast.forecast_partner`` (the wave model)."""
     try:
-        from tariffsim.negotiation.forecast import forecast_partner  # type: ignore[attr-defined]
+        from tariffsim.negotiation.forecast import forecast_partner
     except ImportError:
         raise InputError(
             "the wave forecaster tariffsim.negotiation.forecast.forecast_partner is not available",
             hint="score the baselines alone with --baselines-only",
         ) from None
-    return forecast_partner  # type: ignore[no-any-return]
+    return forecast_partner
 
 
 def _forecast_one(

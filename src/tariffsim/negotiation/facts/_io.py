@@ -103,7 +103,7 @@ def cached(tag: str, files: Sequence[Path], build: Callable[[], T]) -> T:
     if path.is_file():
         try:
             with path.open("rb") as f:
-                return pickle.load(f)  # type: ignore[no-any-return]
+                return pickle.load(f)
         except Exception:  # a broken cache file is rebuilt
             pass
     obj = build()
