@@ -406,9 +406,6 @@ def run_backtest(
         fn = forecaster or default_forecaster()
         tasks = sorted({(t.partner, t.as_of) for t in tg})
         t1 = time.perf_counter()
-        warm = getattr(fn, "warm", None)
-        if callable(warm) and executor != "ray":
-            warm()  # load data once here: local pool workers are forked and inherit it
         got = run_draws(
             partial(_forecast_one, forecaster=fn, draws=draws, seed=seed),
             tasks,
