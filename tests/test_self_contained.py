@@ -34,7 +34,6 @@ OUTSIDE = re.compile(
 ALLOWED: dict[str, str] = {
     "docs/negotiation-core.md": "neg",
     "docs/negotiation.md": "neg",
-    "src/tariffsim/cli/backtest_cmds.py": "research",
     "src/tariffsim/cli/duties_cmds.py": "harden",
     "tests/e2e/test_cli_contracts.py": "house",
     "tests/golden/test_duties_reciprocal_hts.py": "harden",
