@@ -25,7 +25,9 @@ class SideState:
     rng: np.random.Generator
     model: OpponentModel
     opp_span: np.ndarray  # (D,) opponent's u_max − reservation
-    pressure_on_me: np.ndarray = field(default=None)  # (D,)
+    pressure_on_me: np.ndarray = field(
+        default_factory=lambda: np.zeros(0)
+    )  # (D,), set by the protocol
     opp_first_u: np.ndarray | None = None  # own utility of the opponent's first offer
     opp_best_u: np.ndarray | None = None  # best own utility among the opponent's offers
 
