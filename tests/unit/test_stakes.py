@@ -243,3 +243,91 @@ def test_negotiation_grid_agrees_with_stakes():
     assert np.abs(grid.outputs["exporters"][1]).max() < 1e-12
     assert grid.at("revenue", [0.975]).shape == (1, 2)
     assert set(grid.ge) >= {"us_welfare_bn", "partner_welfare_bn"}
+
+
+@pytest.mark.slow
+def test_cached_state_is_the_law_and_the_pe_of_the_day(jpn):
+    # The state shares the flows, the baseline law and the sorted PE rows across dates and keeps
+    # only the date's own part on disk. Reference: the law compiled directly for the 2024 flows,
+    # the PE problem built and solved from BASELINE_DATE's law to the as-of law, and law_tariffs'
+    # GE vector — what the state was before it was cached this way.
+    from tariffsim.duties.flows import default_flows
+    from tariffsim.models.law_tariffs import ge_tariffs_from_schedule
+    from tariffsim.models.pe import BASELINE_DATE, build_problem, solve_problem
+    from tariffsim.schedule import load_schedule
+
+    st = S._state(AS_OF, "short-run")
+    sched, flows = load_schedule(), default_flows()
+    c = sched.compile(
+        hs10=flows.hs10,
+        origin=flows.origin,
+        start=BASELINE_DATE,
+        end=AS_OF + dt.timedelta(days=1),
+        shares=dict(flows.shares),
+    )
+    t0, t1 = np.asarray(c.at(BASELINE_DATE), float), np.asarray(c.at(AS_OF), float)
+    assert np.array_equal(st.t_asof, t1)
+    mfn = sum(
+        np.asarray(c.part(m)[-1], float)
+        for m, a in zip(c.measure_ids, c.measure_authorities, strict=True)
+        if a == "mfn"
+    )
+    assert np.array_equal(st.mfn, mfn)
+    prob = build_problem(
+        flows, t0, t1, sigma_min=st.params.sigma_min, sigma_max=st.params.sigma_max
+    )
+    out = solve_problem(prob, st.params)
+    assert np.array_equal(st.rows_of_problem, prob.rows)
+    assert np.array_equal(st.problem.v0, out.v1) and np.array_equal(st.problem.t0, prob.t1)
+    ref = ge_tariffs_from_schedule(on=AS_OF)
+    assert np.abs(st.ge_rates - ref).max() < 1e-12
+    # Built again from nothing but the shared part: bit for bit what memory or disk held.
+    skey = S._schedule_key()
+    own = S._build_own(S._base(None, skey), AS_OF, st.params, None, skey)
+    assert np.array_equal(own["t_asof"], st.t_asof)
+    assert np.array_equal(own["v_sorted"], st.problem.v0)
+    assert np.array_equal(own["ge_rates"], st.ge_rates)
+    # Read back from the disk cache after the memory is cleared: the same stakes, bit for bit.
+    before = jpn["reciprocal"].level(0.25).figures
+    S.clear_cache()
+    again = S.stakes_for_issues("JPN", AS_OF, [RECIP, AUTOS])["reciprocal"].level(0.25).figures
+    assert {k: f.value for k, f in again.items()} == {k: f.value for k, f in before.items()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("horizon", ["short-run", "long-run"])
+def test_closed_form_level_equals_the_full_pe_solve(horizon):
+    # _pe_level solves the touched products in closed form (U rows through per-product sums);
+    # _pe_level_full runs pe.solve_problem on every row of those products. Same equations: equal
+    # to rounding (1e-12 relative, or 1e-3 US$ where a figure is zero).
+    st = S._state(AS_OF, horizon)
+    for partner, members in (("JPN", ("JPN",)), ("EU", S.partner_members("EU")[1])):
+        rows_by, _ = S.resolve_scopes(st, members, [RECIP, AUTOS])
+        for iss in (RECIP, AUTOS):
+            rows = np.sort(rows_by[iss.name])
+            for level in (0.0, *iss.levels, 0.5):
+                t_new = S.new_rates(st, iss, rows, level)
+                a = S._pe_level(st, rows, t_new, members)
+                b = S._pe_level_full(st, rows, t_new, members)
+                for k in ("revenue", "buyers", "tot", "exporters", "sales", "us_imports_change"):
+                    assert a[k] == pytest.approx(b[k], rel=1e-12, abs=1e-3), (partner, level, k)
+                assert a["partner_before"] == b["partner_before"]
+                assert a["products"] == b["products"]
+                assert np.array_equal(a["product_codes"], b["product_codes"])
+                np.testing.assert_allclose(a["spending"], b["spending"], rtol=1e-14)
+                # log P-hat = log Σθp^(1-σ) / (1-σ): the sums differ by rounding (< 1e-14),
+                # which a product with σ near 1 divides by 1 - σ on both sides.
+                sigma = S._level_context(st, rows, members).sigma
+                gap = np.abs(a["log_price_index"] - b["log_price_index"]) * np.abs(1.0 - sigma)
+                assert gap.max() < 1e-14
+                for o in set(a["diversion"]) | set(b["diversion"]):
+                    x, y = a["diversion"].get(o, 0.0), b["diversion"].get(o, 0.0)
+                    assert x == pytest.approx(y, rel=1e-12, abs=1e-12), (partner, level, o)
+
+
+@pytest.mark.slow
+def test_law_as_known_on_a_day_is_recorded():
+    s = S.stakes("JPN", AS_OF, RECIP, ge=False, as_known_on=AS_OF)
+    src = s.levels[0].figures["us_tariff_revenue_bn"].source
+    assert f"as known on {AS_OF}" in src
+    assert s.provenance["state_key"] != S._state(AS_OF, "short-run").key

@@ -41,11 +41,14 @@ The PE starts from the as-of flows: the 2024 Census flows carried by the same PE
 :data:`tariffsim.models.pe.BASELINE_DATE` to the law on the as-of date. The GE starts from the
 law on the as-of date as :func:`tariffsim.models.law_tariffs.ge_tariffs_from_schedule` maps it.
 
-**Caching.** The as-of state (tariffs, instrument duties, as-of flows, GE status quo) is computed
-once per (law, data, as-of date, horizon) — keyed on a hash of the measure library, the data files
-and the model parameters — and kept in memory and in ``$TARIFFSIM_CACHE``; each level's result is
-kept in memory for the process. A new partner on a cached date costs one PE solve on the products
-it sells and one warm-started GE solve per level.
+**Caching.** The as-of state (tariffs, instrument duties, as-of flows, GE tariff vector) is
+computed once per (law, data, as-of date, horizon) — keyed on a hash of the measure library, the
+data files and the model parameters — and kept in memory (the 8 most recent) and in
+``$TARIFFSIM_CACHE`` (only the date's own arrays; what every date shares — flows, baseline law,
+sorted PE rows — is built once per process, :class:`_Base`). The GE status quo is solved on the
+first GE use of a state; each level's result is kept in memory for the process. A new partner on a
+cached date costs the PE of each level in closed form on the products it sells and one
+warm-started GE solve per level.
 """
 
 from __future__ import annotations
@@ -68,7 +71,7 @@ from tariffsim.core.errors import InputError
 Form = Literal["add_on", "floor", "total", "extra"]
 FORMS: tuple[str, ...] = ("add_on", "floor", "total", "extra")
 RECIPROCAL = "ieepa_reciprocal"
-_STATE_VERSION = "stakes-v1"
+_STATE_VERSION = "stakes-v2"
 BN = 1e9
 
 
@@ -333,12 +336,16 @@ class _State:
     rho_rows: Any = None  # pass-through of each problem row (or a scalar)
     instrument_cache: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)
     hs_int: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    known: dt.date | None = None  # the law as published by this day (None: the law in force)
     params: Any = None
     ge: Any = None  # (model, equilibrium) of the status quo, built on first GE use
     levels: dict[tuple[Any, ...], LevelStakes] = field(default_factory=dict)
+    pe_ctx: dict[tuple[Any, ...], Any] = field(default_factory=dict)  # issue rows -> _LevelContext
 
 
+#: States in memory (most recent last; a backtest walks many dates, so the oldest are dropped).
 _STATES: dict[str, _State] = {}
+_MAX_STATES = 8
 
 
 def _schedule_key() -> str:
@@ -367,86 +374,94 @@ def _code_stamp() -> str:
     return ";".join(parts)
 
 
-def _state(as_of: dt.date, horizon: str) -> _State:
-    from tariffsim.models.horizons import pe_params
+@dataclass
+class _Base:
+    """What the states of every date and horizon share, built once per process and law version.
 
-    params = pe_params(horizon, as_of=as_of)
-    raw = json.dumps(
-        [_STATE_VERSION, _schedule_key(), _code_stamp(), as_of.isoformat(), params.describe()],
-        sort_keys=True,
-        default=str,
+    The 2024 flows and their codes, the law on the PE and GE baseline dates, the PE rows sorted by
+    product and origin (σ attached per clipping range) and the pass-through of each row (per
+    parameter set), the measure library's product lists.
+    """
+
+    schedule: Any
+    hs10: np.ndarray
+    origin: np.ndarray
+    v2024: np.ndarray
+    shares: dict[str, Any]
+    hs_int: np.ndarray
+    origin_names: np.ndarray
+    origin_code: np.ndarray
+    t_law0: np.ndarray  # the law on tariffsim.models.pe.BASELINE_DATE
+    t_ge_base: np.ndarray  # the law on tariffsim.models.law_tariffs.BASELINE
+    list_measures: dict[str, list[str]]
+    displaced_by: dict[str, list[str]]
+    list_prefixes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+    problems: dict[tuple[float, float], tuple[Any, np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=dict
     )
-    key = hashlib.sha256(raw.encode()).hexdigest()[:24]
-    if key in _STATES:
-        return _STATES[key]
-    from tariffsim.data.paths import cache_dir
+    rho: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
-    path = cache_dir() / f"stakes-state-{key}.pkl"
-    st: _State | None = None
-    if path.is_file():
-        try:
-            with path.open("rb") as fh:
-                st = pickle.load(fh)
-        except Exception:  # a stale or broken cache is rebuilt
-            st = None
-    if st is None:
-        st = _build_state(key, as_of, horizon, params)
-        _ge_status_quo(st)  # the calibrated GE and its status quo travel with the state
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".stakes-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(st, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            from pathlib import Path
+    def problem(
+        self, sigma_min: float, sigma_max: float
+    ) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+        """(PE problem with zero tariffs, problem row → flow row, flow row → problem row or -1,
+        [start, end) of each product's rows)."""
+        got = self.problems.get((sigma_min, sigma_max))
+        if got is None:
+            from tariffsim.duties.flows import Flows
+            from tariffsim.models.pe import build_problem
 
-            Path(tmp).unlink(missing_ok=True)
-    st.params = params
-    st.levels = {}
-    st.instrument_cache = {}
-    st.rho_rows = params.row_passthrough(st.problem.product)
-    _STATES[key] = st
-    return st
+            zeros = np.zeros(len(self.v2024))
+            flows = Flows(hs10=self.hs10, origin=self.origin, value_usd=self.v2024, source="")
+            prob = build_problem(flows, zeros, zeros, sigma_min=sigma_min, sigma_max=sigma_max)
+            rows = np.asarray(prob.rows)
+            pos = np.full(len(self.v2024), -1, np.int64)
+            pos[rows] = np.arange(len(rows))
+            counts = np.bincount(prob.groups, minlength=prob.n_products)
+            end = np.cumsum(counts)
+            got = (prob, rows, pos, np.stack([end - counts, end]))
+            self.problems[(sigma_min, sigma_max)] = got
+        return got
+
+    def passthrough(self, params: Any, product: np.ndarray) -> Any:
+        """``params.row_passthrough`` of the sorted PE rows (``product``, the same order whatever
+        the σ clipping), computed once per parameter set."""
+        key = (params.passthrough, params.passthrough_products)
+        if key not in self.rho:
+            self.rho[key] = params.row_passthrough(product)
+        return self.rho[key]
 
 
-def _build_state(key: str, as_of: dt.date, horizon: str, params: Any) -> _State:
-    from tariffsim.duties.flows import default_flows
-    from tariffsim.models.law_tariffs import BASELINE as GE_BASE
-    from tariffsim.models.law_tariffs import ge_tariffs_from_schedule
-    from tariffsim.models.pe import BASELINE_DATE, build_problem, solve_problem
+_BASES: dict[tuple[Any, ...], _Base] = {}
+#: The law on one day for every flow (per process: the short and long run of a date share it).
+_DAY_LAW: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+
+def _schedule(as_known_on: dt.date | None) -> Any:
     from tariffsim.schedule import load_schedule
 
     sched = load_schedule()
-    sched.check_date(as_of, field="as_of")
+    return sched if as_known_on is None else sched.as_known_on(as_known_on)
+
+
+def _base(known: dt.date | None, skey: str) -> _Base:
+    key = (skey, known)
+    got = _BASES.get(key)
+    if got is not None:
+        return got
+    from tariffsim.duties.flows import default_flows
+    from tariffsim.models.law_tariffs import BASELINE as GE_BASE
+    from tariffsim.models.pe import BASELINE_DATE
+
+    sched = _schedule(known)
     flows = default_flows()
-    first = min(BASELINE_DATE, GE_BASE, as_of)
+    hs10 = np.asarray(flows.hs10).astype("<U10")
+    origin = np.asarray(flows.origin).astype(str)
+    shares = dict(flows.shares)
+    lo, hi = min(BASELINE_DATE, GE_BASE), max(BASELINE_DATE, GE_BASE)
     c = sched.compile(
-        hs10=flows.hs10,
-        origin=flows.origin,
-        start=first,
-        end=max(as_of, GE_BASE) + dt.timedelta(days=1),
-        shares=dict(flows.shares),
+        hs10=hs10, origin=origin, start=lo, end=hi + dt.timedelta(days=1), shares=shares
     )
-    t_law0 = np.asarray(c.at(BASELINE_DATE), float)
-    t_asof = np.asarray(c.at(as_of), float)
-    t_ge_base = np.asarray(c.at(GE_BASE), float)
-    day = sched.compile(
-        hs10=flows.hs10,
-        origin=flows.origin,
-        start=as_of,
-        end=as_of + dt.timedelta(days=1),
-        shares=dict(flows.shares),
-    )
-    parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    authority: dict[str, str] = {}
-    mfn = np.zeros(len(t_asof))
-    for mid, auth in zip(day.measure_ids, day.measure_authorities, strict=True):
-        arr = np.asarray(day.part(mid)[0], float)
-        authority[mid] = auth
-        nz = np.flatnonzero(arr)
-        parts[mid] = (nz, arr[nz])
-        if auth == "mfn":
-            mfn += arr
     rules = sched.rules
     list_measures: dict[str, list[str]] = {}
     for m in rules.measures:
@@ -456,67 +471,266 @@ def _build_state(key: str, as_of: dt.date, horizon: str, params: Any) -> _State:
     for m in rules.measures:
         for j in m.excluded_by:
             displaced_by.setdefault(rules.measures[j].id, []).append(m.id)
-    list_prefixes = {
-        name: (tuple(np.asarray(lr.prefixes).astype(str).tolist()), tuple(lr.except_prefixes))
-        for name, lr in rules.lists.items()
-    }
-    origin = np.asarray(flows.origin).astype(str)
-    hs10 = np.asarray(flows.hs10).astype(str)
-    v2024 = np.asarray(flows.value_usd, float)
-    # As-of flows: the 2024 flows carried by the PE from the law of BASELINE_DATE to as_of.
-    prob0 = build_problem(
-        flows, t_law0, t_asof, sigma_min=params.sigma_min, sigma_max=params.sigma_max
+    origin_names, origin_code = np.unique(origin, return_inverse=True)
+    got = _Base(
+        schedule=sched,
+        hs10=hs10,
+        origin=origin,
+        v2024=np.asarray(flows.value_usd, float),
+        shares=shares,
+        hs_int=np.where(np.char.isdigit(hs10), hs10, "0").astype(np.int64),
+        origin_names=origin_names,
+        origin_code=origin_code.ravel(),
+        t_law0=np.asarray(c.at(BASELINE_DATE), float),
+        t_ge_base=np.asarray(c.at(GE_BASE), float),
+        list_measures=list_measures,
+        displaced_by=displaced_by,
+        list_prefixes={
+            name: (tuple(np.asarray(lr.prefixes).astype(str).tolist()), tuple(lr.except_prefixes))
+            for name, lr in rules.lists.items()
+        },
     )
-    rows_sorted = np.asarray(prob0.rows)
-    out0 = solve_problem(prob0, params)
-    v_asof = np.zeros(len(v2024))
-    v_asof[rows_sorted] = out0.v1
+    if len(_BASES) >= 2:
+        _BASES.pop(next(iter(_BASES)))
+    _BASES[key] = got
+    return got
+
+
+def _day_law(
+    base: _Base, day: dt.date, key: tuple[Any, ...]
+) -> tuple[np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]], dict[str, str]]:
+    """Total duty, every measure's duty (sparse: rows, values) and authorities of every flow on
+    ``day`` (one compile of one day, shared by the horizons)."""
+    got = _DAY_LAW.get(key)
+    if got is None:
+        c = base.schedule.compile(
+            hs10=base.hs10,
+            origin=base.origin,
+            start=day,
+            end=day + dt.timedelta(days=1),
+            shares=base.shares,
+        )
+        parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        authority: dict[str, str] = {}
+        for mid, auth in zip(c.measure_ids, c.measure_authorities, strict=True):
+            arr = np.asarray(c.part(mid)[0], float)
+            authority[mid] = auth
+            nz = np.flatnonzero(arr)
+            parts[mid] = (nz, arr[nz])
+        got = (np.asarray(c.total[0], float), parts, authority)
+        if len(_DAY_LAW) >= 4:
+            _DAY_LAW.pop(next(iter(_DAY_LAW)))
+        _DAY_LAW[key] = got
+    return got
+
+
+def _ge_rates(base: _Base, t_asof: np.ndarray, day: dt.date, known: dt.date | None) -> np.ndarray:
+    r"""The GE US tariff vector on ``day`` from the flows' duties: per exporter j,
+    :math:`\sum_h V_{hj}(1+t_{hj})/(1+t^0_{hj}) / \sum_h V_{hj} - 1` as
+    :func:`tariffsim.models.law_tariffs.ge_tariffs_from_schedule` maps the law (that function is
+    called itself only when a GE country has no 2024 flow: it rates the import basket for it)."""
+    from tariffsim.models.ge_data import load_raw_cached
+
+    iso3 = load_raw_cached().iso3
+    n = len(base.origin_names)
+    g = (1.0 + t_asof) / (1.0 + base.t_ge_base)
+    num = np.bincount(base.origin_code, weights=g * base.v2024, minlength=n)
+    den = np.bincount(base.origin_code, weights=base.v2024, minlength=n)
+    pos = {str(c): i for i, c in enumerate(base.origin_names)}
+    missing = [c for c in iso3 if c != "USA" and (c not in pos or den[pos[c]] <= 0)]
+    if missing:
+        if known is not None:
+            raise InputError(
+                f"GE countries without 2024 US imports ({', '.join(missing[:5])}) cannot be "
+                "rated on the law as known on a date",
+                hint="leave as_known_on out",
+            )
+        from tariffsim.models.law_tariffs import ge_tariffs_from_schedule
+
+        return ge_tariffs_from_schedule(on=day, iso3=iso3)
+    return np.array([0.0 if c == "USA" else num[pos[c]] / den[pos[c]] - 1.0 for c in iso3])
+
+
+def _state_key(as_of: dt.date, known: dt.date | None, params: Any, skey: str) -> str:
+    raw = json.dumps(
+        [
+            _STATE_VERSION,
+            skey,
+            _code_stamp(),
+            as_of.isoformat(),
+            None if known is None else known.isoformat(),
+            params.describe(),
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+def _state(as_of: dt.date, horizon: str, known: dt.date | None = None) -> _State:
+    """The as-of state: from memory, else from ``$TARIFFSIM_CACHE``, else built (and stored).
+
+    On disk only what is the date's own is kept (the day's duties, the as-of flows, the GE
+    tariff vector: a few MB); the rest is the process's :class:`_Base`. Processes building the
+    same state at once wait for the first (a lock file beside it).
+    """
+    from tariffsim.models.horizons import pe_params
+
+    params = pe_params(horizon, as_of=as_of)
+    skey = _schedule_key()
+    key = _state_key(as_of, known, params, skey)
+    st = _STATES.pop(key, None)
+    if st is None:
+        from tariffsim.data.paths import cache_dir
+
+        path = cache_dir() / f"stakes-state-{key}.pkl"
+        with _lock(path):
+            own = _read_own(path)
+            base = _base(known, skey)
+            if own is None:
+                own = _build_own(base, as_of, params, known, skey)
+                _write_own(path, own)
+        st = _assemble(key, as_of, horizon, params, known, base, own)
+    _STATES[key] = st  # most recent last
+    while len(_STATES) > _MAX_STATES:
+        _STATES.pop(next(iter(_STATES)))
+    return st
+
+
+def _lock(path: Any) -> Any:
+    """An exclusive lock on ``<path>.lock`` (a no-op where ``fcntl`` does not exist)."""
+    import contextlib
+
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return contextlib.nullcontext()
+
+    @contextlib.contextmanager
+    def held() -> Any:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(f"{path}.lock", "a+b") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    return held()
+
+
+def _read_own(path: Any) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    try:
+        with path.open("rb") as fh:
+            own = pickle.load(fh)
+        return own if isinstance(own, dict) and own.get("version") == _STATE_VERSION else None
+    except Exception:  # a stale or broken cache is rebuilt
+        return None
+
+
+def _write_own(path: Any, own: dict[str, Any]) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".stakes-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(own, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        from pathlib import Path
+
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _build_own(
+    base: _Base, as_of: dt.date, params: Any, known: dt.date | None, skey: str
+) -> dict[str, Any]:
+    """The date's own part of a state: the day's duties, the as-of flows, the GE tariff vector.
+
+    As-of flows: the 2024 flows carried by the PE from the law of
+    :data:`tariffsim.models.pe.BASELINE_DATE` to the law on ``as_of``.
+    """
     from dataclasses import replace
 
-    problem = replace(prob0, v0=out0.v1, t0=prob0.t1)
-    ge_rates = ge_tariffs_from_schedule(on=as_of)
-    origin_names, origin_code = np.unique(origin, return_inverse=True)
-    recip = [mid for mid, a in authority.items() if a == RECIPROCAL]
-    reciprocal_mask = np.zeros(len(origin), bool)
-    for mid in recip:
-        reciprocal_mask[parts[mid][0]] = True
-    pos_of_state = np.full(len(origin), -1, np.int64)
-    pos_of_state[rows_sorted] = np.arange(len(rows_sorted))
-    counts = np.bincount(problem.groups, minlength=problem.n_products)
-    hs_int = np.where(np.char.isdigit(hs10), hs10, "0").astype(np.int64)
-    group_end = np.cumsum(counts)
+    from tariffsim.models.pe import solve_problem
+
+    base.schedule.check_date(as_of, field="as_of")
+    t_asof, parts, authority = _day_law(base, as_of, (skey, known, as_of))
+    prob, rows, _pos, _bounds = base.problem(params.sigma_min, params.sigma_max)
+    prob0 = replace(prob, t0=base.t_law0[rows], t1=t_asof[rows])
+    out0 = solve_problem(prob0, params, passthrough=base.passthrough(params, prob.product))
+    return {
+        "version": _STATE_VERSION,
+        "t_asof": t_asof,
+        "parts": parts,
+        "authority": authority,
+        "v_sorted": out0.v1,
+        "ge_rates": _ge_rates(base, t_asof, as_of, known),
+    }
+
+
+def _assemble(
+    key: str,
+    as_of: dt.date,
+    horizon: str,
+    params: Any,
+    known: dt.date | None,
+    base: _Base,
+    own: dict[str, Any],
+) -> _State:
+    from dataclasses import replace
+
+    t_asof, parts, authority = own["t_asof"], own["parts"], own["authority"]
+    prob, rows, pos, bounds = base.problem(params.sigma_min, params.sigma_max)
+    n = len(t_asof)
+    mfn = np.zeros(n)
+    reciprocal_mask = np.zeros(n, bool)
+    for mid, auth in authority.items():
+        if auth == "mfn":
+            r, v = parts[mid]
+            mfn[r] += v
+        elif auth == RECIPROCAL:
+            reciprocal_mask[parts[mid][0]] = True
+    t_sorted = t_asof[rows]
+    v_asof = np.zeros(n)
+    v_asof[rows] = own["v_sorted"]
     return _State(
         key=key,
         as_of=as_of,
         horizon=horizon,
-        hs10=hs10,
-        origin=origin,
-        v2024=v2024,
+        hs10=base.hs10,
+        origin=base.origin,
+        v2024=base.v2024,
         t_asof=t_asof,
-        t_ge_base=t_ge_base,
+        t_ge_base=base.t_ge_base,
         mfn=mfn,
         parts=parts,
         authority=authority,
-        list_measures=list_measures,
-        displaced_by=displaced_by,
-        list_prefixes=list_prefixes,
+        list_measures=base.list_measures,
+        displaced_by=base.displaced_by,
+        list_prefixes=base.list_prefixes,
         v_asof=v_asof,
-        problem=problem,
-        rows_of_problem=rows_sorted,
-        ge_rates=ge_rates,
-        origin_names=origin_names,
-        origin_code=origin_code.ravel(),
+        problem=replace(prob, v0=own["v_sorted"], t0=t_sorted, t1=t_sorted),
+        rows_of_problem=rows,
+        ge_rates=own["ge_rates"],
+        origin_names=base.origin_names,
+        origin_code=base.origin_code,
         reciprocal_mask=reciprocal_mask,
-        pos_of_state=pos_of_state,
-        group_start=group_end - counts,
-        group_end=group_end,
-        hs_int=hs_int,
+        pos_of_state=pos,
+        group_start=bounds[0],
+        group_end=bounds[1],
+        rho_rows=base.passthrough(params, prob.product),
+        hs_int=base.hs_int,
+        known=known,
+        params=params,
     )
 
 
 def clear_cache() -> None:
-    """Forget the in-memory states (the disk cache stays)."""
+    """Forget the in-memory states and what they share (the disk cache stays)."""
     _STATES.clear()
+    _BASES.clear()
+    _DAY_LAW.clear()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -689,9 +903,176 @@ def resolve_scopes(
 # PE and GE per level
 
 
+@dataclass
+class _LevelContext:
+    """What the levels of one issue share: the touched products (every origin of each) split into
+    the issue's rows (C, whose duty the level sets) and the others (U, duty unchanged)."""
+
+    prow: np.ndarray  # problem rows of C (in problem order)
+    keep: np.ndarray  # which of the issue's rows are in the problem (positive value, known origin)
+    perm: np.ndarray  # position in C of each kept issue row
+    groups: np.ndarray  # touched products (problem product index)
+    gi: np.ndarray  # local product of each C row
+    v0: np.ndarray  # C rows: as-of value, duty, pass-through, origin code, partner member?
+    t0: np.ndarray
+    rho: Any
+    code: np.ndarray
+    is_p: np.ndarray
+    theta: np.ndarray  # C rows' share of their product's duty-inclusive spending
+    theta_u: np.ndarray  # per product: the U rows' share
+    e0: np.ndarray  # per product: duty-inclusive spending
+    sigma: np.ndarray  # per product
+    eta: np.ndarray  # per product
+    u_group: np.ndarray  # U rows: local product, origin code, as-of value
+    u_code: np.ndarray
+    u_v0: np.ndarray
+    u_tv: np.ndarray  # per product: Σ_U t0·v0, Σ_U v0, Σ_{U, partner} v0
+    u_v: np.ndarray
+    u_pv: np.ndarray
+    member_codes: np.ndarray
+    partner_before: float
+
+
+def _level_context(st: _State, rows: np.ndarray, members: Sequence[str]) -> _LevelContext:
+    key = (hashlib.sha1(rows.tobytes()).hexdigest(), tuple(members))
+    got = st.pe_ctx.get(key)
+    if got is not None:
+        return got
+    prob = st.problem
+    prow = st.pos_of_state[rows]
+    keep = prow >= 0
+    prow = prow[keep]
+    groups = np.unique(prob.groups[prow])
+    starts, ends = st.group_start[groups], st.group_end[groups]
+    lens = ends - starts
+    sel = np.repeat(starts - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens) + np.arange(
+        lens.sum()
+    )
+    local = np.repeat(np.arange(len(groups)), lens)
+    where = np.searchsorted(sel, prow)
+    in_c = np.zeros(len(sel), bool)
+    in_c[where] = True
+    v0, t0 = prob.v0[sel], prob.t0[sel]
+    d0 = v0 * (1.0 + t0)
+    e0 = np.bincount(local, weights=d0, minlength=len(groups))
+    theta = np.divide(d0, e0[local], out=np.zeros_like(d0), where=e0[local] > 0)
+    codes = st.origin_code[st.rows_of_problem[sel]]
+    member_codes = np.flatnonzero(np.isin(st.origin_names, list(members)))
+    is_p = np.isin(codes, member_codes)
+    u = ~in_c
+    ng = len(groups)
+    rho = st.rho_rows
+    if rho is not None and np.ndim(rho) > 0:
+        rho = np.asarray(rho)[sel][in_c]
+    got = _LevelContext(
+        prow=sel[in_c],
+        keep=keep,
+        perm=np.searchsorted(np.flatnonzero(in_c), where),
+        groups=groups,
+        gi=local[in_c],
+        v0=v0[in_c],
+        t0=t0[in_c],
+        rho=1.0 if rho is None else rho,
+        code=codes[in_c],
+        is_p=is_p[in_c],
+        theta=theta[in_c],
+        theta_u=np.bincount(local[u], weights=theta[u], minlength=ng),
+        e0=e0,
+        sigma=st.params.sigma(prob.sigma_raw[groups]),
+        eta=np.broadcast_to(np.asarray(st.params.eta, float), (ng,)),
+        u_group=local[u],
+        u_code=codes[u],
+        u_v0=v0[u],
+        u_tv=np.bincount(local[u], weights=t0[u] * v0[u], minlength=ng),
+        u_v=np.bincount(local[u], weights=v0[u], minlength=ng),
+        u_pv=np.bincount(local[u & is_p], weights=v0[u & is_p], minlength=ng),
+        member_codes=member_codes,
+        partner_before=float(st.v_asof[np.isin(st.origin_code, member_codes)].sum()),
+    )
+    if len(st.pe_ctx) >= 64:
+        st.pe_ctx.pop(next(iter(st.pe_ctx)))
+    st.pe_ctx[key] = got
+    return got
+
+
 def _pe_level(
     st: _State, rows: np.ndarray, t_new: np.ndarray, members: Sequence[str]
 ) -> dict[str, Any]:
+    r"""The PE of one level: new duties ``t_new`` on the state rows ``rows`` (sorted).
+
+    Solved on the touched products only (products are independent), and there in closed form
+    (export supply perfectly elastic, :math:`\omega = \infty`, as every horizon has it): with
+    :math:`\hat p_s = \hat\tau_s^{\rho_s}` on the issue's rows C and :math:`\hat p_s = 1` on the
+    other rows U of the product,
+    :math:`\hat P^{1-\sigma} = \sum_U \theta_s + \sum_C \theta_s \hat p_s^{1-\sigma}`, and every U
+    row's spending moves by the same :math:`\hat D_U = \hat P^{\sigma-1}\hat E`, so the U rows
+    enter through per-product sums (and one pass for the diversion by origin). The same
+    equations as :func:`tariffsim.models.pe_core.solve_pe` (tested equal to it to 1e-12).
+    """
+    if not np.isinf(st.params.omega):
+        return _pe_level_full(st, rows, t_new, members)
+    from tariffsim.core.errors import SolverDiagnostics
+
+    cx = _level_context(st, rows, members)
+    t1 = np.empty(len(cx.prow))
+    t1[cx.perm] = t_new[cx.keep]
+    log_tau = np.log((1.0 + t1) / (1.0 + cx.t0))
+    log_p = cx.rho * log_tau
+    s_row = cx.sigma[cx.gi]
+    z = (1.0 - s_row) * log_p
+    ng = len(cx.groups)
+    tot = cx.theta_u + np.bincount(cx.gi, weights=cx.theta * np.exp(z), minlength=ng)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_idx = np.where(tot > 0, np.log(tot) / (1.0 - cx.sigma), 0.0)
+    e_hat = np.exp(log_idx) ** (1.0 - cx.eta)
+    d_u = np.exp((cx.sigma - 1.0) * log_idx) * e_hat  # spending change of every U row
+    d_c = np.exp(z + (s_row - 1.0) * log_idx[cx.gi]) * e_hat[cx.gi]
+    v1 = cx.v0 * d_c * np.exp(-log_tau)
+    q_hat = d_c / np.exp(log_p)
+    p_star = np.exp(log_p - log_tau)
+    dv = v1 - cx.v0
+    du = d_u - 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        unit = np.abs(1.0 - cx.eta) < 1e-12
+        dcs = np.where(
+            unit,
+            -cx.e0 * log_idx,
+            -cx.e0 * (np.exp(log_idx) ** (1.0 - cx.eta) - 1.0) / np.where(unit, 1.0, 1.0 - cx.eta),
+        )
+    n_o = len(st.origin_names)
+    by_origin = np.bincount(cx.code, weights=dv, minlength=n_o) + np.bincount(
+        cx.u_code, weights=cx.u_v0 * du[cx.u_group], minlength=n_o
+    )
+    members_set = set(cx.member_codes.tolist())
+    div = {
+        str(st.origin_names[i]): float(by_origin[i]) / BN
+        for i in np.flatnonzero(by_origin)
+        if i not in members_set
+    }
+    sales = float(dv[cx.is_p].sum() + (du * cx.u_pv).sum())
+    return {
+        "revenue": float((t1 * v1 - cx.t0 * cx.v0).sum() + (du * cx.u_tv).sum()),
+        "buyers": float(dcs.sum()),
+        "tot": float((cx.v0 * q_hat * (1.0 - p_star)).sum()),
+        "exporters": float(-(cx.v0 * (1.0 - p_star) * (1.0 + q_hat) / 2.0)[cx.is_p].sum()),
+        "sales": sales,
+        "partner_before": cx.partner_before,
+        "partner_after": cx.partner_before + sales,
+        "us_imports_change": float(dv.sum() + (du * cx.u_v).sum()),
+        "diversion": div,
+        "products": ng,
+        "diagnostics": SolverDiagnostics(0, 0.0, 1e-12, True, {"model": "pe", "products": ng}),
+        "product_codes": st.problem.products[cx.groups],
+        "log_price_index": log_idx,
+        "spending": cx.e0,
+    }
+
+
+def _pe_level_full(
+    st: _State, rows: np.ndarray, t_new: np.ndarray, members: Sequence[str]
+) -> dict[str, Any]:
+    """:func:`_pe_level` by :func:`tariffsim.models.pe.solve_problem` on every row of the touched
+    products (any export-supply elasticity; the reference the closed form is tested against)."""
     from dataclasses import replace
 
     from tariffsim.models.pe import solve_problem
@@ -857,12 +1238,15 @@ def stakes_for_issues(
     horizon: str = "short-run",
     ge: bool = True,
     sectors: Sequence[DomesticSector] = (),
+    as_known_on: dt.date | None = None,
 ) -> dict[str, Stakes]:
     """Stakes of every issue of a case for one partner, scopes resolved jointly (no double count).
 
     Each issue is valued with the other issues at their status quo. ``as_of`` is a date or an ISO
     string; ``horizon`` is ``short-run`` or ``long-run``; ``ge=False`` skips the GE figures;
-    ``sectors`` adds ``us_producers_surplus_bn:<name>`` for each :class:`DomesticSector`.
+    ``sectors`` adds ``us_producers_surplus_bn:<name>`` for each :class:`DomesticSector`;
+    ``as_known_on`` rates the law as published by that day (``Schedule.as_known_on``: a value
+    published later, e.g. a retroactive cut, is not yet known), default the law in force.
     """
     from tariffsim.core.dates import parse_date
     from tariffsim.models.horizons import check_horizon
@@ -873,7 +1257,7 @@ def stakes_for_issues(
     if len(set(names)) != len(names):
         raise InputError(f"issue names must be distinct, got {names}")
     code, members = partner_members(partner)
-    st = _state(day, horizon)
+    st = _state(day, horizon, as_known_on)
     rows_by, excluded = resolve_scopes(st, members, issues)
     out = {}
     for iss in issues:
@@ -891,11 +1275,12 @@ def stakes(
     horizon: str = "short-run",
     ge: bool = True,
     sectors: Sequence[DomesticSector] = (),
+    as_known_on: dt.date | None = None,
 ) -> Stakes:
     """Stakes of one issue (its scope alone; use :func:`stakes_for_issues` for a case's issues)."""
-    return stakes_for_issues(partner, as_of, [issue], horizon=horizon, ge=ge, sectors=sectors)[
-        issue.name
-    ]
+    return stakes_for_issues(
+        partner, as_of, [issue], horizon=horizon, ge=ge, sectors=sectors, as_known_on=as_known_on
+    )[issue.name]
 
 
 def _stakes_one(
@@ -912,6 +1297,7 @@ def _stakes_one(
     data = (
         f"US imports for consumption 2024 by HTS10 x partner (Census), carried to {st.as_of} by the "
         f"PE; US measure library on {st.as_of}"
+        + ("" if st.known is None else f" as known on {st.known}")
     )
     pe_model = f"PE: Armington-CES per HTS10, every origin ({st.horizon})"
     ge_model = f"GE: Ignatenko et al. (2025), 194 countries ({st.horizon})"
@@ -1046,6 +1432,7 @@ def no_deal_cost(
     *,
     retaliation: float | None = None,
     horizon: str = "short-run",
+    as_known_on: dt.date | None = None,
 ) -> dict[str, Any]:
     """GE cost of no deal for each side: the threat's tariffs against the status quo.
 
@@ -1059,7 +1446,7 @@ def no_deal_cost(
 
     day = parse_date(as_of, field="as_of") if not isinstance(as_of, dt.date) else as_of
     code, members = partner_members(partner)
-    st = _state(day, horizon)
+    st = _state(day, horizon, as_known_on)
     issues = [i for i, _ in threat]
     rows_by, _ = resolve_scopes(st, members, issues)
     all_rows = np.sort(np.concatenate([rows_by[i.name] for i in issues]))
@@ -1096,6 +1483,7 @@ def partner_tariff_stakes(
     levels: Sequence[float],
     *,
     horizon: str = "short-run",
+    as_known_on: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """GE stakes of the partner's own tariff on US goods, level by level, against the status quo.
 
@@ -1110,7 +1498,7 @@ def partner_tariff_stakes(
 
     day = parse_date(as_of, field="as_of") if not isinstance(as_of, dt.date) else as_of
     code, members = partner_members(partner)
-    st = _state(day, horizon)
+    st = _state(day, horizon, as_known_on)
     model, eq0 = _ge_status_quo(st)
     idx = [model.index(c) for c in members if c in model.iso3]
     if not idx:
@@ -1140,6 +1528,7 @@ def us_trade_spillovers(
     level: float,
     *,
     horizon: str = "short-run",
+    as_known_on: dt.date | None = None,
 ) -> dict[str, Any]:
     """What a US tariff level on a partner does to US trade with every other country.
 
@@ -1153,7 +1542,7 @@ def us_trade_spillovers(
 
     day = parse_date(as_of, field="as_of") if not isinstance(as_of, dt.date) else as_of
     code, members = partner_members(partner)
-    st = _state(day, horizon)
+    st = _state(day, horizon, as_known_on)
     rows = np.sort(resolve_scopes(st, members, [issue])[0][issue.name])
     t_new = new_rates(st, issue, rows, level)
     pe = _pe_level(st, rows, t_new, members)
@@ -1302,9 +1691,9 @@ def negotiation_table(
     ``levels[j]`` (``add_on``, ``floor``, ``total``, ``extra``); ``total`` replaces MFN and Section
     232 (other duties stay), as the negotiation layer defines it. Each ρ in ``passthroughs``
     replaces the horizon's pass-through (every product) in the level solves; the as-of flows keep
-    the horizon's parameters. The law is the law in force on ``day`` (the measure library has no
-    "as known on" view: ``as_known_on`` is recorded, not applied). One PE solve per ρ (all levels
-    stacked) and, with ``ge``, one GE solve per level.
+    the horizon's parameters. The law is the law in force on ``day``, as published by
+    ``as_known_on`` when given. One PE solve per ρ (all levels stacked) and, with ``ge``, one GE
+    solve per level.
     """
     from tariffsim.core.dates import parse_date
     from tariffsim.models.horizons import check_horizon
@@ -1320,7 +1709,7 @@ def negotiation_table(
         if not 0.0 <= float(rho) <= 1.0:
             raise InputError(f"pass-through {rho} is not in [0, 1]")
     code, members = partner_members(partner)
-    st = _state(day, horizon)
+    st = _state(day, horizon, as_known_on)
     rows, instrument = _grid_rows(st, members, spec)
     rows = np.sort(rows)
     total_instr = tuple(m for m, a in st.authority.items() if a in ("mfn", "s232"))
@@ -1338,11 +1727,9 @@ def negotiation_table(
     prov: dict[str, Any] = {
         "model": f"PE per HTS10, every origin (tariffsim.models.stakes, {horizon})",
         "data": f"Census imports 2024 by HTS10 x partner carried to {day} by the PE; US measure "
-        f"library in force on {day}",
-        "as_known_on": None
-        if as_known_on is None
-        else f"{as_known_on} requested; the measure library has no 'as known on' view, the law in "
-        "force was used",
+        f"library in force on {day}"
+        + ("" if as_known_on is None else f", as known on {as_known_on}"),
+        "as_known_on": None if as_known_on is None else as_known_on.isoformat(),
         "instrument": list(instrument),
         "pe": st.params.describe() if st.params is not None else {},
         "base": "as-of imports of the scope (US$)",
