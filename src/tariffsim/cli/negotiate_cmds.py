@@ -427,8 +427,8 @@ def _wave(day: dt.date, draws: int, seed: int, executor: str, json_: bool) -> No
         ],
         rows,
     )
-    for p, msg in errors.items():
-        say(f"{p}: no forecast ({msg})")
+    for who, msg in errors.items():
+        say(f"{who}: no forecast ({msg})")
     say("Benchmarks and forecasts follow from the stated priors (docs/negotiation.md).")
 
 

@@ -373,7 +373,7 @@ def analyze(
         case_id=case.id,
         partner=case.partner,
         as_of=case.as_of.isoformat(),
-        parties=tuple(case.parties),  # type: ignore[arg-type]
+        parties=tuple(case.parties),
         issues=tuple(
             {
                 "name": i.name,

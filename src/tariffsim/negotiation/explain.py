@@ -154,7 +154,7 @@ def judgement_shares(case: Any, tables: Any | None = None) -> dict[str, Any]:
                 if spec.model == "direct":
                     dv = spec.values.get(ch)
                     return dv is not None and dv.kind == "judgement"
-                outs = feeds.get(ch) or [None]
+                outs: list[str | None] = [*feeds.get(ch, [])] or [None]
                 return any(_is_judgement(case, r) for o in outs for r in _scale_refs(case, spec, o))
 
             jt = np.zeros(bl.n_levels)
