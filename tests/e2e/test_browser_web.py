@@ -20,6 +20,7 @@ from typing import IO
 
 import httpx
 import pytest
+from playwright import sync_api  # a dev dependency (pyproject [dev]): missing, the tests error
 
 CHROMIUM = "/usr/bin/chromium"
 START_TIMEOUT_S = 300
@@ -36,13 +37,16 @@ ARGS = [
     "--disable-sync",
 ]
 
+#: In CI (``CI`` set) a missing Chromium fails the tests (``make test`` installs it); on a
+#: developer's machine without it they are skipped.
+IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
-        not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed (make browser-deps)"
+        not Path(CHROMIUM).exists() and not IN_CI,
+        reason=f"{CHROMIUM} not installed (make browser-deps)",
     ),
 ]
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) not installed")
 
 
 def _free_port() -> int:
