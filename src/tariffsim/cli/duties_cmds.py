@@ -183,7 +183,8 @@ def duties(
     """
     import datetime as dt
 
-    from tariffsim.duties.flows import rate_user_table, read_user_table
+    from tariffsim.duties.etr import rate_user_table
+    from tariffsim.duties.flows import read_user_table
     from tariffsim.schedule import load_schedule
 
     day = _check_on(on) if on else None
@@ -191,7 +192,18 @@ def duties(
         from tariffsim.cli.render import check_output_path
 
         check_output_path(output, option="--output", stdout_ok=True)
-    flows = read_user_table(file)
+    from tariffsim.cli.render import note, report_bad_rows
+    from tariffsim.schedule.batch import TableError
+
+    try:
+        flows = read_user_table(file)
+    except TableError as exc:
+        report_bad_rows(
+            str(file), exc.problems, skip=False, hint=exc.hint or "fix the rows listed above"
+        )
+        raise
+    for n in flows.notes:
+        note(n)
     dated = flows.dates is not None
     if not dated and day is None:
         day = min(dt.date.today(), load_schedule().coverage[1])

@@ -78,6 +78,35 @@ def write_output(
     return write_atomic(path, data, option=option, suffix=suffix, stdout_ok=stdout_ok)
 
 
+def report_bad_rows(
+    name: str,
+    problems: list[str],
+    *,
+    skip: bool,
+    hint: str = "fix the rows listed above, or pass --skip-invalid to rate only the good rows",
+) -> None:
+    """The bad rows of a user's table on stderr, one line each (``error: file:line: …``); without
+    ``skip``, then the InputError that ends the command (exit 2, nothing written). With ``skip``
+    they are listed as ``skipped: …`` and the command goes on with the good rows."""
+    from tariffsim.core.errors import InputError
+
+    for p in problems:
+        sys.stderr.write(f"{'skipped' if skip else 'error'}: {_clip_lines(p)}\n")
+    if problems and not skip:
+        k = len(problems)
+        raise InputError(
+            f"{k} bad row{'s' if k > 1 else ''}; nothing written",
+            where=name,
+            hint=hint,
+        )
+
+
+def note(text: str | None) -> None:
+    """A ``note: …`` line on stderr (what a command skipped or assumed), if there is one."""
+    if text:
+        sys.stderr.write(f"note: {_clip_lines(text)}\n")
+
+
 def say(text: str) -> None:
     """Print a line of prose, wrapped at word boundaries to the terminal's width (no markup)."""
     from rich.console import Console

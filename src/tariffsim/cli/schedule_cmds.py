@@ -186,8 +186,6 @@ def _rate_file(
     """Rate a CSV of entries; every bad row is reported (``file:line: problem``)."""
     import sys
 
-    from tariffsim.core.errors import InputError
-
     name = str(path)
     if output is not None:
         from tariffsim.cli.render import check_output_path
@@ -195,22 +193,15 @@ def _rate_file(
         check_output_path(output, option="--output", stdout_ok=True)
     from tariffsim.schedule.batch import rate_frame, read_entries, rounded
 
-    df, cols = read_entries(path, name=name)
+    table, _ = read_entries(path, name=name)
     s = _schedule(reform)
 
-    out, errors = rate_frame(s, df, cols=cols, name=name)
+    out, errors = rate_frame(s, table)
     out = rounded(out)
-    if errors:
-        if not skip_invalid:
-            for e in errors:
-                sys.stderr.write(f"error: {e}\n")
-            raise InputError(
-                f"{len(errors)} bad row{'s' if len(errors) > 1 else ''}; nothing written",
-                where=name,
-                hint="fix the rows listed above, or pass --skip-invalid to rate only the good rows",
-            )
-        for e in errors:
-            sys.stderr.write(f"skipped: {e}\n")
+    from tariffsim.cli.render import note, report_bad_rows
+
+    report_bad_rows(name, errors, skip=skip_invalid)
+    note(table.blank_note())
     if output is None:
         if as_json:
             from tariffsim.cli.render import print_json

@@ -20,8 +20,9 @@ accepted or refused the same way wherever it is typed, and never misread:
   characters, so a 1 MB field never becomes a 1 MB error.
 
 The column forms (:func:`hs_column`, :func:`number_column`, :func:`date_column`) apply the same rules
-to a whole column of a user table at once (vectorised with numpy; only the values that fail the fast
-ASCII path are normalised one by one), returning values and per-row problems.
+to a whole column of a user table at once (vectorised with polars; only the values that fail the fast
+ASCII path are read one by one, once per distinct value), returning the values and the problems by
+row index.
 """
 
 from __future__ import annotations
@@ -151,32 +152,44 @@ def hs_problem(raw: Any, *, length: int | None = 10, field: str = "hs") -> tuple
     return code, None
 
 
+def _text_series(values: Sequence[Any]) -> Any:
+    """A polars text Series of a column's cells (``None`` stays null; other objects as text)."""
+    import polars as pl
+
+    if isinstance(values, pl.Series):
+        return values.cast(pl.Utf8)
+    try:
+        return pl.Series(values, dtype=pl.Utf8)
+    except (TypeError, pl.exceptions.PolarsError):
+        return pl.Series([None if v is None else str(v) for v in values], dtype=pl.Utf8)
+
+
 def hs_column(
     values: Sequence[Any], *, length: int = 10, field: str = "hs"
-) -> tuple[np.ndarray, list[str | None]]:
-    """A column of HS codes → (codes as ``<U{length}`` strings, "" where bad; problem per row or None).
+) -> tuple[np.ndarray, dict[int, str]]:
+    """A column of HS codes → (codes as ``<U{length}`` strings, "" where bad; problems by row).
 
-    Fast path: ASCII digits with dots, spaces or dashes; every other distinct value goes through
-    :func:`hs_problem` once.
+    Vectorised fast path for ASCII digits with dots, spaces or dashes (``[0-9]``, never the Unicode
+    ``\\d``, which would let full-width digits through unread); every other distinct value goes
+    through :func:`hs_problem` once.
     """
     import numpy as np
 
-    n = len(values)
-    out = np.full(n, "", dtype=f"<U{length}")
-    problems: list[str | None] = [None] * n
+    s = _text_series(values)
+    clean = s.str.replace_all(r"[ .\-]", "")
+    fast = clean.str.contains(f"^[0-9]{{{length}}}$").fill_null(False).to_numpy()
+    out = np.where(fast, clean.fill_null("").to_numpy().astype(f"<U{length}"), "")
+    problems: dict[int, str] = {}
     cache: dict[Any, tuple[str, str | None]] = {}
-    sep = re.compile(r"[ .\-]")
-    for i, v in enumerate(values):
-        if isinstance(v, str) and v.isascii():
-            s = sep.sub("", v)
-            if len(s) == length and s.isdigit():
-                out[i] = s
-                continue
+    for i in np.flatnonzero(~fast).tolist():
+        v = values[i]
         key = v if v is None or isinstance(v, str) else str(v)
         hit = cache.get(key)
         if hit is None:
             hit = cache[key] = hs_problem(v, length=length, field=field)
-        out[i], problems[i] = hit
+        out[i] = hit[0]
+        if hit[1] is not None:
+            problems[i] = hit[1]
     return out, problems
 
 
@@ -250,27 +263,41 @@ def number_column(
     minimum: float | None = None,
     maximum: float | None = None,
     blank_ok: bool = False,
-) -> tuple[np.ndarray, list[str | None]]:
-    """A column of numbers → (floats, NaN where bad or blank; problem per row or None).
+) -> tuple[np.ndarray, dict[int, str]]:
+    """A column of numbers → (floats, NaN where bad or blank; problems by row).
 
     With ``blank_ok`` a blank cell is NaN without a problem (the caller fills its default).
+    Vectorised fast path for plain ASCII decimals that are finite and in bounds; every other
+    distinct value goes through :func:`number_problem` once.
     """
     import numpy as np
+    import polars as pl
 
-    n = len(values)
-    out = np.full(n, np.nan)
-    problems: list[str | None] = [None] * n
+    st = _text_series(values).str.strip_chars()
+    blank = (st.is_null() | (st == "")).to_numpy()
+    plain = st.str.contains(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$").fill_null(False)
+    vals = st.cast(pl.Float64, strict=False).fill_null(np.nan).to_numpy().copy()
+    with np.errstate(invalid="ignore"):
+        fast = plain.to_numpy() & np.isfinite(vals)
+        if minimum is not None:
+            fast &= vals >= minimum
+        if maximum is not None:
+            fast &= vals <= maximum
+    out = np.where(fast, vals, np.nan)
+    problems: dict[int, str] = {}
+    if not blank_ok:
+        for i in np.flatnonzero(blank).tolist():
+            problems[i] = f"{field}: blank"
     cache: dict[Any, tuple[float, str | None]] = {}
-    for i, v in enumerate(values):
-        if v is None or (isinstance(v, str) and not v.strip()):
-            if not blank_ok:
-                problems[i] = f"{field}: blank"
-            continue
+    for i in np.flatnonzero(~fast & ~blank).tolist():
+        v = values[i]
         key = v if isinstance(v, str) else str(v)
         hit = cache.get(key)
         if hit is None:
             hit = cache[key] = number_problem(v, field=field, minimum=minimum, maximum=maximum)
-        out[i], problems[i] = hit
+        out[i] = hit[0]
+        if hit[1] is not None:
+            problems[i] = hit[1]
     return out, problems
 
 
@@ -321,21 +348,42 @@ def parse_date(value: Any, *, field: str = "date") -> dt.date:
     return d
 
 
-def date_column(
-    values: Sequence[Any], *, field: str = "date"
-) -> tuple[np.ndarray, list[str | None]]:
-    """A column of dates → (``datetime64[D]``, NaT where bad; problem per row or None)."""
-    import numpy as np
+def date_column(values: Sequence[Any], *, field: str = "date") -> tuple[np.ndarray, dict[int, str]]:
+    """A column of dates → (``datetime64[D]``, NaT where bad; problems by row).
 
-    n = len(values)
-    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    problems: list[str | None] = [None] * n
+    Vectorised fast path for ASCII ``YYYY-MM-DD`` and ``YYYYMMDD`` days of the calendar; every other
+    distinct value goes through :func:`date_problem` once (same rules as :func:`parse_date`).
+    """
+    import numpy as np
+    import polars as pl
+
+    st = _text_series(values).str.strip_chars()
+    ext = st.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$").fill_null(False)
+    bas = st.str.contains(r"^[0-9]{8}$").fill_null(False)
+    days = (
+        pl.select(
+            pl.when(ext)
+            .then(st.str.to_date("%Y-%m-%d", strict=False))
+            .when(bas)
+            .then(st.str.to_date("%Y%m%d", strict=False))
+            .otherwise(None)
+        )
+        .to_series()
+        .cast(pl.Int64)
+    )
+    fast = days.is_not_null().to_numpy()
+    out = np.full(len(st), np.datetime64("NaT"), dtype="datetime64[D]")
+    out[fast] = days.filter(days.is_not_null()).to_numpy().astype("datetime64[D]")
+    problems: dict[int, str] = {}
     cache: dict[Any, tuple[Any, str | None]] = {}
-    for i, v in enumerate(values):
+    for i in np.flatnonzero(~fast).tolist():
+        v = values[i]
         key = v if v is None or isinstance(v, str) else str(v)
         hit = cache.get(key)
         if hit is None:
             d, p = date_problem(v, field=field)
             hit = cache[key] = (np.datetime64(d, "D") if d is not None else np.datetime64("NaT"), p)
-        out[i], problems[i] = hit
+        out[i] = hit[0]
+        if hit[1] is not None:
+            problems[i] = hit[1]
     return out, problems

@@ -537,3 +537,70 @@ def etr_series(
     )
     t3 = time.perf_counter()
     return replace(res, provenance={**res.provenance, "seconds_aggregate": round(t3 - t2, 3)})
+
+
+def rate_user_table(flows: Flows, on: Any = None, *, schedule: Any | None = None) -> DutyResult:
+    """Duties on a user's table (:func:`tariffsim.duties.flows.read_user_table`).
+
+    Without dates (``flows.dates is None``) every row is rated on ``on`` (:func:`duties_on`). With a
+    date column each row is rated on its own date: rows are grouped by segment of the schedule
+    (rows between the same two change days share every rule; ``schedule.batch.segment_groups``, as
+    ``tariffsim rate --input`` does) and each group is rated once, on its first day. The rows keep
+    the table's order and gain a ``date`` column; ``DutyResult.date`` is the earliest date and the
+    totals (duty, imports, ETR) add up over all rows. Unknown HTS10 codes of every group are
+    reported together (InputError naming file:line).
+    """
+    if flows.dates is None:
+        if on is None:
+            raise InputError("no date to rate the table on", hint="give --on YYYY-MM-DD")
+        return duties_on(on, flows=flows, schedule=schedule)
+    if on is not None:
+        raise InputError(
+            "the table has a date column (each row is rated on its own date); --on is not used",
+            hint="drop --on, or remove the date column to rate every row on --on",
+        )
+    from tariffsim.schedule.batch import segment_groups
+
+    sched = _schedule(schedule)
+    groups = segment_groups(sched, flows.dates.astype(np.int64))
+    where = flows.source.removeprefix("user table ").split(" (")[0]
+    msgs: list[tuple[int, str]] = []
+    for day, rows in groups:
+        sub = flows.subset(rows)
+        for i in np.flatnonzero(unknown_hs10(sched, sub, day)).tolist():
+            line = int(sub.lines[i]) if sub.lines is not None else int(rows[i]) + 2
+            d = str(sub.dates[i]) if sub.dates is not None else day.isoformat()
+            msgs.append(
+                (line, f"{where}:{line}: hs: {sub.hs10[i]} is not an HTS10 line in force on {d}")
+            )
+    if msgs:
+        raise InputError(
+            f"{len(msgs)} unknown HTS10 code(s):\n  " + "\n  ".join(m for _, m in sorted(msgs)),
+            hint="check the codes against the HTS (tariffsim search WORDS finds a code)",
+        )
+    parts: list[pl.DataFrame] = []
+    order: list[np.ndarray] = []
+    first = None
+    for day, rows in groups:
+        sub = flows.subset(rows)
+        r = duties_on(day, flows=sub, schedule=sched)
+        first = first or r
+        assert sub.dates is not None
+        parts.append(r.rows.with_columns(pl.Series("date", sub.dates.astype(dt.date))))
+        order.append(rows)
+    pos = np.argsort(np.concatenate(order), kind="stable")
+    rows_df = pl.concat(parts, how="diagonal_relaxed")[pos.tolist()]
+    auth = tuple(dict.fromkeys(a for p in parts for a in p.columns if a.startswith("rate_")))
+    rows_df = rows_df.with_columns(pl.col(list(auth)).fill_null(0.0))
+    days = [d for d, _ in groups]
+    assert first is not None
+    prov = {
+        **dict(first.provenance),
+        "date": f"per row, {min(days)} to {flows.dates.max()} ({len(groups)} schedule segment(s))",
+    }
+    return DutyResult(
+        date=min(days),
+        rows=rows_df,
+        authorities=tuple(a.removeprefix("rate_") for a in auth),
+        provenance=prov,
+    )
