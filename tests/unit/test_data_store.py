@@ -39,8 +39,6 @@ def test_cache_hit_and_invalidation(cache: Path, tmp_path: Path) -> None:
     c = store.cached_frame("t", [src], build)
     assert c["a"].to_list() == [1, 2, 3] and len(calls) == 2
     assert len(list((cache / "frames").glob("t-*.parquet"))) == 1  # the old key was removed
-    con = store.connect()
-    assert con.execute('select sum(a) from "t"').fetchone()[0] == 6
     info = store.info()
     assert info["frames"] == 1 and info["names"] == ["t"]
     assert store.clear() == 1 and store.info()["frames"] == 0

@@ -78,6 +78,41 @@ def write_output(
     return write_atomic(path, data, option=option, suffix=suffix, stdout_ok=stdout_ok)
 
 
+CSV_HELP = "also write the table(s) to this CSV file ('-' = standard output, instead of the table)"
+
+
+def csv_option(help: str = CSV_HELP) -> Any:
+    """The shared ``--csv FILE`` option: ``csv: Path | None = csv_option()`` in a command."""
+    import typer
+
+    return typer.Option(None, "--csv", help=help)
+
+
+def write_csv(path: Any, table: Any, *, option: str = "--csv") -> int:
+    """Write a table as CSV (atomically; ``-`` = standard output): a polars frame, or a list of
+    flat dicts (one per row; their keys are the header). Nested values (dicts, lists) are refused
+    (flatten them first). Returns the number of rows; says where the file went on stderr."""
+    import polars as pl
+
+    from tariffsim.core.outputs import describe_written, is_stdout
+
+    frame = table if isinstance(table, pl.DataFrame) else pl.DataFrame(list(table))
+    nested = [c for c, t in frame.schema.items() if t.is_nested()]
+    if nested:
+        raise TypeError(f"write_csv: nested columns {nested}; flatten them first")
+    write_output(path, frame.write_csv(), option=option, stdout_ok=True)
+    if not is_stdout(path):
+        sys.stderr.write(describe_written(path, frame.height, "row") + "\n")
+    return frame.height
+
+
+def csv_to_stdout(path: Any) -> bool:
+    """True when ``--csv`` sends the table to standard output (then print nothing else there)."""
+    from tariffsim.core.outputs import is_stdout
+
+    return path is not None and is_stdout(path)
+
+
 def report_bad_rows(
     name: str,
     problems: list[str],

@@ -1,4 +1,4 @@
-"""Cache of parsed data: parquet frames under :func:`~tariffsim.data.paths.cache_dir`, queried with DuckDB.
+"""Cache of parsed data: parquet frames under :func:`~tariffsim.data.paths.cache_dir`.
 
 Parsing an HTS edition (a 35,000-entry JSON file) and deriving its MFN table takes about a second;
 the result is written once as a zstd parquet file ``frames/<name>-<key>.parquet`` and read back in
@@ -8,9 +8,8 @@ milliseconds. ``key`` is a sha256 over
 * the source code of the data-layer modules that build frames (so a parser change invalidates it).
 
 Files are written to a temporary name and renamed (atomic on POSIX), so concurrent processes (pytest
-workers, the CLI and the web server) never see half-written files and never block each other — the
-reason the frames are parquet files that DuckDB reads (:func:`connect`) rather than tables inside
-one DuckDB database file, which allows a single writing process at a time.
+workers, the CLI and the web server) never see half-written files and never block each other (one
+file per frame, rather than tables in one database file that a single process at a time may write).
 
 In-process, the frames are also memoised by (name, key).
 """
@@ -28,7 +27,6 @@ from typing import TYPE_CHECKING
 from tariffsim.data import paths
 
 if TYPE_CHECKING:
-    import duckdb
     import polars as pl
 
 CACHE_VERSION = "1"
@@ -102,19 +100,6 @@ def cached_frame(name: str, deps: list[Path], build: Callable[[], pl.DataFrame])
         pass
     _MEMO[(name, key)] = df
     return df
-
-
-def connect() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with one view per cached frame (the newest key of each name)."""
-    import duckdb
-
-    con = duckdb.connect()
-    for p in sorted(frames_dir().glob("*.parquet")):
-        name = p.stem.rsplit("-", 1)[0]
-        con.execute(
-            f"CREATE OR REPLACE VIEW \"{name}\" AS SELECT * FROM read_parquet('{p.as_posix()}')"
-        )
-    return con
 
 
 def info() -> dict[str, object]:
