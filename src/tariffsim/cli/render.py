@@ -100,10 +100,27 @@ def write_csv(path: Any, table: Any, *, option: str = "--csv") -> int:
     nested = [c for c, t in frame.schema.items() if t.is_nested()]
     if nested:
         raise TypeError(f"write_csv: nested columns {nested}; flatten them first")
+    frame = rounded_columns(frame)
     write_output(path, frame.write_csv(), option=option, stdout_ok=True)
     if not is_stdout(path):
         sys.stderr.write(describe_written(path, frame.height, "row") + "\n")
     return frame.height
+
+
+def rounded_columns(frame: Any) -> Any:
+    """Float noise off a table for output: rates and ETRs (columns named ``etr*``, ``rate*``,
+    ``total_rate``, ``*_rate``) to 1e-10, amounts in USD (``*_usd``) to the cent."""
+    import polars as pl
+
+    exprs = []
+    for c, t in frame.schema.items():
+        if not t.is_float():
+            continue
+        if c.endswith("_usd"):
+            exprs.append(pl.col(c).round(2))
+        elif c.startswith(("etr", "rate")) or c.endswith("rate"):
+            exprs.append(pl.col(c).round(10))
+    return frame.with_columns(exprs) if exprs else frame
 
 
 def csv_to_stdout(path: Any) -> bool:

@@ -98,6 +98,9 @@ def rate(
         "--full",
         help="with --json: add headings, notes, the description and each group member's total",
     ),
+    csv: Path = typer.Option(
+        None, "--csv", help="write the parts (one row per measure) as CSV ('-' = standard output)"
+    ),
 ) -> None:
     """The duty rate of an entry (each measure with its reference, and the total), or of a CSV file."""
     from tariffsim.core.errors import InputError
@@ -113,8 +116,43 @@ def rate(
             f"missing {', '.join(missing)}: give ORIGIN HS --on DATE (or --input FILE.csv)",
             hint="e.g. tariffsim rate JPN 8703.23.01.90 --on 2025-04-05",
         )
+    from tariffsim.cli.render import check_output_path, csv_to_stdout, write_csv
+
+    if csv is not None:
+        check_output_path(csv, option="--csv", stdout_ok=True)
     s = _schedule(reform)
     r = s.rate(origin, hs, on, shares=_parse_shares(share or [], s))
+    if csv is not None:
+        write_csv(
+            csv,
+            [
+                {
+                    "origin": r.origin,
+                    "hs": r.hs,
+                    "date": r.date,
+                    "measure": p.id,
+                    "authority": p.authority,
+                    "rate": p.rate,
+                    "heading": p.heading or "",
+                    "reference": p.reference,
+                }
+                for p in r.parts
+            ]
+            + [
+                {
+                    "origin": r.origin,
+                    "hs": r.hs,
+                    "date": r.date,
+                    "measure": "total",
+                    "authority": "",
+                    "rate": r.total_rate,
+                    "heading": "",
+                    "reference": "",
+                }
+            ],
+        )
+        if csv_to_stdout(csv):
+            return
     if as_json:
         from tariffsim.cli.render import print_json
 
@@ -238,6 +276,12 @@ def timeline(
         None, "--reform", help="reform (patch) YAML applied to the schedule"
     ),
     as_json: bool = typer.Option(False, "--json", help="print JSON (rates as fractions)"),
+    csv: Path = typer.Option(
+        None,
+        "--csv",
+        help="write the timeline as CSV: one row per period, a rate column per authority "
+        "('-' = standard output)",
+    ),
 ) -> None:
     """How an entry's rate changed: one row per change, with its parts."""
     import datetime as dt
@@ -250,6 +294,10 @@ def timeline(
         from tariffsim.cli.render import check_output_path
 
         check_output_path(plot, option="--plot", suffix=".png")
+    if csv is not None:
+        from tariffsim.cli.render import check_output_path
+
+        check_output_path(csv, option="--csv", stdout_ok=True)
     s = _schedule(reform)
     d1 = s.check_date(start, field="--from") if start else s.coverage[0]
     d2 = s.check_date(end, field="--to") if end else s.coverage[1]
@@ -261,6 +309,12 @@ def timeline(
     iso, _ = s.resolve_origin(origin)
     code = normalize_hs(hs)
     rows = s.timeline(origin, hs, d1, d2 + dt.timedelta(days=1))
+    if csv is not None:
+        from tariffsim.cli.render import csv_to_stdout, write_csv
+
+        write_csv(csv, _timeline_csv(rows, iso, code))
+        if csv_to_stdout(csv):
+            return
     if plot is not None:
         _plot_timeline(rows, plot, title=f"{name(iso)} ({iso}) · HTS {format_hs(code)}")
         import sys
@@ -274,6 +328,28 @@ def timeline(
         )
         return
     _print_timeline(rows, f"{name(iso)} ({iso}) · {format_hs(code)} · {d1} to {d2}")
+
+
+def _timeline_csv(rows: Any, iso: str, code: str) -> list[dict[str, Any]]:
+    """One row per period: ``origin, hs, from, to`` (inclusive), ``total_rate``, ``rate_<authority>``
+    for every authority that charges in some period, and the measures charging."""
+    import datetime as dt
+
+    auths = list(dict.fromkeys(p.authority for r in rows for p in r.parts if p.rate != 0.0))
+    out = []
+    for r in rows:
+        d: dict[str, Any] = {
+            "origin": iso,
+            "hs": code,
+            "from": r.start,
+            "to": r.end - dt.timedelta(days=1),
+            "total_rate": r.total_rate,
+        }
+        for a in auths:
+            d[f"rate_{a}"] = sum(p.rate for p in r.parts if p.authority == a)
+        d["measures"] = r.note or _parts_text(r.parts)
+        out.append(d)
+    return out
 
 
 def short_ref(p: Any, width: int = 44) -> str:
@@ -388,13 +464,38 @@ def measures(
         None, "--reform", help="reform (patch) YAML applied to the schedule"
     ),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
+    csv: Path = typer.Option(None, "--csv", help="write the table as CSV ('-' = standard output)"),
 ) -> None:
     """The measures of the schedule (or those in force on a date) with their references."""
-    from tariffsim.cli.render import print_json, print_table
+    from tariffsim.cli.render import (
+        check_output_path,
+        csv_to_stdout,
+        print_json,
+        print_table,
+        write_csv,
+    )
 
+    if csv is not None:
+        check_output_path(csv, option="--csv", stdout_ok=True)
     s = _schedule(reform)
     if on is not None:
         rows = s.in_force(on)
+        if csv is not None:
+            write_csv(
+                csv,
+                [
+                    {
+                        "id": r.id,
+                        "since": r.since,
+                        "rates": r.summary,
+                        "suspended": "; ".join(r.suspensions),
+                        "reference": r.reference,
+                    }
+                    for r in rows
+                ],
+            )
+            if csv_to_stdout(csv):
+                return
         if as_json:
             print_json(
                 {"date": s.check_date(on, field="--on"), "measures": [r.to_dict() for r in rows]}
@@ -431,6 +532,10 @@ def measures(
                 "suspensions": len(m.suspensions),
             }
         )
+    if csv is not None:
+        write_csv(csv, out)
+        if csv_to_stdout(csv):
+            return
     if as_json:
         print_json({"coverage": list(s.coverage), "measures": out})
         return

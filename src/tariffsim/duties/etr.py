@@ -33,7 +33,7 @@ from tariffsim.core.errors import InputError
 from tariffsim.duties.flows import Flows
 from tariffsim.duties.sections import sections_of_chapters
 
-BY_KEYS = ("partner", "group", "chapter", "section", "authority")
+BY_KEYS = ("partner", "group", "chapter", "section", "hs4", "hs6", "authority")
 
 
 class CompiledLike(Protocol):
@@ -59,19 +59,40 @@ def group_matrix(keys: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix]:
 
 
 def row_keys(flows: Flows, by: str, *, eu_members: Sequence[str] | None = None) -> np.ndarray:
-    """The grouping key of every row: partner ISO3, group (EU members → "EU"), chapter, section."""
+    """The grouping key of every row: partner ISO3, group (EU members → "EU"), chapter, section,
+    heading (``hs4``, first 4 digits) or subheading (``hs6``)."""
     if by == "partner":
         return flows.origin.astype(str)
     if by == "group":
         eu = set(eu_members if eu_members is not None else _eu_members())
         o = flows.origin.astype(str)
         return np.where(np.isin(o, list(eu)), "EU", o)
+    if by in ("hs4", "hs6"):
+        width = int(by[2])
+        return np.asarray(flows.hs10).astype(f"<U{width}")
     ch = np.array([h[:2] for h in flows.hs10.astype(str)], dtype=object)
     if by == "chapter":
         return ch
     if by == "section":
         return sections_of_chapters(ch.astype(np.int64))
     raise InputError(f"--by {by!r} is not a grouping", hint=f"use one of: {', '.join(BY_KEYS)}")
+
+
+def partner_flows(flows: Flows, partner: str) -> tuple[Flows, str]:
+    """The rows of ``flows`` from ``partner`` (an ISO3 code, a name, or a group such as EU, whose
+    members' rows are kept) and the partner's code. InputError when it has no rows."""
+    from tariffsim.core import countries
+
+    code = countries.resolve(partner)
+    members = list(countries.expand(code))
+    rows = np.flatnonzero(np.isin(flows.origin.astype(str), members))
+    if not len(rows):
+        raise InputError(
+            f"--partner {code}: no imports from {code} in {flows.source}",
+            hint="check the partner (tariffsim etr --on DATE --by partner lists them)",
+        )
+    sub = flows.subset(rows)
+    return replace(sub, source=f"{flows.source}, partner {code}"), code
 
 
 def _eu_members() -> list[str]:
@@ -586,7 +607,7 @@ def rate_user_table(flows: Flows, on: Any = None, *, schedule: Any | None = None
         r = duties_on(day, flows=sub, schedule=sched)
         first = first or r
         assert sub.dates is not None
-        parts.append(r.rows.with_columns(pl.Series("date", sub.dates.astype(dt.date))))
+        parts.append(r.rows.with_columns(pl.Series("date", sub.dates).cast(pl.Date)))
         order.append(rows)
     pos = np.argsort(np.concatenate(order), kind="stable")
     rows_df = pl.concat(parts, how="diagonal_relaxed")[pos.tolist()]

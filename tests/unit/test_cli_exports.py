@@ -1,0 +1,128 @@
+"""``--csv`` on every table the CLI prints, ``etr --partner`` and ``etr --by hs4|hs6``.
+
+Expected values: issue 2's rates (a Japanese car 27.5% on 2025-04-05; a Korean car 0% → 25% from
+2025-04-03 (Proclamation 10908) → 15% from 2025-11-01 (the US–Korea deal)); the rest are identities
+any table must satisfy (the --by rows add up to the total; a partner's ETR with --partner equals
+its row in --by partner; the segment table equals the daily series on each day).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tariffsim.cli.main import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return out.out
+
+
+def rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_etr_partner_equals_its_row(capsys) -> None:
+    by = json.loads(run(capsys, "etr", "--on", "2025-09-05", "--by", "partner", "--json"))
+    jpn = next(r for r in by["by"] if r["key"] == "JPN")
+    one = json.loads(run(capsys, "etr", "--on", "2025-09-05", "--partner", "Japan", "--json"))
+    assert one["partner"] == "JPN"
+    assert one["etr"] == pytest.approx(jpn["etr"], abs=1e-12)
+    assert one["imports_usd"] == pytest.approx(jpn["imports_usd"])
+    eu = json.loads(run(capsys, "etr", "--on", "2025-09-05", "--by", "group", "--json"))
+    eu_row = next(r for r in eu["by"] if r["key"] == "EU")
+    one = json.loads(run(capsys, "etr", "--on", "2025-09-05", "--partner", "EU", "--json"))
+    assert one["duty_usd"] == pytest.approx(eu_row["duty_usd"], rel=1e-12)
+
+
+@pytest.mark.parametrize("by", ["hs4", "hs6", "section"])
+def test_by_tables_add_up(capsys, by: str) -> None:
+    total = json.loads(run(capsys, "etr", "--on", "2025-04-10", "--json"))
+    table = rows(run(capsys, "etr", "--on", "2025-04-10", "--by", by, "--csv", "-"))
+    assert list(table[0]) == [by, "name", "etr", "duty_usd", "imports_usd"]
+    assert sum(float(r["duty_usd"]) for r in table) == pytest.approx(total["duty_usd"], rel=1e-9)
+    if by != "section":
+        assert all(len(r[by]) == int(by[2]) for r in table)
+    if by == "hs4":  # 8703, motor cars: named by its heading text
+        car = next(r for r in table if r["hs4"] == "8703")
+        assert car["name"].startswith("Motor cars and other motor vehicles")
+
+
+def test_series_csv_and_segments(capsys, tmp_path: Path) -> None:
+    daily = tmp_path / "d.csv"
+    run(capsys, "etr", "--from", "2025-04-01", "--to", "2025-04-30", "--csv", str(daily))
+    d = rows(daily.read_text())
+    assert len(d) == 30 and d[0]["date"] == "2025-04-01" and "etr_s232" in d[0]
+    seg = rows(
+        run(
+            capsys,
+            "etr",
+            "--from",
+            "2025-04-01",
+            "--to",
+            "2025-04-30",
+            "--by",
+            "partner",
+            "--csv",
+            "-",
+        )
+    )
+    on = json.loads(run(capsys, "etr", "--on", "2025-04-10", "--by", "partner", "--json"))
+    chn = next(r for r in on["by"] if r["key"] == "CHN")
+    hit = [r for r in seg if r["partner"] == "CHN" and r["from"] <= "2025-04-10" <= r["to"]]
+    assert len(hit) == 1 and float(hit[0]["etr"]) == pytest.approx(chn["etr"], abs=1e-9)
+    assert hit[0]["name"] == "China"
+
+
+def test_timeline_rate_measures_reciprocal_csv(capsys) -> None:
+    tl = rows(
+        run(
+            capsys,
+            "timeline",
+            "KOR",
+            "8703.23.01.90",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2026-06-30",
+            "--csv",
+            "-",
+        )
+    )
+    assert [(r["from"], r["total_rate"]) for r in tl] == [
+        ("2025-01-01", "0.0"),
+        ("2025-04-03", "0.25"),
+        ("2025-11-01", "0.15"),
+    ]
+    parts = rows(run(capsys, "rate", "JPN", "8703230190", "--on", "2025-04-05", "--csv", "-"))
+    assert parts[-1]["measure"] == "total" and float(parts[-1]["rate"]) == pytest.approx(0.275)
+    assert {r["measure"] for r in parts} >= {"mfn", "s232_autos"}
+    m = rows(run(capsys, "measures", "--on", "2025-08-07", "--csv", "-"))
+    assert "s232_autos" in {r["id"] for r in m}
+    rec = rows(run(capsys, "reciprocal", "--csv", "-"))
+    js = json.loads(run(capsys, "reciprocal", "--json"))
+    assert [r["iso3"] for r in rec] == [r["iso3"] for r in js]
+
+
+def test_duties_csv_equals_output(capsys, tmp_path: Path) -> None:
+    ex = Path(__file__).resolve().parents[2] / "docs" / "examples" / "shipments.csv"
+    out = tmp_path / "o.csv"
+    text = run(capsys, "duties", str(ex), "--csv", "-")
+    run(capsys, "duties", str(ex), "--output", str(out))
+    assert out.read_text() == text
+    first = rows(text)[0]
+    assert first["date"] == "2025-04-05" and float(first["rate"]) == pytest.approx(0.275)
+
+
+def test_csv_target_checked_before_work(capsys, tmp_path: Path) -> None:
+    link = tmp_path / "l.csv"
+    link.symlink_to(tmp_path / "t.csv")
+    assert main(["etr", "--on", "2025-04-10", "--by", "partner", "--csv", str(link)]) == 2
+    assert "is a symbolic link" in capsys.readouterr().err
