@@ -1,12 +1,14 @@
-"""Benchmark of the negotiation case layer: ``tariffsim negotiate us-japan-2025-04`` end to end.
+"""Benchmark of the negotiation case layer.
 
-Figures: seconds to load the case and build the preferences (warm), seconds of ``analyze`` with the
-default number of draws (warm), and wall-clock seconds of the command in a fresh process (cold: data
-loading, schedule evaluation, simulation, sensitivity). Issue 5 asks for under a minute.
+Figures: ``tariffsim negotiate us-japan-2025-04 --json`` and ``tariffsim negotiate PARTNER --as-of
+DATE --json`` in a fresh process (cold interpreter; the disk caches of the law and the stakes warm),
+``forecast_partner`` in process (warm), and the per-draw bargain for 2,000 draws. Targets (issues 9
+and 10): a case or a partner forecast in ≤ 5 s from a cold CLI.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 import time
@@ -15,32 +17,25 @@ from pathlib import Path
 CASE = "us-japan-2025-04"
 
 
-def run(*, quick: bool) -> dict:
-    from tariffsim.negotiation.analysis import analyze
-    from tariffsim.negotiation.case import load_case
-    from tariffsim.negotiation.preferences import build_preferences
-
-    out: dict = {}
-    c = load_case(CASE)
-    build_preferences(c)  # warm the data caches
-    t = time.perf_counter()
-    reps = 3 if quick else 10
-    for _ in range(reps):
-        build_preferences(load_case(CASE))
-    out["load_and_preferences_s"] = (time.perf_counter() - t) / reps
-    out["packages"] = c.agenda().n_packages
-    t = time.perf_counter()
-    r = analyze(c, draws=2000, seed=0)
-    out["analyze_2000_draws_s"] = time.perf_counter() - t
-    out["pareto_size"] = r.pareto_size
-    out["agreement_probability"] = r.agreement_probability
+def _cli(*args: str) -> float:
     exe = Path(sys.executable).with_name("tariffsim")
-    cmd = (
-        [str(exe), "negotiate", CASE, "--json"]
-        if exe.exists()
-        else [sys.executable, "-m", "tariffsim.cli.main", "negotiate", CASE, "--json"]
-    )
+    cmd = [str(exe), *args] if exe.exists() else [sys.executable, "-m", "tariffsim.cli.main", *args]
     t = time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True)
-    out["cli_cold_s"] = time.perf_counter() - t
+    return time.perf_counter() - t
+
+
+def run(*, quick: bool) -> dict:
+    from tariffsim.negotiation.forecast import forecast_partner
+
+    out: dict = {}
+    day = dt.date(2025, 4, 15)
+    forecast_partner("JPN", day, draws=200)  # warm the disk caches
+    t = time.perf_counter()
+    reps = 1 if quick else 3
+    for _ in range(reps):
+        forecast_partner("JPN", day, draws=2000)
+    out["forecast_partner_2000_draws_warm_s"] = (time.perf_counter() - t) / reps
+    out["cli_case_cold_s"] = _cli("negotiate", CASE, "--json")
+    out["cli_partner_cold_s"] = _cli("negotiate", "KOR", "--as-of", "2025-04-15", "--json")
     return out

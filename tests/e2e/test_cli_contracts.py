@@ -59,6 +59,9 @@ NEGOTIATE_KEYS = {
     "kalai_smorodinsky",
     "pareto_size",
     "ratification",
+    "partner",  # issue 10: the partner, the forecast date and P(deal by as_of + 30/60/90 days)
+    "as_of",
+    "p_deal_by",
 }
 CAR = "8703230190"  # HTS 8703.23.01.90, the passenger car of issue 2
 
@@ -366,7 +369,7 @@ def test_negotiate_best_for_and_explain(capsys) -> None:
 
 # --- bad input: one line, exit 2, no traceback --------------------------------------------------
 
-BAD_YAML = "title: bad\nchange:\n  s232_autos:\n    append_values:\n      - start: 2025-10-01\n        rates: {JPN: {floor: abc}}\n        reference: x\n"
+BAD_YAML = "title: bad\nchange:\n  s232_autos:\n    insert_values:\n      - start: 2025-10-01\n        rates: {JPN: {floor: abc}}\n        reference: x\n"
 
 
 @pytest.mark.parametrize(

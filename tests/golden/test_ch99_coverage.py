@@ -54,9 +54,10 @@ NOT_MODELLED: dict[str, str] = {
     "9903.89.01": "Section 301 Nicaragua: +0% until 1 Jan 2027 (10% then, 15% 2028), outside coverage",
     "9903.89.": "EU/UK large-civil-aircraft retaliation (+15%/+25%), suspended since 2021 (86 FR 36313)",
     "9903.91.04": "four-year review +25% for 2025 only (note 31(e)); its articles are not in the data",
-    # --- Section 201 safeguards: not an authority of the library (issue 2 lists MFN/301/232/IEEPA/122)
-    "9903.45.": "Section 201 safeguards (washers expired 2023; CSPV cells/modules over quota to 6 Feb "
-    "2026, staged rates of note 18): authority s201 not in the library",
+    # --- Section 201 safeguard on washers (Proclamation 9694): expired 7 Feb 2023, before 2024
+    "9903.45.01": "washers safeguard (note 17), expired 7 Feb 2023: no entry of 2024-26 pays it",
+    "9903.45.02": "washers safeguard (note 17), expired 7 Feb 2023: no entry of 2024-26 pays it",
+    "9903.45.06": "washer parts safeguard (note 17), expired 7 Feb 2023: no entry of 2024-26 pays it",
     # --- Section 232 steel/aluminum: conditions the data cannot see
     "9903.80.61": "steel quota relief for qualifying contracts (quota administration)",
     "9903.81.83": "Ukraine steel without a certificate (note 16(b)): documentary condition",
@@ -267,6 +268,7 @@ def test_represented_by_names_library_measures() -> None:
 LEGAL_EVENTS: dict[str, str] = {
     "2025-01-01": "HTS 2025 basic edition; Section 301 four-year-review step-ups of 1 Jan 2025",
     "2025-02-04": "EO 14195: China fentanyl +10%",
+    "2025-02-07": "Proclamation 10339: Section 201 CSPV safeguard steps down to 14% (9903.45.22/.25)",
     "2025-03-04": "EO 14193/14194/14228: Canada and Mexico +25%, China +20%",
     "2025-03-07": "EO 14231/14232: USMCA goods exempt, potash 10%",
     "2025-03-12": "Proclamations 10895/10896: steel and aluminum 25%, derivatives, no exemptions",
@@ -295,7 +297,8 @@ LEGAL_EVENTS: dict[str, str] = {
     "2025-11-14": "Korea 15% floor (90 FR 55964) and Swiss/Liechtenstein 15% floor (90 FR 59281)",
     "2026-01-01": "HTS 2026 basic edition; Section 301 review step-ups of 1 Jan 2026",
     "2026-01-15": "Proclamation of 14 Jan 2026: semiconductors 25% (9903.79.01)",
-    "2026-02-07": "India Russian-oil duty terminated (9903.01.84 compiler's note)",
+    "2026-02-07": "India Russian-oil duty terminated (9903.01.84 compiler's note); Section 201 CSPV "
+    "safeguard expired (Proclamation 10339)",
     "2026-02-24": "IEEPA collection stops; Proclamation 11012: Section 122 10%",
     "2026-04-06": "Proclamation of 2 Apr 2026: metal annexes 1a/1b/2/3 (HTS 2026 rev 5)",
     "2026-05-01": "US-Taiwan agreement: Taiwan auto parts and vehicles 15%",

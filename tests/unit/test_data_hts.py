@@ -215,7 +215,7 @@ def test_mfn_table_2025_basic(shared_data: Path) -> None:
     # every line with a parsed rate of chapters 01-97 has an AVE
     body = m.filter(pl.col("hts10").str.slice(0, 2) < "98")
     assert body["ave"].null_count() == 0
-    assert m.height == 19731
+    assert m.height == 19731 + 95  # + the 95 watch lines printed at 8 digits only (see below)
 
 
 def test_mfn_ave_from_observed_duty(shared_data: Path) -> None:
@@ -259,3 +259,52 @@ def test_mfn_for_codes_fallbacks(shared_data: Path) -> None:
     assert r["match"].to_list() == ["hts8", "hts10", "none"]
     assert r["ave"].to_list()[:2] == [0.064, 0.025]
     assert r["ave"][2] is None
+
+
+def test_eight_digit_lines_without_statistical_lines(shared_data: Path) -> None:
+    # The USITC exports print the watch lines of chapter 91 at 8 digits only: 9101.11.40 "51¢ each +
+    # 6.25% on the case and strap, band or bracelet + 5.3% on the battery" has no 10-digit line in
+    # 2025 basic or 2026 basic, while 2024 trade reports 9101.11.40.10 … .40 (95 such 8-digit lines in
+    # each edition, counted from the exports). Each gets one row standing for its statistical lines.
+    for ed in ("2025_basic", "2026_basic"):
+        m = hts.mfn_table(ed)
+        only8 = m.filter(pl.col("hts8_only"))
+        assert only8.height == 95
+        assert set(only8["hts10"].str.slice(0, 2)) == {"91"}
+        w = m.filter(pl.col("hts10") == "9101114000").row(0, named=True)
+        assert w["hts8_only"] and w["rate_line"] == "91011140"
+        assert w["general_text"].startswith("51¢ each + 6.25% on the case")
+        assert w["kind"] == "compound" and w["ave"] is not None and w["ave"] > 0
+    # a 2024 statistical line of it now finds its rate through its 8-digit line
+    r = hts.mfn_for_codes("2026_basic", ["9102217010"])
+    assert r["match"][0] == "hts8" and r["ave"][0] is not None
+
+
+def test_compiled_schedule_rates_2024_watch_lines(shared_data: Path) -> None:
+    # 9102.21.70.10 (wrist watches, 1.1 bn USD of 2024 imports) had no MFN rate in compiled arrays
+    # before the 8-digit rows existed; 2918.00.00.00 is a 4-digit aggregate of the trade file with no
+    # HTS line at all, so it stays unrated.
+    import numpy as np
+
+    from tariffsim.schedule import load_schedule
+
+    c = load_schedule().compile(
+        hs10=np.array(["9102217010", "2918000000"]),
+        origin=np.array(["CHE", "CHE"]),
+        start=dt.date(2026, 3, 1),
+        end=dt.date(2026, 3, 2),
+    )
+    assert c.missing_mfn == 1
+    assert c.part("mfn")[0, 0] > 0
+
+
+def test_mixed_fraction_rates(shared_data: Path) -> None:
+    # Column 2 writes a third as a mixed fraction: 4202.29.20 (handbags of other materials) has
+    # general "3.3%" and column 2 "33 1/3%" in the 2025 basic edition (114 statistical lines).
+    assert parse_rate("33 1/3%").ad_valorem == pytest.approx(1 / 3)
+    assert parse_rate("33 1/3% on the value").partial_ad_valorem[0][0] == pytest.approx(1 / 3)
+    m = hts.mfn_table("2025_basic")
+    row = m.filter(pl.col("hts10") == "4202292000").row(0, named=True)
+    assert row["other_text"] == "33 1/3%"
+    assert row["other_ave"] == pytest.approx(1 / 3) and row["other_method"] == "exact"
+    assert m.filter(pl.col("other_text") == "33 1/3%")["other_ave"].null_count() == 0

@@ -1,4 +1,4 @@
-"""Case files: shipped cases load; the as-of rule and file:line errors (tariffsim.negotiation.case)."""
+"""Case files: pydantic schema, file:line errors, the no-look-ahead rule, generated cases."""
 
 from __future__ import annotations
 
@@ -8,114 +8,109 @@ from pathlib import Path
 import pytest
 
 from tariffsim.core.errors import InputError
-from tariffsim.negotiation.case import CASES_DIR, list_cases, load_case
+from tariffsim.negotiation.case import list_cases, load_case
 
-JAPAN = CASES_DIR / "us-japan-2025-04.yaml"
-
-
-def test_shipped_cases_load() -> None:
-    assert {"us-japan-2025-04", "us-korea-2025-04"} <= set(list_cases())
-    c = load_case("us-japan-2025-04")
-    # the as-of date of the case (issue 5: built from what was public by 15 April 2025)
-    assert c.as_of == dt.date(2025, 4, 15)
-    assert c.parties == ("USA", "JPN")
-    names = [i.name for i in c.issues]
-    for required in (
-        "reciprocal_rate",
-        "auto_rate",
-        "rice_access",
-        "vehicle_standards",
-        "currency",
-    ):
-        assert required in names
-    # 24% threatened and 10% baseline (timeline row O1), 27.5% on cars = 25% s232 + 2.5% MFN (S2, HTS)
-    rr, ar = c.issue("reciprocal_rate"), c.issue("auto_rate")
-    assert min(rr.levels) == 0.10 and max(rr.levels) == 0.24
-    assert min(ar.levels) == 0.025 and max(ar.levels) == 0.275
-    assert c.value("s232_auto_rate_total") == pytest.approx(0.25 + c.value("mfn_car_rate"))
+TOY = (Path(__file__).parent / "data" / "negotiation-toy.yaml").read_text(encoding="utf-8")
 
 
-def test_every_source_is_not_after_as_of() -> None:
-    for cid in list_cases():
-        c = load_case(cid)
-        assert all(s.date <= c.as_of for s in c.sources.values())
-        for p in c.parameters.values():
-            assert p.source in c.sources
-
-
-def _write(tmp_path: Path, text: str) -> Path:
-    p = tmp_path / "case.yaml"
+def write_toy(tmp_path: Path, text: str = TOY) -> Path:
+    p = tmp_path / "toy.yaml"
     p.write_text(text, encoding="utf-8")
     return p
 
 
-def _lines() -> list[str]:
-    return JAPAN.read_text(encoding="utf-8").splitlines()
+def test_toy_case_loads_with_resolved_references(tmp_path: Path) -> None:
+    c = load_case(write_toy(tmp_path))
+    assert c.parties == ("USA", "XXX") and c.partner == "XXX"
+    assert c.issue_names == ("tariff", "buy", "invest", "terms")
+    # `1-name` is the complement of a parameter
+    assert c.number("1-p_threat") == pytest.approx(0.4)
+    # ranged parameters are the priors varied jointly; their help and unit are kept for the web
+    assert set(c.numeric_params()) == {"w_rev", "cred", "p_threat"}
+    p = c.parameters["cred"]
+    assert p.help == "credibility of purchases" and p.unit == "share" and p.kind == "judgement"
 
 
-def test_loader_refuses_a_source_dated_after_as_of(tmp_path: Path) -> None:
-    # the July 2025 letter (timeline row J12, 7 Jul 2025) was not public on 15 April 2025
-    lines = _lines()
-    i = lines.index("  ART:")
-    lines[i + 3] = "    date: 2025-07-07"
-    p = _write(tmp_path, "\n".join(lines))
+@pytest.mark.parametrize(
+    ("old", "new", "message", "line"),
+    [
+        # a parameter citing a source published after the as-of date: refused at the source line
+        (
+            '  margin: {value: 0.2, unit: share, help: "seller margin", source: S1}',
+            '  margin: {value: 0.2, unit: share, help: "seller margin", source: S1, date: 2025-05-02}',
+            "after the case's as-of date",
+            14,
+        ),
+        (
+            '  S1: {title: "A source", date: 2025-04-01}',
+            '  S1: {title: "A source", date: 2025-04-01}\n  LATE: {title: "Later", date: 2025-05-01}',
+            "source dated 2025-05-01",
+            11,
+        ),
+        ("source: S1}\n  premium", "source: NOPE}\n  premium", "unknown source 'NOPE'", 14),
+        ("args: {market: market,", "args: {market: markt,", "unknown parameter 'markt'", 0),
+        ("    status_quo: 0.1\n", "    status_quo: 0.15\n", "is not one of the levels", 0),
+        (
+            "kind: judgement, source: S1}\n  margin",
+            "kind: judgement, source: S1, typo: 1}\n  margin",
+            "unknown field",
+            0,
+        ),
+    ],
+)
+def test_bad_input_names_file_and_line(
+    tmp_path: Path, old: str, new: str, message: str, line: int
+) -> None:
+    assert old in TOY
+    p = write_toy(tmp_path, TOY.replace(old, new, 1))
     with pytest.raises(InputError) as e:
         load_case(p)
-    msg = str(e.value)
-    assert f"case.yaml:{i + 4}" in msg  # file:line of the offending date (1-based)
-    assert "after the case's as-of date 2025-04-15" in msg
+    assert message in e.value.message and "toy.yaml:" in e.value.message
+    if line:
+        assert f"toy.yaml:{line}:" in e.value.message
 
 
-def test_loader_refuses_a_parameter_dated_after_as_of(tmp_path: Path) -> None:
-    lines = _lines()
-    i = next(k for k, ln in enumerate(lines) if ln.startswith("  yen_per_usd:"))
-    lines[i] = lines[i].replace("source: FX_E34}", "source: FX_E34, date: 2025-05-01}")
-    p = _write(tmp_path, "\n".join(lines))
-    with pytest.raises(
-        InputError, match=r"case.yaml:\d+: parameters.yen_per_usd.date: dated 2025-05-01"
-    ):
-        load_case(p)
-
-
-def test_loader_names_file_and_line_for_bad_input(tmp_path: Path) -> None:
-    lines = _lines()
-    i = next(k for k, ln in enumerate(lines) if "status_quo: 0.275" in ln)
-    lines[i] = "    status_quo: 0.3"  # not a level of auto_rate
-    p = _write(tmp_path, "\n".join(lines))
-    with pytest.raises(InputError, match=rf"case.yaml:{i + 1}: issues\[1\] \(auto_rate\)"):
-        load_case(p)
-    p = _write(tmp_path, "id: x\nas_of: 2025-04-15\nparties: [\n")
-    with pytest.raises(InputError, match=r"case.yaml:\d+"):
-        load_case(p)
-
-
-def test_unknown_source_and_bad_probabilities(tmp_path: Path) -> None:
-    text = JAPAN.read_text(encoding="utf-8")
-    p = _write(
-        tmp_path,
-        text.replace(
-            "  mfn_car_rate: {value: 0.025, unit: fraction, source: HTS_2025}",
-            "  mfn_car_rate: {value: 0.025, unit: fraction, source: NOPE}",
-        ),
+def test_a_judgement_needs_a_range(tmp_path: Path) -> None:
+    text = TOY.replace(
+        '  margin: {value: 0.2, unit: share, help: "seller margin", source: S1}',
+        '  margin: {value: 0.2, unit: share, help: "seller margin", source: S1, kind: judgement}',
     )
-    with pytest.raises(InputError, match="unknown source 'NOPE'"):
-        load_case(p)
-    p = _write(tmp_path, text.replace("{value: 0.24, prob: 0.45,", "{value: 0.24, prob: 0.40,"))
-    with pytest.raises(InputError, match=r"threat probabilities sum to 0\.9500"):
-        load_case(p)
+    with pytest.raises(InputError, match="a judgement needs a range"):
+        load_case(write_toy(tmp_path, text))
 
 
-def test_a_bare_number_without_source_is_refused_at_its_line(tmp_path: Path) -> None:
-    lines = _lines()
-    i = next(k for k, ln in enumerate(lines) if ln.startswith("  mfn_car_rate:"))
-    lines[i] = "  mfn_car_rate: 0.025"
-    p = _write(tmp_path, "\n".join(lines))
-    with pytest.raises(
-        InputError, match=rf"case.yaml:{i + 1}: parameters.mfn_car_rate: a number needs its source"
-    ):
-        load_case(p)
+def test_shipped_cases_are_generated_and_dated() -> None:
+    assert {"us-japan-2025-04", "us-korea-2025-04"} <= set(list_cases())
+    c = load_case("us-japan-2025-04")
+    assert c.as_of == dt.date(2025, 4, 15) and c.parties == ("USA", "JPN")
+    # the template's agenda (docs/negotiation.md): headline rate and its form, cars under s232 …
+    assert {"reciprocal_rate", "reciprocal_form", "auto_rate", "purchases", "investment"} <= set(
+        c.issue_names
+    )
+    # no look-ahead: every source and parameter public by the as-of date
+    assert all(s.date <= c.as_of for s in c.sources.values())
+    assert all(p.date is None or p.date <= c.as_of for p in c.parameters.values())
+    # every parameter says what it is, for the web controls
+    assert all(p.unit and len(p.help) >= 3 for p in c.parameters.values())
+
+
+def test_a_file_overrides_the_generated_case(tmp_path: Path) -> None:
+    text = (
+        Path(__file__).parents[2] / "src/tariffsim/negotiation/cases/us-korea-2025-04.yaml"
+    ).read_text()
+    text += (
+        "parameters:\n"
+        '  claim_probability: {value: 0.7, low: 0.2, high: 0.9, unit: probability, help: "override",'
+        " kind: judgement, source: template}\n"
+    )
+    p = tmp_path / "k.yaml"
+    p.write_text(text)
+    c = load_case(p)
+    assert (
+        c.value("claim_probability") == 0.7 and c.parameters["claim_probability"].help == "override"
+    )
 
 
 def test_unknown_case_id() -> None:
-    with pytest.raises(InputError, match="unknown case 'us-mars-2025-04'"):
-        load_case("us-mars-2025-04")
+    with pytest.raises(InputError, match="unknown case"):
+        load_case("us-china-2099")

@@ -214,8 +214,8 @@ def test_in_force(sched) -> None:
     assert [m.id for m in sched.in_force("2026-03-01")] == [
         "mfn",
         "s232_autos",
-        "s232_steel",
         "s232_derivatives",
+        "s232_steel",
     ]
 
 

@@ -129,15 +129,20 @@ def test_column2_ave_of_specific_rates() -> None:
 
 def test_us_russia_column2(shared_data) -> None:
     """HTS 2025 basic, column 2: 6110.20.20 50% (column 1 16.5%), 8483.40.50 27.5% (column 1 2.5%);
-    Russia in column 2 since Pub. L. 117-110 (8 Apr 2022)."""
+    Russia in column 2 since Pub. L. 117-110 (8 Apr 2022). 8483.40.50 is also a line of U.S. note
+    30(b) (footnote "See 9903.90.08."): 35% in lieu of column 2 (Proclamation 10420), i.e. 7.5 points
+    on top of the column 2 rate."""
     from tariffsim.schedule import load_schedule
 
     s = load_schedule()
-    for hs, want in (("6110202005", 0.50), ("8483405010", 0.275)):
+    for hs, want in (
+        ("6110202005", {"mfn": 0.50}),
+        ("8483405010", {"mfn": 0.275, "mfn_column2_russia_35": 0.075}),
+    ):
         r = s.rate("RUS", hs, dt.date(2025, 3, 1))
-        assert r.nonzero == {"mfn": pytest.approx(want)}
+        assert r.nonzero == pytest.approx(want)
         c = s.compile(np.array([hs]), np.array(["RUS"]), dt.date(2025, 3, 1))
-        assert c.total[0, 0] == pytest.approx(want)
+        assert c.total[0, 0] == pytest.approx(sum(want.values()))
 
 
 # --- 2. list exceptions --------------------------------------------------------------------------
@@ -286,12 +291,17 @@ def test_dated_order_of_precedence(ext) -> None:
     assert both(ext, "BRA", "7208100000", "2025-04-15") == pytest.approx(0.25)
 
 
-def test_value_excluded_by_must_point_lower(tmp_path: Path) -> None:
+def test_value_excluded_by_cycle_is_an_error(tmp_path: Path) -> None:
+    # reciprocal is excluded by the s232 measures; fentanyl's value naming reciprocal is fine (no
+    # cycle) but reciprocal naming fentanyl while fentanyl names reciprocal is not
     measures = dict(testing.EXTENDED_MEASURES)
     measures["fentanyl"] = measures["fentanyl"].replace(
         "excluded_by: []", "excluded_by: [reciprocal]"
     )
-    with pytest.raises(InputError, match="only refer to lower"):
+    measures["reciprocal"] = measures["reciprocal"].replace(
+        "excluded_by: [s232]", "excluded_by: [s232, fentanyl]"
+    )
+    with pytest.raises(InputError, match="cycle: fentanyl → reciprocal → fentanyl"):
         testing.load(tmp_path, measures=measures, lists=testing.EXTENDED_LISTS)
 
 
@@ -336,7 +346,7 @@ change:
         rate: null
         reference: "end of IEEPA duties"
   s232_steel_derivatives:
-    append_values:
+    insert_values:
       - start: 2025-03-12
         rates:
           CAN: {rate: 0.25, heading: "9903.81.91", share: usmca}
@@ -352,7 +362,7 @@ change:
         rate: null
         reference: "restructured"
   s232_aluminum_derivatives:
-    append_values:
+    insert_values:
       - start: 2025-03-12
         rates:
           CAN: {rate: 0.25, heading: "9903.85.08", share: usmca}

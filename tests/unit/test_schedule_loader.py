@@ -35,8 +35,8 @@ def test_the_synthetic_library_is_valid(tmp_path: Path) -> None:
     assert [m.id for m in spec.ordered()] == [
         "mfn",
         "s232_autos",
-        "s232_steel",
         "s232_derivatives",
+        "s232_steel",
         "fentanyl",
         "reciprocal",
     ]
@@ -44,39 +44,44 @@ def test_the_synthetic_library_is_valid(tmp_path: Path) -> None:
 
 
 def test_rate_out_of_range_names_file_line_field(tmp_path: Path) -> None:
-    # line 9 of the altered steel file is "    rate: 25" (first value's rate)
+    # line 8 of the altered steel file is "    rate: 25" (first value's rate)
     bad = STEEL_OK.replace(
         'rate: 0.25\n    reference: "Proclamation S1"', 'rate: 25\n    reference: "Proclamation S1"'
     )
-    assert bad.splitlines()[8] == "    rate: 25"
+    assert bad.splitlines()[7] == "    rate: 25"
     e = error_of(lib_with(tmp_path, s232_steel=bad))
     assert str(e).startswith(
-        "measures/s232_steel.yaml:9: values[0].rate: must be a number between 0 and 10"
+        "measures/s232_steel.yaml:8: values[0].rate: must be a number between 0 and 10"
     )
 
 
 def test_unknown_field_and_missing_reference(tmp_path: Path) -> None:
     bad = STEEL_OK.replace('reference: "Proclamation S2"', 'refrence: "Proclamation S2"')
     e = error_of(lib_with(tmp_path, s232_steel=bad))
-    # line 11 is the second value's "- start:" (missing reference), line 13 the typo
+    # line 10 is the second value's "- start:" (missing reference), line 12 the typo
     assert str(e).startswith(
-        "measures/s232_steel.yaml:11: values[1].reference: required field is missing"
+        "measures/s232_steel.yaml:10: values[1].reference: required field is missing"
     )
     assert (
-        "measures/s232_steel.yaml:13",
+        "measures/s232_steel.yaml:12",
         "values[1].refrence: unknown field (a typo?)",
     ) in e.errors
 
 
 def test_malformed_yaml_and_duplicate_keys(tmp_path: Path) -> None:
-    e = error_of(lib_with(tmp_path, s232_steel=STEEL_OK.replace("order: 41", "order: [41")))
+    e = error_of(
+        lib_with(tmp_path, s232_steel=STEEL_OK.replace("authority: s232", "authority: [s"))
+    )
     assert str(e).startswith("measures/s232_steel.yaml:") and "malformed YAML" in str(e)
     e = error_of(
-        lib_with(tmp_path, s232_steel=STEEL_OK.replace("order: 41", "order: 41\norder: 42"))
+        lib_with(
+            tmp_path,
+            s232_steel=STEEL_OK.replace("authority: s232", "authority: s232\nauthority: s301"),
+        )
     )
     assert str(e).startswith(
-        "measures/s232_steel.yaml:5: malformed YAML"
-    ) and "duplicate key 'order'" in str(e)
+        "measures/s232_steel.yaml:4: malformed YAML"
+    ) and "duplicate key 'authority'" in str(e)
 
 
 def test_id_must_equal_stem(tmp_path: Path) -> None:
@@ -93,28 +98,40 @@ def test_starts_strictly_increase(tmp_path: Path) -> None:
     bad = STEEL_OK.replace("start: 2025-06-04", "start: 2025-03-12")
     e = error_of(lib_with(tmp_path, s232_steel=bad))
     assert str(e).startswith(
-        "measures/s232_steel.yaml:11: values[1].start: 2025-03-12 must be after the previous start"
+        "measures/s232_steel.yaml:10: values[1].start: 2025-03-12 must be after the previous start"
     )
 
 
-def test_excluded_by_must_point_to_lower_order(tmp_path: Path) -> None:
-    bad = STEEL_OK.replace("order: 41", "order: 41\nexcluded_by: [reciprocal]")
+def test_excluded_by_cycles_and_unknown_names(tmp_path: Path) -> None:
+    # reciprocal is excluded by every s232 measure (excluded_by: [s232]); steel naming reciprocal
+    # closes a cycle, reported with the measures on it
+    bad = STEEL_OK.replace("authority: s232", "authority: s232\nexcluded_by: [reciprocal]")
     e = error_of(lib_with(tmp_path, s232_steel=bad))
     assert str(e).startswith(
-        "measures/s232_steel.yaml:5: excluded_by[0]: 'reciprocal' has order 60"
-    )
+        "measures/reciprocal.yaml:9: excluded_by: the stacking relations form a cycle: "
+        "reciprocal → s232_steel → reciprocal"
+    ), str(e)
     e = error_of(
         lib_with(
-            tmp_path, s232_steel=STEEL_OK.replace("order: 41", "order: 41\nexcluded_by: [s999]")
+            tmp_path,
+            s232_steel=STEEL_OK.replace("authority: s232", "authority: s232\nexcluded_by: [s999]"),
         )
     )
-    assert "unknown measure or authority 's999'" in str(e)
+    assert str(e).startswith(
+        "measures/s232_steel.yaml:4: excluded_by[0]: unknown measure or authority 's999'"
+    )
+
+
+def test_order_is_refused(tmp_path: Path) -> None:
+    bad = STEEL_OK.replace("authority: s232", "authority: s232\norder: 41")
+    e = error_of(lib_with(tmp_path, s232_steel=bad))
+    assert str(e).startswith("measures/s232_steel.yaml:4: order: `order:` is no longer written")
 
 
 def test_origins_must_be_known_codes(tmp_path: Path) -> None:
     e = error_of(lib_with(tmp_path, s232_steel=STEEL_OK.replace("{GBR: 0.25", "{Britain: 0.25")))
     assert str(e).startswith(
-        "measures/s232_steel.yaml:12: values[1].rates.Britain: write the code 'GBR'"
+        "measures/s232_steel.yaml:11: values[1].rates.Britain: write the code 'GBR'"
     )
     e = error_of(lib_with(tmp_path, s232_steel=STEEL_OK.replace("{GBR: 0.25", "{XYZ: 0.25")))
     assert "unknown origin 'XYZ'" in str(e)
@@ -128,12 +145,12 @@ def test_lists_must_be_known_and_prefixes_quoted(tmp_path: Path) -> None:
         )
     )
     assert str(e).startswith(
-        "measures/s232_steel.yaml:6: scope.products[0]: unknown list 'steel_list'"
+        "measures/s232_steel.yaml:5: scope.products[0]: unknown list 'steel_list'"
     )
     e = error_of(
         lib_with(tmp_path, s232_steel=STEEL_OK.replace('products: ["7208"]', "products: [7208.10]"))
     )
-    assert "must be a quoted string" in str(e) and str(e).startswith("measures/s232_steel.yaml:6:")
+    assert "must be a quoted string" in str(e) and str(e).startswith("measures/s232_steel.yaml:5:")
 
 
 def test_dates_beyond_coverage(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ APPEND = """\
 title: Japan autos at 10% all-in from 2025-10-01
 change:
   s232_autos:
-    append_values:
+    insert_values:
       - start: 2025-10-01
         rates: {JPN: {floor: 0.10}, "*": 0.25}
         reference: "hypothetical deal"
@@ -25,7 +25,6 @@ add:
   - id: extra_duty
     title: A new 5% duty on Brazil
     authority: ieepa_other
-    order: 70
     scope: {origins: [BRA], products: ["61"]}
     values:
       - {start: 2025-06-01, rate: 0.05, reference: "hypothetical EO"}
@@ -98,12 +97,12 @@ def test_reform_errors_name_file_and_line(base, tmp_path: Path) -> None:
     assert "malformed YAML" in str(e.value) and str(e.value).startswith(
         str(tmp_path / "reform.yaml") + ":"
     )
-    # an appended value that breaks the order of starts is caught by the library checks
+    # a change that makes the stacking relations circular is caught by the library checks
     bad = "change:\n  s232_steel:\n    excluded_by: [reciprocal]\n"
     with pytest.raises(InputError) as e:
         base.apply_reform(write(tmp_path, bad))
-    assert str(e.value).startswith(
-        f"{tmp_path / 'reform.yaml'}:3: change.s232_steel.excluded_by[0]: 'reciprocal' has order 60"
+    assert "the stacking relations form a cycle: reciprocal → s232_steel → reciprocal" in str(
+        e.value
     )
     with pytest.raises(InputError, match="file not found"):
         base.apply_reform(tmp_path / "nope.yaml")
@@ -115,7 +114,7 @@ def test_null_origin_rate_overrides_default(base, tmp_path: Path) -> None:
     text = """\
 change:
   reciprocal:
-    append_values:
+    insert_values:
       - start: 2025-05-01
         rates: {JPN: null, "*": 0.10}
         reference: "hypothetical"

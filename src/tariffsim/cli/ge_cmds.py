@@ -86,11 +86,14 @@ def _plot(result: Any, path: Path, top: int = 30) -> None:
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle(f"GE model: {result.scenario} ({top} largest economies)")
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.png")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    tmp.replace(path)
+    from tariffsim.cli.render import write_output
+
+    try:
+        write_output(
+            path, lambda p: fig.savefig(p, dpi=110, format="png"), option="--plot", suffix=".png"
+        )
+    finally:
+        plt.close(fig)
 
 
 @ge_app.command("run")
@@ -107,6 +110,12 @@ def run_cmd(
     ] = None,
     retaliation: Annotated[str | None, typer.Option(help="none | reciprocal | optimal")] = None,
     revenue: Annotated[str | None, typer.Option(help="income_tax | lump_sum")] = None,
+    horizon: Annotated[
+        str,
+        typer.Option(
+            help="long-run (ε = 4) or short-run (ε = 4 × 0.38, Boehm et al. 2023); with --on only"
+        ),
+    ] = "long-run",
     countries: Annotated[bool, typer.Option("--countries", help="also list every country")] = False,
     plot: Annotated[
         Path | None, typer.Option(help="write welfare and price bar charts to this PNG")
@@ -114,15 +123,12 @@ def run_cmd(
     json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Solve the GE model for a paper scenario or for the US tariffs the law sets on a date."""
-    from tariffsim.cli.render import print_json, print_table
     from tariffsim.models import ge
     from tariffsim.models.ge_data import load_model
-    from tariffsim.models.ge_scenarios import (
-        RETALIATIONS,
-        apply_retaliation,
-        get_scenario,
-        us_import_tariffs,
-    )
+    from tariffsim.models.ge_scenarios import RETALIATIONS, apply_retaliation, get_scenario
+    from tariffsim.models.horizons import check_horizon
+
+    check_horizon(horizon)
 
     if retaliation is not None and retaliation not in RETALIATIONS:
         raise InputError(
@@ -146,32 +152,40 @@ def run_cmd(
             ) from None
         if reform is not None and not reform.is_file():
             raise InputError(f"reform file {str(reform)!r} not found")
-        try:
-            from tariffsim.models.law_tariffs import ge_tariffs_from_schedule
-        except ImportError:
-            raise InputError(
-                "tariffs from the law are not available in this build (tariffsim.models.law_tariffs)",
-                hint="use --scenario",
-            ) from None
-        model = load_model("baseline")
+        from tariffsim.models.ge_scenarios import law_scenario
         from tariffsim.schedule import load_schedule
 
         load_schedule().check_date(day, field="--on")
-        rates = ge_tariffs_from_schedule(on=day, reform=reform, iso3=model.iso3)
-        t = us_import_tariffs(model, rates)
-        name = f"law_{day.isoformat()}" + (f"_{reform.stem}" if reform else "")
-        rev = revenue or "income_tax"
-    else:
-        sc = get_scenario(scenario or "ustr_income_tax")
-        model = load_model(sc.variant)  # type: ignore[arg-type]
-        t = sc.build(model)
-        name = sc.name
-        rev = revenue or sc.revenue
+        result = law_scenario(
+            day,
+            reform,
+            horizon=horizon,
+            retaliation=retaliation or "none",  # type: ignore[arg-type]
+            revenue=revenue or "income_tax",
+        )
+        _show_run(result, countries=countries, plot=plot, json=json)
+        return
+    if horizon != "long-run":
+        raise InputError(
+            "--horizon applies to the law's tariffs (--on DATE)",
+            hint="the paper's scenarios are long-run; use --on DATE --horizon short-run",
+        )
+    sc = get_scenario(scenario or "ustr_income_tax")
+    model = load_model(sc.variant)  # type: ignore[arg-type]
+    t = sc.build(model)
+    name = sc.name
+    rev = revenue or sc.revenue
     if retaliation is not None and retaliation != "none":
         t = apply_retaliation(model, t, retaliation)  # type: ignore[arg-type]
         name += f"+{retaliation}_retaliation"
     eq = ge.solve(model, t, revenue=rev)  # type: ignore[arg-type]
-    result = ge.make_result(model, eq, scenario=name)
+    _show_run(ge.make_result(model, eq, scenario=name), countries=countries, plot=plot, json=json)
+
+
+def _show_run(result: Any, *, countries: bool, plot: Path | None, json: bool) -> None:
+    """Print (or plot) a solved GE run: region table, optional country table, or JSON."""
+    from tariffsim.cli.render import print_json, print_table
+
     if plot is not None:
         _plot(result, plot)
     if json:
@@ -180,9 +194,13 @@ def run_cmd(
             out["frames"].pop("countries")
         print_json(out)
         return
-    d = eq.diagnostics
+    d = result.diagnostics
+    rev = result.provenance.get("revenue_use", "income_tax")
+    horizon = result.provenance.get("horizon")
     _region_table(
-        f"{name} — revenue: {rev}; Newton {d.iterations} iterations, residual {d.residual_norm:.1e}",
+        f"{result.scenario} — revenue: {rev}"
+        + (f"; {horizon} (ε = {result.provenance['trade_elasticity']:.2f})" if horizon else "")
+        + f"; Newton {d.iterations} iterations, residual {d.residual_norm:.1e}",
         result.frame("regions").to_dicts(),
     )
     if countries:

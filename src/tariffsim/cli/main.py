@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "tariffsim.cli.pe_cmds",  # pe
     "tariffsim.cli.ge_cmds",  # ge run, ge reproduce-ilms2025, ge optimal, ge nash, ge montecarlo
     "tariffsim.cli.negotiate_cmds",  # negotiate
+    "tariffsim.cli.backtest_cmds",  # backtest wave
     "tariffsim.cli.serve_cmd",  # serve
 )
 

@@ -1,7 +1,15 @@
-"""``tariffsim negotiate CASE``: the negotiation analysis of a case file (issue 5)."""
+"""``tariffsim negotiate``: a negotiation case, any partner on any date, or the whole wave.
+
+* ``tariffsim negotiate us-japan-2025-04`` — a shipped case (or a path to a case YAML file);
+* ``tariffsim negotiate JPN --as-of 2025-04-15`` — the generated case of a partner (ISO3, a name or
+  EU) on a date;
+* ``tariffsim negotiate wave --as-of 2025-07-01`` — every open partner's forecast, with the claims
+  between them.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +20,7 @@ def _fmt(v: Any, unit: str) -> str:
     if v is None:
         return "–"
     if isinstance(v, str):
-        return v.replace("_", " ")  # categorical level, e.g. joint_statement -> joint statement
+        return v.replace("_", " ")
     if unit == "fraction":
         return f"{100 * float(v):.1f}%"
     if unit == "t/yr":
@@ -31,28 +39,76 @@ def _range(lo: Any, hi: Any, unit: str) -> str:
         return f"{a}–{b}"
     if unit == "fraction":
         return f"{100 * float(lo):.1f}–{b}"
-    if unit == "t/yr":
-        return f"{float(lo) / 1000:,.1f}–{b}"
     if unit.startswith("USD bn"):
         return f"${float(lo):,.4g}–{b.lstrip('$')}"
     return f"{float(lo):,.4g}–{b}"
 
 
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    from tariffsim.core.dates import parse_date
+
+    return parse_date(text, field="--as-of")
+
+
+def _load(case: str, as_of: dt.date | None) -> Any:
+    """A shipped case id, a case file, or a partner with --as-of."""
+    from tariffsim.core.errors import InputError
+    from tariffsim.negotiation.case import CASES_DIR, case_path, list_cases, load_case
+
+    p = Path(case)
+    if p.suffix in (".yaml", ".yml") or (CASES_DIR / f"{case}.yaml").is_file() or p.exists():
+        if as_of is not None:
+            raise InputError(
+                "--as-of goes with a partner, not with a case file",
+                hint=f"tariffsim negotiate JPN --as-of {as_of.isoformat()}",
+            )
+        return load_case(case_path(case))
+    from tariffsim.negotiation.generate import generate_case_file, resolve_partner
+
+    try:
+        partner = resolve_partner(case)
+    except InputError:
+        raise InputError(
+            f"unknown case {case!r}",
+            hint=f"shipped cases: {', '.join(list_cases())}; a path to a case YAML file; or a partner "
+            "with --as-of (tariffsim negotiate JPN --as-of 2025-04-15)",
+        ) from None
+    if as_of is None:
+        raise InputError(
+            f"{case!r} is a partner: give the date with --as-of",
+            hint=f"tariffsim negotiate {case} --as-of 2025-04-15",
+        )
+    return load_case(generate_case_file(partner, as_of))
+
+
 def negotiate(
     case: str | None = typer.Argument(
-        None, help="case id (e.g. us-japan-2025-04) or a path to a case YAML file"
+        None,
+        help="a case id (us-japan-2025-04), a case YAML file, a partner (JPN, Japan, EU) with --as-of, or 'wave'",
     ),
-    draws: int = typer.Option(2000, "--draws", help="simulated negotiations"),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="forecast date YYYY-MM-DD (with a partner or 'wave')"
+    ),
+    draws: int = typer.Option(2000, "--draws", help="joint draws of the priors"),
     seed: int = typer.Option(0, "--seed", help="random seed"),
     json_: bool = typer.Option(False, "--json", help="print JSON"),
     full: bool = typer.Option(
-        False, "--full", help="with --json: add a 'details' block (ZOPA, sensitivity, tied hands …)"
+        False,
+        "--full",
+        help="with --json: add a 'details' block (benchmarks, stakes, sensitivity …)",
     ),
     plot: Path | None = typer.Option(
-        None, "--plot", help="folder for the Pareto and tornado charts (PNG)"
+        None, "--plot", help="folder for the Pareto and sensitivity charts (PNG)"
     ),
     explain: bool = typer.Option(
-        False, "--explain", help="show each party's utility of every issue level"
+        False, "--explain", help="each stake with the model and data behind it"
+    ),
+    check: Path | None = typer.Option(
+        None,
+        "--check",
+        help="a package YAML (issue: level): its utilities, odds and what dominates it",
     ),
     best_for: str | None = typer.Option(
         None, "--best-for", help="party code: its best package the other side accepts"
@@ -60,28 +116,17 @@ def negotiate(
     min_acceptance: float = typer.Option(
         0.8, "--min-acceptance", help="with --best-for: minimum acceptance probability"
     ),
-    then: list[str] = typer.Option(
-        None, "--then", help="sequence: later case(s) negotiated after CASE (repeatable)"
-    ),
-    precedent: float = typer.Option(
-        0.3,
-        "--precedent",
-        help="with --then: US$ bn/yr per pp below the precedent per $100bn imports",
-    ),
-    credibility: float = typer.Option(
-        0.2,
-        "--credibility",
-        help="with --then: share of the previous US gain added to its reservation",
-    ),
     score_: Path | None = typer.Option(
-        None, "--score", help="outcome YAML file: score the forecast and the baselines against it"
+        None, "--score", help="outcome YAML file: score the forecast and the baselines"
     ),
+    executor: str = typer.Option("serial", "--executor", help="wave: serial, local or ray"),
     list_: bool = typer.Option(False, "--list", help="list the shipped cases and exit"),
 ) -> None:
-    """Negotiation analysis: ZOPA, Pareto frontier, Nash/KS packages, simulated deals, ratification odds."""
-    from tariffsim.cli.render import print_json, print_table, say
+    """Negotiation analysis and forecast: benchmarks (Nash, KS) at the stated priors, the forecast over
+    joint draws of every prior, P(deal by date), ratification odds."""
+    from tariffsim.cli.render import print_json, say
     from tariffsim.core.errors import InputError
-    from tariffsim.negotiation.case import list_cases, load_case
+    from tariffsim.negotiation.case import list_cases
 
     if list_:
         print("\n".join(list_cases()))
@@ -89,33 +134,40 @@ def negotiate(
     if case is None:
         raise InputError(
             "give a case",
-            hint=f"tariffsim negotiate us-japan-2025-04 (shipped: {', '.join(list_cases())})",
+            hint=f"tariffsim negotiate us-japan-2025-04 (shipped: {', '.join(list_cases())}), "
+            "tariffsim negotiate JPN --as-of 2025-04-15, or tariffsim negotiate wave --as-of 2025-07-01",
         )
-    c = load_case(case)
+    if draws < 1:
+        raise InputError(f"--draws must be at least 1, got {draws}", hint="e.g. --draws 2000")
+    day = _date(as_of)
+    if case.lower() == "wave":
+        if day is None:
+            raise InputError(
+                "the wave needs --as-of", hint="tariffsim negotiate wave --as-of 2025-07-01"
+            )
+        _wave(day, draws, seed, executor, json_)
+        return
+    c = _load(case, day)
     outcome = None
     if score_ is not None:
-        from tariffsim.negotiation.backtest import load_outcome
-
-        outcome = load_outcome(score_)  # read (and validate) before the analysis runs
+        outcome = _load_outcome(score_)
     if explain:
         _explain(c, json_)
+        return
+    if check is not None:
+        _check(c, check, json_)
         return
     if best_for is not None:
         _best_for(c, best_for, min_acceptance, json_)
         return
-    if then:
-        _sequence(c, then, precedent, credibility, json_)
-        return
     from tariffsim.negotiation.analysis import analyze
 
-    if draws < 1:
-        raise InputError(f"--draws must be at least 1, got {draws}", hint="e.g. --draws 2000")
     if plot is not None and plot.exists() and not plot.is_dir():
         raise InputError(
             f"--plot {str(plot)!r} is a file; it names the folder the charts are written to",
             hint="e.g. --plot charts/",
         )
-    r = analyze(c, draws=draws, seed=seed)
+    r = analyze(c, draws=draws, seed=seed, with_explain=full and json_)
     if outcome is not None:
         _score(c, r, outcome, json_)
         return
@@ -128,13 +180,21 @@ def negotiate(
     if json_:
         print_json(r.to_json(full=full))
         return
+    _print_result(c, r)
+    for p in paths:
+        say(f"wrote {p}")
+
+
+def _print_result(c: Any, r: Any) -> None:
+    from tariffsim.cli.render import print_table, say
+
     a, b = r.parties
     say(
-        f"{c.title}  (as of {r.as_of}; {r.draws:,} simulated negotiations, {r.timings['total_s']:.1f} s)"
+        f"{c.title}  (as of {r.as_of}; {r.draws:,} joint draws of the priors, {r.timings['total_s']:.1f} s)"
     )
     say(
-        f"No deal (expected): {a} {r.reservation[a]:.2f}, {b} {r.reservation[b]:.2f} (US$ bn/yr equivalent); "
-        f"threat levels: "
+        f"No deal (expected, US$ bn/yr equivalent): {a} {r.reservation[a]:.2f}, {b} {r.reservation[b]:.2f}; "
+        "threat levels: "
         + ", ".join(
             f"{k} {_fmt(v, c.issue(k).unit)}"
             for k, v in r.no_deal_levels.items()
@@ -144,14 +204,10 @@ def negotiate(
     z = r.zopa
     zsize = "empty" if z["empty"] else f"~{z['size']:,.0f} packages"
     say(
-        f"ZOPA: {zsize} of {c.agenda().n_packages:,}; "
-        f"Pareto frontier {r.pareto_size:,} packages ({z['pareto_points']:,} inside the ZOPA)"
+        f"ZOPA: {zsize}; Pareto frontier {r.pareto_size:,} points; US bargaining power α = {r.bargaining_power:.2f}"
     )
-    say(
-        f"P(agreement, ratified) = {r.agreement_probability:.2f}   (negotiated {r.negotiated_probability:.2f}; "
-        f"{r.myopic_agreement_probability:.2f} if negotiators ignored ratification; "
-        f"median {r.time_to_agreement['median']} rounds)"
-    )
+    pdb = ", ".join(f"{k} {v:.2f}" for k, v in r.p_deal_by.items())
+    say(f"P(deal, ratified) = {r.agreement_probability:.2f}; P(deal by): {pdb}")
     rows = []
     for spec in c.issues:
         d = r.deal[spec.name]
@@ -163,103 +219,103 @@ def negotiate(
                     None if r.kalai_smorodinsky is None else r.kalai_smorodinsky[spec.name],
                     spec.unit,
                 ),
-                _fmt(None if r.nash_ratified is None else r.nash_ratified[spec.name], spec.unit),
                 _fmt(d["median"], spec.unit),
                 _range(d["p10"], d["p90"], spec.unit),
             )
         )
     print_table(
-        "Packages and the simulated deal distribution",
-        [
-            "issue",
-            "Nash",
-            "KS",
-            "Nash, P≥½",
-            "deal median",
-            "deal p10–p90",
-        ],
+        "Benchmarks at the stated priors (not forecasts) and the forecast over the draws",
+        ["issue", "Nash", "KS", "forecast median", "forecast p10–p90"],
         rows,
         nowrap={0},
     )
     rat = r.ratification.get("nash")
     if rat:
         piv = ", ".join(f"{k} {v['probability']:.2f}" for k, v in rat["pivots"].items())
-        say(
-            f"Ratification of the Nash package: {a} {rat[a]:.2f}, {b} {rat[b]:.2f}, joint {rat['joint']:.2f}  ({piv})"
-        )
-    ws = r.ratification["win_sets_on_frontier"]
-    say(
-        f"Win-sets on the frontier (P ≥ ½): {a} {ws['win_set_' + a]:.0%}, {b} {ws['win_set_' + b]:.0%}, "
-        f"both {ws['both']:.0%}"
-    )
+        say(f"Ratification of the Nash package: joint {rat['joint']:.2f} ({piv})")
     if r.tied_hands:
-        th = r.tied_hands
-        moved = (
-            ", ".join(f"{k} {v['before']} → {v['after']}" for k, v in th["moved"].items())
-            or "nothing"
-        )
-        say(f"Tied hands ({th['constituency']} ×{th['factor']:g}): Nash moves {moved}")
-        first = next((s for s in th.get("ladder", []) if s["moved"]), None)
-        if first is not None and not th["moved"]:
+        first = next((s for s in r.tied_hands["ladder"] if s["moved"]), None)
+        if first:
             mv = ", ".join(f"{k} {v['before']} → {v['after']}" for k, v in first["moved"].items())
-            say(f"  the Nash package first moves at ×{first['factor']:g}: {mv}")
+            say(
+                f"Tied hands: with the partner's approval line raised by {first['threshold_shift']:g}× its cost of no deal, {mv}"
+            )
+        else:
+            say(
+                "Tied hands: raising the partner's approval line (up to 1× its cost of no deal) moves nothing"
+            )
     if r.sensitivity:
         top = r.sensitivity[:5]
         say(
-            "Most influential parameters: "
-            + ", ".join(f"{t['parameter']} ({t['swing']:.2f})" for t in top)
+            "Most influential priors: "
+            + ", ".join(f"{t['parameter']} ({t['importance']:.2f})" for t in top)
         )
-    for p in paths:
-        print(f"wrote {p}")
 
 
 def _explain(c: Any, json_: bool) -> None:
     from tariffsim.cli.render import print_json, print_table, say
-    from tariffsim.negotiation.preferences import build_preferences
-    from tariffsim.negotiation.threat import no_deal
+    from tariffsim.negotiation.explain import JUDGEMENT_LIMIT, explain
 
-    prefs = build_preferences(c)
-    nd = no_deal(prefs)
-    rows = prefs.explain()
+    e = explain(c)
     if json_:
-        print_json(
-            {
-                "case": c.id,
-                "reservation": nd.reservation,
-                "no_deal_levels": nd.expected_levels,
-                "trade_usd": {k: v[0] for k, v in prefs.trade.items()},
-                "levels": rows,
-            }
-        )
+        print_json(e)
         return
     a, b = c.parties
-    out = []
-    for row in rows:
-        chans = ", ".join(f"{k} {v:+.3f}" for k, v in row["channels"].items() if abs(v) > 5e-4)
-        out.append(
-            (
-                row["issue"],
-                _fmt(row["level"], row["unit"]),
-                f"{row[a]:+.3f}",
-                f"{row[b]:+.3f}",
-                chans,
+    for iss in e["issues"]:
+        say(f"[{iss['issue']}] model: {iss.get('model_doc') or iss.get('model')}")
+        if "data" in iss:
+            say(
+                f"    data: {iss['data']}; {iss.get('elasticities', '')}; scope US$ {iss.get('scope_usd_bn', 0):,.1f} bn"
             )
-        )
+        for prm in iss["parameters"]:
+            say(
+                f"    {prm['parameter']} = {prm['value']} {prm['unit']} ({prm['kind']}; {prm['source_title'][:90]})"
+            )
+    out = []
+    for row in e["levels"]:
+        lv = ", ".join(_fmt(v, c.issue(k).unit) for k, v in row["level"].items())
+        chans = ", ".join(f"{k} {v:+.2f}" for k, v in row["channels"].items() if abs(v) > 5e-3)
+        out.append((row["issue"], lv, f"{row[a]:+.2f}", f"{row[b]:+.2f}", chans))
     print_table(
-        f"{c.id}: utility of each issue level (US$ bn/yr equivalent)",
+        f"{c.id}: utility of each issue level (US$ bn/yr, relative to the law in force on {c.as_of})",
         ["issue", "level", a, b, "channels"],
         out,
         right={2, 3},
     )
-    say(f"No deal: {a} {nd.reservation[a]:.3f}, {b} {nd.reservation[b]:.3f}")
+    say(f"No deal: {a} {e['reservation'][a]:.2f}, {b} {e['reservation'][b]:.2f}")
+    for p, j in e["judgement"].items():
+        flag = "within" if j["within_limit"] else "ABOVE"
+        say(
+            f"Typed judgement share of {p}'s utility span: {100 * j['judgement_share']:.0f}% ({flag} the {100 * JUDGEMENT_LIMIT:.0f}% limit)"
+        )
+
+
+def _check(c: Any, path: Path, json_: bool) -> None:
+    from tariffsim.cli.render import print_json, say
+    from tariffsim.negotiation.explain import check, read_package
+
+    res = check(c, read_package(path, c))
+    if json_:
+        print_json(res)
+        return
+    a, b = c.parties
+    u, g = res["utilities"], res["gains_over_no_deal"]
+    say(f"{c.id}: {a} {u[a]:+.2f} (gain {g[a]:+.2f}), {b} {u[b]:+.2f} (gain {g[b]:+.2f}) US$ bn/yr")
     say(
-        "2024 trade used: "
-        + ", ".join(f"{k} {v[0] / 1e9:,.2f} bn ({v[1]})" for k, v in prefs.trade.items())
+        f"Ratification: joint {res['ratification']['joint']:.2f}; individually rational: {res['individually_rational']}"
     )
+    if res["pareto_optimal"]:
+        say("On the Pareto frontier: no package is better for both.")
+    else:
+        say(f"Dominated by {res['dominated_by']:,} frontier packages; the closest:")
+        for ex in res["dominating_examples"][:3]:
+            say(
+                f"  {ex['utilities']}: "
+                + ", ".join(f"{k} {_fmt(v, c.issue(k).unit)}" for k, v in ex["package"].items())
+            )
 
 
 def _party(c: Any, text: str) -> str:
-    """A party code of the case from what the user typed: 'JPN', 'jpn' or 'Japan'."""
     from tariffsim.core.errors import InputError
 
     if text.upper() in c.parties:
@@ -278,13 +334,13 @@ def _party(c: Any, text: str) -> str:
 def _best_for(c: Any, party: str, min_acceptance: float, json_: bool) -> None:
     from tariffsim.cli.render import print_json, print_table, say
     from tariffsim.core.errors import InputError
-    from tariffsim.negotiation.analysis import solve_case
+    from tariffsim.negotiation.analysis import case_levels, solve_central
     from tariffsim.negotiation.solutions import best_for
 
     party = _party(c, party)
     if not 0.0 <= min_acceptance <= 1.0:
         raise InputError(f"--min-acceptance must be in [0, 1], got {min_acceptance}")
-    s = solve_case(c)
+    s = solve_central(c)
     other = c.parties[1 - c.parties.index(party)]
     rat = s.ratification
 
@@ -292,14 +348,19 @@ def _best_for(c: Any, party: str, min_acceptance: float, json_: bool) -> None:
         return rat.party(other, pk)
 
     sol = best_for(
-        party, s.problem, accept, min_acceptance, acceptance_utilities=rat.utilities_of(other)
+        party,
+        s.problem,
+        accept,
+        min_acceptance,
+        acceptance_utilities=rat.utilities_of(other) or None,
     )
+    levels = None if sol is None else case_levels(c, s.tables.blocks, sol.package)
     if json_:
         print_json(
             {
                 "party": party,
                 "min_acceptance": min_acceptance,
-                "package": None if sol is None else sol.levels,
+                "package": levels,
                 "utilities": None
                 if sol is None
                 else dict(zip(c.parties, sol.utilities, strict=True)),
@@ -310,7 +371,7 @@ def _best_for(c: Any, party: str, min_acceptance: float, json_: bool) -> None:
             }
         )
         return
-    if sol is None:
+    if sol is None or levels is None:
         say(f"No package is accepted by {other} with probability ≥ {min_acceptance:.2f}.")
         return
     say(
@@ -318,50 +379,69 @@ def _best_for(c: Any, party: str, min_acceptance: float, json_: bool) -> None:
         f"(P = {sol.details.get('acceptance_probability'):.3f}):"
     )
     print_table(
-        None, ["issue", "level"], [(k, _fmt(v, c.issue(k).unit)) for k, v in sol.levels.items()]
+        None, ["issue", "level"], [(k, _fmt(v, c.issue(k).unit)) for k, v in levels.items()]
     )
 
 
-def _sequence(c: Any, then: list[str], precedent: float, credibility: float, json_: bool) -> None:
-    from tariffsim.cli.render import print_json, print_table
-    from tariffsim.negotiation.case import load_case
-    from tariffsim.negotiation.sequence import run_sequence
+def _wave(day: dt.date, draws: int, seed: int, executor: str, json_: bool) -> None:
+    from tariffsim.cli.render import print_json, print_table, say
+    from tariffsim.negotiation.forecast import forecast_wave
 
-    cases = [c, *[load_case(x) for x in then]]
-    steps = run_sequence(cases, precedent_penalty=precedent, credibility=credibility)
+    fcs = forecast_wave(day, draws=draws, seed=seed, executor=executor)
     if json_:
-        print_json(
-            {
-                "sequence": [s.as_dict() for s in steps],
-                "precedent_penalty": precedent,
-                "credibility": credibility,
-            }
-        )
+        print_json({"as_of": day.isoformat(), "forecasts": [f.summary() for f in fcs]})
         return
-    for k, (case, s) in enumerate(zip(cases, steps, strict=True), start=1):
-        rows = [
+    rows = []
+    for f in fcs:
+        s = f.summary()
+        h = s["headline"]
+        au = s["auto"]
+        p = list(s["p_deal_by"].values())
+        rows.append(
             (
-                spec.name,
-                _fmt(
-                    None if s.nash_independent is None else s.nash_independent[spec.name], spec.unit
-                ),
-                _fmt(None if s.nash_sequenced is None else s.nash_sequenced[spec.name], spec.unit),
+                f.partner,
+                _fmt(f.status_quo_rate, "fraction"),
+                _fmt(f.threat_rate, "fraction"),
+                "–"
+                if h is None
+                else f"{_fmt(h['median'], 'fraction')} [{_range(h['p10'], h['p90'], 'fraction')}]",
+                "–"
+                if au is None
+                else f"{_fmt(au['median'], 'fraction')} [{_range(au['p10'], au['p90'], 'fraction')}]",
+                " / ".join(f"{x:.2f}" for x in p),
             )
-            for spec in case.issues
-        ]
-        print_table(
-            f"{k}. {case.id} (US reservation +{s.us_reservation_shift:.2f})",
-            ["issue", "Nash alone", "Nash in sequence"],
-            rows,
         )
+    print_table(
+        f"The wave as of {day.isoformat()} ({draws:,} draws; headline as the deal names it)",
+        [
+            "partner",
+            "in force",
+            "threat",
+            "headline median [p10–p90]",
+            "cars",
+            "P(deal) 30/60/90 d",
+        ],
+        rows,
+    )
+    say("Benchmarks and forecasts follow from the stated priors (docs/negotiation.md).")
+
+
+def _load_outcome(path: Path) -> Any:
+    try:
+        from tariffsim.negotiation.case_scoring import load_outcome  # type: ignore[import-not-found]
+    except ImportError:
+        from tariffsim.negotiation.backtest import load_outcome  # type: ignore[attr-defined,no-redef]
+    return load_outcome(path)
 
 
 def _score(c: Any, r: Any, outcome: Any, json_: bool) -> None:
     from tariffsim.cli.render import print_json, print_table
-    from tariffsim.negotiation.backtest import score
 
+    try:
+        from tariffsim.negotiation.case_scoring import score  # type: ignore[import-not-found]
+    except ImportError:
+        from tariffsim.negotiation.backtest import score  # type: ignore[attr-defined,no-redef]
     s = score(c, r.deal, outcome)
-    path = outcome.path
     if json_:
         print_json(s)
         return
@@ -370,7 +450,7 @@ def _score(c: Any, r: Any, outcome: Any, json_: bool) -> None:
         for who, v in s["summary"].items()
     ]
     print_table(
-        f"{c.id} against {path.name} ({s['outcome_kind']})",
+        f"{c.id} against {Path(str(outcome.path)).name} ({s['outcome_kind']})",
         ["forecaster", "mean normalised error", "in 10–90 band", "issues"],
         rows,
         right={1, 2, 3},

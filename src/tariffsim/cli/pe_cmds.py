@@ -20,9 +20,15 @@ def pe(
     level: str = typer.Option("hts10", "--level", help="product level: hts10 or hs6"),
     by: str = typer.Option("partner", "--by", help="table to show: partner, chapter or product"),
     top: int = typer.Option(15, "--top", help="rows to show (and products in --json)"),
-    eta: float = typer.Option(1.0, "--eta", help="import-demand elasticity"),
+    horizon: str = typer.Option(
+        "long-run",
+        "--horizon",
+        help="long-run (Broda-Weinstein σ, full pass-through) or short-run (about a year: "
+        "slower substitution, exporters absorb part of the duty; docs/pe.md)",
+    ),
+    eta: float = typer.Option(None, "--eta", help="import-demand elasticity (horizon default)"),
     omega: float = typer.Option(
-        float("inf"), "--omega", help="export-supply elasticity (inf = fixed world prices)"
+        None, "--omega", help="export-supply elasticity (inf = fixed world prices)"
     ),
     passthrough: float = typer.Option(
         None, "--passthrough", help="pass-through ρ in [0,1] (overrides --omega)"
@@ -39,7 +45,8 @@ def pe(
     from tariffsim.cli.render import pct, print_json, print_table
     from tariffsim.core.dates import parse_date
     from tariffsim.core.errors import InputError
-    from tariffsim.models.pe import PEParams, run_pe
+    from tariffsim.models.horizons import check_horizon, pe_params
+    from tariffsim.models.pe import run_pe
     from tariffsim.schedule import load_schedule
 
     if end is None and reform is None:
@@ -56,6 +63,15 @@ def pe(
         from tariffsim.cli.render import check_output_path
 
         check_output_path(plot, option="--plot", suffix=".png")
+    check_horizon(horizon)
+    override = {
+        k: v
+        for k, v in (("eta", eta), ("omega", omega), ("passthrough", passthrough))
+        if v is not None
+    }
+    if passthrough is not None:
+        override["passthrough_products"] = ()
+    params = pe_params(horizon, **override)
     base = load_schedule()
     d0 = base.check_date(parse_date(start, field="--from"), field="--from")
     d1 = base.check_date(parse_date(end, field="--to"), field="--to") if end else d0
@@ -64,7 +80,7 @@ def pe(
         end=d1,
         reform=reform,
         level=level,  # type: ignore[arg-type]
-        params=PEParams(eta=eta, omega=omega, passthrough=passthrough),
+        params=params,
     )
     table = {"partner": "partners", "chapter": "chapters", "product": "products"}[by]
     if plot is not None:
@@ -78,7 +94,7 @@ def pe(
     s = res.frame("summary").row(0, named=True)
     bn = 1e9
     print_table(
-        f"PE: {d0} → {d1}" + (f" with {reform}" if reform else ""),
+        f"PE ({horizon}): {d0} → {d1}" + (f" with {reform}" if reform else ""),
         ["measure", "value"],
         [
             (
@@ -155,5 +171,9 @@ def _plot(res, path: Path, top: int) -> None:
     ax.set_title(f"PE: change in US imports by partner ({res.scenario})")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    from tariffsim.cli.render import write_output
+
+    write_output(
+        path, lambda p: fig.savefig(p, dpi=120, format="png"), option="--plot", suffix=".png"
+    )
     plt.close(fig)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 CACHE_VERSION = "1"
-_CODE_MODULES = ("hts.py", "census.py", "lists.py", "store.py")
+_CODE_MODULES = ("hts/*.py", "census.py", "lists.py", "store.py")
 _MEMO: dict[tuple[str, str], pl.DataFrame] = {}
 _CODE_KEY: str | None = None
 
@@ -47,8 +47,7 @@ def _code_key() -> str:
         h = hashlib.sha256(CACHE_VERSION.encode())
         here = Path(__file__).resolve().parent
         for m in _CODE_MODULES:
-            p = here / m
-            if p.is_file():
+            for p in sorted(here.glob(m)):
                 h.update(p.read_bytes())
         _CODE_KEY = h.hexdigest()
     return _CODE_KEY

@@ -21,8 +21,10 @@ Calibration (spec, "Calibration"):
    ``φ̃_i = (1+θ)/((1-ν_i)θ) - 1/θ - 1``, ``φ_i = 1 + φ̃_i``.
 
 Variants: incomplete firm-level pass-through (``φ_i = 0.25 + φ̃_i``), ``ε = 8`` in the equilibrium
-only (ψ and φ keep their ε = 4 values), and Eaton–Kortum–Krugman (``ν = 0``, ``φ = 1``,
-``Y_i = Σ_k X[i,k]``, ``T_i = E_i - Y_i``, same completed matrix, E and λ).
+only (ψ and φ keep their ε = 4 values), Eaton–Kortum–Krugman (``ν = 0``, ``φ = 1``,
+``Y_i = Σ_k X[i,k]``, ``T_i = E_i - Y_i``, same completed matrix, E and λ), and ``short_run``: the
+short-run trade elasticity of :func:`tariffsim.models.horizons.ge_trade_elasticity` (ε = 4 × 0.38)
+in the equilibrium only, ψ and φ kept at their ε = 4 values as in the ε = 8 variant.
 """
 
 from __future__ import annotations
@@ -47,8 +49,8 @@ EU_MEMBERS: tuple[str, ...] = (
 #: Targets of the two-region ν system (spec, calibration step 1).
 NU_TARGETS = (0.12, 0.26)
 
-Variant = Literal["baseline", "partial_passthrough", "eps8", "ekk"]
-VARIANTS: tuple[str, ...] = ("baseline", "partial_passthrough", "eps8", "ekk")
+Variant = Literal["baseline", "partial_passthrough", "eps8", "ekk", "short_run"]
+VARIANTS: tuple[str, ...] = ("baseline", "partial_passthrough", "eps8", "ekk", "short_run")
 
 _DATA_SUBDIR = "ge_2023"
 
@@ -328,7 +330,8 @@ def calibrate(
     Args:
         raw: the data (:func:`load_raw`).
         variant: ``"baseline"``, ``"partial_passthrough"`` (φ = 0.25 + φ̃), ``"eps8"`` (ε = 2·eps in
-            the equilibrium only) or ``"ekk"`` (ν = 0, φ = 1, Y = total sales).
+            the equilibrium only), ``"ekk"`` (ν = 0, φ = 1, Y = total sales) or ``"short_run"``
+            (ε scaled by the one-year / long-run ratio of Boehm et al. in the equilibrium only).
         eps: trade elasticity ε used for ψ = 0.67/ε and θ = ε/0.67 (and in the equilibrium).
         kappa: labour-supply elasticity κ.
         scale_share: the 0.67 of ψ = 0.67/ε and θ = ε/0.67.
@@ -373,6 +376,11 @@ def calibrate(
     elif variant == "eps8":
         phi = 1.0 + phi_tilde
         eps_eq = 2.0 * eps
+    elif variant == "short_run":
+        from tariffsim.models.horizons import GE_EPS_LONG_RUN, ge_trade_elasticity
+
+        phi = 1.0 + phi_tilde
+        eps_eq = eps * ge_trade_elasticity("short-run")[0] / GE_EPS_LONG_RUN
     else:  # ekk
         nu = np.zeros(n)
         phi = np.ones(n)

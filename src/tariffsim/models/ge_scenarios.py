@@ -20,8 +20,10 @@ scenario                          tariffs                                       
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -167,6 +169,44 @@ def run_scenario(name: str, *, data_dir: str | None = None) -> ModelResult:
     t = sc.build(model)
     eq = ge.solve(model, t, revenue=sc.revenue)  # type: ignore[arg-type]
     return ge.make_result(model, eq, scenario=name, extra={"description": sc.description})
+
+
+def law_scenario(
+    on: dt.date,
+    reform: str | Path | None = None,
+    *,
+    horizon: str = "long-run",
+    retaliation: Retaliation = "none",
+    revenue: str = "income_tax",
+) -> ModelResult:
+    """The GE with the US tariffs the law sets on ``on`` (optionally with a reform file applied).
+
+    The US tariff on each exporter is the change the schedule makes between the GE's baseline date
+    and ``on`` (:func:`tariffsim.models.law_tariffs.ge_tariffs_from_schedule`). ``horizon``
+    ``short-run`` solves with the short-run trade elasticity (:mod:`tariffsim.models.horizons`).
+    The scenario is named ``law_<date>[_<reform stem>][+<retaliation>_retaliation]``.
+    """
+    from tariffsim.models import ge
+    from tariffsim.models.horizons import check_horizon, ge_trade_elasticity
+    from tariffsim.models.law_tariffs import ge_tariffs_from_schedule
+
+    check_horizon(horizon)
+    if revenue not in ge.REVENUE_USES:
+        raise InputError(f"unknown revenue use {revenue!r}", hint="use income_tax or lump_sum")
+    model = load_model("short_run" if horizon == "short-run" else "baseline")
+    rates = ge_tariffs_from_schedule(on=on, reform=reform, iso3=model.iso3)
+    t = apply_retaliation(model, us_import_tariffs(model, rates), retaliation)
+    name = f"law_{on.isoformat()}" + (f"_{Path(reform).stem}" if reform else "")
+    if retaliation != "none":
+        name += f"+{retaliation}_retaliation"
+    eq = ge.solve(model, t, revenue=revenue)  # type: ignore[arg-type]
+    eps, eps_src = ge_trade_elasticity(horizon)
+    return ge.make_result(
+        model,
+        eq,
+        scenario=name,
+        extra={"horizon": horizon, "trade_elasticity": eps, "trade_elasticity_source": eps_src},
+    )
 
 
 def reproduce_ilms2025(*, data_dir: str | None = None) -> list[dict[str, object]]:

@@ -10,15 +10,23 @@ baseline on one date against a reform), solves the Armington–CES import model 
 * ``products``: each product's price change, σ and its source, welfare pieces.
 
 Elasticities: σ from Broda & Weinstein (2006) by HTS10 with the documented fallback chain of
-:func:`tariffsim.data.elasticities.sigma_for`; the import-demand elasticity η (default 1.0, a
-neutral unit-elastic choice since no per-product estimate ships with the data; override with
-``eta``), the export-supply elasticity ω (default ∞, SMART's small-importer assumption) or a
-pass-through ρ.
+:func:`tariffsim.data.elasticities.sigma_for`, times ``sigma_scale``; the import-demand elasticity η
+(default 1.0, a neutral unit-elastic choice since no per-product estimate ships with the data;
+override with ``eta``), the export-supply elasticity ω (default ∞, SMART's small-importer
+assumption) or a pass-through ρ (one value, and optionally other values for named HS prefixes).
+
+Horizons: :func:`tariffsim.models.horizons.pe_params` gives the parameters of the ``long-run`` (the
+defaults here) and the ``short-run`` (slower substitution, incomplete pass-through, from the
+literature on 2018–19 and 2025; see that module for every value and its source).
+
+:data:`BASELINE_DATE` is the date whose law the 2024 trade flows are taken to reflect (the last day of
+2024): the starting point of the PE everywhere (CLI default, stakes, the post-substitution ETR series).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -32,16 +40,29 @@ from tariffsim.models.results import ModelResult
 
 Level = Literal["hts10", "hs6"]
 
+#: The law the 2024 flows reflect: the schedule in force on the last day of 2024.
+BASELINE_DATE = dt.date(2024, 12, 31)
+
 
 @dataclass(frozen=True)
 class PEParams:
-    """Parameters of the PE model (see :mod:`tariffsim.models.pe_core`)."""
+    """Parameters of the PE model (see :mod:`tariffsim.models.pe_core`).
+
+    ``sigma_scale`` multiplies every product's Broda–Weinstein σ (after clipping to
+    ``[sigma_min, sigma_max]``); ``passthrough_products`` gives (HS prefix, ρ) pairs that override
+    ``passthrough`` for the rows whose HTS10 starts with the prefix; ``horizon`` and ``sources`` are
+    provenance (set by :func:`tariffsim.models.horizons.pe_params`).
+    """
 
     eta: float = 1.0
     omega: float = float("inf")
     passthrough: float | None = None
     sigma_min: float = 1.05
     sigma_max: float = 20.0
+    sigma_scale: float = 1.0
+    passthrough_products: tuple[tuple[str, float], ...] = ()
+    horizon: str = "long-run"
+    sources: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.eta > 0:
@@ -53,6 +74,44 @@ class PEParams:
                 f"passthrough must lie in [0, 1], got {self.passthrough}",
                 hint="e.g. --passthrough 0.8",
             )
+        if not self.sigma_scale > 0:
+            raise InputError(f"sigma_scale must be positive, got {self.sigma_scale}")
+        for prefix, rho in self.passthrough_products:
+            if not (prefix.isdigit() and 2 <= len(prefix) <= 10) or not 0 <= rho <= 1:
+                raise InputError(
+                    f"passthrough_products entry ({prefix!r}, {rho}) is not (HS prefix, rate in [0, 1])"
+                )
+
+    def row_passthrough(self, hs10: np.ndarray) -> float | np.ndarray | None:
+        """ρ for each row (array) when product overrides apply, else the scalar ``passthrough``."""
+        if not self.passthrough_products:
+            return self.passthrough
+        base = 1.0 if self.passthrough is None else self.passthrough
+        out = np.full(len(hs10), base)
+        codes = np.asarray(hs10).astype(str)
+        for prefix, rho in self.passthrough_products:
+            out[np.char.startswith(codes, prefix)] = rho
+        return out
+
+    def sigma(self, raw: np.ndarray) -> np.ndarray:
+        """Elasticities used: clipped σ times ``sigma_scale``, kept at least 1e-4 away from 1."""
+        s = np.asarray(raw, float) * self.sigma_scale
+        near = np.abs(s - 1.0) < 1e-4
+        return np.where(near, np.where(s >= 1.0, 1.0 + 1e-4, 1.0 - 1e-4), s)
+
+    def describe(self) -> dict[str, object]:
+        """The parameters as provenance."""
+        return {
+            "horizon": self.horizon,
+            "eta": self.eta,
+            "omega": self.omega,
+            "passthrough": self.passthrough,
+            "passthrough_products": [list(p) for p in self.passthrough_products],
+            "sigma": f"Broda & Weinstein (2006) HTS10, clipped to [{self.sigma_min}, {self.sigma_max}]"
+            + (f", times {self.sigma_scale:g}" if self.sigma_scale != 1.0 else ""),
+            "sigma_scale": self.sigma_scale,
+            "sources": list(self.sources),
+        }
 
 
 def tariffs_on(
@@ -80,6 +139,128 @@ def tariffs_on(
     return np.asarray(c0.at(start), float), np.asarray(c1.at(end), float)
 
 
+@dataclass(frozen=True)
+class PEProblem:
+    """The rows of a PE solve, sorted by product then origin, with each product's σ.
+
+    Built once (:func:`build_problem`) and solved for any parameters or new tariffs
+    (:func:`solve_problem`): calibration and stakes solve the same rows many times.
+    ``sigma_raw`` is Broda–Weinstein's σ clipped to ``[sigma_min, sigma_max]`` (before any
+    ``sigma_scale``); ``dropped_usd`` is the value of rows without an origin (not modelled).
+    """
+
+    product: np.ndarray
+    origin: np.ndarray
+    v0: np.ndarray
+    t0: np.ndarray
+    t1: np.ndarray
+    groups: np.ndarray
+    products: np.ndarray
+    sigma_raw: np.ndarray
+    sigma_source: np.ndarray
+    level: str
+    dropped_usd: float
+    rows: np.ndarray | None = None  # index of each row in the flows given (HTS10 level only)
+
+    @property
+    def n_products(self) -> int:
+        return len(self.products)
+
+
+def build_problem(
+    flows,
+    t0: np.ndarray,
+    t1: np.ndarray,
+    *,
+    level: Level = "hts10",
+    sigma_min: float = 1.05,
+    sigma_max: float = 20.0,
+) -> PEProblem:
+    """Sort the flows with a known origin and positive value by product and origin; attach σ.
+
+    At ``level="hs6"`` rows are summed to HS6 × origin with value-weighted tariffs and each HS6
+    takes the median σ of its HTS10 lines.
+    """
+    if level not in ("hts10", "hs6"):
+        raise InputError(f"level must be hts10 or hs6, got {level!r}", hint="--level hts10")
+    from tariffsim.data.elasticities import sigma_for
+
+    known = np.asarray(flows.origin).astype(str) != ""
+    frame = pl.DataFrame(
+        {
+            "hs10": np.asarray(flows.hs10).astype(str)[known],
+            "origin": np.asarray(flows.origin).astype(str)[known],
+            "v0": np.asarray(flows.value_usd, float)[known],
+            "t0": np.asarray(t0, float)[known],
+            "t1": np.asarray(t1, float)[known],
+            "row": np.flatnonzero(known),
+        }
+    ).filter(pl.col("v0") > 0)
+    dropped_usd = float(np.asarray(flows.value_usd, float)[~known].sum())
+    if level == "hs6":
+        sig10 = sigma_for(frame["hs10"].unique(), sigma_min=sigma_min, sigma_max=sigma_max)
+        sig = sig10.group_by(pl.col("hs10").str.slice(0, 6).alias("product")).agg(
+            pl.col("sigma").median(), pl.col("sigma_source").mode().first()
+        )
+        frame = (
+            frame.with_columns(pl.col("hs10").str.slice(0, 6).alias("product"))
+            .group_by("product", "origin")
+            .agg(
+                (pl.col("t0") * pl.col("v0")).sum() / pl.col("v0").sum(),
+                (pl.col("t1") * pl.col("v0")).sum() / pl.col("v0").sum(),
+                pl.col("v0").sum(),
+            )
+        )
+    else:
+        frame = frame.rename({"hs10": "product"})
+        sig = sigma_for(frame["product"].unique(), sigma_min=sigma_min, sigma_max=sigma_max)
+        sig = sig.rename({"hs10": "product"}).select("product", "sigma", "sigma_source")
+    frame = frame.sort("product", "origin")
+    products = frame["product"].unique(maintain_order=True)
+    sig = pl.DataFrame({"product": products}).join(sig, on="product", how="left")
+    groups = frame.select(pl.col("product").rank("dense").cast(pl.Int64) - 1).to_series().to_numpy()
+    return PEProblem(
+        product=frame["product"].to_numpy(),
+        origin=frame["origin"].to_numpy(),
+        v0=frame["v0"].to_numpy(),
+        t0=frame["t0"].to_numpy(),
+        t1=frame["t1"].to_numpy(),
+        groups=groups,
+        products=products.to_numpy(),
+        sigma_raw=sig["sigma"].to_numpy(),
+        sigma_source=sig["sigma_source"].to_numpy(),
+        level=level,
+        dropped_usd=dropped_usd,
+        rows=frame["row"].to_numpy() if "row" in frame.columns else None,
+    )
+
+
+def solve_problem(
+    problem: PEProblem,
+    params: PEParams,
+    *,
+    t0: np.ndarray | None = None,
+    t1: np.ndarray | None = None,
+    v0: np.ndarray | None = None,
+    passthrough: float | np.ndarray | None = None,
+):
+    """Solve the PE on the problem's rows (tariffs and baseline values may be replaced).
+
+    ``passthrough`` (per row, already resolved) saves recomputing the parameters' product overrides.
+    Returns :class:`tariffsim.models.pe_core.PEOutcome`.
+    """
+    return solve_pe(
+        groups=problem.groups,
+        v0=problem.v0 if v0 is None else v0,
+        t0=problem.t0 if t0 is None else t0,
+        t1=problem.t1 if t1 is None else t1,
+        sigma=params.sigma(problem.sigma_raw),
+        eta=params.eta,
+        omega=params.omega,
+        passthrough=params.row_passthrough(problem.product) if passthrough is None else passthrough,
+    )
+
+
 def run_pe(
     *,
     start: dt.date,
@@ -105,57 +286,27 @@ def run_pe(
         flows = default_flows()
     if t0 is None or t1 is None:
         t0, t1 = tariffs_on(flows, start=start, end=end, reform=reform)
-
-    known = np.asarray(flows.origin).astype(str) != ""
+    problem = build_problem(
+        flows, t0, t1, level=level, sigma_min=params.sigma_min, sigma_max=params.sigma_max
+    )
+    out = solve_problem(problem, params)
     frame = pl.DataFrame(
         {
-            "hs10": np.asarray(flows.hs10).astype(str)[known],
-            "origin": np.asarray(flows.origin).astype(str)[known],
-            "v0": np.asarray(flows.value_usd, float)[known],
-            "t0": np.asarray(t0, float)[known],
-            "t1": np.asarray(t1, float)[known],
+            "product": problem.product,
+            "origin": problem.origin,
+            "v0": problem.v0,
+            "t0": problem.t0,
+            "t1": problem.t1,
         }
-    ).filter(pl.col("v0") > 0)
-    dropped_usd = float(np.asarray(flows.value_usd, float)[~known].sum())
-
-    from tariffsim.data.elasticities import sigma_for
-
-    if level == "hs6":
-        sig10 = sigma_for(
-            frame["hs10"].unique(), sigma_min=params.sigma_min, sigma_max=params.sigma_max
-        )
-        sig = sig10.group_by(pl.col("hs10").str.slice(0, 6).alias("product")).agg(
-            pl.col("sigma").median(), pl.col("sigma_source").mode().first()
-        )
-        frame = (
-            frame.with_columns(pl.col("hs10").str.slice(0, 6).alias("product"))
-            .group_by("product", "origin")
-            .agg(
-                (pl.col("t0") * pl.col("v0")).sum() / pl.col("v0").sum(),
-                (pl.col("t1") * pl.col("v0")).sum() / pl.col("v0").sum(),
-                pl.col("v0").sum(),
-            )
-        )
-    else:
-        frame = frame.rename({"hs10": "product"})
-        sig = sigma_for(
-            frame["product"].unique(), sigma_min=params.sigma_min, sigma_max=params.sigma_max
-        )
-        sig = sig.rename({"hs10": "product"}).select("product", "sigma", "sigma_source")
-    frame = frame.sort("product", "origin")
-    products = frame["product"].unique(maintain_order=True)
-    sig = pl.DataFrame({"product": products}).join(sig, on="product", how="left")
-    groups = frame.select(pl.col("product").rank("dense").cast(pl.Int64) - 1).to_series().to_numpy()
-    out = solve_pe(
-        groups=groups,
-        v0=frame["v0"].to_numpy(),
-        t0=frame["t0"].to_numpy(),
-        t1=frame["t1"].to_numpy(),
-        sigma=sig["sigma"].to_numpy(),
-        eta=params.eta,
-        omega=params.omega,
-        passthrough=params.passthrough,
     )
+    sig = pl.DataFrame(
+        {
+            "product": problem.products,
+            "sigma": params.sigma(problem.sigma_raw),
+            "sigma_source": problem.sigma_source,
+        }
+    )
+    dropped_usd = problem.dropped_usd
     rows = frame.with_columns(
         v1=pl.Series(out.v1),
         creation=pl.Series(out.creation),
@@ -239,12 +390,69 @@ def run_pe(
             "rows": rows.height,
             "dropped_no_origin_usd": dropped_usd,
             "level": level,
-            "eta": params.eta,
-            "omega": params.omega,
-            "passthrough": params.passthrough,
-            "sigma": f"Broda & Weinstein (2006) HTS10, clipped to [{params.sigma_min}, {params.sigma_max}]",
+            **params.describe(),
             "start": start.isoformat(),
             "end": end.isoformat(),
             "reform": str(reform) if reform else None,
         },
+    )
+
+
+def post_substitution_etr_series(
+    dates: Sequence[dt.date],
+    *,
+    horizon: str = "short-run",
+    baseline: dt.date = BASELINE_DATE,
+    flows=None,
+    params: PEParams | None = None,
+) -> pl.DataFrame:
+    """Effective tariff rate on each date before and after substitution, from one compile.
+
+    For every date d: ``etr_pre_substitution`` = Σ t_d V_0 / Σ V_0 (2024 flows at the law of d) and
+    ``etr_post_substitution`` = Σ t_d V_d / Σ V_d, V_d the PE's imports when the law moves from
+    ``baseline`` to that of d (``horizon`` parameters unless ``params`` is given). The schedule is
+    compiled once over the period; the PE is solved once per distinct segment of the law.
+
+    Returns columns ``date``, ``etr_pre_substitution``, ``etr_post_substitution``,
+    ``imports_usd_after`` (one row per date, in the order given).
+    """
+    from tariffsim.models.horizons import pe_params
+    from tariffsim.schedule import load_schedule
+
+    if not dates:
+        raise InputError("give at least one date")
+    days = [d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)) for d in dates]
+    params = params or pe_params(horizon)
+    if flows is None:
+        from tariffsim.duties.flows import default_flows
+
+        flows = default_flows()
+    sched = load_schedule()
+    for d in days:
+        sched.check_date(d, field="date")
+    lo = min(min(days), baseline)
+    hi = max(max(days), baseline) + dt.timedelta(days=1)
+    c = sched.compile(hs10=flows.hs10, origin=flows.origin, start=lo, end=hi, shares=flows.shares)
+    t0 = np.asarray(c.at(baseline), float)
+    problem = build_problem(flows, t0, t0, sigma_min=params.sigma_min, sigma_max=params.sigma_max)
+    rows = np.asarray(problem.rows)
+    segs = c.segment_index(np.array(days, dtype="datetime64[D]"))
+    rho = params.row_passthrough(problem.product)
+    by_seg: dict[int, tuple[float, float, float]] = {}
+    v0 = problem.v0
+    for s in sorted(set(int(x) for x in segs)):
+        t1 = np.asarray(c.total[s], float)[rows]
+        out = solve_problem(problem, params, t1=t1, passthrough=rho)
+        by_seg[s] = (
+            float((t1 * v0).sum() / v0.sum()),
+            float((t1 * out.v1).sum() / out.v1.sum()),
+            float(out.v1.sum()),
+        )
+    return pl.DataFrame(
+        {
+            "date": days,
+            "etr_pre_substitution": [by_seg[int(s)][0] for s in segs],
+            "etr_post_substitution": [by_seg[int(s)][1] for s in segs],
+            "imports_usd_after": [by_seg[int(s)][2] for s in segs],
+        }
     )

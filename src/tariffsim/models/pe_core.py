@@ -17,7 +17,8 @@ buys from sources s an Armington–CES composite:
   Substituting, :math:`\hat p^*_s = (\hat\tau_s^{-\sigma} \hat P^{\sigma-\eta})^{1/(\omega+\sigma)}`;
   with :math:`\omega = \infty` (the default, as in SMART) foreign prices are fixed, :math:`\hat p^* = 1`.
   Alternatively a pass-through parameter :math:`\rho` sets :math:`\hat p_s = \hat\tau_s^{\rho}`
-  directly (:math:`\rho = 1` full pass-through, :math:`\rho = 0` exporters absorb the duty).
+  directly (:math:`\rho = 1` full pass-through, :math:`\rho = 0` exporters absorb the duty); ρ may
+  differ by row (e.g. a product whose exporters absorbed the duty).
 
 With finite :math:`\omega` the price index solves the scalar fixed point
 :math:`x = \log \hat P(x)` per product, :math:`x = \log\hat P`; each Newton step uses the exact
@@ -76,7 +77,7 @@ def solve_pe(
     sigma: np.ndarray,
     eta: np.ndarray | float = 1.0,
     omega: float = np.inf,
-    passthrough: float | None = None,
+    passthrough: float | np.ndarray | None = None,
     tol: float = 1e-12,
     max_iter: int = 100,
 ) -> PEOutcome:
@@ -90,7 +91,8 @@ def solve_pe(
     sigma : (G,) elasticity of substitution between sources of each product (> 1 or ≠ 1).
     eta : import-demand elasticity, scalar or (G,) (> 0).
     omega : export-supply elasticity (> 0; ``inf`` = fixed foreign prices).
-    passthrough : if given, ρ ∈ [0, 1] fixes the duty-inclusive price change to τ̂^ρ instead.
+    passthrough : if given, ρ ∈ [0, 1] (scalar, or (n,) per row) fixes the duty-inclusive price
+        change to τ̂^ρ instead.
     """
     groups = np.asarray(groups, dtype=np.int64)
     v0 = np.asarray(v0, dtype=float)
@@ -101,8 +103,11 @@ def solve_pe(
     eta_g = np.broadcast_to(np.asarray(eta, dtype=float), (n_groups,))
     if np.any(np.abs(sigma - 1.0) < 1e-9):
         raise ValueError("sigma must differ from 1 (the CES index is Cobb–Douglas there)")
-    if passthrough is not None and not 0.0 <= passthrough <= 1.0:
-        raise ValueError("passthrough must lie in [0, 1]")
+    rho = None if passthrough is None else np.asarray(passthrough, dtype=float)
+    if rho is not None and (
+        not np.all((rho >= 0.0) & (rho <= 1.0)) or rho.shape not in ((), v0.shape)
+    ):
+        raise ValueError("passthrough must lie in [0, 1], as a scalar or one value per row")
 
     tau_hat = (1.0 + t1) / (1.0 + t0)
     log_tau = np.log(tau_hat)
@@ -125,8 +130,8 @@ def solve_pe(
 
     iterations = 0
     residual = 0.0
-    if passthrough is not None:
-        log_p = passthrough * log_tau
+    if rho is not None:
+        log_p = rho * log_tau
         log_pstar = log_p - log_tau
         log_phat_idx, _ = log_price_index(log_p)
     elif np.isinf(omega):

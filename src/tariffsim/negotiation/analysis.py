@@ -1,22 +1,17 @@
-"""One call from a case file to every answer a negotiator asks: :func:`analyze`.
+"""One call from a case to every answer a negotiator asks: :func:`analyze`.
 
-Steps (each documented in its module):
-
-1. preferences from economics and politics (:mod:`.preferences`) and the threat path's reservation
-   values (:mod:`.threat`) → a :class:`~tariffsim.negotiation.domain.BargainingProblem`;
-2. the exact Pareto frontier (issue-wise merge), the ZOPA, Nash, Kalai–Smorodinsky and maximum joint
-   welfare packages (the core solution modules);
-3. two-level ratification (:mod:`.ratification`): odds of each package, win-sets, the Nash package
-   among packages both sides ratify with probability ≥ ½, and the "tied hands" comparison;
-4. a Monte Carlo of alternating-offers negotiations (:mod:`.simulate`) over drawn parameters — the
-   case's uncertain parameters (each drawn ``N(value, sd)`` clipped to ``[low, high]``, ``sd = (high −
-   low)/4``), the strategies' concession exponents and deadlines — where a deal counts as an
-   agreement only if it is then ratified (a Bernoulli draw with the joint ratification probability).
-   Negotiators anticipate ratification: they offer only packages both sides ratify with probability
-   ≥ ½ (their win-sets); the same runs without that filter give the agreement probability of
-   negotiators who ignore their domestic constraints;
-5. a sensitivity analysis: every ranged parameter at its low and high value, the Nash package's
-   headline issues recomputed (the tornado chart).
+1. **Benchmarks at the stated priors** (:func:`solve_central`): the exact Pareto frontier of the
+   case's blocks (issue-wise merge), the ZOPA, the asymmetric Nash, Kalai–Smorodinsky and joint
+   welfare packages, and the Nash package of expected gains with ratification. These are
+   efficient-bargaining benchmarks under the priors as written — **not forecasts**.
+2. **The forecast** (:mod:`tariffsim.negotiation.forecast`): the same bargain solved for every joint
+   Latin-hypercube draw of all ranged priors, with the claims other partners would make; the
+   distribution of each issue over the draws with a deal, P(deal) (a ratified ZOPA) and P(deal by
+   date).
+3. **Sensitivity**: rank correlation and first-order (binned) Sobol index of every prior with the
+   headline rate, the car rate and P(deal) over the same draws.
+4. **Tied hands** (Schelling 1960; Putnam 1988): the partner's approval line raised by a share of
+   its cost of no deal; where the expected-gains Nash package moves.
 """
 
 from __future__ import annotations
@@ -32,269 +27,137 @@ from tariffsim.core.errors import InputError
 
 HEADLINE = ("reciprocal_rate", "auto_rate")
 
-#: default protocol and strategies when a case file does not set them
-DEFAULT_PROTOCOL = {"deadline": 30, "deadline_low": 12, "breakdown": 0.01}
+
+# --------------------------------------------------------------------------------------------
+# The block agenda (compound issues) and the case's issues
+# --------------------------------------------------------------------------------------------
+
+
+def block_agenda(case: Any, blocks: list[Any]) -> Any:
+    """The domain agenda whose issues are the case's blocks (levels labelled ``a|b``)."""
+    from tariffsim.negotiation.domain import Agenda, Issue
+
+    issues = []
+    for bl in blocks:
+        specs = [case.issues[j] for j in bl.issues]
+        if len(specs) == 1:
+            s = specs[0]
+            issues.append(Issue(bl.name, tuple(s.levels), s.unit, s.kind, s.description))
+        else:
+            labels = tuple(
+                "|".join(str(specs[q].levels[row[q]]) for q in range(len(specs)))
+                for row in bl.index
+            )
+            issues.append(Issue(bl.name, labels, "level", "categorical", ""))
+    return Agenda(tuple(issues))
+
+
+def case_levels(case: Any, blocks: list[Any], package: np.ndarray) -> dict[str, Any]:
+    """A block package (row of block-level indices) as ``{case issue: level}``."""
+    out: dict[str, Any] = {}
+    for b, bl in enumerate(blocks):
+        row = bl.index[int(package[b])]
+        for q, j in enumerate(bl.issues):
+            out[case.issues[j].name] = case.issues[j].levels[int(row[q])]
+    return {n: out[n] for n in case.issue_names}
+
+
+def block_package(case: Any, blocks: list[Any], levels: Mapping[str, Any]) -> np.ndarray:
+    """``{case issue: level}`` (every issue) → the block package row."""
+    missing = [n for n in case.issue_names if n not in levels]
+    extra = [n for n in levels if n not in case.issue_names]
+    if missing or extra:
+        raise InputError(
+            f"a package gives every issue of {case.id} once (missing {missing}, unknown {extra})"
+        )
+    idx = {n: case.issue(n).level_index(levels[n]) for n in case.issue_names}
+    row = []
+    for bl in blocks:
+        want = np.asarray([idx[case.issues[j].name] for j in bl.issues])
+        row.append(int(np.flatnonzero((bl.index == want[None, :]).all(axis=1))[0]))
+    return np.asarray(row, dtype=np.int32)
+
+
+# --------------------------------------------------------------------------------------------
+# Central benchmarks
+# --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, eq=False)
-class Solved:
-    """The deterministic solution of one case at one set of parameter values."""
-
+class Central:
     case: Any
-    prefs: Any
-    no_deal: Any
-    problem: Any
+    tables: Any
+    agenda: Any
+    problem: Any  # domain.BargainingProblem over blocks
     frontier: Any
+    alpha: float
     nash: Any
+    nash_symmetric: Any
     kalai_smorodinsky: Any
     max_joint: Any
     ratification: Any
-    nash_ratified: Any  # Solution-like dict or None
-    frontier_joint_ratify: np.ndarray
+    expected_nash: dict[str, Any] | None  # Nash of expected gains with ratification (Iida 1993)
 
-    def as_levels(self, sol: Any) -> dict[str, Any] | None:
-        return None if sol is None else dict(sol.levels)
-
-
-def build_problem(case: Any, *, trade: Mapping[str, tuple[float, str]] | None = None):
-    """(prefs, no_deal, BargainingProblem) of a case."""
-    from tariffsim.negotiation.domain import BargainingProblem
-    from tariffsim.negotiation.preferences import build_preferences
-    from tariffsim.negotiation.threat import no_deal
-
-    prefs = build_preferences(case, trade=trade)
-    nd = no_deal(prefs)
-    a, b = case.parties
-    problem = BargainingProblem(
-        prefs.agenda,
-        (prefs.utilities[a], prefs.utilities[b]),
-        (nd.reservation[a], nd.reservation[b]),
-        (a, b),
-    )
-    return prefs, nd, problem
+    def levels(self, sol: Any) -> dict[str, Any] | None:
+        return None if sol is None else case_levels(self.case, self.tables.blocks, sol.package)
 
 
-def solve_case(case: Any, *, trade: Mapping[str, tuple[float, str]] | None = None) -> Solved:
-    """Frontier, Nash, KS, joint welfare and ratification of a case (no simulation)."""
+def solve_central(case: Any, *, threshold_shift: float = 0.0) -> Central:
+    """Frontier, Nash (the case's power α and symmetric), KS, joint welfare and ratification."""
+    from tariffsim.negotiation.bargain import build_problem, power, solve_draws
+    from tariffsim.negotiation.domain import AdditiveUtility, BargainingProblem
     from tariffsim.negotiation.pareto import additive_frontier
-    from tariffsim.negotiation.ratification import build_ratification, ratified_nash
+    from tariffsim.negotiation.preferences import Env, build_tables
+    from tariffsim.negotiation.ratification import build_ratification
     from tariffsim.negotiation.solutions import kalai_smorodinsky, max_joint_welfare, nash_solution
 
-    prefs, nd, problem = build_problem(case, trade=trade)
+    tables = build_tables(case, Env(case))
+    agenda = block_agenda(case, tables.blocks)
+    a, b = case.parties
+    ua = AdditiveUtility(agenda, tuple(t[0] for t in tables.party[a]))
+    ub = AdditiveUtility(agenda, tuple(t[0] for t in tables.party[b]))
+    problem = BargainingProblem(
+        agenda, (ua, ub), (float(tables.reservation[a][0]), float(tables.reservation[b][0])), (a, b)
+    )
     frontier = additive_frontier(problem.utilities)
-    nash = nash_solution(problem, frontier=frontier)
+    alpha = float(power(case, tables.env)[0])
+    nash = nash_solution(problem, alpha=min(max(alpha, 1e-6), 1 - 1e-6), frontier=frontier)
+    nash_sym = nash_solution(problem, frontier=frontier)
     ks = kalai_smorodinsky(problem, frontier=frontier)
     mjw = max_joint_welfare(problem, frontier=frontier)
-    rat = build_ratification(prefs, nd)
-    idx, pj = ratified_nash(problem, frontier, rat)
-    nr = None
-    if idx is not None:
-        nr = {
-            "levels": frontier.describe(idx),
-            "package": frontier.packages[idx].copy(),
-            "utilities": (float(frontier.utilities[idx, 0]), float(frontier.utilities[idx, 1])),
-            "joint_ratification": float(pj[idx]),
+    rat = build_ratification(tables, agenda, threshold_shift=threshold_shift)
+    exp = None
+    if threshold_shift == 0.0:
+        sol = solve_draws(build_problem(tables))
+    else:
+        sol = solve_draws(_shifted(build_problem(tables), threshold_shift))
+    if sol.feasible[0]:
+        levels = {
+            n: case.issues[j].levels[int(sol.packages[0, j])]
+            for j, n in enumerate(case.issue_names)
         }
-    return Solved(case, prefs, nd, problem, frontier, nash, ks, mjw, rat, nr, pj)
-
-
-def _nash_summary(s: Solved) -> dict[str, Any]:
-    return {
-        "nash": s.as_levels(s.nash),
-        "ratification": None if s.nash is None else s.ratification.summary(s.nash.package),
-        "nash_ratified": None if s.nash_ratified is None else s.nash_ratified["levels"],
-    }
-
-
-# --------------------------------------------------------------------------------------------
-# Monte Carlo
-# --------------------------------------------------------------------------------------------
-
-
-def draw_parameter_sets(case: Any, n: int, rng: np.random.Generator) -> list[dict[str, float]]:
-    """``n`` sets of values for the case's uncertain parameters: normal around the value with
-    sd = (high − low)/4, clipped to [low, high]. The first set is the case as written."""
-    sets: list[dict[str, float]] = [{}]
-    for _ in range(max(0, n - 1)):
-        d = {}
-        for name in case.uncertain:
-            p = case.parameters[name]
-            v = rng.normal(float(p.value), p.sd) if p.sd else float(p.value)
-            d[name] = float(np.clip(v, p.low, p.high))
-        sets.append(d)
-    return sets
-
-
-def _strategies(case_protocol: Mapping[str, Any]):
-    from tariffsim.negotiation.strategies import Boulware, EscalatingThreat
-
-    # the imposer threatens a higher rate on a date; the partner concedes late (Boulware)
-    a = EscalatingThreat(
-        e=float(case_protocol.get("imposer_e", 0.4)),
-        escalation=float(case_protocol.get("escalation", 0.15)),
+        pk = block_package(case, tables.blocks, levels)
+        exp = {
+            "levels": levels,
+            "utilities": [float(sol.utilities[0, 0]), float(sol.utilities[0, 1])],
+            "joint_ratification": float(rat.joint(pk)[0]),
+        }
+    return Central(
+        case, tables, agenda, problem, frontier, alpha, nash, nash_sym, ks, mjw, rat, exp
     )
-    b = Boulware(e=float(case_protocol.get("partner_e", 0.3)))
-    return a, b
 
 
-def _simulate(
-    case: Any,
-    draws: int,
-    seed: int,
-    *,
-    trade: Mapping[str, tuple[float, str]],
-    anticipate: float | None = 0.5,
-) -> dict[str, Any]:
-    from tariffsim.negotiation.protocol import Protocol
-    from tariffsim.negotiation.simulate import OfferSpace, offer_space, simulate
+def _shifted(prob: Any, shift: float) -> Any:
+    """The per-draw problem with the partner's approval lines raised by ``shift`` × its no-deal cost."""
+    import dataclasses
 
-    rng = np.random.default_rng(seed)
-    n_sets = 1 if not case.uncertain else int(np.clip(draws // 200, 1, 16))
-    sets = draw_parameter_sets(case, n_sets, rng)
-    sizes = [draws // n_sets + (1 if i < draws % n_sets else 0) for i in range(n_sets)]
-    proto = {**DEFAULT_PROTOCOL, **dict(case.protocol)}
-    strategies = _strategies(proto)
-    k = len(case.issues)
-    pk_all, agreed_all, ratified_all, rounds_all, pjoint_all = [], [], [], [], []
-    for i, (over, n) in enumerate(zip(sets, sizes, strict=True)):
-        if n == 0:
-            continue
-        c = case.with_values(over) if over else case
-        solved = solve_case(c, trade=trade)
-        problem = solved.problem
-        space = offer_space(problem, seed=seed + i)
-        if anticipate is not None and space.packages.shape[0]:
-            # two-level negotiators offer only what they expect both sides to ratify (Putnam's
-            # win-sets): the offerable packages are filtered by P_joint ≥ anticipate
-            keep = solved.ratification.joint(space.packages) >= anticipate
-            if keep.any():
-                space = OfferSpace(
-                    space.packages[keep],
-                    space.utilities[keep],
-                    (space.hypotheses[0][:, keep], space.hypotheses[1][:, keep]),
-                )
-
-        def sampler(r: np.random.Generator, m: int) -> dict[str, np.ndarray]:
-            return {
-                "a.e": r.uniform(0.2, 1.0, m),
-                "a.escalation": r.uniform(0.0, 0.3, m),
-                "b.e": r.uniform(0.15, 0.8, m),
-                "deadline": r.integers(proto["deadline_low"], proto["deadline"] + 1, m),
-            }
-
-        res = simulate(
-            problem,
-            strategies,
-            draws=n,
-            param_sampler=sampler,
-            protocol=Protocol(deadline=proto["deadline"], breakdown=proto["breakdown"]),
-            seed=seed + 1000 + i,
-            space=space,
-        )
-        agreed = res.agreed
-        pj = np.zeros(n)
-        if agreed.any():
-            pj[agreed] = solved.ratification.joint(
-                res.packages[agreed].astype(problem.agenda.dtype)
-            )
-        ratified = agreed & (rng.random(n) < pj)
-        pk_all.append(res.packages)
-        agreed_all.append(agreed)
-        ratified_all.append(ratified)
-        rounds_all.append(res.rounds)
-        pjoint_all.append(pj)
-    packages = np.concatenate(pk_all) if pk_all else np.zeros((0, k), dtype=np.int32)
-    agreed = np.concatenate(agreed_all)
-    ratified = np.concatenate(ratified_all)
-    rounds = np.concatenate(rounds_all)
-    pj = np.concatenate(pjoint_all)
-    return {
-        "packages": packages,
-        "agreed": agreed,
-        "ratified": ratified,
-        "rounds": rounds,
-        "joint_ratification": pj,
-        "parameter_sets": n_sets,
-    }
-
-
-def deal_distribution(
-    case: Any, packages: np.ndarray, mask: np.ndarray
-) -> dict[str, dict[str, Any]]:
-    """Per issue over the deals in ``mask`` (:func:`~tariffsim.negotiation.simulate.distribution_of_deals`)."""
-    from tariffsim.negotiation.simulate import distribution_of_deals
-
-    return distribution_of_deals(case.agenda(), packages[mask])
-
-
-# --------------------------------------------------------------------------------------------
-# Sensitivity (tornado)
-# --------------------------------------------------------------------------------------------
-
-
-def _gain_share(s: Solved) -> float | None:
-    """The imposer's share of the Nash gains: g_a / (g_a + g_b)."""
-    if s.nash is None:
-        return None
-    ga = s.nash.utilities[0] - s.problem.reservation[0]
-    gb = s.nash.utilities[1] - s.problem.reservation[1]
-    return float(ga / (ga + gb)) if ga + gb > 0 else None
-
-
-def sensitivity(
-    case: Any, *, trade: Mapping[str, tuple[float, str]], headline: tuple[str, ...] = HEADLINE
-) -> list[dict[str, Any]]:
-    """Each ranged parameter at its low and high value (one at a time, others as written): the Nash
-    package's headline issues and the imposer's share of the Nash gains ``g_a / (g_a + g_b)``.
-
-    Sorted by swing = Σ_h |x_h(high) − x_h(low)| / range_h over headline issues plus
-    |share(high) − share(low)|, largest first.
-    """
-    base = solve_case(case, trade=trade)
-    heads = [h for h in headline if h in [i.name for i in case.issues]]
-    ranges = {h: (max(case.issue(h).levels) - min(case.issue(h).levels)) or 1.0 for h in heads}
-
-    def headline_of(s: Solved) -> dict[str, float | None]:
-        if s.nash is None:
-            return {h: None for h in heads}
-        return {h: float(s.nash.levels[h]) for h in heads}
-
-    b, b_share = headline_of(base), _gain_share(base)
-    rows = []
-    for name, p in case.numeric_params().items():
-        vals: dict[str, Any] = {}
-        shares: dict[str, float | None] = {}
-        for side, v in (("low", p.low), ("high", p.high)):
-            try:
-                s = solve_case(case.with_values({name: v}), trade=trade)
-            except InputError:
-                vals[side], shares[side] = {h: None for h in heads}, None
-                continue
-            vals[side], shares[side] = headline_of(s), _gain_share(s)
-        swing = 0.0
-        for h in heads:
-            lo, hi = vals["low"][h], vals["high"][h]
-            if lo is not None and hi is not None:
-                swing += abs(hi - lo) / ranges[h]
-        if shares["low"] is not None and shares["high"] is not None:
-            swing += abs(shares["high"] - shares["low"])
-        rows.append(
-            {
-                "parameter": name,
-                "low": p.low,
-                "high": p.high,
-                "value": float(p.value),
-                "nash_low": vals["low"],
-                "nash_high": vals["high"],
-                "nash_base": b,
-                "share_low": shares["low"],
-                "share_high": shares["high"],
-                "share_base": b_share,
-                "swing": swing,
-            }
-        )
-    rows.sort(key=lambda r: -r["swing"])
-    return rows
+    piv = []
+    for p in prob.pivots:
+        if p.party == 1:
+            cost = np.maximum(np.abs(prob.status_quo_utilities[:, 1] - prob.d_b), 1e-3)
+            p = dataclasses.replace(p, threshold=p.threshold + shift * cost)
+        piv.append(p)
+    return dataclasses.replace(prob, pivots=tuple(piv))
 
 
 # --------------------------------------------------------------------------------------------
@@ -307,6 +170,7 @@ class NegotiationResult:
     """Everything :func:`analyze` computed (frozen). :meth:`to_json` gives the CLI's JSON."""
 
     case_id: str
+    partner: str
     as_of: str
     parties: tuple[str, str]
     issues: tuple[dict[str, Any], ...]
@@ -314,26 +178,28 @@ class NegotiationResult:
     no_deal_levels: dict[str, Any]
     zopa: dict[str, Any]
     pareto_size: int
-    pareto_points: np.ndarray  # (n, 2) utilities
+    pareto_points: np.ndarray
     nash: dict[str, Any] | None
     nash_utilities: tuple[float, float] | None
+    nash_symmetric: dict[str, Any] | None
     kalai_smorodinsky: dict[str, Any] | None
     ks_utilities: tuple[float, float] | None
     max_joint_welfare: dict[str, Any] | None
-    nash_ratified: dict[str, Any] | None
+    expected_nash: dict[str, Any] | None
+    bargaining_power: float
     deal: dict[str, dict[str, Any]]
     agreement_probability: float
-    negotiated_probability: float
-    myopic_agreement_probability: float
-    time_to_agreement: dict[str, float | None]
+    p_deal_by: dict[str, float]
     ratification: dict[str, Any]
     tied_hands: dict[str, Any] | None
     sensitivity: list[dict[str, Any]]
-    deal_utilities: np.ndarray  # (n_agreed, 2)
+    deal_utilities: np.ndarray
     draws: int
     seed: int
     timings: dict[str, float]
+    forecast: Any = None
     provenance: dict[str, Any] = field(default_factory=dict)
+    stakes: dict[str, Any] | None = None
 
     def to_json(self, *, full: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -346,24 +212,28 @@ class NegotiationResult:
             "kalai_smorodinsky": self.kalai_smorodinsky,
             "pareto_size": self.pareto_size,
             "ratification": self.ratification,
+            "partner": self.partner,
+            "as_of": self.as_of,
+            "p_deal_by": self.p_deal_by,
         }
         if full:
             out["details"] = {
                 "case": self.case_id,
-                "as_of": self.as_of,
                 "parties": list(self.parties),
+                "what_the_numbers_are": (
+                    "nash and kalai_smorodinsky are efficient-bargaining benchmarks at the case's "
+                    "stated priors, not forecasts; deal, agreement_probability and p_deal_by are the "
+                    "forecast over joint draws of every ranged prior"
+                ),
                 "reservation": self.reservation,
                 "no_deal_levels": self.no_deal_levels,
                 "zopa": self.zopa,
+                "bargaining_power": self.bargaining_power,
                 "nash_utilities": self.nash_utilities,
+                "nash_symmetric": self.nash_symmetric,
                 "kalai_smorodinsky_utilities": self.ks_utilities,
                 "max_joint_welfare": self.max_joint_welfare,
-                "nash_ratified": self.nash_ratified,
-                "negotiated_probability": self.negotiated_probability,
-                "agreement_probability_if_negotiators_ignore_ratification": (
-                    self.myopic_agreement_probability
-                ),
-                "time_to_agreement_rounds": self.time_to_agreement,
+                "expected_gains_nash": self.expected_nash,
                 "deal_shares": {k: v.get("shares") for k, v in self.deal.items() if "shares" in v},
                 "tied_hands": self.tied_hands,
                 "sensitivity": self.sensitivity,
@@ -371,8 +241,16 @@ class NegotiationResult:
                 "seed": self.seed,
                 "timings_s": self.timings,
                 "provenance": self.provenance,
+                "stakes": self.stakes,
             }
         return out
+
+
+def deal_distribution(case: Any, packages: np.ndarray) -> dict[str, dict[str, Any]]:
+    """Per case issue over deal packages (level indices): median, p10, p90 (levels) and shares."""
+    from tariffsim.negotiation.simulate import distribution_of_deals
+
+    return distribution_of_deals(case.agenda(), packages)
 
 
 def analyze(
@@ -382,113 +260,142 @@ def analyze(
     seed: int = 0,
     with_sensitivity: bool = True,
     with_tied_hands: bool = True,
+    with_explain: bool = False,
 ) -> NegotiationResult:
     """Analyse a case (a :class:`~tariffsim.negotiation.case.Case`, an id or a path)."""
     from tariffsim.negotiation.case import Case, load_case
-    from tariffsim.negotiation.preferences import resolve_trade
-    from tariffsim.negotiation.ratification import tied_hands, win_sets
+    from tariffsim.negotiation.forecast import (
+        concluded_refs,
+        headline_base_bn,
+        open_partners,
+        prepare,
+        solve_symmetric,
+    )
+    from tariffsim.negotiation.ratification import win_sets
     from tariffsim.negotiation.solutions import zopa as zopa_fn
+    from tariffsim.negotiation.uncertainty import sensitivity_table
 
     if not isinstance(case, Case):
         case = load_case(case)
     if draws < 1:
         raise InputError(f"draws must be at least 1, got {draws}", hint="e.g. --draws 2000")
-    t = {}
+    t: dict[str, float] = {}
     t0 = time.perf_counter()
-    trade = resolve_trade(case)
-    base = solve_case(case, trade=trade)
-    t["solve_s"] = time.perf_counter() - t0
-    z = zopa_fn(base.problem, frontier=base.frontier, seed=seed)
+    c = solve_central(case)
+    t["benchmarks_s"] = time.perf_counter() - t0
+    z = zopa_fn(c.problem, frontier=c.frontier, seed=seed)
 
     t1 = time.perf_counter()
-    sim = _simulate(case, draws, seed, trade=trade)
-    # the same negotiations by negotiators who ignore ratification (they learn of it afterwards)
-    myopic = _simulate(case, draws, seed, trade=trade, anticipate=None)
-    t["simulate_s"] = time.perf_counter() - t1
-    agreed, ratified = sim["agreed"], sim["ratified"]
-    deal = deal_distribution(case, sim["packages"], ratified)
-    rounds = sim["rounds"][ratified]
-    tta = (
-        {
-            "median": float(np.median(rounds)),
-            "p10": float(np.percentile(rounds, 10)),
-            "p90": float(np.percentile(rounds, 90)),
-        }
-        if rounds.size
-        else {"median": None, "p10": None, "p90": None}
-    )
-    deal_ut = (
-        base.problem.evaluate(sim["packages"][ratified].astype(base.problem.agenda.dtype))
-        if ratified.any()
-        else np.zeros((0, 2))
-    )
+    prep = prepare(case.partner, case.as_of, draws=draws, seed=seed, case=case)
+    fixed, rec = concluded_refs(case.partner, case.as_of, draws)
+    others = [p for p in open_partners(case.as_of) if p != case.partner]
+    others_base = float(sum(headline_base_bn(p, case.as_of) for p in others))
+    from tariffsim.negotiation.forecast import _record, regimes
 
-    rat = base.ratification
+    probs, changes = regimes(prep, case.as_of)
+    sols = [solve_symmetric(prep, fixed, others_base, pr)[0] for pr in probs]
+    claims = {"concluded": rec, "open": others}
+    fc = _record(prep, sols, case.as_of, seed, {"mode": "case", "claims": claims}, changes)
+    t["forecast_s"] = time.perf_counter() - t1
+    ok = fc.inputs["_feasible"]
+    pk = fc.inputs["_packages"]
+    deal = deal_distribution(case, pk[ok])
+    sol = sols[0]
+    deal_ut = sol.utilities[sol.feasible]
+
+    rat = c.ratification
+    fpk = c.frontier.packages
     ratification: dict[str, Any] = {
-        "nash": None if base.nash is None else rat.summary(base.nash.package),
+        "nash": None if c.nash is None else rat.summary(c.nash.package),
         "kalai_smorodinsky": None
-        if base.kalai_smorodinsky is None
-        else rat.summary(base.kalai_smorodinsky.package),
-        "negotiated_deals_mean_joint": float(sim["joint_ratification"][agreed].mean())
-        if agreed.any()
-        else None,
-        "win_sets_on_frontier": win_sets(rat, base.frontier.packages),
-        "nash_among_ratifiable": None
-        if base.nash_ratified is None
-        else base.nash_ratified["levels"],
+        if c.kalai_smorodinsky is None
+        else rat.summary(c.kalai_smorodinsky.package),
+        "forecast_mean_joint": float(fc.inputs["_ratification"][ok].mean()) if ok.any() else None,
+        "win_sets_on_frontier": win_sets(rat, fpk),
+        "nash_of_expected_gains": None if c.expected_nash is None else c.expected_nash["levels"],
         "pivots": {
-            v.name: {"party": v.party, "sigma": v.sigma, "issues": list(v.issues)}
+            v.name: {
+                "party": v.party,
+                "threshold": v.threshold,
+                "sigma": v.sigma,
+                "needed": v.needed,
+                "issues": list(v.issues),
+            }
             for v in rat.pivots
         },
     }
 
     th = None
     t2 = time.perf_counter()
-    if with_tied_hands and case.tied_hands is not None:
-        cons, factor, chans = case.tied_hands
-
-        def solve(c: Any) -> dict[str, Any]:
-            return _nash_summary(solve_case(c, trade=trade))
-
-        th = tied_hands(case, cons, factor, solve=solve, channels=chans)
-        # how far the constraint must tighten before the deal moves: a ladder of factors
+    if with_tied_hands and any(v.party == case.partner for v in rat.pivots) and c.expected_nash:
         ladder = []
-        for f in (1.5, 2.0, 3.0, 5.0, 10.0):
-            step = tied_hands(case, cons, f, solve=solve, channels=chans)
-            ladder.append(
-                {"factor": f, "moved": step["moved"], "moved_ratifiable": step["moved_ratifiable"]}
+        base = c.expected_nash["levels"]
+        for shift in (0.25, 0.5, 1.0):
+            ci = solve_central(case, threshold_shift=shift)
+            after = ci.expected_nash["levels"] if ci.expected_nash else None
+            moved = (
+                {}
+                if after is None
+                else {
+                    k: {"before": base[k], "after": after[k]} for k in base if base[k] != after[k]
+                }
             )
-        th["ladder"] = ladder
+            ladder.append({"threshold_shift": shift, "package": after, "moved": moved})
+        th = {
+            "what": "the partner's approval line raised by a share of its cost of no deal (location, not σ)",
+            "before": base,
+            "ladder": ladder,
+        }
     t["tied_hands_s"] = time.perf_counter() - t2
-    t3 = time.perf_counter()
-    sens = sensitivity(case, trade=trade) if with_sensitivity else []
-    t["sensitivity_s"] = time.perf_counter() - t3
+
+    sens: list[dict[str, Any]] = []
+    if with_sensitivity and prep.draws:
+        hj = (
+            case.issue_names.index("reciprocal_rate") if case.has_issue("reciprocal_rate") else None
+        )
+        outs: dict[str, np.ndarray] = {}
+        if hj is not None:
+            lv = np.asarray(case.issue("reciprocal_rate").levels, float)
+            outs["headline"] = np.where(ok, lv[np.maximum(pk[:, hj], 0)], np.nan)
+        if case.has_issue("auto_rate"):
+            aj = case.issue_names.index("auto_rate")
+            lv = np.asarray(case.issue("auto_rate").levels, float)
+            outs["auto"] = np.where(ok, lv[np.maximum(pk[:, aj], 0)], np.nan)
+        outs["p_deal"] = fc.inputs["_ratification"]
+        sens = sensitivity_table(prep.draws, outs)
     t["total_s"] = time.perf_counter() - t0
 
     return NegotiationResult(
         case_id=case.id,
+        partner=case.partner,
         as_of=case.as_of.isoformat(),
         parties=tuple(case.parties),  # type: ignore[arg-type]
         issues=tuple(
-            {"name": i.name, "unit": i.unit, "kind": i.kind, "levels": list(i.levels)}
+            {
+                "name": i.name,
+                "unit": i.unit,
+                "kind": i.kind,
+                "levels": list(i.levels),
+                "help": i.help,
+            }
             for i in case.issues
         ),
-        reservation=dict(base.no_deal.reservation),
-        no_deal_levels=dict(base.no_deal.expected_levels),
+        reservation={p: float(c.tables.reservation[p][0]) for p in case.parties},
+        no_deal_levels=dict(c.tables.expected_no_deal),
         zopa=z.as_dict(),
-        pareto_size=len(base.frontier),
-        pareto_points=base.frontier.utilities.copy(),
-        nash=base.as_levels(base.nash),
-        nash_utilities=None if base.nash is None else base.nash.utilities,
-        kalai_smorodinsky=base.as_levels(base.kalai_smorodinsky),
-        ks_utilities=None if base.kalai_smorodinsky is None else base.kalai_smorodinsky.utilities,
-        max_joint_welfare=base.as_levels(base.max_joint),
-        nash_ratified=None if base.nash_ratified is None else base.nash_ratified["levels"],
+        pareto_size=len(c.frontier),
+        pareto_points=c.frontier.utilities.copy(),
+        nash=c.levels(c.nash),
+        nash_utilities=None if c.nash is None else c.nash.utilities,
+        nash_symmetric=c.levels(c.nash_symmetric),
+        kalai_smorodinsky=c.levels(c.kalai_smorodinsky),
+        ks_utilities=None if c.kalai_smorodinsky is None else c.kalai_smorodinsky.utilities,
+        max_joint_welfare=c.levels(c.max_joint),
+        expected_nash=c.expected_nash,
+        bargaining_power=c.alpha,
         deal=deal,
-        agreement_probability=float(ratified.mean()),
-        negotiated_probability=float(agreed.mean()),
-        myopic_agreement_probability=float(myopic["ratified"].mean()),
-        time_to_agreement=tta,
+        agreement_probability=float(fc.inputs["_ratification"].mean()),
+        p_deal_by={d.isoformat(): p for d, p in fc.p_deal_by.items()},
         ratification=ratification,
         tied_hands=th,
         sensitivity=sens,
@@ -496,10 +403,20 @@ def analyze(
         draws=int(draws),
         seed=int(seed),
         timings=t,
+        forecast=fc,
         provenance={
-            "trade": {k: {"usd": v[0], "from": v[1]} for k, v in trade.items()},
-            "parameter_sets": sim["parameter_sets"],
-            "uncertain_parameters": list(case.uncertain),
             "case_file": str(case.path) if case.path else None,
+            "generated": dict(case.provenance),
+            "priors_drawn": sorted(prep.draws),
+            "forecast_inputs": {
+                k: v for k, v in fc.inputs.items() if k != "agenda" and not k.startswith("_")
+            },
         },
+        stakes=_explain(case) if with_explain else None,
     )
+
+
+def _explain(case: Any) -> dict[str, Any]:
+    from tariffsim.negotiation.explain import explain
+
+    return explain(case)

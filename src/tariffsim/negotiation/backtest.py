@@ -1,171 +1,424 @@
-"""Backtesting: score a forecast deal distribution against an outcome file, and against baselines.
+"""Backtest of the 2025–26 wave: forecasts scored on the real deals, against baselines.
 
-Outcome file (YAML; see ``cases/outcomes/example-synthetic.yaml``)::
+**Targets.** For every deal in :mod:`tariffsim.negotiation.outcomes`, the forecast made
+:data:`LEAD_DAYS` (3) days before its announcement (origin ``T3``); for every impasse, the forecast
+made 3 days before the deadline it missed. For every partner, the forecast made on
+:data:`COMMON_ORIGIN` (15 April 2025, origin ``T1``), scored against that partner's first outcome
+after it (China: Geneva). Each target is scored on
 
-    case: us-japan-2025-04          # the case the outcome belongs to
-    kind: synthetic | observed
-    observed_on: 2025-09-01         # when the outcome was known
-    source: "…"                     # where the outcome comes from
-    outcomes:
-      reciprocal_rate: {value: 0.15, source: "…"}
-      currency: {value: joint_statement}
+* the **headline rate** as the deal names it (deals only): CRPS from the forecast's draws and the
+  interval score of its 10–90 band (:mod:`tariffsim.negotiation.scoring`);
+* the **car rate** (total incl. MFN) where the deal set one and the forecast gives one;
+* **P(deal within 60 days)** of the forecast date (Brier), an impasse counting as no deal.
 
-Scores per issue (numeric issues in the issue's unit; categorical issues by the position of the level
-in the case's ordered list):
+**Forecasts** come from a forecaster with the signature of
+``tariffsim.negotiation.forecast.forecast_partner(partner, as_of, *, draws, seed, executor)``
+returning a record with ``partner, as_of, p_deal_by, headline, auto, status_quo_rate,
+threat_rate, inputs`` (BRIEF interface 3). They run in parallel over targets through
+:func:`tariffsim.scenarios.executors.run_draws` (``serial``, ``local`` process pool, or ``ray``).
 
-* ``abs_error`` = ``|forecast median − outcome|``; ``norm_error`` = abs_error / (max level − min level);
-* ``in_band`` = whether ``p10 ≤ outcome ≤ p90`` (the forecast's 10–90 band).
+**Baselines** (:mod:`tariffsim.negotiation.wave_baselines`) use only facts public on the forecast
+date and deals concluded before it; anything fitted (the fraction of the way to the threat, the
+deal hazard) is fitted on earlier deals only (rolling origin).
 
-Baselines (no model, from the case file alone), each scored the same way (a point forecast, band =
-the point):
-
-* ``status_quo`` — the level in force on the as-of date;
-* ``split_difference`` — the midpoint of the two parties' opening positions;
-* ``weighted_mean`` — the mean of the positions weighted by each party's *salience* on the issue
-  (the spread of its utility over the issue's levels) — the weighted-mean benchmark that often beats
-  stakeholder-forecasting models.
-
-Do not tune a case to an outcome you know: the case's as-of date rule exists for that.
+**Summary.** Mean scores per forecaster, skill ``1 − S_model/S_baseline`` with a paired bootstrap
+interval over targets, the coverage and mean width of the 10–90 bands, and a reliability table of
+P(deal within 60 days).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+import datetime as dt
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import partial
+from typing import Any, Protocol
 
 import numpy as np
 
 from tariffsim.core.errors import InputError
+from tariffsim.negotiation import wave_baselines as WB
+from tariffsim.negotiation.case_scoring import Outcome, load_outcome, score, score_rows
+from tariffsim.negotiation.outcomes import OutcomeFile, all_outcomes
+from tariffsim.negotiation.scoring import (
+    band,
+    bootstrap_skill,
+    brier,
+    crps_point,
+    crps_sample,
+    interval_score,
+    reliability,
+)
+
+__all__ = [
+    "COMMON_ORIGIN",
+    "HORIZON_DAYS",
+    "LEAD_DAYS",
+    "BacktestResult",
+    "Outcome",
+    "Target",
+    "load_outcome",
+    "run_backtest",
+    "score",
+    "score_rows",
+    "targets",
+]
+
+COMMON_ORIGIN = dt.date(2025, 4, 15)
+LEAD_DAYS = 3
+HORIZON_DAYS = 60
+SCORES = ("headline_crps", "headline_is", "auto_crps", "auto_is", "brier")
+
+
+class ForecastRecord(Protocol):
+    """What the backtest reads from a forecast (``PartnerForecast``, BRIEF interface 3)."""
+
+    partner: str
+    as_of: dt.date
+    p_deal_by: Mapping[dt.date, float]
+    headline: np.ndarray
+    auto: np.ndarray | None
+    status_quo_rate: float
+    threat_rate: float
+
+
+Forecaster = Callable[..., ForecastRecord]
 
 
 @dataclass(frozen=True)
-class Outcome:
-    case: str
-    kind: str
-    values: Mapping[str, Any]
-    source: str = ""
-    path: Path | None = None
+class Target:
+    """One forecast to score: a partner, a forecast date and what happened after it."""
+
+    key: str
+    partner: str
+    outcome_id: str
+    origin: str  # "T1" (15 Apr 2025) or "T3" (3 days before)
+    as_of: dt.date
+    is_deal: bool
+    headline: float | None
+    form: str | None
+    auto: float | None
+    deal_within: bool  # a deal of the partner announced in (as_of, as_of + 60 days]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["as_of"] = self.as_of.isoformat()
+        return d
 
 
-def load_outcome(path: str | Path) -> Outcome:
-    """Read an outcome file (errors name file:line)."""
-    from tariffsim.negotiation.case import _Ctx, _read_yaml
-
-    p = Path(path)
-    raw = _read_yaml(p)
-    ctx = _Ctx(p)
-    node = ctx.need(raw, "outcomes", "outcomes")
-    if not isinstance(node, Mapping) or not node:
-        raise InputError(
-            "outcomes must be a non-empty mapping", where=ctx.where(raw, "outcomes", "outcomes")
-        )
-    vals = {}
-    for k, v in node.items():
-        if isinstance(v, Mapping):
-            vals[str(k)] = ctx.need(v, "value", f"outcomes.{k}")
-        else:
-            vals[str(k)] = v
-    return Outcome(
-        case=str(ctx.need(raw, "case", "case")),
-        kind=str(raw.get("kind", "observed")),
-        values=vals,
-        source=str(raw.get("source", "")),
-        path=p,
+def _deal_within(partner: str, as_of: dt.date, outs: Sequence[OutcomeFile]) -> bool:
+    end = as_of + dt.timedelta(days=HORIZON_DAYS)
+    return any(
+        o.kind == "deal" and o.partner == partner and o.concluded and as_of < o.concluded <= end
+        for o in outs
     )
 
 
-def _position(spec: Any, v: Any) -> float:
-    """Numeric value of a level: the value itself, or the index of a categorical level."""
-    if spec.kind == "numeric":
-        return float(v)
-    return float(spec.level_index(v))
+def targets(outcomes: Sequence[OutcomeFile] | None = None) -> list[Target]:
+    """All targets (T3 per outcome file, T1 per partner), ordered by date then partner."""
+    outs = list(outcomes) if outcomes is not None else all_outcomes()
+    out: list[Target] = []
+
+    def make(o: OutcomeFile, origin: str, as_of: dt.date) -> Target:
+        return Target(
+            key=f"{o.id}@{origin}",
+            partner=o.partner,
+            outcome_id=o.id,
+            origin=origin,
+            as_of=as_of,
+            is_deal=o.kind == "deal",
+            headline=o.headline.rate if o.headline else None,
+            form=o.headline.form if o.headline else None,
+            auto=o.auto_rate(),
+            deal_within=_deal_within(o.partner, as_of, outs),
+        )
+
+    for o in outs:
+        ref = (
+            o.concluded
+            if o.kind == "deal"
+            else (o.impasse.reference_deadline if o.impasse else None)
+        )
+        if ref is None:  # pragma: no cover - the schema guarantees one
+            continue
+        out.append(make(o, "T3", ref - dt.timedelta(days=LEAD_DAYS)))
+    for p in sorted({o.partner for o in outs}):
+        later = [o for o in outs if o.partner == p and o.dates.announced > COMMON_ORIGIN]
+        if later:
+            first = min(later, key=lambda o: o.dates.announced)
+            out.append(make(first, "T1", COMMON_ORIGIN))
+    return sorted(out, key=lambda t: (t.as_of, t.partner, t.origin))
 
 
-def _range(spec: Any) -> float:
-    r = max(spec.levels) - min(spec.levels) if spec.kind == "numeric" else len(spec.levels) - 1
-    return float(r) or 1.0
+# --------------------------------------------------------------------------------------------
+# Forecasting (parallel over targets)
+# --------------------------------------------------------------------------------------------
 
 
-def baselines(case: Any, *, prefs: Any | None = None) -> dict[str, dict[str, float]]:
-    """Point forecasts of the three baselines per issue (numeric value or categorical index)."""
-    from tariffsim.negotiation.preferences import build_preferences
+def default_forecaster() -> Forecaster:
+    """``tariffsim.negotiation.forecast.forecast_partner`` (the wave model)."""
+    try:
+        from tariffsim.negotiation.forecast import forecast_partner  # type: ignore[attr-defined]
+    except ImportError:
+        raise InputError(
+            "the wave forecaster tariffsim.negotiation.forecast.forecast_partner is not available",
+            hint="score the baselines alone with --baselines-only",
+        ) from None
+    return forecast_partner  # type: ignore[no-any-return]
 
-    prefs = prefs or build_preferences(case)
-    a, b = case.parties
-    out: dict[str, dict[str, float]] = {
-        "status_quo": {},
-        "split_difference": {},
-        "weighted_mean": {},
+
+def _forecast_one(
+    task: tuple[str, dt.date], *, forecaster: Forecaster, draws: int, seed: int
+) -> ForecastRecord:
+    partner, as_of = task
+    return forecaster(partner, as_of, draws=draws, seed=seed, executor=None)
+
+
+def _p_within(fc: ForecastRecord, as_of: dt.date) -> float:
+    key = as_of + dt.timedelta(days=HORIZON_DAYS)
+    p = fc.p_deal_by.get(key)
+    if p is None:
+        p = {
+            (k.isoformat() if isinstance(k, dt.date) else str(k)): v
+            for k, v in fc.p_deal_by.items()
+        }.get(key.isoformat())
+    if p is None:
+        raise InputError(
+            f"the forecast for {fc.partner} on {as_of} has no P(deal by {key})",
+            hint="p_deal_by must include as_of + 30, + 60 and + 90 days",
+        )
+    return float(p)
+
+
+# --------------------------------------------------------------------------------------------
+# Scoring one target
+# --------------------------------------------------------------------------------------------
+
+
+def _score_dist(draws: np.ndarray, y: float) -> dict[str, float | bool]:
+    lo, hi = band(draws)
+    return {
+        "crps": crps_sample(draws, y),
+        "interval_score": interval_score(lo, hi, y),
+        "in_band": bool(lo - 1e-12 <= y <= hi + 1e-12),
+        "width": hi - lo,
+        "median": float(np.median(draws)),
+        "p10": lo,
+        "p90": hi,
     }
-    for j, spec in enumerate(case.issues):
-        sq = spec.status_quo if spec.status_quo is not None else spec.levels[0]
-        out["status_quo"][spec.name] = _position(spec, sq)
-        pos = spec.positions
-        if a in pos and b in pos:
-            xa, xb = _position(spec, pos[a]), _position(spec, pos[b])
-            out["split_difference"][spec.name] = 0.5 * (xa + xb)
-            sa = float(np.ptp(prefs.utilities[a].tables[j]))
-            sb = float(np.ptp(prefs.utilities[b].tables[j]))
-            w = sa + sb
-            out["weighted_mean"][spec.name] = (sa * xa + sb * xb) / w if w > 0 else 0.5 * (xa + xb)
+
+
+def _score_point(x: float, y: float) -> dict[str, float]:
+    return {"crps": crps_point(x, y), "interval_score": interval_score(x, x, y), "forecast": x}
+
+
+@dataclass
+class TargetResult:
+    target: Target
+    baselines: dict[str, Any]
+    forecast: dict[str, Any] | None = None
+    scores: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target.to_dict(),
+            "forecast": self.forecast,
+            "baselines": self.baselines,
+            "scores": self.scores,
+        }
+
+
+def _score_target(t: Target, fc: ForecastRecord | None, partners: Sequence[str]) -> TargetResult:
+    hb = WB.headline_baselines(t.partner, t.as_of)
+    ab = WB.auto_baselines(t.partner, t.as_of) if t.auto is not None else None
+    eb = WB.deal_baselines(t.as_of, partners, HORIZON_DAYS)
+    res = TargetResult(
+        target=t,
+        baselines={"headline": hb, "auto": ab, "p_deal": eb},
+    )
+    scores: dict[str, dict[str, float]] = {}
+
+    def put(who: str, key: str, val: float) -> None:
+        scores.setdefault(who, {})[key] = val
+
+    if t.is_deal and t.headline is not None:
+        for b in WB.HEADLINE_BASELINES:
+            s = _score_point(hb[b], t.headline)
+            put(b, "headline_crps", s["crps"])
+            put(b, "headline_is", s["interval_score"])
+    if ab is not None and t.auto is not None:
+        for b in WB.HEADLINE_BASELINES:
+            s = _score_point(ab[b], t.auto)
+            put(b, "auto_crps", s["crps"])
+            put(b, "auto_is", s["interval_score"])
+    for b in WB.EVENT_BASELINES:
+        put(b, "brier", brier(eb[b], t.deal_within))
+    if fc is not None:
+        f: dict[str, Any] = {
+            "status_quo_rate": float(fc.status_quo_rate),
+            "threat_rate": float(fc.threat_rate),
+            "p_deal_within": _p_within(fc, t.as_of),
+        }
+        put("model", "brier", brier(f["p_deal_within"], t.deal_within))
+        # the forecast's status quo and threat should be the facts' (same definitions)
+        f["agrees_with_facts"] = bool(
+            abs(f["status_quo_rate"] - hb["inputs"]["status_quo"]) < 1e-9
+            and abs(f["threat_rate"] - hb["inputs"]["threat"]) < 1e-9
+        )
+        h = np.asarray(fc.headline, dtype=float)
+        if h.size:
+            f["headline"] = {
+                "median": float(np.median(h)),
+                "p10": band(h)[0],
+                "p90": band(h)[1],
+            }
+            if t.is_deal and t.headline is not None:
+                s = _score_dist(h, t.headline)
+                put("model", "headline_crps", float(s["crps"]))
+                put("model", "headline_is", float(s["interval_score"]))
+                f["headline"].update(in_band=s["in_band"], width=s["width"])
+        if fc.auto is not None and np.asarray(fc.auto).size:
+            a = np.asarray(fc.auto, dtype=float)
+            f["auto"] = {"median": float(np.median(a)), "p10": band(a)[0], "p90": band(a)[1]}
+            if t.auto is not None:
+                s = _score_dist(a, t.auto)
+                put("model", "auto_crps", float(s["crps"]))
+                put("model", "auto_is", float(s["interval_score"]))
+                f["auto"].update(in_band=s["in_band"], width=s["width"])
+        res.forecast = f
+    res.scores = scores
+    return res
+
+
+# --------------------------------------------------------------------------------------------
+# Summary
+# --------------------------------------------------------------------------------------------
+
+
+def _summary(rows: Sequence[TargetResult], *, n_boot: int, seed: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for metric in SCORES:
+        who_has = sorted({w for r in rows for w, s in r.scores.items() if metric in s})
+        block: dict[str, Any] = {"mean": {}, "n": {}}
+        for w in who_has:
+            vals = [r.scores[w][metric] for r in rows if metric in r.scores.get(w, {})]
+            block["mean"][w] = float(np.mean(vals))
+            block["n"][w] = len(vals)
+        if "model" in who_has:
+            block["skill"] = {}
+            for w in who_has:
+                if w == "model":
+                    continue
+                pairs = [
+                    (r.scores["model"][metric], r.scores[w][metric])
+                    for r in rows
+                    if metric in r.scores.get("model", {}) and metric in r.scores.get(w, {})
+                ]
+                if pairs:
+                    m, b = zip(*pairs, strict=True)
+                    block["skill"][w] = bootstrap_skill(m, b, n_boot=n_boot, seed=seed).to_dict()
+        out[metric] = block
+    for what in ("headline", "auto"):
+        fs = [
+            r.forecast[what]
+            for r in rows
+            if r.forecast and what in r.forecast and "in_band" in r.forecast[what]
+        ]
+        if fs:
+            out[f"{what}_band"] = {
+                "coverage": float(np.mean([f["in_band"] for f in fs])),
+                "mean_width": float(np.mean([f["width"] for f in fs])),
+                "n": len(fs),
+            }
+    differ = [r.target.key for r in rows if r.forecast and not r.forecast["agrees_with_facts"]]
+    if any(r.forecast for r in rows):
+        out["status_quo_or_threat_differ_from_facts"] = differ
+    probs = [r.forecast["p_deal_within"] for r in rows if r.forecast]
+    if probs:
+        obs = [r.target.deal_within for r in rows if r.forecast]
+        out["reliability"] = reliability(probs, obs)
     return out
 
 
-def _score_point(
-    spec: Any, forecast: float, lo: float, hi: float, outcome: float
-) -> dict[str, Any]:
-    err = abs(forecast - outcome)
-    return {
-        "forecast": forecast,
-        "outcome": outcome,
-        "abs_error": err,
-        "norm_error": err / _range(spec),
-        "in_band": bool(min(lo, hi) - 1e-12 <= outcome <= max(lo, hi) + 1e-12),
-    }
+@dataclass
+class BacktestResult:
+    rows: list[TargetResult]
+    summary: dict[str, Any]
+    settings: dict[str, Any]
+    timings: dict[str, float]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "settings": self.settings,
+            "definitions": {
+                "origins": {
+                    "T1": COMMON_ORIGIN.isoformat(),
+                    "T3": f"{LEAD_DAYS} days before the deal (or missed deadline)",
+                },
+                "p_deal": f"a deal announced within {HORIZON_DAYS} days after the forecast date",
+                "scores": "CRPS and 10-90 interval score (alpha 0.2) of rates as fractions; Brier of P(deal)",
+                "skill": "1 - mean(model)/mean(baseline), paired percentile bootstrap over targets",
+            },
+            "targets": [r.to_dict() for r in self.rows],
+            "summary": self.summary,
+            "timings": self.timings,
+        }
 
 
-def score(
-    case: Any, deal: Mapping[str, Mapping[str, Any]], outcome: Outcome, *, prefs: Any | None = None
-) -> dict[str, Any]:
-    """Score a forecast deal distribution (``{issue: {median, p10, p90}}``) and the baselines.
+def run_backtest(
+    *,
+    forecaster: Forecaster | None = None,
+    baselines_only: bool = False,
+    draws: int = 2000,
+    seed: int = 0,
+    executor: str = "local",
+    workers: int | None = None,
+    n_boot: int = 2000,
+    progress: bool = False,
+    selected: Sequence[Target] | None = None,
+) -> BacktestResult:
+    """Run the wave backtest: forecast every target (in parallel), score it and the baselines."""
+    from tariffsim.scenarios.executors import EXECUTORS, run_draws
 
-    Returns ``{"issues": {issue: {"model": …, "status_quo": …, …}}, "summary": {forecaster:
-    {"mean_norm_error", "coverage", "n"}}}``; categorical values are scored as level indices.
-    """
-    if outcome.case != case.id:
+    if executor not in EXECUTORS:
         raise InputError(
-            f"outcome file is for case {outcome.case!r}, not {case.id!r}",
-            where=str(outcome.path) if outcome.path else None,
+            f"unknown executor {executor!r}", hint=f"choose from {', '.join(EXECUTORS)}"
         )
-    base = baselines(case, prefs=prefs)
-    issues: dict[str, dict[str, Any]] = {}
-    for name, ov in outcome.values.items():
-        spec = case.issue(name)
-        o = _position(spec, ov)
-        row: dict[str, Any] = {"unit": spec.unit}
-        d = deal.get(name)
-        if d is not None and d.get("median") is not None:
-            row["model"] = _score_point(
-                spec,
-                _position(spec, d["median"]),
-                _position(spec, d["p10"]),
-                _position(spec, d["p90"]),
-                o,
-            )
-        for bname, pts in base.items():
-            if name in pts:
-                x = pts[name]
-                row[bname] = _score_point(spec, x, x, x, o)
-        issues[name] = row
-    summary: dict[str, dict[str, Any]] = {}
-    for who in ("model", "status_quo", "split_difference", "weighted_mean"):
-        rows = [r[who] for r in issues.values() if who in r]
-        if rows:
-            summary[who] = {
-                "mean_norm_error": float(np.mean([r["norm_error"] for r in rows])),
-                "coverage": float(np.mean([r["in_band"] for r in rows])),
-                "n": len(rows),
-            }
-    return {"case": case.id, "outcome_kind": outcome.kind, "issues": issues, "summary": summary}
+    t0 = time.perf_counter()
+    tg = list(selected) if selected is not None else targets()
+    partners = sorted({o.partner for o in all_outcomes()})
+    fcs: list[ForecastRecord | None] = [None] * len(tg)
+    t_fc = 0.0
+    if not baselines_only:
+        fn = forecaster or default_forecaster()
+        tasks = sorted({(t.partner, t.as_of) for t in tg})
+        t1 = time.perf_counter()
+        got = run_draws(
+            partial(_forecast_one, forecaster=fn, draws=draws, seed=seed),
+            tasks,
+            executor=executor,
+            workers=workers,
+            progress=progress,
+            chunksize=1,
+        )
+        t_fc = time.perf_counter() - t1
+        by_task = dict(zip(tasks, got, strict=True))
+        fcs = [by_task[(t.partner, t.as_of)] for t in tg]
+    rows = [_score_target(t, fc, partners) for t, fc in zip(tg, fcs, strict=True)]
+    summary = _summary(rows, n_boot=n_boot, seed=seed)
+    total = time.perf_counter() - t0
+    return BacktestResult(
+        rows=rows,
+        summary=summary,
+        settings={
+            "draws": draws,
+            "seed": seed,
+            "executor": executor,
+            "workers": workers,
+            "baselines_only": baselines_only,
+            "targets": len(tg),
+            "forecasts": 0 if baselines_only else len({(t.partner, t.as_of) for t in tg}),
+        },
+        timings={"forecasts_s": t_fc, "total_s": total},
+    )

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -170,11 +170,15 @@ def shares_with_fixed_costs(
     return ab(cp), ab(1.0)
 
 
-def nash_limit_power(rate_a: float, rate_b: float) -> float:
-    """Bargaining power of A in the Δ → 0 limit: ``r_b / (r_a + r_b)`` (BRW 1986)."""
-    if rate_a <= 0 or rate_b <= 0:
+def nash_limit_power(rate_a: Any, rate_b: Any) -> Any:
+    """Bargaining power of A in the Δ → 0 limit: ``r_b / (r_a + r_b)`` (BRW 1986).
+
+    Scalars or arrays (elementwise); every rate must be positive."""
+    ra, rb = np.asarray(rate_a, dtype=float), np.asarray(rate_b, dtype=float)
+    if np.any(ra <= 0) or np.any(rb <= 0):
         raise InputError("rates must be positive")
-    return rate_b / (rate_a + rate_b)
+    out = rb / (ra + rb)
+    return float(out) if out.ndim == 0 else out
 
 
 @dataclass(frozen=True)

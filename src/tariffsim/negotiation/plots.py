@@ -1,4 +1,5 @@
-"""Charts of a negotiation analysis (matplotlib, Agg backend): the Pareto frontier and the tornado."""
+"""Charts of a negotiation analysis (matplotlib, Agg backend): the Pareto frontier and the global
+sensitivity of the forecast to the priors."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def pareto_chart(result: Any, path: Path) -> Path:
             s=6,
             alpha=0.25,
             color="tab:blue",
-            label="simulated ratified deals",
+            label="forecast deals (one per draw of the priors)",
         )
     ra, rb = result.reservation[a], result.reservation[b]
     ax.axvline(ra, color="tab:red", ls="--", lw=1, label=f"{a} no deal")
@@ -65,24 +66,29 @@ def pareto_chart(result: Any, path: Path) -> Path:
 
 
 def tornado_chart(result: Any, path: Path, *, top: int = 12) -> Path:
-    """For each parameter at low/high: the change of the Nash package's imposer gain share."""
+    """Global sensitivity over the joint draws: for each prior, its rank correlation with the forecast
+    headline rate, the car rate and P(deal) (bars), most important first."""
     plt = _plt()
-    rows = [r for r in result.sensitivity if r.get("share_low") is not None][:top]
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * max(len(rows), 1) + 1.6), dpi=120)
-    base = rows[0]["share_base"] if rows else 0.0
-    labels = []
-    for i, r in enumerate(reversed(rows)):
-        lo, hi = r["share_low"] - base, r["share_high"] - base
-        # the longer bar first so that a shorter one on the same side stays visible
-        for v, color in sorted(((lo, "tab:blue"), (hi, "tab:red")), key=lambda t: -abs(t[0])):
-            ax.barh(i, v, color=color, alpha=0.75, height=0.6)
-        moved = [h for h in r["nash_base"] if r["nash_low"].get(h) != r["nash_high"].get(h)]
-        labels.append(r["parameter"] + (f"\n(moves {', '.join(moved)})" if moved else ""))
-    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    rows = result.sensitivity[:top]
+    outs = [o for o in ("headline", "auto", "p_deal") if rows and f"{o}_spearman" in rows[0]]
+    fig, ax = plt.subplots(figsize=(7.5, 0.5 * max(len(rows), 1) + 1.6), dpi=120)
+    h = 0.8 / max(len(outs), 1)
+    colors = {"headline": "tab:blue", "auto": "tab:orange", "p_deal": "tab:green"}
+    for k, o in enumerate(outs):
+        vals = [r.get(f"{o}_spearman") or 0.0 for r in reversed(rows)]
+        ax.barh(
+            [i + (k - (len(outs) - 1) / 2) * h for i in range(len(rows))],
+            vals,
+            height=h,
+            color=colors[o],
+            label=o,
+        )
+    ax.set_yticks(range(len(rows)), [r["parameter"] for r in reversed(rows)], fontsize=7)
     ax.axvline(0, color="0.2", lw=0.8)
-    a = result.parties[0]
-    ax.set_xlabel(f"change in {a}'s share of the Nash gains (blue: parameter low, red: high)")
-    ax.set_title(f"{result.case_id}: what moves the Nash package")
+    ax.set_xlabel("Spearman rank correlation with the forecast over the joint draws")
+    ax.set_title(f"{result.case_id}: which priors move the forecast")
+    if outs:
+        ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,508 +1,500 @@
-"""Preferences built from economics and politics.
+"""Preferences: every party's and constituency's value of every issue level, for many parameter draws.
 
-For every issue the case names an *economic model* that turns a level ``x`` (a duty rate, $bn/yr of
-purchases, tonnes of rice, a categorical choice) into money flows on named **channels** (US$ bn per
-year): US tariff revenue, the cost borne by US buyers, Japanese exporters' losses, US farm income …
-Each constituency weighs channels by its **stakes**; a party's utility is the weighted sum of its
-constituencies' utilities:
+For every issue the case names a model (:mod:`.tariff_stakes` for tariff issues, :mod:`.valuation`
+for the others) that turns a level into money flows on named outputs (US$ bn/yr); ``channels`` map the
+outputs to the case's channels. Each constituency weighs channels by its stakes; a party's utility is
+the weighted sum of its constituencies' (Grossman & Helpman 1994's government objective, with the
+weights stated in the case):
 
     u_c(p) = Σ_i Σ_ch stake_c[ch] · V_ch,i(x_i(p))            (constituency c)
     U_P(p) = Σ_{c ∈ P} w_c · u_c(p)                             (party P)
 
-Everything is additive over issues, so each party's utility is one
-:class:`~tariffsim.negotiation.domain.AdditiveUtility` whose per-issue tables are the values at the
-levels (inspectable with ``tariffsim negotiate CASE --explain``).
+**Blocks.** An issue whose value depends on a *qualifier* issue (the form of a rate: add-on or
+MFN-inclusive floor; the terms of an investment pledge) is valued jointly with it: the two form one
+*block* whose levels are the pairs of levels. Utilities are additive over blocks, so the exact
+frontier machinery applies to blocks, and the non-additive value inside a block stays exact.
 
-Economic models (``x`` in issue units; ``V`` the 2024 import value in US$ from the data layer):
+**Draws.** Everything is vectorised over ``D`` parameter draws (an :class:`Env`): arguments are
+``(D, 1)`` arrays, tables ``(D, L)``. ``D = 1`` is the case as written.
 
-``ad_valorem_duty`` — a duty ``t`` (total, fraction) on imports worth ``V`` at the 2024 rate ``t0``.
-  Buyers see ``ρ t`` of it (pass-through ``ρ``); imports follow a constant-elasticity demand
-  ``V1 = V ((1 + ρ t) / (1 + ρ t0))^(−ε)``. Channels:
-  revenue ``t V1``; US buyers ``−(ρ t V1 + ½ ρ (t − t0)(V − V1))`` (the Harberger triangle);
-  exporters ``−((1 − ρ) t V1 + μ (V − V1))`` (their share of the duty plus the margin ``μ`` on lost
-  sales); US domestic producers ``+ s δ (V − V1)`` (share ``s`` of lost imports made at home at margin
-  ``δ``). With ``extra_base`` (Section 232 parts) the increment ``t − mfn`` applies to it as well.
-``purchases`` — ``q`` $bn/yr bought from the US: sellers ``+a q``, the US President's deficit
-  concern ``+w q``, the buyer's premium over its next-best supplier ``−b q``, displaced domestic
-  producers ``−c q``.
-``quota_access`` — ``T`` tonnes of US rice; reference ``T0 = r0 · Q`` (Q the minimum-access quota):
-  US farm ``+a p (T − T0)``; Japanese farm income ``−W (d_in ΔT_in + d_out ΔT_out)`` where ``W`` is
-  the out-of-quota duty in US$/t (the protection wedge: ¥341/kg ÷ ¥/$), ``ΔT_in`` the increase within
-  the quota and ``ΔT_out`` the tonnes above it; plus an optional symbolic (electoral) cost per
-  100,000 t.
-``tonnage_purchase`` — ``T`` tonnes at price ``p``: as ``purchases`` with ``q = p T / 10^9``.
-``pledge`` — ``I`` $bn of investment pledged: host ``+v I``; investor ``−c I (1 + I / S)``.
-``linear`` — ``+a x`` to the imposer's channel, ``−b x`` to the partner's.
-``direct`` — per-level values given in the case file for each channel.
+**Time.** Values are flows per year over the case's horizon ``H`` (years), weighted by discounting
+at rate ``r``: the share of the discounted horizon before a date ``s`` years away is
+``F(s) = (1 − e^{−r s}) / (1 − e^{−r H})`` (``s / H`` when ``r = 0``).
+
+**Legal risk.** An issue with ``void_risk`` (rates under a statute a court may void) loses a share
+``κ = prob · (1 − F(on))`` of its value relative to the lapsed level (its rates removed) — for the
+deal and the threat alike, so the risk scales what the issue is worth to both sides.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from functools import lru_cache
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from tariffsim.core.errors import InputError
+from tariffsim.negotiation.case import Case
+from tariffsim.negotiation.schema import IssueSpec
+from tariffsim.negotiation.valuation import MODELS
 
-# ---------------------------------------------------------------------------------------------
-# Trade inputs from the data layer
-# ---------------------------------------------------------------------------------------------
-
-_CTY = {"JPN": "5880", "KOR": "5800", "VNM": "5520", "CHN": "5700", "CAN": "1220", "MEX": "2010"}
-_METAL_CHAPTERS = ("72", "73", "76")
-
-
-@lru_cache(maxsize=8)
-def _partner_imports(partner: str) -> Any:
-    """2024 US imports for consumption from ``partner`` by HTS10 (polars frame ``hs10, imports_usd``),
-    or None when no data folder is available."""
-    import polars as pl
-
-    try:  # the data layer's loader, when it exists
-        from tariffsim.data import census  # type: ignore[attr-defined]
-
-        df = census.imports_2024()
-        if "iso3" in df.columns:
-            return df.filter(pl.col("iso3") == partner).select("hs10", "imports_usd")
-    except (ImportError, AttributeError):
-        pass
-    from tariffsim.data import paths
-
-    f = paths.shared_file("census/us_imports_hs10_by_partner_2024.csv.gz")
-    if f is None or partner not in _CTY:
-        return None
-    df = pl.read_csv(
-        f, schema_overrides={"hs10": pl.Utf8, "cty_code": pl.Utf8, "imports_usd": pl.Float64}
-    )
-    return df.filter(pl.col("cty_code") == _CTY[partner]).select(
-        pl.col("hs10").str.zfill(10), "imports_usd"
-    )
+# --------------------------------------------------------------------------------------------
+# Parameter environment
+# --------------------------------------------------------------------------------------------
 
 
-def _product_list(name: str) -> list[str] | None:
-    from tariffsim.data import paths
+class Env:
+    """Parameter values for ``n`` draws: drawn parameters are ``(n,)`` arrays, others the case's."""
 
-    f = paths.shared_file(f"product_lists/{name}")
-    if f is None:
-        return None
-    if name.endswith(".txt"):
-        return [ln.strip() for ln in f.read_text().splitlines() if ln.strip()]
-    import polars as pl
+    def __init__(
+        self, case: Case, draws: Mapping[str, np.ndarray] | None = None, n: int | None = None
+    ):
+        self.case = case
+        self.draws = {k: np.asarray(v, dtype=float).reshape(-1) for k, v in (draws or {}).items()}
+        sizes = {v.shape[0] for v in self.draws.values()}
+        if len(sizes) > 1:
+            raise InputError("every drawn parameter needs the same number of draws")
+        self.n = n if n is not None else (sizes.pop() if sizes else 1)
+        for k in self.draws:
+            if k not in case.parameters:
+                raise InputError(f"case {case.id} has no parameter {k!r}")
 
-    df = pl.read_csv(f, infer_schema_length=0)
-    return df[df.columns[0]].to_list()
+    def num(self, ref: float | str) -> np.ndarray:
+        """``(n, 1)`` values of a number, a parameter name or ``1-name``."""
+        if isinstance(ref, str) and ref.startswith("1-"):
+            return 1.0 - self.num(ref[2:])
+        if isinstance(ref, str):
+            if ref in self.draws:
+                return self.draws[ref][:, None]
+            return np.full((self.n, 1), float(self.case.value(ref)))
+        return np.full((self.n, 1), float(ref))
 
+    def vec(self, ref: float | str) -> np.ndarray:
+        return self.num(ref)[:, 0]
 
-def _mask_prefixes(hs: Any, prefixes: list[str]) -> Any:
-    import polars as pl
-
-    if not prefixes:
-        return pl.lit(False)
-    return pl.any_horizontal([pl.col("hs10").str.starts_with(p) for p in prefixes])
-
-
-@lru_cache(maxsize=64)
-def trade_value_usd(partner: str, select: str, hs_prefixes: tuple[str, ...] = ()) -> float | None:
-    """2024 trade value (US$) for one selection, from the data layer; None without data.
-
-    ``hs_prefix``: imports whose HTS10 starts with one of ``hs_prefixes`` (e.g. 8703 = cars).
-    ``s232_auto_parts``: imports on the Section 232 auto-parts list, cars (8703) excluded.
-    ``reciprocal_base``: imports subject to the reciprocal duty as of April 2025 — all imports less
-    cars, listed auto parts, Annex II exemptions (EO 14257) and steel/aluminium (chapters 72, 73, 76,
-    under Section 232). ``total_imports``: all imports. ``us_exports``: 2024 US exports to the partner.
-    """
-    import polars as pl
-
-    if select == "us_exports":
-        from tariffsim.data import paths
-
-        f = paths.shared_file("census/us_trade_by_partner_2024.csv")
-        if f is None:
-            return None
-        t = pl.read_csv(f, schema_overrides={"cty_code": pl.Utf8})
-        row = t.filter(pl.col("iso3") == partner)
-        return float(row["exports_usd"][0]) if row.height else None
-    df = _partner_imports(partner)
-    if df is None:
-        return None
-    if select == "total_imports":
-        return float(df["imports_usd"].sum())
-    if select == "hs_prefix":
-        return float(df.filter(_mask_prefixes(df, list(hs_prefixes)))["imports_usd"].sum())
-    parts = _product_list("s232_auto_parts.txt")
-    if parts is None:
-        return None
-    cars = pl.col("hs10").str.starts_with("8703")
-    if select == "s232_auto_parts":
-        return float(df.filter(_mask_prefixes(df, parts) & ~cars)["imports_usd"].sum())
-    if select == "reciprocal_base":
-        exempt = _product_list("ieepa_exempt_products.csv") or []
-        metal = pl.col("hs10").str.slice(0, 2).is_in(list(_METAL_CHAPTERS))
-        keep = ~cars & ~_mask_prefixes(df, parts) & ~pl.col("hs10").is_in(exempt) & ~metal
-        return float(df.filter(keep)["imports_usd"].sum())
-    raise InputError(f"unknown trade selection {select!r}")
+    def share_before(self, day: dt.date) -> np.ndarray:
+        """``(n, 1)``: share of the discounted horizon before ``day``."""
+        H = self.case.horizon_years
+        s = np.clip((day - self.case.as_of).days / 365.25, 0.0, H)
+        r = self.num(self.case.discount_rate)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f = np.where(r > 1e-9, (1.0 - np.exp(-r * s)) / (1.0 - np.exp(-r * H)), s / H)
+        return np.clip(f, 0.0, 1.0)
 
 
-@lru_cache(maxsize=16)
-def schedule_base_usd(partner: str, authority: str, on: str) -> float | None:
-    """2024 imports from ``partner`` on which ``authority`` levies a duty on day ``on``, according to
-    the US measure library (:func:`tariffsim.duties.etr.duties_on`: the schedule's own scope rules —
-    Annex II exemptions, Section 232 non-stacking …). None when the schedule layer is unavailable."""
-    import polars as pl
-
-    try:
-        from tariffsim.duties.etr import duties_on
-
-        r = duties_on(on)
-    except ImportError:
-        return None
-    except Exception as exc:  # the schedule or the data could not be loaded: fall back, say so
-        from tariffsim.core.errors import TariffsimError
-
-        if isinstance(exc, TariffsimError):
-            return None
-        raise
-    col = f"rate_{authority}"
-    if col not in r.rows.columns:
-        raise InputError(
-            f"the schedule has no authority {authority!r}",
-            hint=f"authorities: {list(r.authorities)}",
-        )
-    rows = r.rows.filter((pl.col("origin") == partner) & (pl.col(col) > 0))
-    return float(rows["imports_usd"].sum())
-
-
-def resolve_trade(case: Any) -> dict[str, tuple[float, str]]:
-    """Each trade input of the case → (US$ value, where it came from).
-
-    ``schedule_base`` inputs come from the US measure library through the duties layer (``"schedule"``)
-    or, if that is unavailable, from the product-list proxy ``reciprocal_base`` (``"product lists"``);
-    other selections come from the 2024 Census data (``"data"``); without data, the case file's
-    ``fallback_usd`` (``"fallback"``).
-    """
-    out: dict[str, tuple[float, str]] = {}
-    for name, t in case.trade.items():
-        if t.select == "schedule_base":
-            v = schedule_base_usd(t.partner, t.authority, t.on.isoformat())
-            if v is not None:
-                out[name] = (v, "schedule")
-                continue
-            v = trade_value_usd(t.partner, "reciprocal_base")
-            if v is not None:
-                out[name] = (v, "product lists")
-                continue
-        else:
-            v = trade_value_usd(t.partner, t.select, tuple(t.hs_prefixes))
-        if v is not None:
-            out[name] = (v, "data")
-        elif t.fallback_usd is not None:
-            out[name] = (float(t.fallback_usd), "fallback")
-        else:
-            from tariffsim.core.errors import DataNotFoundError
-
-            raise DataNotFoundError(
-                f"trade input {name!r} of case {case.id} needs the reference data",
-                hint="set TARIFFSIM_DATA, or give fallback_usd in the case file",
-            )
-    return out
-
-
-def japan_rice_wto_tariff_yen_per_kg() -> float | None:
-    """The out-of-quota (WTO bound) duty on milled rice 1006.30 in Japan's tariff schedule (¥/kg),
-    read from the schedule file (``*(341円/kg)`` in the ``wto`` column); None without data."""
-    import re
-
-    import polars as pl
-
-    from tariffsim.data import paths
-
-    f = paths.shared_file("japan/japan_tariff_schedule_2025.csv.gz")
-    if f is None:
-        return None
-    df = pl.read_csv(f, infer_schema_length=0)
-    rows = df.filter(pl.col("stat_code").str.starts_with("1006.30") & pl.col("wto").is_not_null())
-    for text in rows["wto"].to_list():
-        m = re.search(r"([\d,.]+)\s*円/kg", text)
-        if m:
-            return float(m.group(1).replace(",", ""))
-    return None
-
-
-def japan_car_tariffs_free() -> bool | None:
-    """True when every 8703 line of Japan's schedule has a general rate of 無税 (free): Japan has no
-    tariff on cars to give, so the US asks concern non-tariff barriers (vehicle standards). None
-    without data."""
-    import polars as pl
-
-    from tariffsim.data import paths
-
-    f = paths.shared_file("japan/japan_tariff_schedule_2025.csv.gz")
-    if f is None:
-        return None
-    df = pl.read_csv(f, infer_schema_length=0)
-    rows = df.filter(pl.col("stat_code").str.starts_with("8703") & pl.col("general").is_not_null())
-    return bool(rows.height) and all(g.strip() == "無税" for g in rows["general"].to_list())
-
-
-# ---------------------------------------------------------------------------------------------
-# Economic models: level values → channel flows (US$ bn/yr)
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------
+# Blocks
+# --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Model:
-    name: str
-    required: tuple[str, ...]
-    fn: Callable[[np.ndarray, Mapping[str, float]], dict[str, np.ndarray]]
+class Block:
+    """One or two case issues valued jointly; ``index[l]`` = the level index of each issue at
+    compound level ``l`` (the first issue varies slowest)."""
+
+    issues: tuple[int, ...]
+    names: tuple[str, ...]
+    index: np.ndarray  # (Lb, len(issues)) int
+
+    @property
+    def n_levels(self) -> int:
+        return int(self.index.shape[0])
+
+    @property
+    def name(self) -> str:
+        return "+".join(self.names)
 
 
-def _ad_valorem(x: np.ndarray, a: Mapping[str, float]) -> dict[str, np.ndarray]:
-    rho, eps, mu = a["pass_through"], a["elasticity"], a["exporter_margin"]
-    s, delta = a.get("domestic_share", 0.0), a.get("domestic_margin", 0.0)
-    t0 = a.get("mfn", 0.0)
-
-    def flows(V: float, t: np.ndarray, base_t0: float) -> dict[str, np.ndarray]:
-        V1 = V * ((1.0 + rho * t) / (1.0 + rho * base_t0)) ** (-eps)
-        lost = V - V1
-        return {
-            "duty_static": t * V,  # the tracker-style duty bill on 2024 values (no volume response)
-            "imports_after": V1,
-            "revenue": t * V1,
-            "buyers": -(rho * t * V1 + 0.5 * rho * (t - base_t0) * lost),
-            "exporters": -((1.0 - rho) * t * V1 + mu * lost),
-            "domestic": s * delta * lost,
-        }
-
-    t = np.asarray(x, dtype=float)
-    out = flows(a["base"], t, t0)
-    if "extra_base" in a:  # the same increment over MFN on listed parts
-        extra = flows(a["extra_base"], np.maximum(t - t0, 0.0), 0.0)
-        out["duty_static_extra"] = extra["duty_static"]
-        out = {k: out[k] + extra[k] if k in extra and k != "duty_static" else out[k] for k in out}
-    return {k: v / 1e9 for k, v in out.items()}
+def linked_qualifier(spec: IssueSpec) -> str | None:
+    if spec.link is not None:
+        return spec.link
+    if spec.stakes is not None and spec.stakes.form_issue is not None:
+        return spec.stakes.form_issue
+    return None
 
 
-def _purchases(x: np.ndarray, a: Mapping[str, float]) -> dict[str, np.ndarray]:
-    q = np.asarray(x, dtype=float)
-    return {
-        "sellers": a["seller_margin"] * q,
-        "balance": a.get("balance_weight", 0.0) * q,
-        "buyer": -a["buyer_premium"] * q,
-        "domestic": -a.get("domestic_displacement", 0.0) * q,
-    }
-
-
-def _tonnage(x: np.ndarray, a: Mapping[str, float]) -> dict[str, np.ndarray]:
-    q = np.asarray(x, dtype=float) * a["price_usd_per_t"] / 1e9
-    return _purchases(q, a)
-
-
-def rice_wedge_usd_per_t(a: Mapping[str, float]) -> float:
-    """Out-of-quota duty as US$ per tonne: ¥/kg × 1000 kg/t ÷ ¥/$."""
-    return a["tariff_yen_per_kg"] * 1000.0 / a["yen_per_usd"]
-
-
-def _quota_access(x: np.ndarray, a: Mapping[str, float]) -> dict[str, np.ndarray]:
-    T = np.asarray(x, dtype=float)
-    Q = a["quota_t"]
-    T0 = a["reference_share"] * Q
-    d_in = np.minimum(T, Q) - min(T0, Q)
-    d_out = np.maximum(T - Q, 0.0) - max(T0 - Q, 0.0)
-    wedge = rice_wedge_usd_per_t(a)
-    return {
-        "sellers": a["seller_margin"] * a["price_usd_per_t"] * (T - T0) / 1e9,
-        "farm_loss": -wedge * (a["displacement_in"] * d_in + a["displacement_out"] * d_out) / 1e9,
-        "_delta_t": T - T0,
-    }
-
-
-def _pledge(x: np.ndarray, a: Mapping[str, float]) -> dict[str, np.ndarray]:
-    inv = np.asarray(x, dtype=float)
-    return {
-        "host": a["us_value_per_bn"] * inv,
-        "investor": -a["partner_cost_per_bn"] * inv * (1.0 + inv / a["convexity_bn"]),
-    }
-
-
-def _linear(x: np.ndarray, a: Mapping[str, float]) -> dict[str, np.ndarray]:
-    v = np.asarray(x, dtype=float)
-    return {"us": a["us_value"] * v, "partner": -a["partner_cost"] * v}
-
-
-def _direct(x: np.ndarray, a: Mapping[str, float]) -> dict[str, np.ndarray]:
-    return {}  # handled from the case's per-level values
-
-
-MODELS: dict[str, Model] = {
-    "ad_valorem_duty": Model(
-        "ad_valorem_duty", ("base", "pass_through", "elasticity", "exporter_margin"), _ad_valorem
-    ),
-    "purchases": Model("purchases", ("seller_margin", "buyer_premium"), _purchases),
-    "tonnage_purchase": Model(
-        "tonnage_purchase", ("price_usd_per_t", "seller_margin", "buyer_premium"), _tonnage
-    ),
-    "quota_access": Model(
-        "quota_access",
-        (
-            "quota_t",
-            "reference_share",
-            "price_usd_per_t",
-            "seller_margin",
-            "tariff_yen_per_kg",
-            "yen_per_usd",
-            "displacement_in",
-            "displacement_out",
-        ),
-        _quota_access,
-    ),
-    "pledge": Model("pledge", ("us_value_per_bn", "partner_cost_per_bn", "convexity_bn"), _pledge),
-    "linear": Model("linear", ("us_value", "partner_cost"), _linear),
-    "direct": Model("direct", (), _direct),
-}
-
-
-def _args(case: Any, spec: Any, trade: Mapping[str, tuple[float, str]]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for k, ref in spec.args.items():
-        if ref in trade:
-            out[k] = float(trade[ref][0])
+def blocks_of(case: Case) -> list[Block]:
+    """The case's blocks, in issue order (a qualifier joins the issue that links it)."""
+    names = list(case.issue_names)
+    owner: dict[str, str] = {}
+    for spec in case.issues:
+        q = linked_qualifier(spec)
+        if q is not None:
+            if q in owner:
+                raise InputError(f"qualifier issue {q!r} is linked by two issues")
+            owner[q] = spec.name
+    out: list[Block] = []
+    for j, spec in enumerate(case.issues):
+        if spec.name in owner:
+            continue
+        q = linked_qualifier(spec)
+        if q is None:
+            idx = np.arange(len(spec.levels))[:, None]
+            out.append(Block((j,), (spec.name,), idx))
         else:
-            out[k] = float(case.value(ref))
+            k = names.index(q)
+            la, lq = len(spec.levels), len(case.issues[k].levels)
+            idx = np.stack(np.meshgrid(np.arange(la), np.arange(lq), indexing="ij"), -1).reshape(
+                -1, 2
+            )
+            out.append(Block((j, k), (spec.name, q), idx))
     return out
 
 
-def issue_economics(
-    case: Any, issue: str, x: Any, *, trade: Mapping[str, tuple[float, str]] | None = None
-) -> dict[str, np.ndarray]:
-    """The economic model's raw outputs (US$ bn/yr; before mapping to channels) at values ``x``.
+# --------------------------------------------------------------------------------------------
+# Flows of one issue
+# --------------------------------------------------------------------------------------------
 
-    For ``ad_valorem_duty``: ``duty_static`` (rate × 2024 value of the base, the trackers'
-    pre-substitution duty bill), ``duty_static_extra`` (the increment on listed parts),
-    ``imports_after`` (import value after the volume response), ``revenue``, ``buyers``,
-    ``exporters``, ``domestic``. Empty for ``direct`` issues.
-    """
-    spec = case.issue(issue)
-    if spec.model == "direct":
+
+def _args(
+    env: Env, spec: IssueSpec, extra: Mapping[str, float | str] | None = None
+) -> dict[str, np.ndarray]:
+    out = {k: env.num(v) for k, v in spec.args.items()}
+    for k, v in (extra or {}).items():
+        out[k] = env.num(v)
+    return out
+
+
+def _passthroughs(case: Case, spec: IssueSpec) -> tuple[float, ...]:
+    ref = spec.args.get("passthrough")
+    if ref is None:
+        return (1.0,)
+    if isinstance(ref, str):
+        p = case.parameters[ref]
+        if p.ranged:
+            return (float(p.low), float(p.high))  # type: ignore[arg-type]
+        return (float(p.value),)
+    return (float(ref),)
+
+
+def stake_table(case: Case, spec: IssueSpec, xs: Sequence[float], forms: Sequence[str]) -> Any:
+    from tariffsim.negotiation.tariff_stakes import stakes_table
+
+    st = spec.stakes
+    assert st is not None
+    day = st.evaluate_on or case.as_of
+    return stakes_table(
+        case.partner,
+        day,
+        st,
+        xs,
+        forms,
+        passthroughs=_passthroughs(case, spec),
+        as_known_on=case.as_of,
+    )
+
+
+def issue_outputs(
+    env: Env,
+    spec: IssueSpec,
+    xs: Sequence[Any],
+    qualifier: IssueSpec | None,
+    q_levels: Sequence[Any],
+) -> dict[str, np.ndarray]:
+    """Raw model outputs of ``spec`` at values ``xs`` × qualifier levels ``q_levels`` (the qualifier
+    varies fastest): ``(n, len(xs) · len(q_levels))`` arrays, US$ bn/yr."""
+    case = env.case
+    n = env.n
+    if spec.model == "qualifier":
         return {}
-    trade = resolve_trade(case) if trade is None else trade
-    xs = np.atleast_1d(np.asarray(x, dtype=float))
-    out = MODELS[spec.model].fn(xs, _args(case, spec, trade))
-    return {k: np.asarray(v, dtype=float) for k, v in out.items()}
+    if spec.model == "direct":
+        idx = np.asarray([spec.level_index(x) for x in xs for _ in q_levels], dtype=int)
+        return {
+            ch: np.broadcast_to(np.asarray(dv.values, dtype=float)[idx], (n, idx.shape[0])).copy()
+            for ch, dv in spec.values.items()
+        }
+    if spec.model == "stakes":
+        st = spec.stakes
+        assert st is not None
+        forms = [str(q) for q in q_levels] if st.form_issue else [str(st.form)]
+        x_all = [float(x) for x in xs for _ in forms]
+        f_all = [f for _ in xs for f in forms]
+        tab = stake_table(case, spec, x_all, f_all)
+        rho = env.vec(spec.args["passthrough"]) if "passthrough" in spec.args else np.ones(n)
+        prob = env.num(st.probability) if st.probability is not None else 1.0
+        return {k: prob * tab.at(k, rho) for k in tab.outputs}
+    model = MODELS.get(spec.model)
+    if model is None:
+        raise InputError(f"issue {spec.name!r}: unknown model {spec.model!r}")
+    x = np.asarray([float(v) for v in xs], dtype=float)
+    if qualifier is None:
+        res = model.fn(x, _args(env, spec))
+        return {k: np.broadcast_to(v, (n, x.shape[0])).copy() for k, v in res.items()}
+    parts: list[dict[str, np.ndarray]] = []
+    for q in q_levels:
+        terms = qualifier.terms.get(str(q), {})
+        res = model.fn(x, _args(env, spec, terms))
+        parts.append({k: np.broadcast_to(v, (n, x.shape[0])) for k, v in res.items()})
+    keys = parts[0].keys()
+    # interleave so that the qualifier varies fastest
+    return {k: np.stack([p[k] for p in parts], axis=2).reshape(n, -1) for k in keys}
 
 
 def issue_channels(
-    case: Any, issue: str, x: Any, *, trade: Mapping[str, tuple[float, str]] | None = None
+    env: Env,
+    spec: IssueSpec,
+    xs: Sequence[Any],
+    qualifier: IssueSpec | None,
+    q_levels: Sequence[Any],
 ) -> dict[str, np.ndarray]:
-    """Channel flows (US$ bn/yr, keyed by the case's channel names) of ``issue`` at values ``x``.
-
-    ``x`` may be any numbers for numeric issues (off-grid threat rates too) or level names for
-    categorical ones.
-    """
-    spec = case.issue(issue)
-    trade = resolve_trade(case) if trade is None else trade
-    xs = np.atleast_1d(np.asarray(x, dtype=object if spec.kind == "categorical" else float))
-    out: dict[str, np.ndarray] = {}
-
-    def add(ch: str, v: np.ndarray) -> None:
-        out[ch] = out.get(ch, 0.0) + np.asarray(v, dtype=float)
-
-    if spec.model == "direct" or spec.values:
-        idx = np.asarray([spec.level_index(v) for v in xs], dtype=int)
-        for ch, p in spec.values.items():
-            add(ch, np.asarray(p.value, dtype=float)[idx])
-    if spec.model != "direct":
-        flows = MODELS[spec.model].fn(xs.astype(float), _args(case, spec, trade))
-        delta_t = flows.pop("_delta_t", None)
-        for key, v in flows.items():
-            ch = spec.channels.get(key)
-            if ch is not None:
-                add(ch, v)
-        if spec.symbolic is not None and delta_t is not None:
-            ch, p = spec.symbolic
-            add(ch, float(p.value) * np.asarray(delta_t) / 1e5)
+    """Channel flows (case channel names) of ``spec`` at ``xs`` × ``q_levels``, with legal risk."""
+    raw = issue_outputs(env, spec, xs, qualifier, q_levels)
+    out = dict(raw) if spec.model == "direct" else _to_channels(spec, raw)
+    vr = spec.void_risk
+    if vr is not None and out:
+        lapse = issue_channels_lapsed(env, spec, qualifier, q_levels)
+        kappa = void_probability(env, vr) * (1.0 - env.share_before(vr.on))
+        m = len(xs)
+        for ch in out:
+            base = np.tile(lapse.get(ch, np.zeros((env.n, len(q_levels)))), (1, m))
+            out[ch] = out[ch] - kappa * (out[ch] - base)
     return out
 
 
-# ---------------------------------------------------------------------------------------------
-# Constituency and party utilities
-# ---------------------------------------------------------------------------------------------
+def void_probability(env: Env, vr: Any) -> np.ndarray:
+    """``(n, 1)`` probability that the issue's legal basis is voided: the prior odds times the odds
+    ratio of each adverse ruling known (1 once a final ruling voided it)."""
+    if vr.final:
+        return np.ones((env.n, 1))
+    p = np.clip(env.num(vr.prob), 1e-9, 1 - 1e-9)
+    odds = p / (1.0 - p)
+    if vr.odds_ratio is not None and vr.adverse_rulings:
+        odds = odds * env.num(vr.odds_ratio) ** vr.adverse_rulings
+    return odds / (1.0 + odds)
 
 
-def weigh(stakes: Mapping[str, float], channels: Mapping[str, np.ndarray], n: int) -> np.ndarray:
-    """Σ_ch stake[ch] · V_ch — a constituency's money-metric utility from channel flows."""
-    tot = np.zeros(n)
+def issue_channels_lapsed(
+    env: Env, spec: IssueSpec, qualifier: IssueSpec | None, q_levels: Sequence[Any]
+) -> dict[str, np.ndarray]:
+    """Channels when the issue's rates lapse (level 0 of the rate)."""
+    return _to_channels(spec, issue_outputs(env, spec, [0.0], qualifier, q_levels))
+
+
+def _to_channels(spec: IssueSpec, raw: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for key, v in raw.items():
+        chs = spec.channels.get(key)
+        if chs is None:
+            continue
+        for ch in [chs] if isinstance(chs, str) else chs:
+            out[ch] = out.get(ch, 0.0) + v
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------------------------
+
+
+def weigh(
+    stakes: Mapping[str, np.ndarray], channels: Mapping[str, np.ndarray], shape: tuple[int, int]
+) -> np.ndarray:
+    """Σ_ch stake[ch] · V_ch — a constituency's money-metric utility, ``(n, L)``."""
+    tot = np.zeros(shape)
     for ch, v in channels.items():
-        s = stakes.get(ch, 0.0)
-        if s:
-            tot = tot + s * np.broadcast_to(v, (n,))
+        s = stakes.get(ch)
+        if s is not None:
+            tot = tot + s * v
     return tot
 
 
 @dataclass(frozen=True, eq=False)
-class Preferences:
-    """Everything utility-related of a case, at one set of parameter values.
+class Tables:
+    """Per-block tables for ``n`` draws.
 
-    ``channels[issue][channel]``: flows at each level; ``constituency[c]``: per-issue tables of
-    constituency ``c``; ``utilities[party]``: the party's :class:`AdditiveUtility`.
-    """
+    ``channels[b][ch]``, ``constituency[c][b]`` and ``party[P][b]`` are ``(n, L_b)``;
+    ``no_deal[c]`` is ``(n, n_blocks)`` (each constituency's expected value of no deal per block);
+    ``reservation[P]`` is ``(n,)``; ``expected_no_deal[issue]`` the expected threatened level."""
 
-    case: Any
-    agenda: Any
-    trade: Mapping[str, tuple[float, str]]
-    channels: Mapping[str, Mapping[str, np.ndarray]]
-    constituency: Mapping[str, tuple[np.ndarray, ...]]
-    utilities: Mapping[str, Any]
-    economics: Mapping[str, Mapping[str, np.ndarray]]
+    case: Case
+    env: Env
+    blocks: list[Block]
+    channels: list[dict[str, np.ndarray]]
+    economics: list[dict[str, np.ndarray]]
+    constituency: dict[str, list[np.ndarray]]
+    party: dict[str, list[np.ndarray]]
+    no_deal: dict[str, np.ndarray]
+    reservation: dict[str, np.ndarray]
+    expected_no_deal: dict[str, Any]
+    weights: dict[str, np.ndarray] = field(default_factory=dict)
 
-    def party_tables(self, party: str) -> tuple[np.ndarray, ...]:
-        return self.utilities[party].tables
-
-    def explain(self) -> list[dict[str, Any]]:
-        """One row per (issue, level): each party's utility and every channel's flow, US$ bn/yr."""
-        rows: list[dict[str, Any]] = []
-        for j, spec in enumerate(self.case.issues):
-            for k, lv in enumerate(spec.levels):
-                row: dict[str, Any] = {"issue": spec.name, "level": lv, "unit": spec.unit}
-                for party, u in self.utilities.items():
-                    row[party] = float(u.tables[j][k])
-                row["channels"] = {ch: float(v[k]) for ch, v in self.channels[spec.name].items()}
-                row["economics"] = {e: float(v[k]) for e, v in self.economics[spec.name].items()}
-                rows.append(row)
-        return rows
+    @property
+    def n(self) -> int:
+        return self.env.n
 
 
-def build_preferences(
-    case: Any, *, trade: Mapping[str, tuple[float, str]] | None = None
-) -> Preferences:
-    """Per-issue tables of every constituency and party of ``case`` (vectorised over levels)."""
-    from tariffsim.negotiation.domain import AdditiveUtility
+def _stakes(env: Env, case: Case, cname: str) -> dict[str, np.ndarray]:
+    c = case.constituencies[cname]
+    out = {}
+    for ch, v in c.stakes.items():
+        x = env.num(v)
+        if c.scaled_channels is None or ch in c.scaled_channels:
+            x = x * c.scale
+        out[ch] = x
+    return out
 
-    trade = resolve_trade(case) if trade is None else trade
-    agenda = case.agenda()
-    channels: dict[str, dict[str, np.ndarray]] = {}
-    for spec in case.issues:
-        channels[spec.name] = issue_channels(case, spec.name, list(spec.levels), trade=trade)
-    cons: dict[str, tuple[np.ndarray, ...]] = {}
-    for cname in case.constituencies:
-        cons[cname] = tuple(
-            weigh(case.stakes_of(cname), channels[spec.name], len(spec.levels))
-            for spec in case.issues
+
+def _weight(env: Env, case: Case, cname: str) -> np.ndarray:
+    c = case.constituencies[cname]
+    if c.weight_ref is not None and c.scale == 1.0:
+        return env.num(c.weight_ref)
+    return np.full((env.n, 1), float(c.weight))
+
+
+def _status_quo(spec: IssueSpec) -> Any:
+    return spec.status_quo if spec.status_quo is not None else spec.levels[0]
+
+
+def build_tables(case: Case, env: Env | None = None) -> Tables:
+    """Every block's tables for the draws of ``env`` (default: the case as written)."""
+    env = env if env is not None else Env(case)
+    n = env.n
+    blocks = blocks_of(case)
+    issues = case.issues
+    channels: list[dict[str, np.ndarray]] = []
+    economics: list[dict[str, np.ndarray]] = []
+    nd_channels: list[dict[str, np.ndarray]] = []
+    expected: dict[str, Any] = {}
+    for b in blocks:
+        spec = issues[b.issues[0]]
+        qual = issues[b.issues[1]] if len(b.issues) > 1 else None
+        q_levels = list(qual.levels) if qual is not None else [None]
+        ch = issue_channels(env, spec, list(spec.levels), qual, q_levels)
+        channels.append(ch)
+        economics.append(
+            issue_outputs(env, spec, list(spec.levels), qual, q_levels)
+            if spec.model not in ("direct", "qualifier")
+            else {}
         )
-    utilities = {}
-    for party in case.parties:
-        tables = [np.zeros(len(spec.levels)) for spec in case.issues]
+        nd_channels.append(_no_deal_channels(env, spec, qual, ch, b, expected))
+    cons: dict[str, list[np.ndarray]] = {}
+    nd_c: dict[str, np.ndarray] = {}
+    for cname in case.constituencies:
+        st = _stakes(env, case, cname)
+        cons[cname] = [
+            weigh(st, ch, (n, b.n_levels)) for ch, b in zip(channels, blocks, strict=True)
+        ]
+        nd_c[cname] = (
+            np.stack([weigh(st, ndc, (n, 1))[:, 0] for ndc in nd_channels], axis=1)
+            if blocks
+            else np.zeros((n, 0))
+        )
+    party: dict[str, list[np.ndarray]] = {}
+    reservation: dict[str, np.ndarray] = {}
+    weights: dict[str, np.ndarray] = {}
+    for p in case.parties:
+        tabs = [np.zeros((n, b.n_levels)) for b in blocks]
+        res = np.zeros(n)
         for cname, c in case.constituencies.items():
-            if c.party == party:
-                for j in range(len(tables)):
-                    tables[j] = tables[j] + c.weight * cons[cname][j]
-        utilities[party] = AdditiveUtility(agenda, tuple(tables))
-    economics = {
-        spec.name: issue_economics(case, spec.name, list(spec.levels), trade=trade)
-        if spec.kind == "numeric"
-        else {}
-        for spec in case.issues
+            if c.party != p:
+                continue
+            w = _weight(env, case, cname)
+            weights[cname] = w[:, 0]
+            for j in range(len(blocks)):
+                tabs[j] = tabs[j] + w * cons[cname][j]
+            res = res + w[:, 0] * nd_c[cname].sum(axis=1)
+        party[p] = tabs
+        reservation[p] = res
+    if case.retaliation.get("allowed"):
+        from tariffsim.negotiation.nodeal import retaliation_values
+
+        for cname, v in retaliation_values(case, env).items():
+            c = case.constituencies[cname]
+            reservation[c.party] = reservation[c.party] + _weight(env, case, cname)[:, 0] * v
+            nd_c[cname] = nd_c[cname].copy()
+            nd_c[cname][:, 0] += v
+    return Tables(
+        case, env, blocks, channels, economics, cons, party, nd_c, reservation, expected, weights
+    )
+
+
+def _no_deal_channels(
+    env: Env,
+    spec: IssueSpec,
+    qual: IssueSpec | None,
+    ch_levels: Mapping[str, np.ndarray],
+    b: Block,
+    expected: dict[str, Any],
+) -> dict[str, np.ndarray]:
+    """Expected channel flows of no deal for a block: the threat path of its first issue (status quo
+    until each threatened value starts), the qualifier at its status quo level. ``(n, 1)`` each."""
+    sq = _status_quo(spec)
+    q_sq = _status_quo(qual) if qual is not None else None
+    q_levels = [q_sq] if qual is not None else [None]
+    if spec.no_deal is None:
+        expected[spec.name] = sq
+        if qual is not None:
+            expected[qual.name] = q_sq
+        li = spec.level_index(sq)
+        qi = qual.level_index(q_sq) if qual is not None else 0
+        col = int(
+            np.flatnonzero(
+                (b.index[:, 0] == li) & ((b.index[:, 1] == qi) if qual is not None else True)
+            )[0]
+        )
+        return {k: v[:, col : col + 1] for k, v in ch_levels.items()}
+    draws = spec.no_deal.draws
+    values = [d.value for d in draws]
+    if spec.kind == "numeric":
+        ch_v = issue_channels(env, spec, [float(v) for v in values], qual, q_levels)
+        ch_sq = issue_channels(env, spec, [float(sq)], qual, q_levels)
+    else:
+        ch_v = issue_channels(env, spec, values, qual, q_levels)
+        ch_sq = issue_channels(env, spec, [sq], qual, q_levels)
+    probs = np.concatenate([env.num(d.prob) for d in draws], axis=1)  # (n, d)
+    tot = probs.sum(axis=1, keepdims=True)
+    if np.any(np.abs(tot - 1.0) > 1e-6):
+        probs = probs / tot  # drawn probabilities are renormalised to sum to 1
+    fpre = np.concatenate([env.share_before(d.start) for d in draws], axis=1)  # (n, d)
+    out = {}
+    for k in set(ch_v) | set(ch_sq):
+        v = ch_v.get(k, np.zeros((env.n, len(values))))
+        s = ch_sq.get(k, np.zeros((env.n, 1)))
+        out[k] = np.sum(probs * (fpre * s + (1.0 - fpre) * v), axis=1, keepdims=True)
+    if spec.kind == "numeric":
+        vals = np.asarray([float(v) for v in values])
+        expected[spec.name] = float(
+            np.mean(np.sum(probs * (fpre * float(sq) + (1 - fpre) * vals[None, :]), axis=1))
+        )
+    else:
+        expected[spec.name] = str(values[int(np.argmax(probs.mean(axis=0)))])
+    if qual is not None:
+        expected[qual.name] = q_sq
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Per-issue view (salience for the baselines of the scoring code)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class IssueTables:
+    tables: tuple[np.ndarray, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class IssuePreferences:
+    """Per case issue, each party's utility of its levels at the case as written (for an issue
+    valued jointly with a qualifier: the best over the qualifier's levels)."""
+
+    case: Case
+    utilities: dict[str, IssueTables]
+
+
+def build_preferences(case: Case) -> IssuePreferences:
+    """Per-issue utility tables of each party (central values)."""
+    t = build_tables(case, Env(case))
+    per: dict[str, list[np.ndarray]] = {
+        p: [np.zeros(len(i.levels)) for i in case.issues] for p in case.parties
     }
-    return Preferences(case, agenda, trade, channels, cons, utilities, economics)
+    for b, bl in enumerate(t.blocks):
+        for q, j in enumerate(bl.issues):
+            for p in case.parties:
+                tab = t.party[p][b][0]
+                out = np.full(len(case.issues[j].levels), -np.inf)
+                np.maximum.at(out, bl.index[:, q], tab)
+                per[p][j] = out
+    return IssuePreferences(case, {p: IssueTables(tuple(v)) for p, v in per.items()})

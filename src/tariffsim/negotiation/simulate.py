@@ -354,8 +354,8 @@ def distribution_of_deals(agenda: Agenda, packages: np.ndarray) -> dict[str, dic
 
     Quantiles are inverted-CDF (the smallest level whose cumulative share reaches q), so every
     reported value is a level of the issue — a deal of "4.25% auto duty" that no package offers is
-    never reported. Categorical issues take their levels as ordered in the case and also report the
-    share of deals at each level.
+    never reported. Categorical issues take their levels as ordered in the case. Every issue reports
+    the share of deals at each level (``shares``; for scoring with CRPS).
     """
     out: dict[str, dict[str, Any]] = {}
     for j, issue in enumerate(agenda.issues):
@@ -364,6 +364,7 @@ def distribution_of_deals(agenda: Agenda, packages: np.ndarray) -> dict[str, dic
             continue
         col = packages[:, j].astype(np.int64)
         q = np.percentile(col, [50, 10, 90], method="inverted_cdf").astype(int)
+        counts = np.bincount(col, minlength=issue.n_levels) / col.shape[0]
         if issue.kind == "numeric":
             vals = issue.values(q)
             out[issue.name] = {
@@ -371,9 +372,9 @@ def distribution_of_deals(agenda: Agenda, packages: np.ndarray) -> dict[str, dic
                 "p10": float(vals[1]),
                 "p90": float(vals[2]),
                 "unit": issue.unit,
+                "shares": {float(lv): float(c) for lv, c in zip(issue.levels, counts, strict=True)},
             }
         else:
-            counts = np.bincount(col, minlength=issue.n_levels) / col.shape[0]
             out[issue.name] = {
                 "median": issue.levels[q[0]],
                 "p10": issue.levels[q[1]],

@@ -101,8 +101,8 @@ class LegalCases(pytest.File):
     """All case files, collected as items of the host test module."""
 
     def collect(self) -> Any:
+        from tariffsim.core.yamlio import line_of
         from tariffsim.schedule.loader import read_cases
-        from tariffsim.schedule.yamlio import line_of
 
         for path in case_files():
             name = f"cases/{path.name}"

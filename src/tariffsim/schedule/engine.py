@@ -29,12 +29,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tariffsim.core.dates import from_day_number, parse_date, to_day_number
 from tariffsim.core.errors import InputError
+
+if TYPE_CHECKING:
+    from tariffsim.schedule import schema as S
 from tariffsim.schedule.rules import (
-    DAY_MAX,
     DECLARED_PREFIX,
     MeasureRule,
     OriginRule,
@@ -714,14 +716,24 @@ class Schedule:
 
         return compile_rows(self, hs10, origin, start, end, shares=shares, parts=parts, dtype=dtype)
 
-    def apply_reform(self, reform: Any) -> Schedule:
-        """A new Schedule with a reform file (path) or :class:`~tariffsim.schedule.schema.Reform` applied."""
-        from tariffsim.schedule.reform import apply_reform
+    def apply_reform(self, reform: S.Reform | str | Path) -> Schedule:
+        """A new Schedule with a reform applied: a :class:`~tariffsim.schedule.schema.Reform`
+        (e.g. ``Reform.from_yaml(text)``) or the path of a reform file. This schedule is unchanged."""
+        from tariffsim.schedule import schema as S
+        from tariffsim.schedule.reform import apply_to_spec, read_reform
+        from tariffsim.schedule.rules import build_rules
 
-        return apply_reform(self, reform)
+        model = reform if isinstance(reform, S.Reform) else read_reform(reform)
+        spec = apply_to_spec(self.spec, model)
+        rules = build_rules(spec, self._source, reuse=self._rules)
+        return Schedule(
+            rules,
+            root=self._root,
+            spec=spec,
+            source=self._source,
+            name=self.name,
+            reform=model.label,
+        )
 
     def __repr__(self) -> str:
         return f"Schedule({self.name!r}, {len(self._rules.measures)} measures, coverage {self.coverage[0]}..{self.coverage[1]}{', reform ' + self.reform if self.reform else ''})"
-
-
-DAY_END = DAY_MAX

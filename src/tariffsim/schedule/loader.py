@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from tariffsim.core.errors import InputError, UnknownCountryError
+from tariffsim.core.yamlio import FORMAT_HINT, line_of, read_yaml, validate
+from tariffsim.schedule import resolve
 from tariffsim.schedule import schema as S
-from tariffsim.schedule.yamlio import FORMAT_HINT, LineDict, line_of, read_yaml, validate
 
 US_ROOT = Path(__file__).resolve().parents[1] / "jurisdictions" / "us"
 
 DEFAULT_COVERAGE = (dt.date(2024, 1, 1), dt.date(2026, 6, 30))
-"""Dates the US library supports when ``library.yaml`` does not say: 2024-01-01 to the last HTS
-revision of the reference data (2026 revision 10, June 2026), inclusive."""
+"""Dates a library supports when it has no ``library.yaml`` (first and last day, inclusive)."""
 
 EARLIEST_DATE = dt.date(1930, 6, 17)  # Tariff Act of 1930: no US measure can start earlier
 
@@ -35,7 +35,11 @@ CHECKS = (
     "value starts strictly increase; dates are on or after 1930-06-17",
     "no value starts after the coverage end unless it stops the measure",
     "suspensions start within coverage and end after they start",
-    "excluded_by and floor_base name known measures (id or authority) of lower order",
+    "excluded_by and floor_base name known measures, authorities or sets ({set: NAME, except: [...]})",
+    "the stacking relations have no cycle (the evaluation order is derived from them)",
+    "member_of names sets of library.yaml; `except:` names members of the set",
+    "a set with must_include: AUTHORITY holds every measure of it not declared content_based",
+    "rates_from names non-MFN measures, without cycles; rates_by_origin dates fall within the values",
     "origins (scope, rates keys, suspensions, programs) are ISO3 codes or groups, or '*'",
     "two groups in one `rates` mapping may not share a member",
     "lists used by measures are defined once across lists*.yaml",
@@ -46,7 +50,12 @@ CHECKS = (
 
 @dataclass
 class LibrarySpec:
-    """The validated files of a library: measures (by id, sorted by order), lists and coverage."""
+    """The validated files of a library: measures (by id, as written), lists, sets and coverage.
+
+    ``coverage`` is (first day, last day), inclusive. :meth:`resolved` gives the measures in
+    evaluation order with sets, ``rates_from`` and ``rates_by_origin`` resolved
+    (:mod:`tariffsim.schedule.resolve`).
+    """
 
     root: Path
     measures: dict[str, S.Measure]
@@ -54,9 +63,17 @@ class LibrarySpec:
     coverage: tuple[dt.date, dt.date]
     files: dict[str, str] = field(default_factory=dict)  # measure id / list name -> display file
     raw: dict[str, Any] = field(default_factory=dict)  # display file -> data read (for lines)
+    sets: dict[str, S.SetDef] = field(default_factory=dict)
+    _resolved: list[resolve.Resolved] | None = field(default=None, repr=False, compare=False)
+
+    def resolved(self) -> list[resolve.Resolved]:
+        if self._resolved is None:
+            self._resolved = resolve.resolve(self)
+        return self._resolved
 
     def ordered(self) -> list[S.Measure]:
-        return sorted(self.measures.values(), key=lambda m: (m.order, m.id))
+        """The measures in evaluation order (as written)."""
+        return [r.measure for r in self.resolved()]
 
 
 def _err(
@@ -94,15 +111,21 @@ def load_library(root: Path | None = None) -> LibrarySpec:
     root = Path(root) if root is not None else US_ROOT
     coverage = DEFAULT_COVERAGE
     raw: dict[str, Any] = {}
+    sets: dict[str, S.SetDef] = {}
+    files: dict[str, str] = {}
     lib_file = root / "library.yaml"
     if lib_file.is_file():
         name = _display(lib_file, root)
         data = read_yaml(lib_file, name=name)
-        lf = validate(S.LibraryFile, data, name)
-        coverage = (lf.coverage.start, lf.coverage.end)
+        lib = validate(S.LibraryFile, data, name)
+        raw[name] = data
+        # the file is half-open [start, end); the spec keeps first and last day
+        coverage = (lib.coverage.start, lib.coverage.end - dt.timedelta(days=1))
+        sets = dict(lib.sets)
+        for sname in sets:
+            files["set:" + sname] = name
 
     lists: dict[str, S.ListDef] = {}
-    files: dict[str, str] = {}
     for path in sorted(root.glob("lists*.yaml")):
         name = _display(path, root)
         data = read_yaml(path, name=name)
@@ -140,7 +163,13 @@ def load_library(root: Path | None = None) -> LibrarySpec:
         files[m.id] = name
 
     spec = LibrarySpec(
-        root=root, measures=measures, lists=lists, coverage=coverage, files=files, raw=raw
+        root=root,
+        measures=measures,
+        lists=lists,
+        coverage=coverage,
+        files=files,
+        raw=raw,
+        sets=sets,
     )
     check_library(spec)
     return spec
@@ -171,66 +200,61 @@ def check_measure(
     *,
     name: str,
     data: Any,
-    orders: dict[str, int],
-    authorities: dict[str, list[str]],
+    measures: dict[str, S.Measure],
     lists: set[str],
+    sets: dict[str, S.SetDef],
     coverage: tuple[dt.date, dt.date],
     prefix: tuple[Any, ...] = (),
 ) -> None:
-    """Checks of one measure against the library (see :data:`CHECKS`).
+    """Checks of one measure against the library (see :data:`CHECKS`); references to other
+    measures are checked when they are resolved (:func:`check_library`).
 
     ``data`` is the structure read from ``name`` (for lines); ``prefix`` is where the measure sits
     in it (``()`` for a measure file, ``("add", 0)`` or ``("change", "s232_autos")`` in a reform).
     """
 
     def fail(path: tuple[Any, ...], msg: str, hint: str | None = None) -> None:
-        ftxt = ""
-        for p in (*prefix, *path):
-            ftxt += f"[{p}]" if isinstance(p, int) else (f".{p}" if ftxt else str(p))
-        raise _err(name, data, (*prefix, *path), ftxt, msg, hint)
+        raise _err(name, data, (*prefix, *path), _field_text((*prefix, *path)), msg, hint)
 
-    # references to other measures
-    uses_floor = any(
-        r is not None and r.floor is not None
-        for v in m.values
-        for r in ([*v.rates.values()] if v.rates else [])
-    ) or any(s.rate_during is not None and s.rate_during.floor is not None for s in m.suspensions)
-    ref_lists: list[tuple[tuple[Any, ...], list[str]]] = [
-        (("excluded_by",), m.excluded_by),
-        *(
-            (("values", j, "excluded_by"), v.excluded_by)
-            for j, v in enumerate(m.values)
-            if v.excluded_by is not None
-        ),
-    ]
-    if uses_floor:
-        ref_lists.append((("floor_base",), m.floor_base))
-    for keypath, refs in ref_lists:
-        if m.is_mfn and keypath[0] == "values":
-            fail(keypath, "MFN values take no `excluded_by:`")
-        for i, ref in enumerate(refs):
-            key: Any = keypath
-            if ref in orders:
-                targets = [ref]
-            elif ref in authorities:
-                targets = [t for t in authorities[ref] if t != m.id]
-                if not targets:
-                    fail((*key, i), f"authority {ref!r} has no other measure")
-            else:
+    if m.is_mfn:
+        for key in ("excluded_by", "rates_from", "rates_by_origin", "member_of"):
+            if getattr(m, key):
+                fail((key,), f"the MFN measure takes no `{key}:`")
+        for j, v in enumerate(m.values):
+            if v.excluded_by is not None:
+                fail(("values", j, "excluded_by"), "MFN values take no `excluded_by:`")
+    for i, sname in enumerate(m.member_of):
+        if sname not in sets:
+            fail(
+                ("member_of", i),
+                f"unknown measure set {sname!r}",
+                hint=f"declare it under sets: in library.yaml (known: {', '.join(sorted(sets)) or 'none'})",
+            )
+    if m.content_based is not None:
+        for sname in m.member_of:
+            if sname in sets and sets[sname].must_include == m.authority:
                 fail(
-                    (*key, i),
-                    f"unknown measure or authority {ref!r}",
-                    hint="name a measure id (file stem) or an authority such as mfn",
+                    ("content_based",),
+                    f"a member of {sname!r} (which the other duties exclude) is not content-based",
+                    hint=f"drop content_based: or leave the set {sname!r}",
                 )
-            for t in targets:
-                if t == m.id:
-                    fail((*key, i), "a measure cannot refer to itself")
-                if orders[t] >= m.order:
-                    fail(
-                        (*key, i),
-                        f"{t!r} has order {orders[t]} ≥ this measure's order {m.order}; a measure may only refer to lower ones",
-                        hint="raise this measure's order or lower the other's",
-                    )
+    for i, sid in enumerate(m.rates_from or []):
+        if sid not in measures:
+            fail(
+                ("rates_from", i),
+                f"unknown measure {sid!r}",
+                hint="name measure ids (file stems) whose rates this measure charges",
+            )
+    for o, hist in (m.rates_by_origin or {}).items():
+        p = _origin_ok(o, allow_star=False)
+        if p:
+            fail(("rates_by_origin", o), p)
+        for d in hist:
+            if d > coverage[1]:
+                fail(
+                    ("rates_by_origin", o, d),
+                    f"{d} is after the library's coverage end {coverage[1]}",
+                )
 
     # origins
     for key in ("origins", "exclude_origins"):
@@ -318,27 +342,83 @@ def check_measure(
                     fail(("suspensions", i, key, j), p)
 
 
+def _field_text(path: tuple[Any, ...]) -> str:
+    ftxt = ""
+    for p in path:
+        if isinstance(p, int):
+            ftxt += f"[{p}]"
+        else:
+            p = p.isoformat() if isinstance(p, dt.date) else p
+            ftxt += f".{p}" if ftxt else str(p)
+    return ftxt
+
+
 def check_library(
     spec: LibrarySpec, *, places: dict[str, tuple[str, tuple[Any, ...]]] | None = None
 ) -> None:
     """Whole-library checks. ``places`` maps measure ids to (file, path prefix) when they were not
     read from their own file (reforms)."""
-    orders = {m.id: m.order for m in spec.measures.values()}
-    authorities: dict[str, list[str]] = {}
-    for m in spec.measures.values():
-        authorities.setdefault(m.authority, []).append(m.id)
-    for m in spec.ordered():
-        name, prefix = (places or {}).get(m.id, (spec.files.get(m.id, m.id), ()))
+
+    def where(mid: str) -> tuple[str, tuple[Any, ...]]:
+        return (places or {}).get(mid, (spec.files.get(mid, mid), ()))
+
+    def fail(mid: str, path: tuple[Any, ...], msg: str, hint: str | None = None) -> InputError:
+        name, prefix = where(mid)
+        full = (*prefix, *path)
+        return _err(name, spec.raw.get(name), full, _field_text(full), msg, hint)
+
+    for m in sorted(spec.measures.values(), key=lambda x: x.id):
+        name, prefix = where(m.id)
         check_measure(
             m,
             name=name,
             data=spec.raw.get(name),
-            orders=orders,
-            authorities=authorities,
+            measures=spec.measures,
             lists=set(spec.lists),
+            sets=spec.sets,
             coverage=spec.coverage,
             prefix=prefix,
         )
+    # a set that must hold every measure of an authority
+    members = resolve.set_members(spec.measures, spec.sets)
+    for sname, sdef in sorted(spec.sets.items()):
+        if sdef.must_include is None:
+            continue
+        for m in sorted(spec.measures.values(), key=lambda x: x.id):
+            if (
+                m.authority == sdef.must_include
+                and m.id not in members[sname]
+                and m.content_based is None
+            ):
+                raise fail(
+                    m.id,
+                    ("authority",),
+                    f"a {m.authority} measure in no set that the other duties exclude: add "
+                    f"`member_of: [{sname}]` ({sdef.title}), or `content_based: <why the other "
+                    "duties may stack on it>` if it taxes only part of the value",
+                    hint=f"see docs/adding-a-measure.md; set {sname!r} is declared in "
+                    f"{spec.files.get('set:' + sname, 'library.yaml')}",
+                )
+    try:
+        resolved = spec.resolved()
+    except resolve.ResolveError as exc:
+        raise fail(exc.measure, exc.path, exc.message, exc.hint) from None
+    from tariffsim.core import countries
+
+    for r in resolved:
+        for v in r.values:
+            members_of: dict[str, str] = {}
+            for o in v.rates or {}:
+                if o != "*" and countries.is_group(o):
+                    for mem in countries.expand(o):
+                        if mem in members_of:  # own values were checked: a history made this
+                            raise fail(
+                                r.measure.id,
+                                ("rates_by_origin",),
+                                f"groups {members_of[mem]} and {o} both contain {mem} "
+                                f"(value of {v.start} once the histories apply)",
+                            )
+                        members_of[mem] = o
 
 
 def read_cases(path: Path, *, name: str | None = None) -> tuple[S.CasesFile, Any]:
@@ -369,10 +449,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"ok: {len(spec.measures)} measures, {len(spec.lists)} lists, {n_cases} cases in {root}")
     return 0
-
-
-def _is_line_dict(x: Any) -> bool:  # pragma: no cover - helper for debugging
-    return isinstance(x, LineDict)
 
 
 if __name__ == "__main__":

@@ -470,22 +470,17 @@ def _day(d: dt.date | None, default: int) -> int:
     return default if d is None else to_day_number(d)
 
 
-def measure_rule(
-    m: S.Measure, index: int, ids: dict[str, int], authority_of: dict[str, list[str]]
-) -> MeasureRule:
+def measure_rule(r: Any, index: int, ids: dict[str, int]) -> MeasureRule:
+    """A resolved measure (:class:`tariffsim.schedule.resolve.Resolved`) → :class:`MeasureRule`."""
     from tariffsim.schedule import schema as S
 
-    def refs(names: list[str]) -> tuple[int, ...]:
-        out: set[int] = set()
-        for n in names:
-            if n in ids:
-                out.add(ids[n])
-            else:
-                out.update(ids[t] for t in authority_of.get(n, []) if t != m.id)
-        return tuple(sorted(out))
+    m = r.measure
+
+    def refs(names: tuple[str, ...]) -> tuple[int, ...]:
+        return tuple(sorted(ids[n] for n in names))
 
     values: list[ValueRule] = []
-    for v in m.values:
+    for v, vex in zip(r.values, r.value_excluded_by, strict=True):
         default: OriginRule | None = None
         by: dict[str, OriginRule | None] = {}
         if v.rate is not None:
@@ -522,7 +517,7 @@ def measure_rule(
                 if v.column2
                 else frozenset(),
                 column2_reference=v.column2.reference if v.column2 else None,
-                excluded_by=refs(v.excluded_by) if v.excluded_by is not None else None,
+                excluded_by=refs(vex) if vex is not None else None,
             )
         )
     susp = [
@@ -536,21 +531,21 @@ def measure_rule(
             rule=_origin_rule(s.rate_during, s.reference, None),
             reference=s.reference,
         )
-        for s in m.suspensions
+        for s in r.suspensions
     ]
     return MeasureRule(
         index=index,
         id=m.id,
         title=m.title,
         authority=m.authority,
-        order=m.order,
+        order=index,
         is_mfn=m.is_mfn,
         origins=_expand_origins(m.scope.origins),
         exclude_origins=_expand_origins(m.scope.exclude_origins) or frozenset(),
         products=_product_set(m.scope.products if not m.is_mfn else (m.scope.products or ["*"])),
         exclude_products=_product_set(m.scope.exclude_products),
-        excluded_by=refs(m.excluded_by),
-        floor_base=refs(m.floor_base),
+        excluded_by=refs(r.excluded_by),
+        floor_base=refs(r.floor_base),
         share=m.share,
         values=values,
         suspensions=susp,
@@ -852,12 +847,9 @@ def build_rules(spec: Any, source: Any, *, reuse: Rules | None = None) -> Rules:
     ``reuse``: rules of the same library whose lists, editions and shares can be shared (reforms
     change measures, never lists or data).
     """
-    ordered = spec.ordered()
-    ids = {m.id: i for i, m in enumerate(ordered)}
-    authority_of: dict[str, list[str]] = {}
-    for m in ordered:
-        authority_of.setdefault(m.authority, []).append(m.id)
-    measures = [measure_rule(m, i, ids, authority_of) for i, m in enumerate(ordered)]
+    resolved = spec.resolved()
+    ids = {r.measure.id: i for i, r in enumerate(resolved)}
+    measures = [measure_rule(r, i, ids) for i, r in enumerate(resolved)]
     used_lists = {n for m in measures for n in (*m.products.lists, *m.exclude_products.lists)}
     old_lists = reuse.lists if reuse is not None else {}
     lists = {

@@ -12,7 +12,7 @@ Files described here:
 * a product-list file (``jurisdictions/us/lists*.yaml``) → :class:`ListsFile`
 * a legal-case file (``jurisdictions/us/cases/*.yaml``) → :class:`CasesFile`
 * a reform (patch) file → :class:`Reform`
-* an optional library file (``jurisdictions/us/library.yaml``) → :class:`LibraryFile`
+* the library file (``jurisdictions/us/library.yaml``: coverage, measure sets) → :class:`LibraryFile`
 """
 
 from __future__ import annotations
@@ -21,7 +21,15 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 Authority = Literal[
     "mfn", "s301", "s232", "ieepa_fentanyl", "ieepa_reciprocal", "ieepa_other", "s122", "s201"
@@ -158,6 +166,9 @@ class RateSpec(_Strict):
     reference: str | None = None
     note: str | None = None
     share: ShareName | None = None  # multiplies this origin's part (on top of the measure's share)
+    published: dt.date | None = (
+        None  # in ``rates_by_origin``: when this origin's change was published
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> RateSpec:
@@ -167,12 +178,49 @@ class RateSpec(_Strict):
 
 
 def _rate_or_spec(v: Any) -> Any:
-    if v is None or isinstance(v, dict):
+    if v is None or isinstance(v, dict | RateSpec):
         return v
     return {"rate": v}
 
 
 OriginRate = Annotated[RateSpec | None, BeforeValidator(_rate_or_spec)]
+
+
+INHERIT = "inherit"
+"""In ``rates_by_origin``: from this date the origin pays what the measure's values say again."""
+
+
+def _history_entry(v: Any) -> Any:
+    if v is None or isinstance(v, dict | RateSpec):
+        return v
+    if isinstance(v, str) and v.strip() == INHERIT:
+        return INHERIT
+    return {"rate": v}
+
+
+HistoryEntry = Annotated[RateSpec | Literal["inherit"] | None, BeforeValidator(_history_entry)]
+"""One dated entry of a per-origin history: a rate (number or mapping), ``null`` (pays nothing) or
+``inherit`` (back to the measure's values)."""
+
+
+class SetRef(_Strict):
+    """``{set: NAME}`` in ``excluded_by``: every member of a measure set (``library.yaml`` ``sets:``),
+    less the ids in ``except``."""
+
+    set: str
+    except_: list[str] = Field(default_factory=list, alias="except")
+
+
+def _measure_ref(v: Any) -> Any:
+    if isinstance(v, dict):
+        return v
+    if not isinstance(v, str):
+        raise ValueError("must be a measure id, an authority or {set: NAME}")
+    return v
+
+
+MeasureRef = Annotated[str | SetRef, BeforeValidator(_measure_ref)]
+"""A measure id, an authority (every other measure of it) or ``{set: NAME, except: [ids]}``."""
 
 
 class ProgramSpec(_Strict):
@@ -204,7 +252,7 @@ class MeasureValue(_Strict):
     programs: dict[str, list[str] | ProgramSpec] | None = None
     program_shares: dict[str, ShareName] | None = None
     column2: Column2Spec | None = None
-    excluded_by: list[str] | None = (
+    excluded_by: list[MeasureRef] | None = (
         None  # replaces the measure's excluded_by while this value holds
     )
 
@@ -249,22 +297,73 @@ class Suspension(_Strict):
         return self
 
 
+def _one_or_more(v: Any) -> Any:
+    return [v] if isinstance(v, str) else v
+
+
 class Measure(_Strict):
-    """A measure file: one legal measure as a dated step function with scope and stacking rules."""
+    """A measure file: one legal measure as a dated step function with scope and stacking rules.
+
+    The evaluation order is not written: it is derived from ``excluded_by`` and ``floor_base``
+    (:func:`tariffsim.schedule.resolve.evaluation_order`). ``member_of`` names the measure sets of
+    ``library.yaml`` this measure belongs to (others exclude it by ``{set: NAME}``); a measure of an
+    authority a set must include either is a member or says why not in ``content_based``.
+    ``rates_from`` charges, per origin, what other measures charge it (their values and
+    suspensions); ``rates_by_origin`` overrides single origins from dated entries.
+    """
 
     id: str
     title: str = Field(min_length=1)
     authority: Authority
     kind: Literal["additive", "mfn"] | None = None
-    order: int
+    order: Any = Field(default=None, exclude=True)  # refused: derived (see _no_order)
+    member_of: Annotated[list[str], BeforeValidator(_one_or_more)] = Field(default_factory=list)
+    content_based: str | None = Field(default=None, min_length=1)
     scope: Scope = Field(default_factory=Scope)
-    excluded_by: list[str] = Field(default_factory=list)
+    excluded_by: list[MeasureRef] = Field(default_factory=list)
     floor_base: list[str] = Field(default_factory=lambda: ["mfn"])
     share: MeasureShare | None = None
     share_default: Rate | None = None
-    values: list[MeasureValue] = Field(min_length=1)
+    rates_from: Annotated[list[str], BeforeValidator(_one_or_more)] | None = None
+    rates_by_origin: dict[str, dict[dt.date, HistoryEntry]] | None = None
+    values: list[MeasureValue] = Field(default_factory=list)
     suspensions: list[Suspension] = Field(default_factory=list)
     notes: str | None = None
+
+    @field_validator("order", mode="before")
+    @classmethod
+    def _no_order(cls, v: Any) -> Any:
+        if v is not None:
+            raise ValueError(
+                "`order:` is no longer written: the evaluation order is derived from excluded_by "
+                "and floor_base; remove the line (docs/adding-a-measure.md)"
+            )
+        return v
+
+    @model_validator(mode="after")
+    def _values_given(self) -> Measure:
+        if self.rates_from is None:
+            if not self.values:
+                raise ValueError("give `values:` (at least one) or `rates_from:` (other measures)")
+            return self
+        if not self.rates_from:
+            raise ValueError("`rates_from:` names at least one measure")
+        for v in self.values:
+            if not v.stops or v.excluded_by is not None:
+                raise ValueError(
+                    f"with `rates_from:`, `values:` may only stop the measure (rate: null); the "
+                    f"value of {v.start} gives rates: write per-origin changes in `rates_by_origin:`"
+                )
+        if len(self.values) > 1:
+            raise ValueError("with `rates_from:`, give at most one stop value")
+        return self
+
+    @model_validator(mode="after")
+    def _histories(self) -> Measure:
+        for o, hist in (self.rates_by_origin or {}).items():
+            if not hist:
+                raise ValueError(f"rates_by_origin.{o}: give at least one dated entry")
+        return self
 
     @model_validator(mode="after")
     def _declared_default(self) -> Measure:
@@ -403,52 +502,205 @@ class CasesFile(_Strict):
     cases: list[Case] = Field(min_length=1)
 
 
-class MeasureChange(_Strict):
-    """Changes to an existing measure in a reform.
+class SetRate(_Strict):
+    """A reform operation: one origin's rate from ``start`` (to ``end``, exclusive, if given).
 
-    ``values`` replaces the whole step function; ``append_values`` amends it from the first
-    appended start on (existing values starting on or after that date are dropped, then the new ones
-    added). ``suspensions`` replaces, ``append_suspensions`` adds. Other fields replace the measure's.
+    Written into the measure's ``rates_by_origin``: the origin pays ``rate`` (or the all-in
+    ``floor``) from ``start``, whatever later values say, until ``end`` (then what it paid before);
+    ``rate: null`` without ``floor`` means it pays nothing.
+    """
+
+    origin: str
+    start: dt.date
+    end: dt.date | None = None
+    rate: Rate | None = None
+    floor: Rate | None = None
+    heading: str | None = None
+    reference: str = Field(min_length=1)
+    note: str | None = None
+    share: ShareName | None = None
+    published: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SetRate:
+        if self.rate is not None and self.floor is not None:
+            raise ValueError("give `rate:` (additive) or `floor:` (all-in), not both")
+        if self.end is not None and self.end <= self.start:
+            raise ValueError(f"end {self.end} must be after start {self.start} (half-open)")
+        return self
+
+    def spec(self) -> RateSpec | None:
+        """The rate it sets (None: the origin pays nothing)."""
+        if self.rate is None and self.floor is None:
+            return None
+        return RateSpec(
+            rate=self.rate,
+            floor=self.floor,
+            heading=self.heading,
+            reference=self.reference,
+            note=self.note,
+            share=self.share,
+            published=self.published,
+        )
+
+
+class MeasureChange(_Strict):
+    """Changes to an existing measure in a reform (each operation touches only what it names).
+
+    * ``set_rate``: one origin's rate from a date (to an optional end) — see :class:`SetRate`;
+    * ``insert_values``: values added to the step function (one with the start of an existing value
+      replaces it; later values are kept); ``remove_values``: the starts of values to delete;
+      ``values``: the whole step function replaced;
+    * ``add_products`` / ``add_exclude_products`` / ``add_origins`` / ``add_exclude_origins``:
+      items added to the scope; ``scope`` replaces it whole;
+    * ``append_suspensions`` adds suspensions, ``suspensions`` replaces them;
+    * every other field given replaces the measure's.
     """
 
     title: str | None = None
-    order: int | None = None
+    order: Any = Field(default=None, exclude=True)  # refused: derived
+    append_values: Any = Field(default=None, exclude=True)  # refused: see insert_values
+    member_of: Annotated[list[str], BeforeValidator(_one_or_more)] | None = None
+    content_based: str | None = None
     scope: Scope | None = None
-    excluded_by: list[str] | None = None
+    add_products: list[Product] | None = None
+    add_exclude_products: list[Product] | None = None
+    add_origins: list[str] | None = None
+    add_exclude_origins: list[str] | None = None
+    excluded_by: list[MeasureRef] | None = None
     floor_base: list[str] | None = None
     share: MeasureShare | None = None
     share_default: Rate | None = None
+    rates_from: Annotated[list[str], BeforeValidator(_one_or_more)] | None = None
+    rates_by_origin: dict[str, dict[dt.date, HistoryEntry]] | None = None
+    set_rate: list[SetRate] | None = None
     values: list[MeasureValue] | None = None
-    append_values: list[MeasureValue] | None = None
+    insert_values: list[MeasureValue] | None = None
+    remove_values: list[dt.date] | None = None
     suspensions: list[Suspension] | None = None
     append_suspensions: list[Suspension] | None = None
     notes: str | None = None
 
+    @field_validator("order", mode="before")
+    @classmethod
+    def _no_order(cls, v: Any) -> Any:
+        if v is not None:
+            raise ValueError("`order:` is derived from excluded_by and floor_base; remove it")
+        return v
+
+    @field_validator("append_values", mode="before")
+    @classmethod
+    def _no_append(cls, v: Any) -> Any:
+        if v is not None:
+            raise ValueError(
+                "`append_values:` was replaced: use `insert_values:` (adds values, keeps the later "
+                "ones; a value with an existing start replaces it), `set_rate:` (one origin from a "
+                "date) or `values:` (replace all)"
+            )
+        return v
+
     @model_validator(mode="after")
     def _not_both(self) -> MeasureChange:
-        if self.values is not None and self.append_values is not None:
-            raise ValueError("give `values:` (replace) or `append_values:` (amend), not both")
+        if self.values is not None and (self.insert_values or self.remove_values):
+            raise ValueError(
+                "give `values:` (replace all) or `insert_values:`/`remove_values:`, not both"
+            )
+        if self.scope is not None and any(
+            x is not None
+            for x in (
+                self.add_products,
+                self.add_exclude_products,
+                self.add_origins,
+                self.add_exclude_origins,
+            )
+        ):
+            raise ValueError("give `scope:` (replace) or the add_* operations, not both")
         return self
 
 
+class SetDef(_Strict):
+    """A named measure set (``library.yaml`` ``sets:``); measures join it with ``member_of:``.
+
+    ``must_include: s232`` makes the loader require every measure of that authority to be a member
+    or to say, in ``content_based:``, why the measures that exclude the set may stack on it.
+    """
+
+    title: str = Field(min_length=1)
+    reference: str = Field(min_length=1)
+    must_include: Authority | None = None
+    notes: str | None = None
+
+
 class Reform(_Strict):
-    """A reform (patch) file: measures to add, change and remove; the baseline is never mutated."""
+    """A reform (patch) file: measures to add, change and remove; the baseline is never mutated.
+
+    ``lists`` and ``sets`` add product lists and measure sets the reform's measures may use.
+    """
 
     title: str | None = None
     description: str | None = None
+    lists: dict[str, ListDef] = Field(default_factory=dict)
+    sets: dict[str, SetDef] = Field(default_factory=dict)
     add: list[Measure] = Field(default_factory=list)
     change: dict[str, MeasureChange] = Field(default_factory=dict)
     remove: list[str] = Field(default_factory=list)
+    _data: Any = PrivateAttr(default=None)
+    _name: str = PrivateAttr(default="<reform>")
+
+    @classmethod
+    def from_yaml(cls, text: str, *, name: str = "reform.yaml") -> Reform:
+        """A reform from YAML text (safe reader; errors ``name:line: field: problem``)."""
+        from tariffsim.core.errors import InputError
+        from tariffsim.core.yamlio import parse_yaml, validate
+
+        data = parse_yaml(text, name=name)
+        if data is None:
+            raise InputError(
+                "empty reform", where=f"{name}:1", hint="give add:, change: or remove:"
+            )
+        model: Reform = validate(cls, data, name)
+        return model.with_source(data, name)
+
+    def with_source(self, data: Any, name: str) -> Reform:
+        """This reform remembering the structure it was read from (for ``file:line`` errors)."""
+        out = self.model_copy()
+        out._data, out._name = data, name
+        return out
+
+    def source(self) -> tuple[Any, str]:
+        """(structure read, file name) — ``(None, "<reform>")`` for a reform built in Python."""
+        return self._data, self._name
+
+    @property
+    def label(self) -> str:
+        return self.title or self._name
 
 
 class Coverage(_Strict):
+    """The days a library covers, half-open: ``[start, end)`` (``end`` is the first day not covered)."""
+
     start: dt.date
-    end: dt.date  # last day covered (inclusive)
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Coverage:
+        if self.end <= self.start:
+            raise ValueError(f"end {self.end} must be after start {self.start} (half-open)")
+        return self
 
 
 class LibraryFile(_Strict):
-    """Optional ``library.yaml`` beside ``measures/``: the dates the library covers."""
+    """``library.yaml`` beside ``measures/``: the dates the library covers and its measure sets."""
 
     title: str | None = None
     coverage: Coverage
+    sets: dict[str, SetDef] = Field(default_factory=dict)
     notes: str | None = None
+
+    @field_validator("sets")
+    @classmethod
+    def _set_names(cls, v: dict[str, SetDef]) -> dict[str, SetDef]:
+        for name in v:
+            if not _ID_RE.match(name):
+                raise ValueError(f"set name {name!r} is not snake_case")
+        return v

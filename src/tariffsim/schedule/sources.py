@@ -78,7 +78,7 @@ class DataLayerSource:
         pkg = data_pkg.__path__[0]
         from pathlib import Path
 
-        for p in sorted(Path(pkg).glob("*.py")):
+        for p in sorted(Path(pkg).rglob("*.py")):
             st = p.stat()
             h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
         return h.hexdigest()[:16]

@@ -15,7 +15,6 @@ MEASURES: dict[str, str] = {
 id: mfn
 title: MFN (column 1 general) rates
 authority: mfn
-order: 0
 values:
   - start: 2024-01-01
     hts: 2025_basic
@@ -30,7 +29,6 @@ values:
 id: s232_autos
 title: Section 232 autos and parts (synthetic)
 authority: s232
-order: 40
 scope:
   origins: ["*"]
   exclude_origins: [USA]
@@ -50,7 +48,6 @@ values:
 id: s232_steel
 title: Section 232 steel (synthetic)
 authority: s232
-order: 41
 scope:
   products: ["7208"]
 values:
@@ -65,7 +62,6 @@ values:
 id: s232_derivatives
 title: Section 232 steel content of derivatives (synthetic)
 authority: s232
-order: 42
 share: steel_content
 scope:
   products: ["8429.52"]
@@ -78,7 +74,6 @@ values:
 id: fentanyl
 title: IEEPA fentanyl duties (synthetic)
 authority: ieepa_fentanyl
-order: 50
 share: non_usmca
 scope:
   origins: [CAN, MEX, CHN]
@@ -95,7 +90,6 @@ values:
 id: reciprocal
 title: IEEPA reciprocal duties (synthetic)
 authority: ieepa_reciprocal
-order: 60
 scope:
   origins: ["*"]
   exclude_origins: [CAN, MEX, USA]
@@ -197,7 +191,6 @@ EXTENDED_MEASURES: dict[str, str] = {
 id: s232_steel
 title: Section 232 steel (synthetic; the fentanyl duty takes precedence until 2025-06-04)
 authority: s232
-order: 41
 scope:
   products: ["7208"]
 values:
@@ -215,7 +208,6 @@ values:
 id: fentanyl
 title: IEEPA fentanyl duties (synthetic)
 authority: ieepa_fentanyl
-order: 50
 share: non_usmca
 scope:
   origins: [CAN, MEX, CHN]
@@ -237,7 +229,6 @@ values:
 id: semis
 title: Section 232 advanced chips (synthetic; declared share; 6110 to test exclusions)
 authority: s232
-order: 45
 share: declared:advanced_semiconductor
 share_default: 0.0
 scope:

@@ -75,7 +75,6 @@ def edits_to_reform(
                     "id": mid,
                     "title": f"Scenario: additional {rate:.1%} on goods of {countries.name(iso)}",
                     "authority": e.get("authority") or "ieepa_reciprocal",
-                    "order": 95,
                     "scope": {"origins": members, "products": ["*"]},
                     "values": values,
                 }

@@ -1,0 +1,1022 @@
+r"""Stakes of a tariff issue for the US and a partner, from the project's own PE and GE models.
+
+A **tariff issue** (:class:`TariffIssue`) is a product scope, a form and a list of levels:
+
+* scope — ``"reciprocal"`` (every product of the partner subject to the reciprocal duty on the
+  as-of date), ``"all"`` (every product), ``"hs:8703,8704.21"`` (HTS prefixes) or
+  ``"list:s232_auto_parts"`` (a named product list of the US measure library, whatever its dates);
+* form — ``add_on`` (the level replaces the issue's instrument and stacks on everything else),
+  ``floor`` (MFN-inclusive all-in: "X% or MFN if higher", stacked only on measures other than the
+  instrument and MFN) or ``total`` (the level is the whole duty);
+* the instrument (``replaces``) — the measures whose duty the level replaces: by default the
+  reciprocal duty (authority ``ieepa_reciprocal``) for ``reciprocal``/``all``/``hs:`` scopes, and the
+  measures that tax a named list for ``list:`` scopes (e.g. ``s232_auto_parts``).
+
+With ``R`` the instrument's duty on a row, ``M`` its MFN duty and ``t`` its total on the as-of date,
+a level ``L`` gives ``t - R + L`` (add_on), ``t - R - M + max(M, L)`` (floor) or ``L`` (total).
+
+**No flow is priced by two issues.** :func:`stakes_for_issues` resolves the scopes of a case's
+issues together: a flow belongs to the first issue whose scope holds it, named lists and HS
+prefixes before ``reciprocal`` and ``all`` (so auto parts taxed by the auto issue are not also in
+the reciprocal base, whatever the date of the Section 232 parts duty).
+
+**What is computed, per level, relative to the law in force on the as-of date** (US$ bn a year,
+:class:`LevelStakes`):
+
+* from the PE (per HTS10, every origin, each competitor at its own rate that day;
+  :mod:`tariffsim.models.pe`): US tariff revenue, US buyers' surplus (the area under the CES import
+  demand), the partner exporters' surplus (the duty they absorb, :math:`-\sum V_0 (1-\hat p^*)
+  (1+\hat q)/2`: with export supply perfectly elastic at their price, lost volume itself carries no
+  surplus; the sales change is reported beside it), the US terms-of-trade gain, the partner's
+  imports before and after, and the diversion to or from each competitor;
+* from the GE (194 countries, :mod:`tariffsim.models.ge`): US and partner welfare (% and US$ bn of
+  the 2023 economy), terms of trade (export cost over the import-weighted cost of suppliers),
+  employment and tariff revenue.
+
+The PE starts from the as-of flows: the 2024 Census flows carried by the same PE from the law of
+:data:`tariffsim.models.pe.BASELINE_DATE` to the law on the as-of date. The GE starts from the
+law on the as-of date as :func:`tariffsim.models.law_tariffs.ge_tariffs_from_schedule` maps it.
+
+**Caching.** The as-of state (tariffs, instrument duties, as-of flows, GE status quo) is computed
+once per (law, data, as-of date, horizon) — keyed on a hash of the measure library, the data files
+and the model parameters — and kept in memory and in ``$TARIFFSIM_CACHE``; each level's result is
+kept in memory for the process. A new partner on a cached date costs one PE solve on the products
+it sells and one warm-started GE solve per level.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import pickle
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from tariffsim.core.errors import InputError
+
+Form = Literal["add_on", "floor", "total"]
+FORMS: tuple[str, ...] = ("add_on", "floor", "total")
+RECIPROCAL = "ieepa_reciprocal"
+_STATE_VERSION = "stakes-v1"
+BN = 1e9
+
+
+# ----------------------------------------------------------------------------------------------
+# Issues and scopes
+
+
+@dataclass(frozen=True)
+class TariffIssue:
+    """A tariff issue: ``scope`` (one or more scope strings), ``form``, ``levels`` (fractions)."""
+
+    name: str
+    scope: tuple[str, ...]
+    form: Form = "add_on"
+    levels: tuple[float, ...] = ()
+    replaces: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        scope = (self.scope,) if isinstance(self.scope, str) else tuple(self.scope)
+        object.__setattr__(self, "scope", scope)
+        object.__setattr__(self, "levels", tuple(float(x) for x in self.levels))
+        if self.replaces is not None:
+            object.__setattr__(self, "replaces", tuple(self.replaces))
+        if not scope:
+            raise InputError(f"issue {self.name!r}: empty scope", hint='e.g. scope "reciprocal"')
+        for s in scope:
+            parse_scope(s)
+        if self.form not in FORMS:
+            raise InputError(
+                f"issue {self.name!r}: form {self.form!r} is not known",
+                hint="use add_on, floor or total",
+            )
+        for x in self.levels:
+            if not math.isfinite(x) or not 0.0 <= x <= 10.0:
+                raise InputError(
+                    f"issue {self.name!r}: level {x!r} is not a rate in [0, 10]",
+                    hint="levels are fractions: 0.15 for 15%",
+                )
+
+    @property
+    def priority(self) -> int:
+        """0 for issues with a named list or HS scope, 1 for ``reciprocal``, 2 for ``all``."""
+        kinds = {parse_scope(s)[0] for s in self.scope}
+        return 0 if kinds & {"hs", "list"} else (1 if "reciprocal" in kinds else 2)
+
+    def spec(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "scope": list(self.scope),
+            "form": self.form,
+            "replaces": None if self.replaces is None else list(self.replaces),
+        }
+
+
+def parse_scope(text: str) -> tuple[str, tuple[str, ...]]:
+    """``"hs:8703, 8708.10"`` → ``("hs", ("8703", "870810"))``; ``"list:NAME"``; ``"reciprocal"``; ``"all"``."""
+    t = str(text).strip()
+    if t in ("reciprocal", "all"):
+        return t, ()
+    kind, _, rest = t.partition(":")
+    kind = kind.strip().lower()
+    if kind == "hs":
+        out = []
+        for item in rest.split(","):
+            digits = "".join(ch for ch in item if not ch.isspace() and ch != ".")
+            if not (digits.isdigit() and 2 <= len(digits) <= 10):
+                raise InputError(
+                    f"scope {text!r}: {item.strip()!r} is not an HS prefix of 2-10 digits",
+                    hint='e.g. "hs:8703,8708.10"',
+                )
+            out.append(digits)
+        return "hs", tuple(out)
+    if kind == "list" and rest.strip():
+        return "list", (rest.strip(),)
+    raise InputError(
+        f"scope {text!r} is not known",
+        hint='use "reciprocal", "all", "hs:PREFIX,..." or "list:NAME"',
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number and where it came from (for ``--explain``)."""
+
+    value: float
+    unit: str
+    model: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "unit": self.unit, "model": self.model, "source": self.source}
+
+
+@dataclass(frozen=True)
+class LevelStakes:
+    """Stakes of one level, relative to the law on the as-of date."""
+
+    level: float
+    figures: dict[str, Figure]
+    diversion_bn: dict[str, float]
+
+    def value(self, key: str) -> float:
+        return self.figures[key].value
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            **{k: f.value for k, f in self.figures.items()},
+            "diversion_bn": dict(self.diversion_bn),
+        }
+
+
+@dataclass(frozen=True)
+class Stakes:
+    """The stakes of one issue for one partner on one date, level by level."""
+
+    partner: str
+    members: tuple[str, ...]
+    as_of: dt.date
+    horizon: str
+    issue: TariffIssue
+    status_quo_level: float
+    base_bn: float
+    levels: tuple[LevelStakes, ...]
+    excluded_bn: dict[str, float]
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def level(self, x: float) -> LevelStakes:
+        for lv in self.levels:
+            if abs(lv.level - x) < 1e-12:
+                return lv
+        raise InputError(
+            f"level {x} not computed", hint=f"levels: {[lv.level for lv in self.levels]}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "partner": self.partner,
+            "members": list(self.members),
+            "as_of": self.as_of.isoformat(),
+            "horizon": self.horizon,
+            "issue": self.issue.spec(),
+            "status_quo_level": self.status_quo_level,
+            "base_bn": self.base_bn,
+            "excluded_bn": dict(self.excluded_bn),
+            "levels": [lv.to_dict() for lv in self.levels],
+            "explain": {k: f.to_dict() for k, f in self.levels[0].figures.items()}
+            if self.levels
+            else {},
+            "provenance": dict(self.provenance),
+        }
+
+    def frame(self) -> Any:
+        """One row per level, one column per figure (US$ bn or %)."""
+        import polars as pl
+
+        return pl.DataFrame(
+            [
+                {"level": lv.level, **{k: f.value for k, f in lv.figures.items()}}
+                for lv in self.levels
+            ]
+        )
+
+
+# ----------------------------------------------------------------------------------------------
+# The as-of state
+
+
+@dataclass
+class _State:
+    key: str
+    as_of: dt.date
+    horizon: str
+    hs10: np.ndarray
+    origin: np.ndarray
+    v2024: np.ndarray
+    t_asof: np.ndarray
+    t_ge_base: np.ndarray
+    mfn: np.ndarray
+    parts: dict[str, tuple[np.ndarray, np.ndarray]]  # measure id -> (rows, values), nonzero only
+    authority: dict[str, str]  # measure id -> authority
+    list_measures: dict[str, list[str]]  # named list -> measures taxing it
+    displaced_by: dict[str, list[str]]  # measure -> measures that do not apply where it does
+    list_prefixes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # list -> (items, except)
+    v_asof: np.ndarray
+    problem: Any  # PEProblem over rows with origin and value (t0 = t1 = t_asof, v0 = v_asof)
+    rows_of_problem: np.ndarray  # problem row -> state row
+    ge_rates: np.ndarray  # GE US tariff by exporter on the as-of date (law_tariffs)
+    origin_names: np.ndarray = field(default_factory=lambda: np.zeros(0, "<U3"))
+    origin_code: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    reciprocal_mask: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    pos_of_state: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    group_start: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    group_end: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    rho_rows: Any = None  # pass-through of each problem row (or a scalar)
+    instrument_cache: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)
+    hs_int: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    params: Any = None
+    ge: Any = None  # (model, equilibrium) of the status quo, built on first GE use
+    levels: dict[tuple[Any, ...], LevelStakes] = field(default_factory=dict)
+
+
+_STATES: dict[str, _State] = {}
+
+
+def _schedule_key() -> str:
+    from tariffsim.schedule.cache import US_ROOT, library_hash
+    from tariffsim.schedule.sources import DataLayerSource
+
+    return f"{library_hash(US_ROOT)}-{DataLayerSource().fingerprint()}"
+
+
+def _code_stamp() -> str:
+    """Sizes and times of the model modules the state depends on (a code change invalidates)."""
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    parts = []
+    for name in ("stakes.py", "pe.py", "pe_core.py", "horizons.py", "law_tariffs.py"):
+        st = (here / name).stat()
+        parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+    return ";".join(parts)
+
+
+def _state(as_of: dt.date, horizon: str) -> _State:
+    from tariffsim.models.horizons import pe_params
+
+    params = pe_params(horizon, as_of=as_of)
+    raw = json.dumps(
+        [_STATE_VERSION, _schedule_key(), _code_stamp(), as_of.isoformat(), params.describe()],
+        sort_keys=True,
+        default=str,
+    )
+    key = hashlib.sha256(raw.encode()).hexdigest()[:24]
+    if key in _STATES:
+        return _STATES[key]
+    from tariffsim.data.paths import cache_dir
+
+    path = cache_dir() / f"stakes-state-{key}.pkl"
+    st: _State | None = None
+    if path.is_file():
+        try:
+            with path.open("rb") as fh:
+                st = pickle.load(fh)
+        except Exception:  # a stale or broken cache is rebuilt
+            st = None
+    if st is None:
+        st = _build_state(key, as_of, horizon, params)
+        _ge_status_quo(st)  # the calibrated GE and its status quo travel with the state
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".stakes-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(st, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            from pathlib import Path
+
+            Path(tmp).unlink(missing_ok=True)
+    st.params = params
+    st.levels = {}
+    st.instrument_cache = {}
+    st.rho_rows = params.row_passthrough(st.problem.product)
+    _STATES[key] = st
+    return st
+
+
+def _build_state(key: str, as_of: dt.date, horizon: str, params: Any) -> _State:
+    from tariffsim.duties.flows import default_flows
+    from tariffsim.models.law_tariffs import BASELINE as GE_BASE
+    from tariffsim.models.law_tariffs import ge_tariffs_from_schedule
+    from tariffsim.models.pe import BASELINE_DATE, build_problem, solve_problem
+    from tariffsim.schedule import load_schedule
+
+    sched = load_schedule()
+    sched.check_date(as_of, field="as_of")
+    flows = default_flows()
+    first = min(BASELINE_DATE, GE_BASE, as_of)
+    c = sched.compile(
+        hs10=flows.hs10,
+        origin=flows.origin,
+        start=first,
+        end=max(as_of, GE_BASE) + dt.timedelta(days=1),
+        shares=flows.shares,
+    )
+    t_law0 = np.asarray(c.at(BASELINE_DATE), float)
+    t_asof = np.asarray(c.at(as_of), float)
+    t_ge_base = np.asarray(c.at(GE_BASE), float)
+    day = sched.compile(
+        hs10=flows.hs10,
+        origin=flows.origin,
+        start=as_of,
+        end=as_of + dt.timedelta(days=1),
+        shares=flows.shares,
+    )
+    parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    authority: dict[str, str] = {}
+    mfn = np.zeros(len(t_asof))
+    for mid, auth in zip(day.measure_ids, day.measure_authorities, strict=True):
+        arr = np.asarray(day.part(mid)[0], float)
+        authority[mid] = auth
+        nz = np.flatnonzero(arr)
+        parts[mid] = (nz, arr[nz])
+        if auth == "mfn":
+            mfn += arr
+    rules = sched.rules
+    list_measures: dict[str, list[str]] = {}
+    for m in rules.measures:
+        for name in m.products.lists:
+            list_measures.setdefault(name, []).append(m.id)
+    displaced_by: dict[str, list[str]] = {}
+    for m in rules.measures:
+        for j in m.excluded_by:
+            displaced_by.setdefault(rules.measures[j].id, []).append(m.id)
+    list_prefixes = {
+        name: (tuple(np.asarray(lr.prefixes).astype(str).tolist()), tuple(lr.except_prefixes))
+        for name, lr in rules.lists.items()
+    }
+    origin = np.asarray(flows.origin).astype(str)
+    hs10 = np.asarray(flows.hs10).astype(str)
+    v2024 = np.asarray(flows.value_usd, float)
+    # As-of flows: the 2024 flows carried by the PE from the law of BASELINE_DATE to as_of.
+    prob0 = build_problem(
+        flows, t_law0, t_asof, sigma_min=params.sigma_min, sigma_max=params.sigma_max
+    )
+    rows_sorted = np.asarray(prob0.rows)
+    out0 = solve_problem(prob0, params)
+    v_asof = np.zeros(len(v2024))
+    v_asof[rows_sorted] = out0.v1
+    from dataclasses import replace
+
+    problem = replace(prob0, v0=out0.v1, t0=prob0.t1)
+    ge_rates = ge_tariffs_from_schedule(on=as_of)
+    origin_names, origin_code = np.unique(origin, return_inverse=True)
+    recip = [m for m, a in authority.items() if a == RECIPROCAL]
+    reciprocal_mask = np.zeros(len(origin), bool)
+    for m in recip:
+        reciprocal_mask[parts[m][0]] = True
+    pos_of_state = np.full(len(origin), -1, np.int64)
+    pos_of_state[rows_sorted] = np.arange(len(rows_sorted))
+    counts = np.bincount(problem.groups, minlength=problem.n_products)
+    hs_int = np.where(np.char.isdigit(hs10), hs10, "0").astype(np.int64)
+    group_end = np.cumsum(counts)
+    return _State(
+        key=key,
+        as_of=as_of,
+        horizon=horizon,
+        hs10=hs10,
+        origin=origin,
+        v2024=v2024,
+        t_asof=t_asof,
+        t_ge_base=t_ge_base,
+        mfn=mfn,
+        parts=parts,
+        authority=authority,
+        list_measures=list_measures,
+        displaced_by=displaced_by,
+        list_prefixes=list_prefixes,
+        v_asof=v_asof,
+        problem=problem,
+        rows_of_problem=rows_sorted,
+        ge_rates=ge_rates,
+        origin_names=origin_names,
+        origin_code=origin_code.ravel(),
+        reciprocal_mask=reciprocal_mask,
+        pos_of_state=pos_of_state,
+        group_start=group_end - counts,
+        group_end=group_end,
+        hs_int=hs_int,
+    )
+
+
+def clear_cache() -> None:
+    """Forget the in-memory states (the disk cache stays)."""
+    _STATES.clear()
+
+
+# ----------------------------------------------------------------------------------------------
+# Scopes → rows, instrument duty
+
+
+def partner_members(partner: str) -> tuple[str, tuple[str, ...]]:
+    """(code, member ISO3 codes) of a partner: an ISO3 code or a group such as ``EU``."""
+    from tariffsim.core import countries
+
+    code = countries.resolve(partner)
+    if code == "USA":
+        raise InputError("the partner cannot be the United States", hint="e.g. JPN or EU")
+    members = countries.expand(code) if countries.is_group(code) else (code,)
+    return code, tuple(members)
+
+
+def _scope_mask(st: _State, scope: str, partner_rows: np.ndarray) -> np.ndarray:
+    kind, items = parse_scope(scope)
+    hs = st.hs_int[partner_rows]
+    if kind == "all":
+        return np.ones(len(partner_rows), bool)
+    if kind == "reciprocal":
+        return st.reciprocal_mask[partner_rows]
+    if kind == "hs":
+        return _prefix_mask(hs, items, ())
+    name = items[0]
+    if name not in st.list_prefixes:
+        raise InputError(
+            f"scope list:{name} is not a product list of the measure library",
+            hint=f"known lists: {', '.join(sorted(st.list_prefixes))}",
+        )
+    inc, exc = st.list_prefixes[name]
+    return _prefix_mask(hs, inc, exc)
+
+
+def _prefix_mask(hs: np.ndarray, include: Sequence[str], exclude: Sequence[str]) -> np.ndarray:
+    """Rows whose HS10 (int64 codes) starts with one of ``include`` and none of ``exclude``."""
+
+    def match(prefixes: Sequence[str]) -> np.ndarray:
+        out = np.zeros(len(hs), bool)
+        by_len: dict[int, list[int]] = {}
+        for p in set(prefixes):
+            by_len.setdefault(len(p), []).append(int(p))
+        for n, vals in by_len.items():
+            out |= np.isin(hs // 10 ** (10 - n), np.asarray(vals, np.int64))
+        return out
+
+    return match(include) & ~match(exclude) if exclude else match(include)
+
+
+def _instrument(st: _State, issue: TariffIssue) -> tuple[str, ...]:
+    """Measure ids whose duty the issue's level replaces."""
+    if issue.replaces is not None:
+        out = []
+        for r in issue.replaces:
+            hits = [m for m, a in st.authority.items() if m == r or a == r]
+            if not hits:
+                raise InputError(
+                    f"issue {issue.name!r}: replaces {r!r} is neither a measure nor an authority",
+                    hint=f"authorities: {', '.join(sorted(set(st.authority.values())))}",
+                )
+            out += hits
+        return tuple(dict.fromkeys(out))
+    lists = [parse_scope(s)[1][0] for s in issue.scope if parse_scope(s)[0] == "list"]
+    ms = [m for name in lists for m in st.list_measures.get(name, [])]
+    if ms:
+        # The list's measures and those they displace (e.g. the reciprocal duty, which does not
+        # apply where a Section 232 duty does): a deal on the list sets the whole duty they set.
+        ms += [d for m in list(ms) for d in st.displaced_by.get(m, [])]
+        return tuple(dict.fromkeys(ms))
+    return tuple(m for m, a in st.authority.items() if a == RECIPROCAL)
+
+
+def _dense(st: _State, measures: Sequence[str], rows: np.ndarray) -> np.ndarray:
+    """Sum of the measures' duties on ``rows`` (state row indices)."""
+    key = tuple(measures)
+    full = st.instrument_cache.get(key)
+    if full is None:
+        full = np.zeros(len(st.t_asof))
+        for m in measures:
+            r, v = st.parts.get(m, (np.zeros(0, np.int64), np.zeros(0)))
+            np.add.at(full, r, v)
+        st.instrument_cache[key] = full
+    return full[rows]
+
+
+def new_rates(st: _State, issue: TariffIssue, rows: np.ndarray, level: float) -> np.ndarray:
+    """Total duty of ``rows`` when the issue is set to ``level`` (see the module docstring)."""
+    t = st.t_asof[rows]
+    r = _dense(st, _instrument(st, issue), rows)
+    m = st.mfn[rows]
+    if issue.form == "add_on":
+        return t - r + level
+    if issue.form == "floor":
+        return t - r - m + np.maximum(m, level)
+    return np.full(len(rows), level)
+
+
+def status_quo_level(st: _State, issue: TariffIssue, rows: np.ndarray) -> float:
+    """Import-weighted level of the issue's instrument today, in the issue's form."""
+    w = st.v_asof[rows]
+    if w.sum() <= 0:
+        return 0.0
+    r = _dense(st, _instrument(st, issue), rows)
+    x = {"add_on": r, "floor": r + st.mfn[rows], "total": st.t_asof[rows]}[issue.form]
+    return float((x * w).sum() / w.sum())
+
+
+def resolve_scopes(
+    st: _State, members: Sequence[str], issues: Sequence[TariffIssue]
+) -> tuple[dict[str, np.ndarray], dict[str, dict[str, float]]]:
+    """Disjoint state rows of each issue for the partner, and the value each lost to earlier issues."""
+    member_codes = np.flatnonzero(np.isin(st.origin_names, list(members)))
+    prow = np.flatnonzero(np.isin(st.origin_code, member_codes) & (st.v2024 > 0))
+    claimed = np.zeros(len(prow), bool)
+    owner: dict[int, str] = {}
+    rows: dict[str, np.ndarray] = {}
+    excluded: dict[str, dict[str, float]] = {}
+    order = sorted(range(len(issues)), key=lambda i: (issues[i].priority, i))
+    for i in order:
+        iss = issues[i]
+        mask = np.zeros(len(prow), bool)
+        for s in iss.scope:
+            mask |= _scope_mask(st, s, prow)
+        lost = mask & claimed
+        excluded[iss.name] = {}
+        for j in np.flatnonzero(lost):
+            o = owner[int(j)]
+            excluded[iss.name][o] = excluded[iss.name].get(o, 0.0) + float(st.v_asof[prow[j]]) / BN
+        take = mask & ~claimed
+        for j in np.flatnonzero(take).tolist():
+            owner[j] = iss.name
+        claimed |= take
+        rows[iss.name] = prow[take]
+    return rows, excluded
+
+
+# ----------------------------------------------------------------------------------------------
+# PE and GE per level
+
+
+def _pe_level(
+    st: _State, rows: np.ndarray, t_new: np.ndarray, members: Sequence[str]
+) -> dict[str, Any]:
+    from dataclasses import replace
+
+    from tariffsim.models.pe import solve_problem
+
+    prob = st.problem
+    # Problem rows of the touched products (every origin), and where the issue's rows sit in them.
+    prow = st.pos_of_state[rows]
+    keep = prow >= 0
+    prow, t_new = prow[keep], t_new[keep]
+    groups = np.unique(prob.groups[prow])
+    starts, ends = st.group_start[groups], st.group_end[groups]
+    lens = ends - starts
+    sel = np.repeat(starts - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens) + np.arange(
+        lens.sum()
+    )
+    sub = replace(
+        prob,
+        product=prob.product[sel],
+        origin=prob.origin[sel],
+        v0=prob.v0[sel],
+        t0=prob.t0[sel],
+        t1=prob.t0[sel].copy(),
+        groups=np.repeat(np.arange(len(groups)), lens),
+        products=prob.products[groups],
+        sigma_raw=prob.sigma_raw[groups],
+        sigma_source=prob.sigma_source[groups],
+        rows=None,
+    )
+    where = np.searchsorted(sel, prow)
+    sub.t1[where] = t_new
+    rho = st.rho_rows if np.ndim(st.rho_rows) == 0 else st.rho_rows[sel]
+    out = solve_problem(sub, st.params, passthrough=rho)
+    codes = st.origin_code[st.rows_of_problem[sel]]
+    member_codes = np.flatnonzero(np.isin(st.origin_names, list(members)))
+    is_p = np.isin(codes, member_codes)
+    v0, v1 = sub.v0, out.v1
+    dv = v1 - v0
+    exporter = -(v0 * (1.0 - out.p_star_hat) * (1.0 + out.q_hat) / 2.0)[is_p].sum()
+    by_origin = np.bincount(codes, weights=dv, minlength=len(st.origin_names))
+    div = {
+        str(st.origin_names[i]): float(by_origin[i]) / BN
+        for i in np.flatnonzero(by_origin)
+        if i not in set(member_codes.tolist())
+    }
+    partner_before = float(st.v_asof[np.isin(st.origin_code, member_codes)].sum())
+    return {
+        "revenue": float(out.revenue_change.sum()),
+        "buyers": float(out.consumer_surplus_change.sum()),
+        "tot": float(out.tot_gain.sum()),
+        "exporters": float(exporter),
+        "sales": float(dv[is_p].sum()),
+        "partner_before": partner_before,
+        "partner_after": partner_before + float(dv[is_p].sum()),
+        "us_imports_change": float(dv.sum()),
+        "diversion": div,
+        "products": len(groups),
+        "diagnostics": out.diagnostics,
+    }
+
+
+def _ge_status_quo(st: _State) -> tuple[Any, Any]:
+    if st.ge is None:
+        from tariffsim.models import ge
+        from tariffsim.models.ge_data import load_model
+        from tariffsim.models.ge_scenarios import us_import_tariffs
+
+        model = load_model("short_run" if st.horizon == "short-run" else "baseline")
+        eq = ge.solve(model, us_import_tariffs(model, st.ge_rates))
+        st.ge = (model, eq)
+    return st.ge
+
+
+def ge_rates_with(
+    st: _State, rows: np.ndarray, t_new: np.ndarray, members: Sequence[str]
+) -> np.ndarray:
+    """The GE US tariff vector with the members' entries recomputed for new row rates.
+
+    As in :func:`tariffsim.models.law_tariffs.ge_tariffs_from_schedule`: each member's entry is the
+    2024-import-weighted mean of ``(1 + t)/(1 + t_base)`` over its HTS10 lines, ``t_base`` the law
+    on the GE baseline date.
+    """
+    model, _ = _ge_status_quo(st)
+    rates = np.array(st.ge_rates, float)
+    codes = np.flatnonzero(np.isin(st.origin_names, [c for c in members if c in model.iso3]))
+    mrows = np.flatnonzero(np.isin(st.origin_code, codes))
+    g = (1.0 + st.t_asof[mrows]) / (1.0 + st.t_ge_base[mrows])
+    pos = np.searchsorted(mrows, rows)
+    g[pos] = (1.0 + t_new) / (1.0 + st.t_ge_base[rows])
+    w = st.v2024[mrows]
+    oc = st.origin_code[mrows]
+    n = len(st.origin_names)
+    num = np.bincount(oc, weights=g * w, minlength=n)
+    den = np.bincount(oc, weights=w, minlength=n)
+    for k in codes:
+        if den[k] > 0:
+            rates[model.index(str(st.origin_names[k]))] = num[k] / den[k] - 1.0
+    return rates
+
+
+def ge_outcomes(model: Any, eq: Any, eq0: Any, members: Sequence[str]) -> dict[str, Any]:
+    """GE figures of ``eq`` relative to ``eq0`` for the US and the partner's members (E-weighted)."""
+    from tariffsim.models.ge import welfare_change
+
+    w1, w0 = welfare_change(model, eq), welfare_change(model, eq0)
+    rel_w = (1.0 + w1) / (1.0 + w0) - 1.0
+    cost1 = eq.w_hat * eq.L_hat ** (-model.psi)
+    cost0 = eq0.w_hat * eq0.L_hat ** (-model.psi)
+    x = np.array(model.X, float)
+    np.fill_diagonal(x, 0.0)
+    imp_w = x / x.sum(axis=0)[None, :]
+    tot1 = cost1 / (imp_w.T @ cost1)
+    tot0 = cost0 / (imp_w.T @ cost0)
+    rel_tot = tot1 / tot0 - 1.0
+    rel_l = eq.L_hat / eq0.L_hat - 1.0
+    d_rev = (eq.revenue - eq0.revenue) * 1e3  # thousands USD -> USD
+    e_usd = model.E * 1e3
+    us = model.us
+    idx = [model.index(c) for c in members if c in model.iso3]
+    wts = e_usd[idx] / e_usd[idx].sum() if idx else np.zeros(0)
+    return {
+        "us_welfare_pct": 100 * float(rel_w[us]),
+        "us_welfare_bn": float(rel_w[us] * e_usd[us]) / BN,
+        "us_tot_pct": 100 * float(rel_tot[us]),
+        "us_employment_pct": 100 * float(rel_l[us]),
+        "us_revenue_bn": float(d_rev[us]) / BN,
+        "partner_welfare_pct": 100 * float((rel_w[idx] * wts).sum()) if idx else float("nan"),
+        "partner_welfare_bn": float((rel_w[idx] * e_usd[idx]).sum()) / BN if idx else float("nan"),
+        "partner_tot_pct": 100 * float((rel_tot[idx] * wts).sum()) if idx else float("nan"),
+        "partner_employment_pct": 100 * float((rel_l[idx] * wts).sum()) if idx else float("nan"),
+        "partner_revenue_bn": float(d_rev[idx].sum()) / BN if idx else float("nan"),
+        "ge_members": [c for c in members if c in model.iso3],
+    }
+
+
+def _ge_level(
+    st: _State, rows: np.ndarray, t_new: np.ndarray, members: Sequence[str]
+) -> dict[str, Any]:
+    from tariffsim.models import ge
+    from tariffsim.models.ge_scenarios import us_import_tariffs
+
+    model, eq0 = _ge_status_quo(st)
+    rates = ge_rates_with(st, rows, t_new, members)
+    eq = ge.solve(model, us_import_tariffs(model, rates), z0=eq0.z)
+    out = ge_outcomes(model, eq, eq0, members)
+    out["partner_rate_change"] = {
+        c: float(rates[model.index(c)] - st.ge_rates[model.index(c)]) for c in out["ge_members"]
+    }
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Public API
+
+
+def stakes_for_issues(
+    partner: str,
+    as_of: dt.date | str,
+    issues: Sequence[TariffIssue],
+    *,
+    horizon: str = "short-run",
+    ge: bool = True,
+) -> dict[str, Stakes]:
+    """Stakes of every issue of a case for one partner, scopes resolved jointly (no double count).
+
+    Each issue is valued with the other issues at their status quo. ``as_of`` is a date or an ISO
+    string; ``horizon`` is ``short-run`` or ``long-run``; ``ge=False`` skips the GE figures.
+    """
+    from tariffsim.core.dates import parse_date
+    from tariffsim.models.horizons import check_horizon
+
+    day = parse_date(as_of, field="as_of") if not isinstance(as_of, dt.date) else as_of
+    check_horizon(horizon)
+    names = [i.name for i in issues]
+    if len(set(names)) != len(names):
+        raise InputError(f"issue names must be distinct, got {names}")
+    code, members = partner_members(partner)
+    st = _state(day, horizon)
+    rows_by, excluded = resolve_scopes(st, members, issues)
+    out = {}
+    for iss in issues:
+        out[iss.name] = _stakes_one(
+            st, code, members, iss, rows_by[iss.name], excluded[iss.name], ge
+        )
+    return out
+
+
+def stakes(
+    partner: str,
+    as_of: dt.date | str,
+    issue: TariffIssue,
+    *,
+    horizon: str = "short-run",
+    ge: bool = True,
+) -> Stakes:
+    """Stakes of one issue (its scope alone; use :func:`stakes_for_issues` for a case's issues)."""
+    return stakes_for_issues(partner, as_of, [issue], horizon=horizon, ge=ge)[issue.name]
+
+
+def _stakes_one(
+    st: _State,
+    code: str,
+    members: tuple[str, ...],
+    issue: TariffIssue,
+    rows: np.ndarray,
+    excluded: dict[str, float],
+    with_ge: bool,
+) -> Stakes:
+    rows = np.sort(rows)
+    data = (
+        f"US imports for consumption 2024 by HTS10 x partner (Census), carried to {st.as_of} by the "
+        f"PE; US measure library on {st.as_of}"
+    )
+    pe_model = f"PE: Armington-CES per HTS10, every origin ({st.horizon})"
+    ge_model = f"GE: Ignatenko et al. (2025), 194 countries ({st.horizon})"
+    ge_data = "ge_2023 trade matrix (CEPII BACI 2023); law on the as-of date via law_tariffs"
+    levels = []
+    for level in issue.levels:
+        key = (
+            code,
+            json.dumps(issue.spec(), sort_keys=True),
+            level,
+            with_ge,
+            hashlib.sha1(rows.tobytes()).hexdigest(),
+        )
+        if key in st.levels:
+            levels.append(st.levels[key])
+            continue
+        t_new = new_rates(st, issue, rows, level)
+        pe = _pe_level(st, rows, t_new, members)
+        f = {
+            "us_tariff_revenue_bn": Figure(pe["revenue"] / BN, "US$ bn/yr", pe_model, data),
+            "us_buyers_surplus_bn": Figure(pe["buyers"] / BN, "US$ bn/yr", pe_model, data),
+            "us_terms_of_trade_bn": Figure(pe["tot"] / BN, "US$ bn/yr", pe_model, data),
+            "partner_exporters_surplus_bn": Figure(
+                pe["exporters"] / BN, "US$ bn/yr", pe_model, data + "; the duty exporters absorb"
+            ),
+            "partner_sales_change_bn": Figure(pe["sales"] / BN, "US$ bn/yr", pe_model, data),
+            "partner_imports_before_bn": Figure(
+                pe["partner_before"] / BN, "US$ bn/yr", pe_model, data
+            ),
+            "partner_imports_after_bn": Figure(
+                pe["partner_after"] / BN, "US$ bn/yr", pe_model, data
+            ),
+            "us_imports_change_bn": Figure(
+                pe["us_imports_change"] / BN, "US$ bn/yr", pe_model, data
+            ),
+        }
+        if with_ge:
+            g = _ge_level(st, rows, t_new, members)
+            for k in (
+                "us_welfare_pct",
+                "us_welfare_bn",
+                "us_tot_pct",
+                "us_employment_pct",
+                "us_revenue_bn",
+                "partner_welfare_pct",
+                "partner_welfare_bn",
+                "partner_tot_pct",
+                "partner_employment_pct",
+            ):
+                unit = "%" if k.endswith("_pct") else "US$ bn (2023 economy)"
+                f["ge_" + k] = Figure(float(g[k]), unit, ge_model, ge_data)
+        lv = LevelStakes(level=level, figures=f, diversion_bn=_top(pe["diversion"]))
+        st.levels[key] = lv
+        levels.append(lv)
+    return Stakes(
+        partner=code,
+        members=members,
+        as_of=st.as_of,
+        horizon=st.horizon,
+        issue=issue,
+        status_quo_level=status_quo_level(st, issue, rows),
+        base_bn=float(st.v_asof[rows].sum()) / BN,
+        levels=tuple(levels),
+        excluded_bn=excluded,
+        provenance={
+            "pe": st.params.describe() if st.params is not None else {},
+            "instrument": list(_instrument(st, issue)),
+            "state_key": st.key,
+            "rows": len(rows),
+        },
+    )
+
+
+def _top(div: dict[str, float], n: int = 15) -> dict[str, float]:
+    items = sorted(div.items(), key=lambda kv: -abs(kv[1]))
+    out = dict(items[:n])
+    rest = sum(v for _, v in items[n:])
+    if items[n:]:
+        out["others"] = rest
+    return out
+
+
+def no_deal_cost(
+    partner: str,
+    as_of: dt.date | str,
+    threat: Sequence[tuple[TariffIssue, float]],
+    *,
+    retaliation: float | None = None,
+    horizon: str = "short-run",
+) -> dict[str, Any]:
+    """GE cost of no deal for each side: the threat's tariffs against the status quo.
+
+    ``threat`` lists (issue, level) pairs (e.g. the reciprocal rate threatened and the auto rate);
+    ``retaliation``, if given, is the partner's uniform tariff on US goods under no deal. Returns
+    the US and partner GE figures (welfare %, US$ bn, terms of trade, employment, revenue).
+    """
+    from tariffsim.core.dates import parse_date
+    from tariffsim.models import ge
+    from tariffsim.models.ge_scenarios import us_import_tariffs
+
+    day = parse_date(as_of, field="as_of") if not isinstance(as_of, dt.date) else as_of
+    code, members = partner_members(partner)
+    st = _state(day, horizon)
+    issues = [i for i, _ in threat]
+    rows_by, _ = resolve_scopes(st, members, issues)
+    all_rows = np.sort(np.concatenate([rows_by[i.name] for i in issues]))
+    t_new = np.empty(len(all_rows))
+    for iss, level in threat:
+        r = np.sort(rows_by[iss.name])
+        t_new[np.searchsorted(all_rows, r)] = new_rates(st, iss, r, level)
+    model, eq0 = _ge_status_quo(st)
+    t = us_import_tariffs(model, ge_rates_with(st, all_rows, t_new, members))
+    if retaliation is not None:
+        if not 0.0 <= retaliation <= 10.0:
+            raise InputError(f"retaliation {retaliation} is not a rate in [0, 10]")
+        for c in members:
+            if c in model.iso3:
+                t[model.us, model.index(c)] = retaliation
+    eq = ge.solve(model, t, z0=eq0.z)
+    out = ge_outcomes(model, eq, eq0, members)
+    out.update(
+        {
+            "partner": code,
+            "as_of": day.isoformat(),
+            "horizon": horizon,
+            "threat": [{**i.spec(), "level": lv} for i, lv in threat],
+            "retaliation": retaliation,
+            "model": f"GE: Ignatenko et al. (2025), 194 countries ({horizon})",
+        }
+    )
+    return out
+
+
+def partner_tariff_stakes(
+    partner: str,
+    as_of: dt.date | str,
+    levels: Sequence[float],
+    *,
+    horizon: str = "short-run",
+) -> list[dict[str, Any]]:
+    """GE stakes of the partner's own tariff on US goods, level by level, against the status quo.
+
+    Each level is a uniform tariff of the partner's members on US exports, *added* to what the GE
+    baseline holds (its 2023 trade already reflects the partners' applied tariffs of that year, which
+    the model does not list), with the US tariffs of the law on the as-of date. The GE is one sector:
+    employment is economy-wide, not by sector.
+    """
+    from tariffsim.core.dates import parse_date
+    from tariffsim.models import ge
+    from tariffsim.models.ge_scenarios import us_import_tariffs
+
+    day = parse_date(as_of, field="as_of") if not isinstance(as_of, dt.date) else as_of
+    code, members = partner_members(partner)
+    st = _state(day, horizon)
+    model, eq0 = _ge_status_quo(st)
+    idx = [model.index(c) for c in members if c in model.iso3]
+    if not idx:
+        raise InputError(f"none of {code}'s members is a country of the GE data")
+    out = []
+    for level in levels:
+        if not (math.isfinite(level) and 0.0 <= level <= 10.0):
+            raise InputError(f"level {level!r} is not a rate in [0, 10]", hint="0.10 for 10%")
+        t = us_import_tariffs(model, st.ge_rates)
+        t[model.us, idx] = level
+        eq = ge.solve(model, t, z0=eq0.z)
+        g = ge_outcomes(model, eq, eq0, members)
+        g.update(
+            {
+                "level": float(level),
+                "model": f"GE: Ignatenko et al. (2025), 194 countries ({horizon})",
+            }
+        )
+        out.append(g)
+    return out
+
+
+def us_trade_spillovers(
+    partner: str,
+    as_of: dt.date | str,
+    issue: TariffIssue,
+    level: float,
+    *,
+    horizon: str = "short-run",
+) -> dict[str, Any]:
+    """What a US tariff level on a partner does to US trade with every other country.
+
+    PE: change in US imports from each competitor in the products touched (US$ bn/yr). GE: change
+    in US imports from and exports to each other country (US$ bn of the 2023 economy, producer
+    prices), for pricing precedent and Nash-in-Nash externalities.
+    """
+    from tariffsim.core.dates import parse_date
+    from tariffsim.models import ge
+    from tariffsim.models.ge_scenarios import us_import_tariffs
+
+    day = parse_date(as_of, field="as_of") if not isinstance(as_of, dt.date) else as_of
+    code, members = partner_members(partner)
+    st = _state(day, horizon)
+    rows = np.sort(resolve_scopes(st, members, [issue])[0][issue.name])
+    t_new = new_rates(st, issue, rows, level)
+    pe = _pe_level(st, rows, t_new, members)
+    model, eq0 = _ge_status_quo(st)
+    eq = ge.solve(
+        model, us_import_tariffs(model, ge_rates_with(st, rows, t_new, members)), z0=eq0.z
+    )
+    us = model.us
+    d_imp = (eq.X_new[:, us] - eq0.X_new[:, us]) * 1e3 / BN
+    d_exp = (eq.X_new[us, :] - eq0.X_new[us, :]) * 1e3 / BN
+    ge_rows = {
+        c: {"us_imports_bn": float(d_imp[i]), "us_exports_bn": float(d_exp[i])}
+        for i, c in enumerate(model.iso3)
+        if c != "USA" and c not in members
+    }
+    return {
+        "partner": code,
+        "as_of": day.isoformat(),
+        "horizon": horizon,
+        "issue": issue.spec(),
+        "level": level,
+        "pe_us_imports_bn": pe["diversion"],
+        "ge": ge_rows,
+    }

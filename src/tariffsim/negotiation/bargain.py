@@ -1,0 +1,417 @@
+"""The bargaining solution of a case for every parameter draw: asymmetric Nash with ratification.
+
+For draw ``d`` with utilities ``U_A``, ``U_B`` (additive over blocks), reservations ``d_A``, ``d_B``,
+the imposer's power ``α`` and the joint probability of ratification ``P(p)``, the solution is
+
+    p*(d) = argmax_p  α log(U_A(p) − d_A) + (1 − α) log(U_B(p) − d_B) + log P(p)
+
+over packages with both gains positive — the Nash product of *expected* gains when a package fails
+ratification with probability ``1 − P(p)`` and failure means no deal (Iida 1993). With ``P ≡ 1`` it is
+the asymmetric Nash solution (Kalai 1977). The power ``α`` is the Binmore–Rubinstein–Wolinsky limit of
+alternating offers, ``r_B / (r_A + r_B)``, with each side's cost of delay measured by its dependence
+on the other (:func:`power`; :func:`tariffsim.negotiation.bargaining.nash_limit_power`).
+
+**Exactness.** The headline block ``H`` (the rate the wave's claims act on) is kept apart; the other
+blocks form the *rest*. When every pivot's utility is its party's utility (the generated template),
+the objective increases in ``U_A`` and in ``U_B``, so the rest part of an optimal package lies on the
+strict Pareto frontier of the rest's ``(U_A, U_B)`` points: the maximum over ``H × frontier`` is the
+maximum over all packages. The rest frontier is computed for all draws at once (sort by ``U_A``,
+running maximum of ``U_B``; Kung, Luccio & Preparata 1975). With other pivots the frontier is still
+the candidate set; the result is then exact for the Nash product and a (documented) approximation
+for the ratification term.
+
+The headline block may carry an additive per-draw adjustment of the imposer's table (the claims other
+partners would make, :mod:`tariffsim.negotiation.wave`): only the final maximisation is repeated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.special import log_ndtr
+
+from tariffsim.core.errors import InputError
+from tariffsim.negotiation.preferences import Env, Tables
+
+REST_ENUMERATION_LIMIT = 400_000
+
+
+def power(case: Any, env: Env) -> np.ndarray:
+    """``(n,)`` the imposer's Nash power α from the case (a number, a parameter, or dependence)."""
+    from tariffsim.negotiation.bargaining import nash_limit_power
+    from tariffsim.negotiation.schema import PowerSpec
+
+    bp = case.bargaining_power
+    if bp is None:
+        return np.full(env.n, 0.5)
+    if isinstance(bp, PowerSpec):
+        dp = env.vec(bp.partner_dependence) * (1.0 + bp.ally * env.vec(bp.security_weight))
+        di = env.vec(bp.imposer_dependence)
+        # each side's cost of delay is its dependence on the other (BRW 1986)
+        return np.asarray(nash_limit_power(di, dp), dtype=float)
+    a = env.vec(bp)
+    if np.any((a <= 0) | (a >= 1)):
+        raise InputError("bargaining_power must lie in (0, 1)")
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class PivotArrays:
+    """One pivot for all draws: its utility on the headline block ``(n, L_H)`` and on the rest
+    ``(n, R)`` (or None when it equals its party's), its no-deal value, threshold, σ, need."""
+
+    name: str
+    party: int  # 0 imposer, 1 partner
+    on_party: bool
+    head: np.ndarray | None
+    rest: np.ndarray | None
+    no_deal: np.ndarray
+    threshold: np.ndarray
+    sigma: np.ndarray
+    needed: np.ndarray
+    active_from: Any = None
+    active_until: Any = None
+
+    def active_on(self, day: Any) -> bool:
+        if self.active_from is not None and day < self.active_from:
+            return False
+        return not (self.active_until is not None and day >= self.active_until)
+
+
+@dataclass(frozen=True, eq=False)
+class DrawProblem:
+    """Everything the per-draw maximisation needs (see the module docstring)."""
+
+    tables: Tables
+    head: int | None  # index of the headline block among tables.blocks
+    rest_blocks: tuple[int, ...]
+    rest_index: np.ndarray  # (R, len(rest_blocks)) level index of each rest block
+    a_h: np.ndarray  # (n, L_H)
+    b_h: np.ndarray
+    front: np.ndarray  # (n, K) indices into the rest, -1 padding
+    fa: np.ndarray  # (n, K) imposer's utility of the rest at frontier points (−inf padding)
+    fb: np.ndarray
+    d_a: np.ndarray  # (n,)
+    d_b: np.ndarray
+    alpha: np.ndarray  # (n,)
+    pivots: tuple[PivotArrays, ...]
+    status_quo_utilities: np.ndarray  # (n, 2)
+    rest_size: int
+    exact: bool
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return int(self.d_a.shape[0])
+
+
+@dataclass(frozen=True, eq=False)
+class DrawSolution:
+    """Per draw: the package (level index per case issue), utilities, ratification, feasibility."""
+
+    packages: np.ndarray  # (n, k) level indices in case-issue order; −1 where no deal is possible
+    utilities: np.ndarray  # (n, 2)
+    ratification: np.ndarray  # (n,) joint probability of the chosen package (0: no ZOPA)
+    feasible: np.ndarray  # (n,) bool: some package gives both sides a positive gain
+    head_level: np.ndarray  # (n,) level index of the headline block (−1 if none)
+
+
+def _outer_sum(tabs: list[np.ndarray], n: int) -> np.ndarray:
+    """``(n, Π L_b)``: every combination of the blocks' levels (last block fastest), summed."""
+    acc = np.zeros((n, 1))
+    for t in tabs:
+        acc = (acc[:, :, None] + t[:, None, :]).reshape(n, -1)
+    return acc
+
+
+def _rest_utilities(tables: Tables, party: str, rest: tuple[int, ...]) -> np.ndarray:
+    return _outer_sum([tables.party[party][b] for b in rest], tables.n)
+
+
+def rest_frontier(
+    ua: np.ndarray, ub: np.ndarray, keep_also: np.ndarray | None = None
+) -> np.ndarray:
+    """Per row, a superset of the indices of the strictly non-dominated points of ``(ua, ub)``
+    (sort by ``ua`` descending, keep a point when its ``ub`` beats every ``ub`` before it; ties in
+    ``ua`` may keep a few dominated points, never drop a non-dominated one), restricted to
+    ``keep_also`` when given, padded with −1 to a common width: ``(n, K)``."""
+    n, r = ua.shape
+    order = np.argsort(-ua.astype(np.float32), axis=1)
+    sa = np.take_along_axis(ua, order, axis=1)
+    sb = np.take_along_axis(ub, order, axis=1)
+    # float32 sorting may swap near-ties: a point is kept unless a point placed before it
+    # dominates it weakly in both (exact test on float64 values)
+    prev = np.empty_like(sb)
+    prev[:, 0] = -np.inf
+    if r > 1:
+        np.maximum.accumulate(sb[:, :-1], axis=1, out=prev[:, 1:])
+    keep = sb > prev
+    # guard against float32 near-ties: also keep a point whose ua exceeds its predecessor's
+    if r > 1:
+        keep[:, 1:] |= sa[:, 1:] > sa[:, :-1]
+    if keep_also is not None:
+        keep &= np.take_along_axis(keep_also, order, axis=1)
+    k = max(int(keep.sum(axis=1).max()), 1)
+    pos = np.cumsum(keep, axis=1) - 1
+    out = np.full((n, k), -1, dtype=np.int64)
+    rows, cols = np.nonzero(keep)
+    out[rows, pos[rows, cols]] = order[rows, cols]
+    return out
+
+
+def build_problem(tables: Tables, *, head_issue: str = "reciprocal_rate") -> DrawProblem:
+    """Prepare the per-draw maximisation for a case's tables."""
+    from tariffsim.negotiation.preferences import blocks_of  # noqa: F401  (blocks come with tables)
+
+    case = tables.case
+    env = tables.env
+    n = tables.n
+    a, b = case.parties
+    blocks = tables.blocks
+    head = next((i for i, bl in enumerate(blocks) if head_issue in bl.names), None)
+    rest = tuple(i for i in range(len(blocks)) if i != head)
+    sizes = [blocks[i].n_levels for i in rest]
+    R = int(np.prod(sizes)) if sizes else 1
+    if R > REST_ENUMERATION_LIMIT:
+        raise InputError(
+            f"case {case.id}: {R:,} packages outside the headline issue (limit "
+            f"{REST_ENUMERATION_LIMIT:,}) — coarsen the levels or drop issues",
+        )
+    grids = np.meshgrid(*[np.arange(s) for s in sizes], indexing="ij") if sizes else []
+    index = (
+        np.stack([g.reshape(-1) for g in grids], axis=1) if sizes else np.zeros((1, 0), dtype=int)
+    )
+    ua = _rest_utilities(tables, a, rest)
+    ub = _rest_utilities(tables, b, rest)
+    if head is not None:
+        a_h, b_h = tables.party[a][head], tables.party[b][head]
+    else:
+        a_h, b_h = np.zeros((n, 1)), np.zeros((n, 1))
+    d_a, d_b = tables.reservation[a], tables.reservation[b]
+    # only rest points that can give both sides a gain with some headline level can be chosen
+    # (claims only lower the imposer's headline table, so this stays a superset)
+    can = (ua + a_h.max(axis=1, keepdims=True) > d_a[:, None]) & (
+        ub + b_h.max(axis=1, keepdims=True) > d_b[:, None]
+    )
+    front = rest_frontier(ua, ub, can)
+    safe = np.maximum(front, 0)
+    fa = np.where(front >= 0, np.take_along_axis(ua, safe, axis=1), -np.inf)
+    fb = np.where(front >= 0, np.take_along_axis(ub, safe, axis=1), -np.inf)
+    sq = status_quo_utilities(tables)
+    pivots = []
+    exact = True
+    for pv in case.pivots:
+        pi = case.parties.index(pv.party)
+        party_cons = [c for c, x in case.constituencies.items() if x.party == pv.party]
+        on_party = (
+            party_cons == [pv.constituency] and case.constituencies[pv.constituency].weight == 1.0
+        )
+        if on_party:
+            head_t, rest_t = None, None
+            nd = tables.reservation[pv.party]
+            if pv.issues is not None:
+                raise InputError(
+                    f"pivot {pv.name}: a pivot on its party's utility votes on all issues"
+                )
+        else:
+            exact = False
+            mask = [pv.issues is None or any(nm in pv.issues for nm in bl.names) for bl in blocks]
+            head_t = (
+                tables.constituency[pv.constituency][head] * mask[head]
+                if head is not None
+                else np.zeros((n, 1))
+            )
+            rest_t = _outer_sum(
+                [tables.constituency[pv.constituency][bi] * mask[bi] for bi in rest], n
+            )
+            rest_t = np.where(front >= 0, np.take_along_axis(rest_t, safe, axis=1), 0.0)
+            nd = (tables.no_deal[pv.constituency] * np.asarray(mask)[None, :]).sum(axis=1)
+        scale = np.ones(n)
+        spec = next(p for p in case.spec.pivots if p.name == pv.name)
+        if spec.scale == "no_deal_cost":
+            cost = sq[:, pi] - tables.reservation[pv.party]
+            scale = np.maximum(np.abs(cost), 1e-3)
+        pivots.append(
+            PivotArrays(
+                name=pv.name,
+                party=pi,
+                on_party=on_party,
+                head=head_t,
+                rest=rest_t,
+                no_deal=np.asarray(nd, float),
+                threshold=env.vec(spec.threshold) * scale,
+                sigma=np.maximum(env.vec(spec.sigma) * scale, 1e-9),
+                needed=np.clip(env.vec(spec.needed), 0.0, 1.0),
+                active_from=pv.active_from,
+                active_until=pv.active_until,
+            )
+        )
+    prob = DrawProblem(
+        tables=tables,
+        head=head,
+        rest_blocks=rest,
+        rest_index=index,
+        a_h=a_h,
+        b_h=b_h,
+        front=front,
+        fa=fa,
+        fb=fb,
+        d_a=np.asarray(d_a, float),
+        d_b=np.asarray(d_b, float),
+        alpha=power(case, env),
+        pivots=tuple(pivots),
+        status_quo_utilities=sq,
+        rest_size=R,
+        exact=exact,
+        details={"frontier_width": int(front.shape[1])},
+    )
+    return on_day(prob, case.as_of)
+
+
+def on_day(prob: DrawProblem, day: Any) -> DrawProblem:
+    """The problem with the pivots active on ``day`` (an election ends a pre-election line)."""
+    import dataclasses
+
+    allp = prob.details.get("all_pivots", prob.pivots)
+    keep = tuple(p for p in allp if p.active_on(day))
+    return dataclasses.replace(
+        prob, pivots=keep, details={**prob.details, "all_pivots": allp, "day": day}
+    )
+
+
+def regime_changes(prob: DrawProblem, start: Any, end: Any) -> list[Any]:
+    """Days in ``(start, end]`` on which a pivot starts or stops applying."""
+    allp = prob.details.get("all_pivots", prob.pivots)
+    days = set()
+    for p in allp:
+        for d in (p.active_from, p.active_until):
+            if d is not None and start < d <= end:
+                days.add(d)
+    return sorted(days)
+
+
+def status_quo_utilities(tables: Tables) -> np.ndarray:
+    """``(n, 2)`` each party's utility of the package of status-quo levels."""
+    case = tables.case
+    out = np.zeros((tables.n, 2))
+    for bi, bl in enumerate(tables.blocks):
+        idx = []
+        for j in bl.issues:
+            spec = case.issues[j]
+            sq = spec.status_quo if spec.status_quo is not None else spec.levels[0]
+            idx.append(spec.level_index(sq))
+        col = int(np.flatnonzero((bl.index == np.asarray(idx)[None, :]).all(axis=1))[0])
+        for k, p in enumerate(case.parties):
+            out[:, k] += tables.party[p][bi][:, col]
+    return out
+
+
+def _log_ratify(prob: DrawProblem, ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
+    """log P(ratified) of candidates with utilities ``ua``/``ub`` (``(n, L, K)``)."""
+    tot = np.zeros_like(ua)
+    for pv in prob.pivots:
+        if pv.on_party:
+            u = ua if pv.party == 0 else ub
+        else:
+            u = pv.head[:, :, None] + pv.rest[:, None, :]  # type: ignore[index]
+        z = (u - pv.no_deal[:, None, None] - pv.threshold[:, None, None]) / pv.sigma[:, None, None]
+        n_ = pv.needed[:, None, None]
+        if np.all(n_ == 1.0):
+            tot = tot + log_ndtr(z)
+        else:
+            tot = tot + np.log(np.maximum(1.0 - n_ + n_ * np.exp(log_ndtr(z)), 1e-300))
+    return tot
+
+
+def solve_draws(
+    prob: DrawProblem, head_adjust: np.ndarray | None = None, *, chunk: int = 256
+) -> DrawSolution:
+    """The per-draw solution; ``head_adjust`` ``(n, L_H)`` is added to the imposer's headline table."""
+    n = prob.n
+    case = prob.tables.case
+    k = len(case.issues)
+    packages = np.full((n, k), -1, dtype=np.int32)
+    utilities = np.full((n, 2), np.nan)
+    rat = np.zeros(n)
+    feas = np.zeros(n, dtype=bool)
+    head_lv = np.full(n, -1, dtype=np.int64)
+    a_h = prob.a_h if head_adjust is None else prob.a_h + head_adjust
+    for s in range(0, n, chunk):
+        e = min(n, s + chunk)
+        ua = a_h[s:e, :, None] + prob.fa[s:e, None, :]
+        ub = prob.b_h[s:e, :, None] + prob.fb[s:e, None, :]
+        ga = ua - prob.d_a[s:e, None, None]
+        gb = ub - prob.d_b[s:e, None, None]
+        ok = (ga > 0) & (gb > 0) & np.isfinite(ua)
+        al = prob.alpha[s:e, None, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            obj = al * np.log(np.where(ok, ga, 1.0)) + (1 - al) * np.log(np.where(ok, gb, 1.0))
+        piv = _log_ratify(_slice(prob, s, e), ua, ub) if prob.pivots else np.zeros_like(obj)
+        obj = np.where(ok, obj + piv, -np.inf)
+        flat = obj.reshape(e - s, -1)
+        best = np.argmax(flat, axis=1)
+        any_ok = np.isfinite(flat[np.arange(e - s), best])
+        K = prob.front.shape[1]
+        hi, ki = best // K, best % K
+        rows = np.arange(e - s)
+        feas[s:e] = any_ok
+        rat[s:e] = np.where(any_ok, np.exp(piv.reshape(e - s, -1)[rows, best]), 0.0)
+        utilities[s:e, 0] = np.where(any_ok, ua.reshape(e - s, -1)[rows, best], np.nan)
+        utilities[s:e, 1] = np.where(any_ok, ub.reshape(e - s, -1)[rows, best], np.nan)
+        head_lv[s:e] = np.where(any_ok, hi, -1)
+        ridx = prob.front[s:e][rows, ki]
+        _fill_packages(prob, packages[s:e], hi, ridx, any_ok)
+    return DrawSolution(packages, utilities, rat, feas, head_lv)
+
+
+def _slice(prob: DrawProblem, s: int, e: int) -> DrawProblem:
+    piv = tuple(
+        PivotArrays(
+            p.name,
+            p.party,
+            p.on_party,
+            None if p.head is None else p.head[s:e],
+            None if p.rest is None else p.rest[s:e],
+            p.no_deal[s:e],
+            p.threshold[s:e],
+            p.sigma[s:e],
+            p.needed[s:e],
+        )
+        for p in prob.pivots
+    )
+    return DrawProblem(
+        prob.tables,
+        prob.head,
+        prob.rest_blocks,
+        prob.rest_index,
+        prob.a_h[s:e],
+        prob.b_h[s:e],
+        prob.front[s:e],
+        prob.fa[s:e],
+        prob.fb[s:e],
+        prob.d_a[s:e],
+        prob.d_b[s:e],
+        prob.alpha[s:e],
+        piv,
+        prob.status_quo_utilities[s:e],
+        prob.rest_size,
+        prob.exact,
+    )
+
+
+def _fill_packages(
+    prob: DrawProblem, out: np.ndarray, hi: np.ndarray, ridx: np.ndarray, ok: np.ndarray
+) -> None:
+    blocks = prob.tables.blocks
+    if prob.head is not None:
+        bl = blocks[prob.head]
+        for j, issue in enumerate(bl.issues):
+            out[:, issue] = np.where(ok, bl.index[hi, j], -1)
+    safe = np.maximum(ridx, 0)
+    for j, bi in enumerate(prob.rest_blocks):
+        bl = blocks[bi]
+        lv = prob.rest_index[safe, j]
+        for q, issue in enumerate(bl.issues):
+            out[:, issue] = np.where(ok, bl.index[lv, q], -1)

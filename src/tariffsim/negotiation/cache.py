@@ -1,0 +1,81 @@
+"""Disk cache of the negotiation layer's expensive inputs (the law on a day, tariff stakes).
+
+Entries live in ``cache_dir()/negotiation/`` as ``.npz`` files, keyed by the schedule's cache key (a
+hash of the measure library, the engine code and the data files — the same key as
+:func:`tariffsim.schedule.cache.cached_schedule`), the Census files' sizes and times, and the request.
+A change of law, data or code gives new keys; stale files are never read. Files are written to a
+temporary name and renamed, so a crash never leaves half an entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+_VERSION = "neg-cache-v1"
+
+
+@lru_cache(maxsize=1)
+def law_key() -> str:
+    """The schedule's cache key plus the Census inputs' fingerprint and this layer's code."""
+    from tariffsim.data import paths
+    from tariffsim.schedule.cache import US_ROOT, library_hash
+    from tariffsim.schedule.sources import DataLayerSource
+
+    h = hashlib.sha256(_VERSION.encode())
+    h.update(library_hash(US_ROOT).encode())
+    h.update(DataLayerSource().fingerprint().encode())
+    census = paths.shared_file("census/us_imports_hs10_by_partner_2024.csv.gz")
+    if census is not None:
+        st = census.stat()
+        h.update(f"{census}:{st.st_size}:{st.st_mtime_ns}".encode())
+    here = Path(__file__).resolve().parent
+    for name in ("tariff_stakes.py", "cache.py"):
+        st = (here / name).stat()
+        h.update(f"{name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:20]
+
+
+def folder() -> Path:
+    from tariffsim.data.paths import cache_dir
+
+    p = cache_dir() / "negotiation"
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+def entry(kind: str, request: Any) -> Path:
+    """The file of a cache entry: ``kind`` and a hash of the law key and the request."""
+    h = hashlib.sha256(law_key().encode())
+    h.update(json.dumps(request, sort_keys=True, default=str).encode())
+    return folder() / f"{kind}-{h.hexdigest()[:24]}.npz"
+
+
+def load(path: Path) -> dict[str, np.ndarray] | None:
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+    except Exception:  # a broken entry is recomputed
+        return None
+
+
+def save(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(buf.getvalue())
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,177 @@
+"""Stakes of tariff issues from the PE and GE (tariffsim.models.stakes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from tariffsim.core.errors import InputError
+from tariffsim.models import stakes as S
+from tariffsim.models.stakes import TariffIssue, parse_scope
+
+AS_OF = dt.date(2025, 4, 15)
+RECIP = TariffIssue("reciprocal", ("reciprocal",), "add_on", (0.10, 0.15, 0.25))
+AUTOS = TariffIssue(
+    "autos", ("list:s232_autos_vehicles", "list:s232_auto_parts"), "floor", (0.025, 0.15, 0.275)
+)
+
+
+def test_scope_grammar_and_issue_checks():
+    assert parse_scope("hs:8703, 8708.10") == ("hs", ("8703", "870810"))
+    assert parse_scope("list:s232_auto_parts") == ("list", ("s232_auto_parts",))
+    assert parse_scope("reciprocal") == ("reciprocal", ())
+    with pytest.raises(InputError, match="HS prefix"):
+        parse_scope("hs:87x")
+    with pytest.raises(InputError, match="not known"):
+        parse_scope("chapter:87")
+    with pytest.raises(InputError, match="form"):
+        TariffIssue("x", ("all",), "cap", (0.1,))  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="not a rate"):
+        TariffIssue("x", ("all",), "add_on", (15.0 * 100,))
+    assert AUTOS.priority == 0 and RECIP.priority == 1
+
+
+def _toy_state() -> S._State:
+    # Three rows of one partner: MFN 2.5%, 0% and 20%; reciprocal 10% on rows 0-1; a list duty of
+    # 25% (measure "l232", which displaces the reciprocal duty) on row 2.
+    n = 3
+    return S._State(
+        key="toy",
+        as_of=AS_OF,
+        horizon="short-run",
+        hs10=np.array(["8703230190", "8471300100", "8708999000"]),
+        origin=np.array(["JPN"] * n),
+        v2024=np.ones(n),
+        t_asof=np.array([0.125, 0.10, 0.45]),
+        t_ge_base=np.zeros(n),
+        mfn=np.array([0.025, 0.0, 0.20]),
+        parts={
+            "mfn": (np.array([0, 2]), np.array([0.025, 0.20])),
+            "recip": (np.array([0, 1]), np.array([0.10, 0.10])),
+            "l232": (np.array([2]), np.array([0.25])),
+        },
+        authority={"mfn": "mfn", "recip": "ieepa_reciprocal", "l232": "s232"},
+        list_measures={"parts": ["l232"]},
+        displaced_by={"l232": ["recip"]},
+        list_prefixes={"parts": (("8708",), ())},
+        v_asof=np.ones(n),
+        problem=None,
+        rows_of_problem=np.arange(n),
+        ge_rates=np.zeros(1),
+    )
+
+
+def test_forms_hand_computed():
+    st = _toy_state()
+    rows = np.array([0, 1, 2])
+    add = TariffIssue("r", ("all",), "add_on", (0.15,))
+    # add_on replaces the reciprocal 10%: 0.125-0.10+0.15, 0.10-0.10+0.15, 0.45 (no reciprocal) +0.15
+    assert S.new_rates(st, add, rows, 0.15) == pytest.approx([0.175, 0.15, 0.60])
+    floor = TariffIssue("r", ("all",), "floor", (0.15,))
+    # floor: t - R - M + max(M, 15%): 15%, 15%, and row 2 keeps its list duty on max(20%, 15%)
+    assert S.new_rates(st, floor, rows, 0.15) == pytest.approx([0.15, 0.15, 0.45])
+    total = TariffIssue("r", ("all",), "total", (0.15,))
+    assert S.new_rates(st, total, rows, 0.15) == pytest.approx([0.15, 0.15, 0.15])
+    # A list scope replaces the list's measure and what it displaces (here the reciprocal duty).
+    parts = TariffIssue("p", ("list:parts",), "floor", (0.15,))
+    assert S._instrument(st, parts) == ("l232", "recip")
+    assert S.new_rates(st, parts, np.array([2]), 0.15) == pytest.approx([0.20])
+    # Status quo level in the issue's form (equal weights): reciprocal add-on 10%, 10%, 0%.
+    assert S.status_quo_level(st, add, rows) == pytest.approx(0.2 / 3)
+
+
+def test_partner_codes():
+    code, members = S.partner_members("EU")
+    assert code == "EU" and len(members) == 27 and "DEU" in members
+    assert S.partner_members("Japan") == ("JPN", ("JPN",))
+    with pytest.raises(InputError):
+        S.partner_members("Atlantis")
+    with pytest.raises(InputError, match="United States"):
+        S.partner_members("USA")
+
+
+@pytest.fixture(scope="module")
+def jpn():
+    return S.stakes_for_issues("JPN", AS_OF, [RECIP, AUTOS])
+
+
+def test_no_flow_is_priced_twice(jpn):
+    st = S._state(AS_OF, "short-run")
+    rows, _ = S.resolve_scopes(st, ("JPN",), [RECIP, AUTOS])
+    assert not np.intersect1d(rows["reciprocal"], rows["autos"]).size
+    # On 15 Apr 2025 the auto parts still paid the reciprocal duty (Section 232 on parts from
+    # 3 May): the auto issue claims them and the reciprocal base says how much it lost.
+    assert jpn["reciprocal"].excluded_bn["autos"] > 5.0
+    assert jpn["autos"].excluded_bn == {}
+    total = float(st.v_asof[st.origin == "JPN"].sum()) / 1e9
+    assert jpn["reciprocal"].base_bn + jpn["autos"].base_bn <= total
+
+
+def test_status_quo_level_gives_near_zero_stakes(jpn):
+    # On 15 Apr 2025 Japanese goods in the reciprocal scope paid the 10% baseline (on the non-metal
+    # share of Section 232 derivatives, so the import-weighted level is just under 10%): the add-on
+    # level 10% leaves the law unchanged on every fully taxed line and moves little.
+    st = S._state(AS_OF, "short-run")
+    rows = np.sort(S.resolve_scopes(st, ("JPN",), [RECIP, AUTOS])[0]["reciprocal"])
+    r = S._dense(st, S._instrument(st, RECIP), rows)
+    full = np.isclose(r, 0.10)
+    assert full.mean() > 0.9
+    assert S.new_rates(st, RECIP, rows, 0.10)[full] == pytest.approx(st.t_asof[rows][full])
+    s = jpn["reciprocal"]
+    assert 0.095 < s.status_quo_level < 0.10
+    near, far = s.level(0.10), s.level(0.25)
+    for k in ("us_tariff_revenue_bn", "us_buyers_surplus_bn", "ge_partner_welfare_bn"):
+        assert abs(near.value(k)) < 0.05 * abs(far.value(k)), k
+
+
+def test_levels_are_monotone(jpn):
+    s = jpn["reciprocal"]
+    rev = [lv.value("us_tariff_revenue_bn") for lv in s.levels]
+    buyers = [lv.value("us_buyers_surplus_bn") for lv in s.levels]
+    partner = [lv.value("ge_partner_welfare_pct") for lv in s.levels]
+    assert rev == sorted(rev) and buyers == sorted(buyers, reverse=True)
+    assert partner == sorted(partner, reverse=True)
+    lv = s.level(0.25)
+    assert lv.value("partner_imports_after_bn") < lv.value("partner_imports_before_bn")
+    for f in lv.figures.values():
+        assert f.model and f.source and f.unit
+
+
+def test_subset_solve_equals_full_solve(jpn):
+    # The PE of a level is solved on the products the partner sells; products are independent,
+    # so the full problem with the same new rates gives the same numbers.
+    from tariffsim.models.pe import solve_problem
+
+    st = S._state(AS_OF, "short-run")
+    rows = np.sort(S.resolve_scopes(st, ("JPN",), [RECIP, AUTOS])[0]["reciprocal"])
+    t_new = S.new_rates(st, RECIP, rows, 0.25)
+    sub = S._pe_level(st, rows, t_new, ("JPN",))
+    t1 = st.problem.t0.copy()
+    t1[st.pos_of_state[rows]] = t_new
+    full = solve_problem(st.problem, st.params, t1=t1)
+    assert sub["revenue"] == pytest.approx(float(full.revenue_change.sum()), rel=1e-9)
+    assert sub["buyers"] == pytest.approx(float(full.consumer_surplus_change.sum()), rel=1e-9)
+    is_j = st.problem.origin == "JPN"
+    assert sub["sales"] == pytest.approx(float((full.v1 - st.problem.v0)[is_j].sum()), rel=1e-9)
+
+
+def test_ge_status_quo_matches_the_law_mapping(jpn):
+    # Recomputing the partner's GE entry from the as-of rates gives law_tariffs' entry back.
+    st = S._state(AS_OF, "short-run")
+    model, _ = S._ge_status_quo(st)
+    rows = np.flatnonzero(st.origin == "JPN")
+    rates = S.ge_rates_with(st, rows, st.t_asof[rows], ("JPN",))
+    assert rates[model.index("JPN")] == pytest.approx(st.ge_rates[model.index("JPN")], abs=1e-9)
+
+
+def test_eu_is_aggregated_and_no_deal_and_spillovers():
+    eu = S.stakes("EU", AS_OF, RECIP)
+    assert len(eu.members) == 27 and eu.base_bn > 100
+    lv = eu.level(0.25)
+    assert lv.value("ge_partner_welfare_bn") < 0 < lv.value("us_tariff_revenue_bn")
+    nd = S.no_deal_cost("JPN", AS_OF, [(RECIP, 0.24), (AUTOS, 0.275)])
+    assert nd["partner_welfare_pct"] < 0
+    sp = S.us_trade_spillovers("JPN", AS_OF, AUTOS, 0.275)
+    assert "JPN" not in sp["ge"] and "MEX" in sp["ge"]
