@@ -9,6 +9,7 @@ its row in --by partner; the segment table equals the daily series on each day).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -126,3 +127,31 @@ def test_csv_target_checked_before_work(capsys, tmp_path: Path) -> None:
     link.symlink_to(tmp_path / "t.csv")
     assert main(["etr", "--on", "2025-04-10", "--by", "partner", "--csv", str(link)]) == 2
     assert "is a symbolic link" in capsys.readouterr().err
+
+
+def test_post_substitution_series_beside_static(capsys) -> None:
+    """The post-substitution ETR (econ's PE, short run) beside the static one: equal weights give
+    the static ETR, and substitution away from taxed goods never raises the ETR above it."""
+    out = json.loads(
+        run(
+            capsys,
+            "etr",
+            "--from",
+            "2025-04-01",
+            "--to",
+            "2025-04-15",
+            "--post-substitution",
+            "--json",
+        )
+    )
+    assert len(out) == 15
+    from tariffsim.models.pe import post_substitution_etr_series
+
+    days = [dt.date.fromisoformat(r["date"]) for r in out]
+    ref = post_substitution_etr_series(days, horizon="short-run")
+    assert [r["etr"] for r in out] == pytest.approx(ref["etr_pre_substitution"].to_list())
+    assert [r["etr_post_substitution"] for r in out] == pytest.approx(
+        ref["etr_post_substitution"].to_list()
+    )
+    assert all(r["etr_post_substitution"] <= r["etr"] + 1e-12 for r in out)
+    assert out[-1]["etr_post_substitution"] < out[-1]["etr"]  # 2025-04-15: reciprocal in force

@@ -132,12 +132,25 @@ def etr(
         help="write the table as CSV ('-' = standard output): the --by table (all rows), the "
         "daily series, or with --from/--to --by one row per schedule segment and group",
     ),
+    post: bool = typer.Option(
+        False,
+        "--post-substitution",
+        help="with --from/--to: add the post-substitution ETR beside the pre-substitution one "
+        "(imports after the PE model's substitution away from taxed goods; see docs/pe.md)",
+    ),
+    horizon: str = typer.Option(
+        "short-run", "--horizon", help="with --post-substitution: short-run | long-run elasticities"
+    ),
     json_: bool = typer.Option(False, "--json", help="print JSON (rates as fractions)"),
     full: bool = typer.Option(
         False, "--full", help="with --on --json: add the approximate-AVE flag and provenance"
     ),
 ) -> None:
-    """Effective tariff rate on 2024 US imports (pre-substitution): on a date, or a daily series."""
+    """Effective tariff rate on 2024 US imports (pre-substitution): on a date, or a daily series.
+
+    With --post-substitution the series also shows the ETR on the imports the partial-equilibrium
+    model expects after buyers substitute away from taxed goods (static 2024 weights vs. PE weights).
+    """
     from tariffsim.cli.render import check_output_path, csv_to_stdout, write_csv
     from tariffsim.core.errors import InputError
     from tariffsim.duties.etr import BY_KEYS
@@ -152,6 +165,15 @@ def etr(
         raise InputError(
             "give --on DATE, or --from D1 --to D2", hint="tariffsim etr --on 2025-05-15"
         )
+    if post and on:
+        raise InputError(
+            "--post-substitution is for a series",
+            hint="give --from D1 --to D2 (tariffsim pe --on … gives one date's PE)",
+        )
+    if post:
+        from tariffsim.models.horizons import check_horizon
+
+        check_horizon(horizon)
     if csv is not None:
         check_output_path(csv, option="--csv", stdout_ok=True)
     if plot and not on:
@@ -193,6 +215,8 @@ def etr(
 
     start, end = _check_range(from_, to)  # type: ignore[arg-type]
     s = etr_series(start, end, flows=flows, by=(by,) if by and by != "authority" else ())
+    if post:
+        s = _with_post_substitution(s, flows, horizon)
     if plot:
         from tariffsim.cli.render import write_output
         from tariffsim.duties.report import plot_series_png
@@ -203,8 +227,14 @@ def etr(
         if csv_to_stdout(csv):
             return
     if json_:
-        print_json(s.to_json())
+        out = s.to_json()
+        if post:
+            for d, r in zip(out, s.daily.iter_rows(named=True), strict=True):
+                d["etr_post_substitution"] = r["etr_post_substitution"]
+        print_json(out)
         return
+    # authorities that charge nothing over the whole range are left out of the table (not the CSV)
+    auths = [a for a in s.authorities if s.daily[f"etr_{a}"].abs().max() > 0]
     changes = []
     prev = None
     for row in s.daily.iter_rows(named=True):
@@ -213,16 +243,24 @@ def etr(
                 (
                     row["date"].isoformat(),
                     pct(row["etr"]),
-                    *(f"{100 * row[f'etr_{a}']:.2f}" for a in s.authorities),
+                    *([pct(row["etr_post_substitution"])] if post else []),
+                    *(f"{100 * row[f'etr_{a}']:.2f}" for a in auths),
                 )
             )
             prev = row["etr"]
+    width = 2 + int(post) + len(auths)
     print_table(
         f"ETR {s.start} → {s.last_day}{who} (days when it changes; points by authority)",
-        ["from", "ETR", *(AUTH_SHORT.get(a, a) for a in s.authorities)],
+        ["from", "ETR", *(["post"] if post else []), *(AUTH_SHORT.get(a, a) for a in auths)],
         changes,
-        right=set(range(1, 2 + len(s.authorities))),
+        right=set(range(1, width)),
+        nowrap=set(range(width)),
     )
+    if post:
+        say(
+            f"post = the ETR on the imports the PE model expects after substitution "
+            f"({horizon} elasticities; docs/pe.md), beside the static ETR on 2024 imports"
+        )
     if plot:
         print(f"plot: {plot}")
 
@@ -257,6 +295,24 @@ AUTH_SHORT = {
     "s122": "122",
     "s201": "201",
 }
+
+
+def _with_post_substitution(s, flows, horizon: str):  # type: ignore[no-untyped-def]
+    """The series with ``etr_post_substitution`` (and ``imports_usd_after``) beside the static ETR:
+    :func:`tariffsim.models.pe.post_substitution_etr_series` (one PE solve per law segment)."""
+    import dataclasses
+
+    from tariffsim.models.pe import post_substitution_etr_series
+
+    days = s.daily["date"].to_list()
+    post = post_substitution_etr_series(days, horizon=horizon, flows=flows)
+    daily = s.daily.with_columns(
+        post["etr_post_substitution"].alias("etr_post_substitution"),
+        post["imports_usd_after"].alias("imports_usd_after"),
+    )
+    return dataclasses.replace(
+        s, daily=daily, provenance={**s.provenance, "post_substitution": f"PE, {horizon}"}
+    )
 
 
 def _flows_for(partner: str | None):  # type: ignore[no-untyped-def]
