@@ -15,6 +15,18 @@ from tariffsim.core.errors import InputError
 from tariffsim.core.yamlio import MAX_NODES, LineDict, parse_yaml, read_yaml
 
 
+@pytest.fixture(autouse=True, params=["libyaml", "python"])
+def composer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs with both composers (libyaml when PyYAML has it, and pure Python)."""
+    from tariffsim.core import yamlio
+
+    if request.param == "python":
+        monkeypatch.setattr(yamlio, "_FAST", False)
+    elif not yamlio._FAST:
+        pytest.skip("PyYAML without libyaml")
+    return str(request.param)
+
+
 def alias_bomb(levels: int, width: int = 10) -> str:
     """``levels`` anchors, each a list of ``width`` aliases of the previous: width**levels nodes."""
     lines = ["title: bomb", "change:", "  x:", "    a0: &a0 [" + ",".join(['"lol"'] * width) + "]"]

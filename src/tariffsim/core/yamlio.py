@@ -203,7 +203,7 @@ def parse_yaml(
     loader = _Loader(text)
     loader.max_depth = max_depth
     try:
-        node = loader.get_single_node()
+        node = _compose_fast(text, max_depth) if _FAST else loader.get_single_node()
         if node is None:
             return None
         _check_expansion(node, max_nodes)
@@ -227,6 +227,34 @@ def parse_yaml(
         ) from None
     finally:
         loader.dispose()
+
+
+_FAST = bool(getattr(yaml, "__with_libyaml__", False))
+"""Compose with libyaml (C) when PyYAML has it: about 15 times faster than the Python composer."""
+
+
+def _compose_fast(text: str, max_depth: int) -> Any:
+    """The node graph of ``text`` composed by libyaml, after a scan of its events (iterative, in C)
+    that refuses nesting deeper than ``max_depth`` — libyaml's composer recurses without a limit of
+    its own, so the depth is checked before it runs. Construction stays in Python (line numbers,
+    duplicate keys, the safe tags)."""
+    depth = 0
+    hint = "flatten the structure; no tariffsim file nests this deep"
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > max_depth:
+                    line = event.start_mark.line + 1
+                    raise _Limit(f"nested more than {max_depth} levels deep", line, hint)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:  # libyaml's own depth limit (1,000 in recent versions)
+        if "nesting depth" in str(exc.problem) and exc.problem_mark is not None:
+            line = exc.problem_mark.line + 1
+            raise _Limit(f"nested more than {max_depth} levels deep", line, hint) from None
+        raise
+    return yaml.compose(text, Loader=yaml.CSafeLoader)
 
 
 def _clip(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:

@@ -27,7 +27,6 @@ from typing import Any, Protocol
 
 import numpy as np
 import polars as pl
-import scipy.sparse as sp
 
 from tariffsim.core.errors import InputError
 from tariffsim.duties.flows import Flows
@@ -50,8 +49,11 @@ class CompiledLike(Protocol):
 # grouping
 
 
-def group_matrix(keys: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix]:
-    """Unique keys (g,) and the (n, g) one-hot matrix S with S[r, j] = 1 if row r has key j."""
+def group_matrix(keys: np.ndarray) -> tuple[np.ndarray, Any]:
+    """Unique keys (g,) and the (n, g) one-hot matrix S with S[r, j] = 1 if row r has key j
+    (``scipy.sparse.csr_matrix``)."""
+    import scipy.sparse as sp
+
     uniq, inv = np.unique(np.asarray(keys).astype(str), return_inverse=True)
     n = len(inv)
     s = sp.csr_matrix((np.ones(n), (np.arange(n), inv)), shape=(n, len(uniq)))
@@ -276,7 +278,17 @@ def _segment_of(c: CompiledLike, days: list[dt.date]) -> np.ndarray:
 
 
 def _authorities(c: CompiledLike) -> tuple[str, ...]:
-    return tuple(c.by_authority.keys())
+    auths = getattr(c, "authorities", None)  # a real Compiled names them without summing
+    return tuple(auths) if auths is not None else tuple(c.by_authority.keys())
+
+
+def _authority_points(c: CompiledLike, v: np.ndarray) -> dict[str, np.ndarray]:
+    """{authority: (k,) duty Σ_r A_a[s, r] v_r} (without dense (k, n) arrays when the compiled
+    schedule can dot its parts directly)."""
+    dot = getattr(c, "authority_dot", None)
+    if dot is not None:
+        return dict(dot(v))
+    return {a: np.asarray(c.by_authority[a], dtype=np.float64) @ v for a in _authorities(c)}
 
 
 def _compile(schedule: Any, flows: Flows, start: dt.date, end: dt.date) -> CompiledLike:
@@ -461,9 +473,8 @@ def series_from_compiled(
         "duty_usd": duty_seg[seg],
         "imports_usd": np.full(len(days), m),
     }
-    for a in auth:
-        pts = (np.asarray(c.by_authority[a], dtype=np.float64) @ v) / (m if m > 0 else 1.0)
-        daily[f"etr_{a}"] = pts[seg]
+    for a, duty in _authority_points(c, v).items():
+        daily[f"etr_{a}"] = (duty / (m if m > 0 else 1.0))[seg]
     frames = []
     weighted = None
     for b in by:

@@ -52,6 +52,12 @@ class _Part:
         else:
             out[self.rows] += self.vals
 
+    def dot(self, w: np.ndarray) -> float:
+        """Σ_r part_r · w_r."""
+        if self.dense is not None:
+            return float(self.dense @ w)
+        return float(self.vals @ w[self.rows])
+
     def to_dense(self, n: int) -> np.ndarray:
         if self.dense is not None:
             return self.dense
@@ -97,6 +103,23 @@ class Compiled:
                 out[a] = self._sum(rows)
             self._by_auth = out
         return self._by_auth
+
+    @property
+    def authorities(self) -> tuple[str, ...]:
+        """The authorities, in the order of :attr:`by_authority` (without building it)."""
+        return tuple(dict.fromkeys(self.measure_authorities))
+
+    def authority_dot(self, weights: np.ndarray) -> dict[str, np.ndarray]:
+        """{authority: (k,) Σ_r A_a[s, r] · w_r} — the weighted sums of :attr:`by_authority`
+        without its dense (k, n) arrays: each distinct stored part is dotted with ``weights`` once
+        and the parts of an authority's measures are added per segment."""
+        w = np.asarray(weights, dtype=np.float64)
+        dots = np.array([p.dot(w) for p in self._store] + [0.0])  # index -1 = all zero
+        out: dict[str, np.ndarray] = {}
+        for a in self.authorities:
+            rows = [i for i, x in enumerate(self.measure_authorities) if x == a]
+            out[a] = dots[self.part_ids[rows]].sum(axis=0)
+        return out
 
     def _sum(self, measure_rows: list[int]) -> np.ndarray:
         arr = np.zeros((self.k, self.n), dtype=self.dtype)
