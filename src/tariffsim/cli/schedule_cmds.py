@@ -629,7 +629,7 @@ def demo(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
         ),
         ("tariffsim rate EU 8703.23.01.90 --on 2025-09-20 --json", "a group origin, as JSON"),
         (
-            "tariffsim rate --input entries.csv --output rated.csv",
+            "tariffsim rate --input docs/examples/shipments.csv --output rated.csv",
             "a shipment list (origin,hs,date,value_usd)",
         ),
         ("tariffsim timeline JPN 8703230190 --plot car.png", "every change, as a chart"),
