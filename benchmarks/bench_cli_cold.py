@@ -28,11 +28,21 @@ COMMANDS: dict[str, list[str]] = {
 }
 
 
+# the child reports its own peak memory (RUSAGE_CHILDREN would give the maximum over all children)
+_CHILD = (
+    "import atexit, resource, sys\n"
+    "atexit.register(lambda: sys.stderr.write("
+    "'\\nMAXRSS %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+    "from tariffsim.cli.main import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
 def _run(argv: list[str], env: dict[str, str]) -> dict[str, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "tariffsim.cli.main", *argv],
+        [sys.executable, "-c", _CHILD, *argv],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -46,8 +56,15 @@ def _run(argv: list[str], env: dict[str, str]) -> dict[str, float]:
     return {
         "wall_s": round(wall, 3),
         "cpu_s": round((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 3),
-        "max_rss_mb": round(after.ru_maxrss / 1024, 1),
+        "max_rss_mb": round(_maxrss_kb(proc.stderr) / 1024, 1),
     }
+
+
+def _maxrss_kb(stderr: str) -> int:
+    for line in reversed(stderr.splitlines()):
+        if line.startswith("MAXRSS "):
+            return int(line.split()[1])
+    return 0
 
 
 def _setups() -> dict[str, dict[str, str]]:
