@@ -95,7 +95,7 @@ def single_entries() -> list[Case]:
         "870323019": "refuse",
         "8.70323E+09": "refuse",
         "8703230190.0": "refuse",
-        "8" * 1_000_000: "refuse",
+        "8" * 100_000: "refuse",
         "": "refuse",
         "abcd": "refuse",
         "8703²30190": "rate=0.275",

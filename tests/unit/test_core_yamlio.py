@@ -117,3 +117,9 @@ def test_validation_messages_are_clipped() -> None:
     with pytest.raises(InputError) as e:
         validate(M, data, "m.yaml")
     assert len(str(e.value)) < 400 and str(e.value).startswith("m.yaml:1: v: bad value")
+
+
+def test_control_character_is_an_input_error_with_line() -> None:
+    with pytest.raises(InputError) as e:
+        parse_yaml("title: x\nchange: a\x00b\n", name="r.yaml")
+    assert str(e.value) == "r.yaml:2: malformed YAML: character U+0000 is not allowed in YAML text"

@@ -79,12 +79,16 @@ def _key_names(by: str, keys: list[str]) -> list[str]:
         from tariffsim.duties.sections import SECTION_TITLES
 
         return [SECTION_TITLES.get(k, "") for k in keys]
-    if by in ("chapter", "hs4", "hs6"):
+    if by == "chapter":
+        from tariffsim.data.hts_chapters import chapter_title
+
+        return [chapter_title(k) for k in keys]
+    if by in ("hs4", "hs6"):
         names = heading_names()
         return [names.get(k, "") for k in keys]
-    from tariffsim.cli.schedule_cmds import AUTHORITY_LABELS
+    from tariffsim.core.palette import authority_label
 
-    return [AUTHORITY_LABELS.get(k, k) for k in keys]
+    return [authority_label(k) for k in keys]
 
 
 def _cut(text: str, width: int) -> str:
@@ -95,9 +99,8 @@ def _cut(text: str, width: int) -> str:
 
 
 def heading_names() -> dict[str, str]:
-    """HS chapter (2 digits), heading (4) and subheading (6) → its text, from the HTS descriptions
-    (the first line under a code names it; a chapter is named by its first heading's first words
-    only when the HTS has no chapter text)."""
+    """HS heading (4 digits) and subheading (6) → its text, from the HTS descriptions (the first
+    level of a line's heading path names its heading, the second its subheading)."""
     from tariffsim.duties.search import _index
 
     idx = _index()

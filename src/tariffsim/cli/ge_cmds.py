@@ -63,6 +63,7 @@ def _plot(result: Any, path: Path, top: int = 30) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from tariffsim.core.palette import role
     from tariffsim.models.ge_data import load_model
 
     if path.suffix.lower() != ".png":
@@ -79,9 +80,13 @@ def _plot(result: Any, path: Path, top: int = 30) -> None:
         (axes[1], "prices_pct", "price index change, %"),
     ):
         vals = sub[col].to_list()
-        colors = ["#2a7" if v >= 0 else "#c44" for v in vals] if col == "welfare_pct" else "#468"
+        colors = (
+            [role("gain") if v >= 0 else role("loss") for v in vals]
+            if col == "welfare_pct"
+            else role("neutral")
+        )
         ax.barh(sub["iso3"].to_list(), vals, color=colors)
-        ax.axvline(0, color="black", lw=0.6)
+        ax.axvline(0, color=role("axis"), lw=0.6)
         ax.set_xlabel(label)
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle(f"GE model: {result.scenario} ({top} largest economies)")

@@ -156,17 +156,19 @@ def _plot(res, path: Path, top: int) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
 
+    from tariffsim.core.palette import role
+
     p = res.frame("partners").head(top).reverse()
     names = p["iso3"].to_list()
     cre = (p["creation_usd"] / 1e9).to_numpy()
     div = (p["diversion_usd"] / 1e9).to_numpy()
     fig, ax = plt.subplots(figsize=(9, 5))
     # Diverging stack: negative parts stack leftwards from 0, positive parts rightwards.
-    ax.barh(names, cre, label="trade creation")
+    ax.barh(names, cre, color=role("creation"), label="trade creation")
     left = np.where(np.sign(div) == np.sign(cre), cre, 0.0)
-    ax.barh(names, div, left=left, label="trade diversion")
-    ax.scatter(cre + div, names, color="black", zorder=3, s=14, label="net change")
-    ax.axvline(0, color="black", lw=0.8)
+    ax.barh(names, div, left=left, color=role("diversion"), label="trade diversion")
+    ax.scatter(cre + div, names, color=role("total"), zorder=3, s=14, label="net change")
+    ax.axvline(0, color=role("axis"), lw=0.8)
     ax.set_xlabel("change in US imports, bn USD (2024 volumes)")
     ax.set_title(f"PE: change in US imports by partner ({res.scenario})")
     ax.legend()

@@ -392,18 +392,6 @@ def _print_timeline(rows: Any, title: str, *, refs: bool = True) -> None:
     )
 
 
-AUTHORITY_LABELS = {
-    "mfn": "MFN (column 1)",
-    "s232": "Section 232",
-    "s301": "Section 301",
-    "ieepa_fentanyl": "IEEPA fentanyl",
-    "ieepa_reciprocal": "IEEPA reciprocal",
-    "ieepa_other": "IEEPA other (Brazil, India)",
-    "s122": "Section 122",
-    "s201": "Section 201",
-}
-
-
 def _plot_timeline(rows: Any, path: Path, *, title: str) -> None:
     import matplotlib
 
@@ -412,11 +400,14 @@ def _plot_timeline(rows: Any, path: Path, *, title: str) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
 
+    from tariffsim.core.palette import authority_color, authority_label, order_authorities, role
+
     auths: list[str] = []
     for r in rows:
         for p in r.parts:
             if p.authority not in auths and p.rate != 0.0:
                 auths.append(p.authority)
+    auths = order_authorities(auths)
     # a day's rate holds over [day, day + 1): the last step ends at the exclusive end
     x = [r.start for r in rows] + [rows[-1].end]
     fig, ax = plt.subplots(figsize=(9, 4.5))
@@ -431,9 +422,18 @@ def _plot_timeline(rows: Any, path: Path, *, title: str) -> None:
         ]
         vals.append(vals[-1])
         top = bottom + np.array(vals)
-        ax.fill_between(x, bottom, top, step="post", label=AUTHORITY_LABELS.get(a, a), alpha=0.85)
+        ax.fill_between(
+            x,
+            bottom,
+            top,
+            step="post",
+            label=authority_label(a),
+            color=authority_color(a),
+            alpha=0.85,
+            linewidth=0,
+        )
         bottom = top
-    ax.step(x, bottom, where="post", color="black", linewidth=1.2, label="total")
+    ax.step(x, bottom, where="post", color=role("total"), linewidth=1.2, label="total")
     ax.set_ylabel("duty rate (%)")
     top_pct = float(np.nanmax(bottom)) if np.isfinite(bottom).any() else 0.0
     ax.set_ylim(0.0, max(1.0, 1.12 * top_pct))

@@ -200,9 +200,12 @@ def parse_yaml(
             f"{name}: larger than {max_bytes:,} bytes",
             hint="tariffsim YAML files are a few kilobytes; is this the right file?",
         )
-    loader = _Loader(text)
-    loader.max_depth = max_depth
+    loader: _Loader | None = None
     try:
+        # the Python reader checks every character as it is built (a control character raises
+        # here): inside the try, like every other YAML error
+        loader = _Loader("" if _FAST else text)
+        loader.max_depth = max_depth
         node = _compose_fast(text, max_depth) if _FAST else loader.get_single_node()
         if node is None:
             return None
@@ -221,12 +224,21 @@ def parse_yaml(
             where=f"{name}:{line}",
             hint="check indentation, colons and quotes on that line (YAML syntax)",
         ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, control)
+        line = text[: max(0, int(exc.position))].count("\n") + 1
+        ch = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        raise InputError(
+            f"malformed YAML: character U+{ch:04X} is not allowed in YAML text",
+            where=f"{name}:{line}",
+            hint="remove control characters; save the file as plain UTF-8 text",
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError(
             f"malformed YAML: {_clip(str(exc))}", where=name, hint="check the YAML syntax"
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 _FAST = bool(getattr(yaml, "__with_libyaml__", False))

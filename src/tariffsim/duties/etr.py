@@ -454,38 +454,33 @@ def series_from_compiled(
 ) -> EtrSeries:
     """The daily ETR over [start, end) from one compiled schedule (no per-day loop).
 
-    Per segment s: duty_s = T[s] · v (T the (k, n) total), points of authority a = A_a[s] · v / Σv,
-    group duties D = (T ∘ v) S with S the (n, g) one-hot matrix; days map to segments by
-    ``segment_index``.
+    The sums per segment are :func:`segment_totals` (duty_s = T[s] · v, points of authority
+    a = A_a[s] · v / Σv, group duties D = (T ∘ v) S with S the (n, g) one-hot matrix), computed
+    once for each segment the days touch; days map to segments by ``segment_index``.
     """
     if end <= start:
         raise InputError(f"empty range [{start}, {end})", hint="--to must be after --from")
     days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
     seg = _segment_of(c, days)
-    v = np.asarray(flows.value_usd, dtype=np.float64)
-    m = float(v.sum())
-    total = np.asarray(c.total, dtype=np.float64)
-    duty_seg = total @ v  # (k,)
-    auth = _authorities(c)
+    _, first, pos = np.unique(seg, return_index=True, return_inverse=True)
+    starts = np.array(days, dtype="datetime64[D]")[first]
+    groupings = [b for b in by if b != "authority"]
+    tot = segment_totals(c, flows, starts, by=groupings, eu_members=eu_members)
+    m = tot.imports_usd
+    auth = tot.authorities
     daily: dict[str, Any] = {
         "date": days,
-        "etr": duty_seg[seg] / m if m > 0 else np.zeros(len(days)),
-        "duty_usd": duty_seg[seg],
+        "etr": tot.duty_usd[pos] / m if m > 0 else np.zeros(len(days)),
+        "duty_usd": tot.duty_usd[pos],
         "imports_usd": np.full(len(days), m),
     }
-    for a, duty in _authority_points(c, v).items():
-        daily[f"etr_{a}"] = (duty / (m if m > 0 else 1.0))[seg]
+    for j, a in enumerate(auth):
+        daily[f"etr_{a}"] = tot.duty_by_authority[pos, j] / (m if m > 0 else 1.0)
     frames = []
-    weighted = None
-    for b in by:
-        if b == "authority":
-            continue
-        if weighted is None:
-            weighted = total * v  # (k, n)
-        keys, s = group_matrix(row_keys(flows, b, eu_members=eu_members))
-        g_imp = np.asarray(s.T @ v).ravel()  # (g,)
-        g_duty = np.asarray((s.T @ weighted.T).T)  # (k, g)
-        d_days = g_duty[seg]  # (days, g)
+    for b in groupings:
+        g = tot.groups[b]
+        keys, g_imp = g.keys, g.imports_usd
+        d_days = g.duty_usd[pos]  # (days, g)
         with np.errstate(invalid="ignore", divide="ignore"):
             e_days = np.where(g_imp > 0, d_days / np.where(g_imp > 0, g_imp, 1.0), 0.0)
         nd, ng = d_days.shape
@@ -635,4 +630,154 @@ def rate_user_table(flows: Flows, on: Any = None, *, schedule: Any | None = None
         rows=rows_df,
         authorities=tuple(a.removeprefix("rate_") for a in auth),
         provenance=prov,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# per-segment totals (the tables the web app keeps warm; chunks of rows add up)
+
+
+@dataclass(frozen=True, eq=False)
+class GroupTotals:
+    """One grouping of :class:`SegmentTotals`: ``keys`` (g,) sorted, ``imports_usd`` (g,),
+    ``duty_usd`` (k, g) and, when asked for, ``by_authority`` (A, k, g)."""
+
+    keys: np.ndarray
+    imports_usd: np.ndarray
+    duty_usd: np.ndarray
+    by_authority: np.ndarray | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class SegmentTotals:
+    """Duties of a set of rows on each segment of a compiled schedule.
+
+    Rates are piecewise constant between change days, so for segment s, rows r with 2024 value v_r,
+    total rate τ_{r,s} and the part τ_{r,a,s} of authority a:
+
+        duty_usd[s] = Σ_r τ_{r,s} v_r,     duty_by_authority[s, a] = Σ_r τ_{r,a,s} v_r,
+        groups[b].duty_usd[s, j] = Σ_{r ∈ j} τ_{r,s} v_r,   groups[b].imports_usd[j] = Σ_{r ∈ j} v_r,
+
+    and ETR_G(t) = D_{s(t),G} / M_G (the static rate of this module). The sums are linear in the
+    rows: the totals of disjoint row sets with the same segments and group keys add up (``a + b``),
+    which lets a caller compile a large table in chunks to bound memory.
+    """
+
+    starts: np.ndarray  # (k,) datetime64[D], the first day of each segment
+    authorities: tuple[str, ...]
+    imports_usd: float
+    duty_usd: np.ndarray  # (k,)
+    duty_by_authority: np.ndarray  # (k, A)
+    groups: Mapping[str, GroupTotals]
+
+    def __add__(self, other: SegmentTotals) -> SegmentTotals:
+        if not np.array_equal(self.starts, other.starts):
+            raise ValueError("segment totals over different segments do not add up")
+        auths = tuple(dict.fromkeys((*self.authorities, *other.authorities)))
+
+        def widen(t: SegmentTotals, arr: np.ndarray, axis: int) -> np.ndarray:
+            shape = list(arr.shape)
+            shape[axis] = len(auths)
+            out = np.zeros(shape)
+            for j, a in enumerate(t.authorities):
+                idx = [slice(None)] * arr.ndim
+                src = list(idx)
+                idx[axis], src[axis] = auths.index(a), j
+                out[tuple(idx)] = arr[tuple(src)]
+            return out
+
+        groups = {}
+        for b, g in self.groups.items():
+            h = other.groups[b]
+            if not np.array_equal(g.keys, h.keys):
+                raise ValueError(f"grouping {b!r}: different keys; pass the same keys= to both")
+            ba = None
+            if g.by_authority is not None and h.by_authority is not None:
+                ba = widen(self, g.by_authority, 0) + widen(other, h.by_authority, 0)
+            groups[b] = GroupTotals(
+                keys=g.keys,
+                imports_usd=g.imports_usd + h.imports_usd,
+                duty_usd=g.duty_usd + h.duty_usd,
+                by_authority=ba,
+            )
+        return SegmentTotals(
+            starts=self.starts,
+            authorities=auths,
+            imports_usd=self.imports_usd + other.imports_usd,
+            duty_usd=self.duty_usd + other.duty_usd,
+            duty_by_authority=widen(self, self.duty_by_authority, 1)
+            + widen(other, other.duty_by_authority, 1),
+            groups=groups,
+        )
+
+
+def segment_totals(
+    c: CompiledLike,
+    flows: Flows,
+    starts: Sequence[dt.date] | np.ndarray,
+    *,
+    by: Sequence[str] = (),
+    by_authority: Sequence[str] = (),
+    keys: Mapping[str, np.ndarray] | None = None,
+    eu_members: Sequence[str] | None = None,
+) -> SegmentTotals:
+    """:class:`SegmentTotals` of ``flows`` on the segments starting on ``starts`` (any days inside
+    the compiled range; each is mapped to its compiled segment with ``segment_index``).
+
+    ``by``: groupings (``partner``, ``group``, ``chapter``, ``section``); ``by_authority``: those of
+    them also split by authority; ``keys``: the full, sorted key set of a grouping (so that chunks
+    of one table give aligned totals; a row whose key is missing raises ``ValueError``). Group
+    sums are sparse one-hot products, (S^T (T ∘ v)^T)^T with S the (n, g) indicator matrix.
+    """
+    import scipy.sparse as sp
+
+    st = np.asarray(starts, dtype="datetime64[D]")
+    idx = np.asarray(c.segment_index(st), dtype=np.int64)
+    v = np.asarray(flows.value_usd, dtype=np.float64)
+    total = np.asarray(c.total, dtype=np.float64)[idx]  # (k, n)
+    auth = _authorities(c)
+    k = len(st)
+    points = _authority_points(c, v)  # (k_all,) per authority, without dense (k, n) arrays
+    dba = np.stack([points[a][idx] for a in auth], axis=1) if auth else np.zeros((k, 0))
+    group_dot = getattr(c, "authority_group_dot", None)  # without dense (k, n) arrays
+    parts: dict[str, np.ndarray] = {}
+    if group_dot is None and any(b in by_authority for b in by):
+        parts = {a: np.asarray(c.by_authority[a], dtype=np.float64)[idx] for a in auth}
+    groups: dict[str, GroupTotals] = {}
+    weighted = None
+    for b in by:
+        rk = row_keys(flows, b, eu_members=eu_members).astype(str)
+        if keys is not None and b in keys:
+            uk = np.asarray(keys[b]).astype(str)
+            inv = np.searchsorted(uk, rk)
+            inv_ok = np.minimum(inv, len(uk) - 1) if len(uk) else inv
+            if len(rk) and (not len(uk) or np.any(uk[inv_ok] != rk)):
+                raise ValueError(f"grouping {b!r}: a row's key is not in keys[{b!r}]")
+        else:
+            uk, inv = np.unique(rk, return_inverse=True)
+        g = len(uk)
+        s = sp.csr_matrix((np.ones(len(inv)), (np.arange(len(inv)), inv)), shape=(len(inv), g))
+        if weighted is None:
+            weighted = total * v
+        ba = None
+        if b in by_authority and not auth:
+            ba = np.zeros((0, k, g))
+        elif b in by_authority and group_dot is not None:
+            per = group_dot(v, inv, g)
+            ba = np.stack([per[a][idx] for a in auth], axis=0)
+        elif b in by_authority:
+            ba = np.stack([np.asarray((s.T @ (parts[a] * v).T).T) for a in auth], axis=0)
+        groups[b] = GroupTotals(
+            keys=uk,
+            imports_usd=np.bincount(inv, weights=v, minlength=g).astype(np.float64),
+            duty_usd=np.asarray((s.T @ weighted.T).T),
+            by_authority=ba,
+        )
+    return SegmentTotals(
+        starts=st,
+        authorities=auth,
+        imports_usd=float(v.sum()),
+        duty_usd=total @ v,
+        duty_by_authority=dba,
+        groups=groups,
     )

@@ -14,28 +14,15 @@ import io
 from pathlib import Path
 from typing import Any
 
+from tariffsim.core.palette import (
+    AUTHORITY_LABELS,
+    authority_colors,
+    authority_label,
+    order_authorities,
+    role,
+)
+from tariffsim.data.hts_chapters import chapter_label, chapter_title
 from tariffsim.duties.etr import DutyResult, EtrSeries
-
-AUTHORITY_LABELS = {
-    "mfn": "MFN (column 1)",
-    "s232": "Section 232",
-    "s301": "Section 301",
-    "ieepa_reciprocal": "IEEPA reciprocal",
-    "ieepa_fentanyl": "IEEPA fentanyl",
-    "ieepa_other": "IEEPA other (Brazil, India…)",
-    "s122": "Section 122",
-    "s201": "Section 201",
-}
-AUTHORITY_COLORS = {
-    "mfn": "#9e9e9e",
-    "s232": "#1f77b4",
-    "s301": "#d62728",
-    "ieepa_reciprocal": "#ff7f0e",
-    "ieepa_fentanyl": "#9467bd",
-    "ieepa_other": "#8c564b",
-    "s122": "#2ca02c",
-    "s201": "#17becf",
-}
 
 
 def _plt():
@@ -59,20 +46,24 @@ def plot_series_png(s: EtrSeries) -> bytes:
     plt = _plt()
     fig, ax = plt.subplots(figsize=(9, 4.2))
     days = s.daily["date"].to_list()
-    auth = [a for a in s.authorities if float(s.daily[f"etr_{a}"].abs().max() or 0.0) > 0]
+    auth = [
+        a
+        for a in order_authorities(s.authorities)
+        if float(s.daily[f"etr_{a}"].abs().max() or 0.0) > 0
+    ]
     ys = [100 * s.daily[f"etr_{a}"].to_numpy() for a in auth]
     if ys:
         ax.stackplot(
             days,
             *ys,
-            labels=[AUTHORITY_LABELS.get(a, a) for a in auth],
-            colors=[AUTHORITY_COLORS.get(a, "#bcbd22") for a in auth],
+            labels=[authority_label(a) for a in auth],
+            colors=authority_colors(auth),
             step="post",
         )
     ax.plot(
         days,
         100 * s.daily["etr"].to_numpy(),
-        color="black",
+        color=role("total"),
         lw=1.0,
         drawstyle="steps-post",
         label="total",
@@ -92,7 +83,7 @@ def plot_bars_png(labels: list[str], values: list[float], title: str, xlabel: st
     plt = _plt()
     fig, ax = plt.subplots(figsize=(7, 0.28 * len(labels) + 1.2))
     y = range(len(labels))
-    ax.barh(list(y), [100 * v for v in values], color="#1f77b4")
+    ax.barh(list(y), [100 * v for v in values], color=role("bar"))
     ax.set_yticks(list(y), labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
@@ -144,7 +135,7 @@ def render_html(
         ),
         "chapters": _data_uri(
             plot_bars_png(
-                [f"ch {k}" for k in chapters["key"].to_list()],
+                [chapter_label(k) for k in chapters["key"].to_list()],
                 chapters["etr"].to_list(),
                 f"ETR by HS chapter on {snapshot.date} (largest duty first)",
                 "effective tariff rate, %",
@@ -166,6 +157,8 @@ def render_html(
         authorities=auth.to_dicts(),
         labels=AUTHORITY_LABELS,
         cname=cname,
+        chapter_label=chapter_label,
+        chapter_title=chapter_title,
         charts=charts,
         validation=validation,
         gaps=validation.largest_gaps(15).to_dicts() if validation is not None else [],

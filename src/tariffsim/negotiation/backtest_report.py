@@ -342,7 +342,9 @@ def plot(res: Any, path: Path) -> None:
     ]
     ax.legend(handles=handles, fontsize=7, loc="lower right")
     ax.set_title("Deals: outcome against forecasts", fontsize=9)
-    ax2.plot([0, 1], [0, 1], color="0.6", lw=1, ls="--")
+    from tariffsim.core.palette import role
+
+    ax2.plot([0, 1], [0, 1], color=role("reference"), lw=1, ls="--")
     rel = res.summary.get("reliability") or []
     if rel:
         ax2.plot(
@@ -378,13 +380,12 @@ def plot(res: Any, path: Path) -> None:
 
 
 def _colours() -> dict[str, str]:
-    """Chart colours: the project palette when it exists (``tariffsim.core.palette``)."""
-    try:
-        from tariffsim.core import palette  # type: ignore[attr-defined]
+    """Chart colours, from the project palette (``tariffsim.core.palette`` roles)."""
+    from tariffsim.core.palette import role
 
-        seq = list(getattr(palette, "CATEGORICAL", []))
-    except ImportError:
-        seq = []
-    if len(seq) < 4:
-        seq = ["#1f5f8b", "#c8553d", "#6a8d73", "#222222"]
-    return {"model": seq[0], "split": seq[1], "last": seq[2], "outcome": seq[3]}
+    return {
+        "model": role("forecast"),
+        "split": role("split"),
+        "last": role("last_deal"),
+        "outcome": role("actual"),
+    }

@@ -121,6 +121,27 @@ class Compiled:
             out[a] = dots[self.part_ids[rows]].sum(axis=0)
         return out
 
+    def authority_group_dot(
+        self, weights: np.ndarray, groups: np.ndarray, n_groups: int
+    ) -> dict[str, np.ndarray]:
+        """{authority: (k, g) Σ_{r in group j} A_a[s, r] · w_r} for rows labelled ``groups``
+        (integers 0 … n_groups − 1): each distinct stored part is summed by group once (a
+        ``bincount`` over its non-zero rows), then the parts of an authority's measures are added per
+        segment — no dense (k, n) array."""
+        w = np.asarray(weights, dtype=np.float64)
+        inv = np.asarray(groups, dtype=np.int64)
+        sums = np.zeros((len(self._store) + 1, n_groups))  # last row: the all-zero part (-1)
+        for i, p in enumerate(self._store):
+            if p.dense is not None:
+                sums[i] = np.bincount(inv, weights=p.dense * w, minlength=n_groups)
+            else:
+                sums[i] = np.bincount(inv[p.rows], weights=p.vals * w[p.rows], minlength=n_groups)
+        out: dict[str, np.ndarray] = {}
+        for a in self.authorities:
+            rows = [i for i, x in enumerate(self.measure_authorities) if x == a]
+            out[a] = sums[self.part_ids[rows]].sum(axis=0)
+        return out
+
     def _sum(self, measure_rows: list[int]) -> np.ndarray:
         arr = np.zeros((self.k, self.n), dtype=self.dtype)
         memo: dict[tuple[int, ...], int] = {}

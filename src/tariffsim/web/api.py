@@ -198,18 +198,20 @@ def get_country(request: Request, iso3: str, date: OptDay = None) -> dict:
 
 @router.get("/country/{iso3}/models", response_model=S.CountryModels, responses=ERR)
 def get_country_models(request: Request, iso3: str, date: OptDay = None) -> dict:
-    """PE (2025-01-01 → date) and GE (ILMS 2025 USTR scenario) results for a country (cached;
-    the first call takes seconds — the page uses the job route)."""
+    """PE (the 2024 flows' law → date) and GE (the law on the date; the ILMS 2025 USTR scenario)
+    results for a country or group (cached; the first call takes seconds — the page uses the job
+    route)."""
     return svc.country_models(_state(request), iso3[:64], date)
 
 
 def _scenario_text(state, req: S.ScenarioRequest) -> str:
     from tariffsim.core.errors import InputError
-    from tariffsim.web.scenario import edits_to_reform, reform_yaml
+    from tariffsim.web.scenario import check_reform_text, edits_to_reform, reform_yaml
 
     if req.reform_yaml and req.reform_yaml.strip():
         if req.edits:
             raise InputError("give reform_yaml or edits, not both")
+        check_reform_text(req.reform_yaml)
         return req.reform_yaml
     if not req.edits:
         raise InputError(
@@ -312,4 +314,37 @@ async def get_job(request: Request, job_id: str) -> dict:
     job = request.app.state.jobs.get(job_id)
     if job is None:
         raise HTTPException(404, detail=f"no job {job_id!r} (finished jobs are kept one hour)")
+    return job.to_dict()
+
+
+@router.get("/wave", responses=ERR)
+def get_wave(
+    as_of: Annotated[str, Query(max_length=32, examples=["2025-04-15"])] = "2025-04-15",
+    draws: Annotated[int, Query(ge=1, le=5000)] = 500,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+) -> dict:
+    """Every partner as of a date: the forecast of each open partner (``forecast_wave``: headline
+    median and 10–90 band given a deal, P(deal by date), status quo, threat), the deal of each
+    partner concluded before the date, and the actual deal known today. Takes seconds to a minute;
+    the page uses the job route."""
+    from tariffsim.core.dates import parse_date
+    from tariffsim.web import wave
+
+    return svc.plain(wave.wave(parse_date(as_of, field="as_of"), draws=draws, seed=seed))
+
+
+@router.post("/jobs/wave", response_model=S.JobOut, status_code=202, responses=ERR)
+async def job_wave(
+    request: Request,
+    as_of: Annotated[str, Query(max_length=32)] = "2025-04-15",
+    draws: Annotated[int, Query(ge=1, le=5000)] = 500,
+) -> dict:
+    """Start the wave's forecasts in the background; poll ``/api/jobs/{id}``."""
+    from tariffsim.core.dates import parse_date
+    from tariffsim.web import wave
+
+    day = parse_date(as_of, field="as_of")
+    job = request.app.state.jobs.submit(
+        "wave", lambda p: svc.plain(wave.wave(day, draws=draws, progress=p))
+    )
     return job.to_dict()

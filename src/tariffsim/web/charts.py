@@ -8,31 +8,27 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+from tariffsim.core.palette import authority_colors, authority_label, categorical, role
 
-AUTHORITY_COLORS = {
-    "mfn": "#8c8c8c",
-    "s301": "#d62728",
-    "s232": "#1f77b4",
-    "ieepa_fentanyl": "#9467bd",
-    "ieepa_reciprocal": "#ff7f0e",
-    "ieepa_other": "#8c564b",
-    "s122": "#2ca02c",
-    "s201": "#e377c2",
-}
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
 
 def _color(authorities: list[str]) -> dict[str, Any]:
+    """Colour by authority, from :mod:`tariffsim.core.palette`, labelled for readers."""
     return {
         "field": "authority",
         "type": "nominal",
         "title": "authority",
-        "scale": {
-            "domain": authorities,
-            "range": [AUTHORITY_COLORS.get(a, "#17becf") for a in authorities],
-        },
+        "scale": {"domain": authorities, "range": authority_colors(authorities)},
         "sort": authorities,
+        "legend": {"labelExpr": _label_expr(authorities)},
     }
+
+
+def _label_expr(authorities: list[str]) -> str:
+    """A Vega expression mapping an authority id to its label (legend text)."""
+    pairs = ", ".join(f"{a!r}: {authority_label(a)!r}" for a in authorities)
+    return f"({{{pairs}}})[datum.label] || datum.label"
 
 
 def stacked_steps(
@@ -92,7 +88,7 @@ def bars(
         "width": "container",
         "height": {"step": 16},
         "data": {"values": [{"key": r["key"], "value": r[field]} for r in rows]},
-        "mark": {"type": "bar", "color": "#1f77b4"},
+        "mark": {"type": "bar", "color": role("bar")},
         "encoding": {
             "y": {"field": "key", "type": "nominal", "sort": None, "title": label},
             "x": {
@@ -131,7 +127,10 @@ def compare_bars(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
             "color": {
                 "field": "case",
                 "type": "nominal",
-                "scale": {"range": ["#8c8c8c", "#d62728"]},
+                "scale": {
+                    "domain": ["baseline", "scenario"],
+                    "range": [role("baseline"), role("scenario")],
+                },
             },
             "tooltip": [{"field": "key"}, {"field": "case"}, {"field": "etr", "format": ".2%"}],
         },
@@ -180,7 +179,13 @@ def pareto(result: dict[str, Any]) -> dict[str, Any]:
         "title": None,
         "scale": {
             "domain": kinds,
-            "range": ["#1f77b4", "#b0b0b0", "#000000", "#d62728", "#2ca02c"],
+            "range": [
+                role("frontier"),
+                role("deals_light"),
+                role("no_deal"),
+                role("nash"),
+                role("ks"),
+            ],
         },
     }
     return {
@@ -204,7 +209,7 @@ def pareto(result: dict[str, Any]) -> dict[str, Any]:
                     "filled": True,
                     "size": 180,
                     "shape": "diamond",
-                    "stroke": "#fff",
+                    "stroke": role("outline"),
                     "strokeWidth": 1,
                 },
                 "encoding": {"x": x, "y": y, "color": color, "tooltip": tip},
@@ -263,7 +268,12 @@ def deal_ranges(result: dict[str, Any]) -> dict[str, Any]:
         "data": {"values": rows},
         "layer": [
             {
-                "mark": {"type": "rule", "strokeWidth": 6, "opacity": 0.35, "color": "#1f77b4"},
+                "mark": {
+                    "type": "rule",
+                    "strokeWidth": 6,
+                    "opacity": 0.35,
+                    "color": role("forecast"),
+                },
                 "encoding": {
                     "y": y,
                     "x": {
@@ -277,7 +287,7 @@ def deal_ranges(result: dict[str, Any]) -> dict[str, Any]:
                 },
             },
             {
-                "mark": {"type": "circle", "size": 70, "color": "#1f77b4"},
+                "mark": {"type": "circle", "size": 70, "color": role("forecast")},
                 "encoding": {
                     "y": y,
                     "x": {"field": "median", "type": "quantitative", "scale": x_scale},
@@ -291,7 +301,7 @@ def deal_ranges(result: dict[str, Any]) -> dict[str, Any]:
                     "shape": "diamond",
                     "filled": True,
                     "size": 90,
-                    "color": "#d62728",
+                    "color": role("nash"),
                 },
                 "encoding": {
                     "y": y,
@@ -300,4 +310,192 @@ def deal_ranges(result: dict[str, Any]) -> dict[str, Any]:
                 },
             },
         ],
+    }
+
+
+def tornado(sensitivity: list[dict[str, Any]], *, party: str, top: int = 12) -> dict[str, Any]:
+    """What moves the forecast, as the PNG draws it
+    (:func:`tariffsim.negotiation.plots.tornado_rows`: longest row first, a row's bars side by
+    side — a parameter at its low and high value, or each forecast output)."""
+    from tariffsim.negotiation.plots import TORNADO_BARS, tornado_rows
+
+    rows = tornado_rows(sensitivity, top=top)
+    order = [r["parameter"] for r in rows]
+    kinds = [k for k in TORNADO_BARS if any(k in r["bars"] for r in rows)]
+    values = [
+        {
+            "parameter": r["parameter"],
+            "bar": TORNADO_BARS[k],
+            "value": r["bars"][k],
+            "moves": ", ".join(r["moves"]) or "—",
+        }
+        for r in rows
+        for k in kinds
+        if k in r["bars"]
+    ]
+    one_at_a_time = bool(kinds) and kinds[0] in ("low", "high")
+    title = (
+        f"change in {party}'s share of the Nash gains"
+        if one_at_a_time
+        else "rank correlation with the forecast over the joint draws"
+    )
+    labels = [TORNADO_BARS[k] for k in kinds]
+    return {
+        "$schema": SCHEMA,
+        "title": {"text": "What moves the forecast", "subtitle": f"{title}; longest bar first"},
+        "width": "container",
+        "height": {"step": 6 * max(len(kinds), 1) + 4},
+        "data": {"values": values},
+        "mark": "bar",
+        "encoding": {
+            "y": {"field": "parameter", "type": "nominal", "sort": order, "title": None},
+            "yOffset": {"field": "bar", "sort": labels},
+            "x": {"field": "value", "type": "quantitative", "title": title},
+            "color": {
+                "field": "bar",
+                "type": "nominal",
+                "title": None,
+                "scale": {"domain": labels, "range": [role(k) for k in kinds]},
+            },
+            "tooltip": [
+                {"field": "parameter"},
+                {"field": "bar"},
+                {"field": "value", "format": "+.3f"},
+                {"field": "moves", "title": "Nash issues it moves"},
+            ],
+        },
+    }
+
+
+def wave_bands(rows: list[dict[str, Any]], *, as_of: str) -> dict[str, Any]:
+    """Per partner: the forecast headline's 10–90 band (bar) and median (●), the status quo (|)
+    and the actual deal's headline (◆, for deals that have happened)."""
+    values: list[dict[str, Any]] = []
+    order = []
+    for r in rows:
+        f = r.get("forecast")
+        if not f or not f.get("headline"):
+            continue
+        label = f"{r['name']} ({r['partner']})"
+        order.append(label)
+        h = f["headline"]
+        values.append({"partner": label, "what": "forecast 10–90", "lo": h["p10"], "hi": h["p90"]})
+        values.append({"partner": label, "what": "forecast median", "x": h["median"]})
+        values.append({"partner": label, "what": "status quo", "x": f["status_quo_rate"]})
+        if r.get("actual"):
+            values.append(
+                {"partner": label, "what": "actual deal", "x": r["actual"]["headline_rate"]}
+            )
+    y = {"field": "partner", "type": "nominal", "sort": order, "title": None}
+    x_axis = {"format": ".0%", "title": "headline rate as the deal names it"}
+    colour = {
+        "field": "what",
+        "type": "nominal",
+        "title": None,
+        "scale": {
+            "domain": ["forecast 10–90", "forecast median", "status quo", "actual deal"],
+            "range": [role("forecast"), role("forecast"), role("baseline"), role("actual")],
+        },
+    }
+    tip = [{"field": "partner"}, {"field": "what"}, {"field": "x", "format": ".1%"}]
+    return {
+        "$schema": SCHEMA,
+        "title": {
+            "text": f"Forecast headline rates as of {as_of}",
+            "subtitle": "10–90 band and median of the draws (given a deal); status quo; actual deal",
+        },
+        "width": "container",
+        "height": {"step": 22},
+        "data": {"values": values},
+        "layer": [
+            {
+                "transform": [{"filter": "datum.what === 'forecast 10–90'"}],
+                "mark": {"type": "rule", "strokeWidth": 7, "opacity": 0.35},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "lo", "type": "quantitative", "axis": x_axis},
+                    "x2": {"field": "hi"},
+                    "color": colour,
+                    "tooltip": [
+                        {"field": "partner"},
+                        {"field": "lo", "format": ".1%", "title": "p10"},
+                        {"field": "hi", "format": ".1%", "title": "p90"},
+                    ],
+                },
+            },
+            {
+                "transform": [{"filter": "datum.what === 'forecast median'"}],
+                "mark": {"type": "circle", "size": 70},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "x", "type": "quantitative"},
+                    "color": colour,
+                    "tooltip": tip,
+                },
+            },
+            {
+                "transform": [{"filter": "datum.what === 'status quo'"}],
+                "mark": {"type": "tick", "thickness": 2, "size": 14},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "x", "type": "quantitative"},
+                    "color": colour,
+                    "tooltip": tip,
+                },
+            },
+            {
+                "transform": [{"filter": "datum.what === 'actual deal'"}],
+                "mark": {"type": "point", "shape": "diamond", "filled": True, "size": 90},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "x", "type": "quantitative"},
+                    "color": colour,
+                    "tooltip": tip,
+                },
+            },
+        ],
+    }
+
+
+def p_deal_lines(rows: list[dict[str, Any]], *, as_of: str) -> dict[str, Any]:
+    """P(deal by date) of each open partner: 0 on the forecast date, then the forecast's points
+    (as_of + 30, 60, 90 days …), one line per partner."""
+    values = []
+    names = []
+    for r in rows:
+        f = r.get("forecast")
+        if not f:
+            continue
+        names.append(r["name"])
+        values.append({"partner": r["name"], "date": as_of, "p": 0.0})
+        for d, p in f["p_deal_by"].items():
+            values.append({"partner": r["name"], "date": d, "p": p})
+    return {
+        "$schema": SCHEMA,
+        "title": {"text": "P(deal by date)", "subtitle": f"forecast as of {as_of}"},
+        "width": "container",
+        "height": 260,
+        "data": {"values": values},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "date", "type": "temporal", "title": None},
+            "y": {
+                "field": "p",
+                "type": "quantitative",
+                "scale": {"domain": [0, 1]},
+                "axis": {"format": ".0%"},
+                "title": "probability",
+            },
+            "color": {
+                "field": "partner",
+                "type": "nominal",
+                "title": None,
+                "scale": {"domain": names, "range": categorical(len(names))},
+            },
+            "tooltip": [
+                {"field": "partner"},
+                {"field": "date", "type": "temporal"},
+                {"field": "p", "format": ".0%"},
+            ],
+        },
     }

@@ -35,6 +35,7 @@ class Job:
     error: dict[str, Any] | None = None
     created: float = field(default_factory=time.time)
     finished: float | None = None
+    url: str | None = None  # the page that shows this result on reload (pushed when done)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,8 +59,14 @@ class JobRegistry:
         self.max_jobs = max_jobs
         self.ttl = ttl
 
-    def submit(self, kind: str, fn: Callable[[Callable[[float, str], None]], Any]) -> Job:
-        job = Job(id=uuid.uuid4().hex[:16], kind=kind)
+    def submit(
+        self,
+        kind: str,
+        fn: Callable[[Callable[[float, str], None]], Any],
+        *,
+        url: str | None = None,
+    ) -> Job:
+        job = Job(id=uuid.uuid4().hex[:16], kind=kind, url=url)
         with self._lock:
             self._gc()
             self._jobs[job.id] = job

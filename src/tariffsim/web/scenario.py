@@ -141,6 +141,26 @@ def reform_yaml(reform: dict) -> str:
     return yaml.safe_dump(reform, sort_keys=False, allow_unicode=True, width=100)
 
 
+def check_reform_text(text: str) -> None:
+    """Read a reform YAML as the schedule library does (``Reform.from_yaml``: the capped reader of
+    ``core.yamlio`` — size, depth, alias expansion, no Python tags — and the reform schema) before
+    anything else is done with it: cheap, so a job is refused at once rather than failing later.
+    Any YAML error is an :class:`InputError`."""
+    from tariffsim.schedule.schema import Reform
+
+    if len(text) > MAX_YAML_CHARS:
+        raise InputError(f"reform YAML is {len(text):,} characters (limit {MAX_YAML_CHARS:,})")
+    try:
+        Reform.from_yaml(text, name="reform.yaml")
+    except yaml.YAMLError as exc:  # e.g. a control character, refused before parsing starts
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "position", None)
+        where = f"position {mark}" if isinstance(mark, int) else "reform.yaml"
+        raise InputError(
+            f"reform.yaml: not YAML ({where}): {str(getattr(exc, 'problem', '') or exc)[:200]}",
+            hint="a reform is a YAML text file (docs/measure-format.md); no control characters",
+        ) from None
+
+
 @contextmanager
 def reform_file(text: str) -> Iterator[str]:
     """A temporary file holding the reform YAML ``text`` (created here, removed afterwards)."""
@@ -150,6 +170,7 @@ def reform_file(text: str) -> Iterator[str]:
         raise InputError(
             "empty reform", hint="give add:, change: or remove: (see docs/measure-format.md)"
         )
+    check_reform_text(text)
     fd, path = tempfile.mkstemp(prefix="tariffsim-reform-", suffix=".yaml")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -194,7 +215,8 @@ def compare(
 
 
 def _ge_compare(state: Any, on: dt.date, path: str, top: int = 12) -> dict[str, Any]:
-    """GE outcomes (law on ``on`` vs 2025-01-01) without and with the reform: the regions, and the
+    """GE outcomes (law on ``on`` vs ``models.law_tariffs.BASELINE``) without and with the reform:
+    the regions, and the
     countries whose US tariff changes (then those whose welfare changes most)."""
     from tariffsim.web.services import ge_law
 
@@ -225,7 +247,9 @@ def _ge_compare(state: Any, on: dt.date, path: str, top: int = 12) -> dict[str, 
             -abs(r["welfare_pct_scenario"] - r["welfare_pct_baseline"]),
         )
     )
-    return {"regions": regions, "countries": rows[:top]}
+    from tariffsim.models.law_tariffs import BASELINE
+
+    return {"regions": regions, "countries": rows[:top], "vs": BASELINE.isoformat()}
 
 
 def _compare(

@@ -127,6 +127,14 @@ class ProductRow(BaseModel):
     duty_usd: float
 
 
+class MemberRow(BaseModel):
+    iso3: str
+    name: str
+    imports_usd: float
+    etr: float
+    duty_usd: float
+
+
 class CountryDetail(BaseModel):
     iso3: str
     name: str
@@ -138,17 +146,25 @@ class CountryDetail(BaseModel):
     duty_usd: float
     top_products: list[ProductRow]
     timeline: list[SegmentOut]
+    members: list[MemberRow] | None = Field(
+        None, description="for a group (EU, USMCA): each member's imports, ETR and duty"
+    )
 
 
 class CountryModels(BaseModel):
     iso3: str
     date: str
     pe: dict[str, Any] | None = Field(
-        None, description="PE model row of the partner (2025-01-01 → date)"
+        None, description="PE model row of the partner (pe_from → date)"
+    )
+    pe_from: str | None = Field(
+        None, description="the law the PE starts from (the 2024 flows' law)"
     )
     ge: dict[str, Any] | None = Field(
-        None, description="GE row of the country: the law on the date vs 2025-01-01"
+        None,
+        description="GE row of the country (a group: its region): the law on the date vs ge_vs",
     )
+    ge_vs: str | None = Field(None, description="the date of the law the GE compares with")
     ge_paper: dict[str, Any] | None = Field(
         None, description="GE row of the country in the ILMS 2025 USTR-tariff scenario"
     )

@@ -16,14 +16,36 @@ import numpy as np
 
 from tariffsim.core.errors import InputError, TariffsimError
 
-PE_BASE_START = dt.date(2025, 1, 1)
 GE_SCENARIO = "ustr_income_tax"
 MAX_BATCH_ROWS = 200_000
 
 
+SIGNIFICANT_DIGITS = 12
+
+
+def rounded(obj: Any, digits: int = SIGNIFICANT_DIGITS) -> Any:
+    """A copy with every float rounded to ``digits`` significant digits (NaN/inf → None).
+
+    Binary floating point leaves noise in the last digits of sums and products
+    (0.1 + 0.2 = 0.30000000000000004; 0.025 + 0.7 = 0.7250000000000001); twelve significant digits
+    keep every figure the data can support (a dollar of a trillion, a rate to 1e-12) and drop it.
+    """
+
+    def fix(o: Any) -> Any:
+        if isinstance(o, float):
+            return float(f"{o:.{digits}g}") if math.isfinite(o) else None
+        if isinstance(o, dict):
+            return {k: fix(v) for k, v in o.items()}
+        if isinstance(o, list | tuple):
+            return [fix(v) for v in o]
+        return o
+
+    return fix(obj)
+
+
 def plain(obj: Any) -> Any:
     """JSON-ready copy (numpy scalars/arrays, dates, tuples → JSON types; NaN/inf → None)."""
-    from tariffsim.cli.render import _default
+    from tariffsim.core.jsonable import default
 
     def fix(o: Any) -> Any:
         if isinstance(o, float) and not math.isfinite(o):
@@ -34,16 +56,26 @@ def plain(obj: Any) -> Any:
             return [fix(v) for v in o]
         return o
 
-    return fix(json.loads(json.dumps(obj, default=_default)))
+    return fix(json.loads(json.dumps(obj, default=default)))
 
 
-def parse_day(state: Any, text: str | None, field: str = "date") -> dt.date:
-    """A date in the schedule's coverage (default: today clipped to the coverage)."""
+def parse_day(
+    state: Any, text: str | None, field: str = "date", *, required: bool = False
+) -> dt.date:
+    """A date in the schedule's coverage.
+
+    Not given (``None``): today clipped to the coverage, unless ``required``. Given but empty (a
+    query ``?date=``): an error — a blank date never silently means another day.
+    """
     from tariffsim.core.dates import parse_date
 
     lo, hi = state.schedule.coverage
-    if text is None or not str(text).strip():
+    if text is None and not required:
         return min(max(dt.date.today(), lo), hi)
+    if text is None or not str(text).strip():
+        raise InputError(
+            f"{field}: empty", hint=f"give a date from {lo} to {hi} (YYYY-MM-DD, e.g. 2025-04-05)"
+        )
     d = parse_date(str(text).strip(), field=field)
     if not lo <= d <= hi:
         raise InputError(
@@ -56,8 +88,8 @@ def parse_day(state: Any, text: str | None, field: str = "date") -> dt.date:
 # --- rates ----------------------------------------------------------------------------------------
 
 
-def rate(state: Any, origin: str, hs: str, on: str) -> dict[str, Any]:
-    day = parse_day(state, on)
+def rate(state: Any, origin: str, hs: str, on: str | None) -> dict[str, Any]:
+    day = parse_day(state, on, required=True)
     return state.schedule.rate(origin, hs, day).to_dict()
 
 
@@ -80,6 +112,13 @@ def timeline(
     }
 
 
+def last_day(end: str | dt.date, coverage_end: dt.date) -> dt.date:
+    """The inclusive last day of a half-open row ``[start, end)``, never past the coverage (the
+    CLI's "to (incl.)" column)."""
+    e = dt.date.fromisoformat(end) if isinstance(end, str) else end
+    return min(e - dt.timedelta(days=1), coverage_end)
+
+
 def measures(state: Any, on: str) -> dict[str, Any]:
     day = parse_day(state, on)
     return {
@@ -88,10 +127,33 @@ def measures(state: Any, on: str) -> dict[str, Any]:
     }
 
 
+class BadRowsError(InputError):
+    """Bad rows of an uploaded table; ``rows`` lists every ``file:line: problem`` (the page shows
+    them one per line, like the CLI's stderr)."""
+
+    def __init__(self, message: str, *, where: str, hint: str, rows: list[str]) -> None:
+        super().__init__(message, where=where, hint=hint)
+        self.rows = rows
+        n = len(rows)
+        self.summary = f"{where}: {n} bad row{'s' if n > 1 else ''}; nothing written"
+
+
+SKIP_HINT_API = "fix the rows, or add ?skip_invalid=true to rate only the good rows"
+
+
 def rate_csv(
-    state: Any, data: bytes, *, name: str = "upload.csv", skip_invalid: bool = False
+    state: Any,
+    data: bytes,
+    *,
+    name: str = "upload.csv",
+    skip_invalid: bool = False,
+    skip_hint: str = SKIP_HINT_API,
 ) -> tuple[str, list[str]]:
-    """Rate an uploaded CSV (``origin, hs, date[, value_usd]``) → (rated CSV text, skipped rows)."""
+    """Rate an uploaded CSV (``origin, hs, date[, value_usd]``) → (rated CSV text, skipped rows).
+
+    Bad rows (unless ``skip_invalid``) → :class:`InputError` with the message of ``tariffsim rate
+    --input`` ("N bad rows; nothing written", then each ``file:line: problem``) and ``skip_hint``,
+    which names the control of the edge (the API's query parameter, the page's checkbox)."""
     from tariffsim.schedule.batch import rate_frame, read_entries, rounded
 
     df, cols = read_entries(data, name=name)
@@ -104,10 +166,11 @@ def rate_csv(
         shown = "; ".join(errors[:10]) + (
             f"; … ({len(errors) - 10} more)" if len(errors) > 10 else ""
         )
-        raise InputError(
-            f"{len(errors)} bad row{'s' if len(errors) > 1 else ''}: {shown}",
+        raise BadRowsError(
+            f"{len(errors)} bad row{'s' if len(errors) > 1 else ''}; nothing written: {shown}",
             where=name,
-            hint="fix the rows, or pass skip_invalid=true to rate only the good rows",
+            hint=skip_hint,
+            rows=errors,
         )
     return rounded(out).write_csv(), errors
 
@@ -153,7 +216,12 @@ def country(state: Any, iso3: str, on: str | None, *, top: int = 10) -> dict[str
 
     code = countries.resolve(iso3)
     if countries.is_group(code):
-        raise InputError(f"{code} is a group; give one country", hint="e.g. JPN, DEU, CHN")
+        return group(state, code, on, top=top)
+    if code == "USA":
+        raise InputError(
+            "the United States is the importer: the flows are US imports from its partners",
+            hint="choose a trading partner, e.g. JPN, CHN or EU",
+        )
     day = parse_day(state, on)
     g = state.etr.groups["partner"]
     hit = np.flatnonzero(g.keys == code)
@@ -209,6 +277,103 @@ def country(state: Any, iso3: str, on: str | None, *, top: int = 10) -> dict[str
     }
 
 
+def group(state: Any, code: str, on: str | None, *, top: int = 10) -> dict[str, Any]:
+    """A group of partners (the EU's 27 members, USMCA …) as one, like ``etr --by group``: 2024
+    imports and rank among partners with the group counted as one, its ETR and duty on the date
+    (Σ duty / Σ imports over the members' rows), its timeline by authority, its top products
+    (HTS10 lines summed over members: rate = Σ duty / Σ imports of the line) and each member's row."""
+    from tariffsim.core import countries
+
+    day = parse_day(state, on)
+    members = set(countries.expand(code))
+    g = state.etr.groups["partner"]
+    cols = np.flatnonzero(np.isin(g.keys.astype(str), list(members)))
+    if not len(cols):
+        raise InputError(f"no 2024 US imports from any member of {code}", hint="try a country")
+    seg = state.etr.segment(day)
+    imp = float(g.imports_usd[cols].sum())
+    duty = float(g.duty_usd[seg, cols].sum())
+    others = np.delete(g.imports_usd, cols)
+    rank = int((others > imp).sum()) + 1
+    member_rows = []
+    for j in cols[np.argsort(-g.imports_usd[cols])].tolist():
+        m_imp = float(g.imports_usd[j])
+        member_rows.append(
+            {
+                "iso3": str(g.keys[j]),
+                "name": countries.name(str(g.keys[j])),
+                "imports_usd": m_imp,
+                "etr": float(g.duty_usd[seg, j]) / m_imp if m_imp > 0 else 0.0,
+                "duty_usd": float(g.duty_usd[seg, j]),
+            }
+        )
+
+    def products() -> list[dict[str, Any]]:
+        f = state.flows
+        rows = np.flatnonzero(np.isin(f.origin.astype(str), list(members)))
+        hs = f.hs10[rows].astype(str)
+        v = np.asarray(f.value_usd, float)[rows]
+        lines, inv = np.unique(hs, return_inverse=True)
+        by_line = np.bincount(inv, weights=v, minlength=len(lines))
+        pick = np.argsort(-by_line)[:top]
+        sel = rows[np.isin(inv, pick)]
+        c = state.schedule.compile(
+            hs10=f.hs10[sel],
+            origin=f.origin[sel],
+            start=day,
+            end=day + dt.timedelta(days=1),
+            shares={k: a[sel] for k, a in f.shares.items()},
+        )
+        r = np.asarray(c.at(day), float)
+        vs = np.asarray(f.value_usd, float)[sel]
+        hs_sel = f.hs10[sel].astype(str)
+        desc = _descriptions(state, [str(lines[k]) for k in pick])
+        out = []
+        for k in pick.tolist():
+            m = hs_sel == lines[k]
+            d = float((r[m] * vs[m]).sum())
+            out.append(
+                {
+                    "hs": str(lines[k]),
+                    "description": desc.get(str(lines[k]), ""),
+                    "imports_usd": float(by_line[k]),
+                    "rate": d / float(by_line[k]) if by_line[k] > 0 else 0.0,
+                    "duty_usd": d,
+                }
+            )
+        return out
+
+    prods = state.cached(("group-products", code, seg, top), products)
+    timeline = []
+    pba = state.etr.partner_by_authority  # (A, k, g)
+    for s, (a, b) in enumerate(state.etr.segment_dates()):
+        d_s = float(g.duty_usd[s, cols].sum())
+        timeline.append(
+            {
+                "start": a.isoformat(),
+                "end": b.isoformat(),
+                "etr": d_s / imp if imp > 0 else 0.0,
+                "by_authority": {
+                    au: float(pba[i, s, cols].sum()) / imp if imp > 0 else 0.0
+                    for i, au in enumerate(state.etr.authorities)
+                },
+            }
+        )
+    return {
+        "iso3": code,
+        "name": countries.name(code),
+        "date": day.isoformat(),
+        "imports_usd": imp,
+        "share_of_us_imports": imp / state.etr.imports_usd,
+        "rank": rank,
+        "etr": duty / imp if imp > 0 else 0.0,
+        "duty_usd": duty,
+        "top_products": prods,
+        "timeline": timeline,
+        "members": member_rows,
+    }
+
+
 def _descriptions(state: Any, codes: list[str]) -> dict[str, str]:
     import polars as pl
 
@@ -220,13 +385,17 @@ def _descriptions(state: Any, codes: list[str]) -> dict[str, str]:
 
 
 def country_models(state: Any, iso3: str, on: str | None, progress: Any = None) -> dict[str, Any]:
-    """PE (the change from 2025-01-01 to the date, 2024 flows) and GE (the ILMS 2025 USTR scenario)
-    results of one country. Both are cached; the first call takes a few seconds."""
+    """PE (the change from the law the 2024 flows reflect, ``models.pe.BASELINE_DATE``, to the
+    date) and GE (the law on the date vs ``models.law_tariffs.BASELINE``; and the ILMS 2025 USTR
+    scenario) results of one country or group. Cached; the first call takes a few seconds."""
     from tariffsim.core import countries
+    from tariffsim.models.law_tariffs import BASELINE as GE_LAW_BASELINE
+    from tariffsim.models.pe import BASELINE_DATE as PE_BASE_START
 
     say = progress or (lambda f, m: None)
     code = countries.resolve(iso3)
     day = parse_day(state, on)
+    members = list(countries.expand(code))
     notes: list[str] = []
     pe_row = None
     if day > PE_BASE_START:
@@ -238,8 +407,7 @@ def country_models(state: Any, iso3: str, on: str | None, progress: Any = None) 
             return run_pe(start=PE_BASE_START, end=day, flows=state.flows).frame("partners")
 
         frame = state.cached(("pe-partners", day), pe)
-        rows = frame.filter(frame["iso3"] == code).to_dicts()
-        pe_row = rows[0] if rows else None
+        pe_row = _pe_row(frame, code, members)
         if pe_row is None:
             notes.append("no PE row for this partner")
     else:
@@ -247,20 +415,25 @@ def country_models(state: Any, iso3: str, on: str | None, progress: Any = None) 
     say(0.6, "general-equilibrium model")
     ge_row = ge_paper = None
     try:
-        law = ge_law(state, day).frame("countries")
-        rows = law.filter(law["iso3"] == code).to_dicts()
-        ge_row = {"scenario": f"law on {day} (vs {GE_LAW_BASELINE})", **rows[0]} if rows else None
+        law = ge_law(state, day)
+        row = _ge_row(law, code)
+        ge_row = {"scenario": f"law on {day} (vs {GE_LAW_BASELINE})", **row} if row else None
 
         def paper() -> Any:
             from tariffsim.models.ge_scenarios import run_scenario
 
-            return run_scenario(GE_SCENARIO).frame("countries")
+            return run_scenario(GE_SCENARIO)
 
-        frame = state.cached(("ge", GE_SCENARIO), paper)
-        rows = frame.filter(frame["iso3"] == code).to_dicts()
-        ge_paper = {"scenario": GE_SCENARIO, **rows[0]} if rows else None
+        row = _ge_row(state.cached(("ge", GE_SCENARIO), paper), code)
+        ge_paper = {"scenario": GE_SCENARIO, **row} if row else None
         if ge_row is None:
-            notes.append("the GE model has no row for this country")
+            notes.append(
+                f"the GE model has no aggregate for {code}; see its members' pages"
+                if countries.is_group(code)
+                else "the GE model has no row for this country"
+            )
+        elif countries.is_group(code):
+            notes.append(f"GE: the model's {code} region (its {len(members)} members as one)")
     except TariffsimError as exc:  # GE data missing on this machine, or no convergence
         notes.append(f"GE unavailable: {exc}")
     say(1.0, "done")
@@ -269,6 +442,8 @@ def country_models(state: Any, iso3: str, on: str | None, progress: Any = None) 
             "iso3": code,
             "date": day.isoformat(),
             "pe": pe_row,
+            "pe_from": PE_BASE_START.isoformat(),
+            "ge_vs": GE_LAW_BASELINE.isoformat(),
             "ge": ge_row,
             "ge_paper": ge_paper,
             "notes": notes,
@@ -276,29 +451,59 @@ def country_models(state: Any, iso3: str, on: str | None, progress: Any = None) 
     )
 
 
-GE_LAW_BASELINE = dt.date(2025, 1, 1)
+def _pe_row(frame: Any, code: str, members: list[str]) -> dict[str, Any] | None:
+    """The PE partners row of a country, or of a group summed over its members (USD sums; the
+    ETRs are Σ duty / Σ imports before and after)."""
+    import polars as pl
+
+    sub = frame.filter(pl.col("iso3").is_in(members))
+    if sub.height == 0:
+        return None
+    if len(members) == 1:
+        return dict(sub.to_dicts()[0])
+    out: dict[str, Any] = {"iso3": code}
+    for col in (
+        "imports_usd_before",
+        "imports_usd_after",
+        "creation_usd",
+        "diversion_usd",
+        "duty_usd_before",
+        "duty_usd_after",
+        "change_usd",
+    ):
+        out[col] = float(sub[col].sum())
+    out["etr_before"] = out["duty_usd_before"] / out["imports_usd_before"]
+    out["etr_after"] = out["duty_usd_after"] / out["imports_usd_after"]
+    return out
+
+
+def _ge_row(result: Any, code: str) -> dict[str, Any] | None:
+    """The GE ``countries`` row of a country, or the ``regions`` row of a group the model
+    aggregates itself (the EU)."""
+    import polars as pl
+
+    frame = result.frame("countries")
+    rows = frame.filter(pl.col("iso3") == code).to_dicts()
+    if rows:
+        return dict(rows[0])
+    regions = result.frames.get("regions")
+    if regions is not None:
+        rows = regions.filter(pl.col("region") == code).to_dicts()
+        if rows:
+            return {"iso3": code, **rows[0]}
+    return None
 
 
 def ge_law(state: Any, day: dt.date, reform_path: str | None = None) -> Any:
-    """The GE model (ILMS 2025 calibration, revenue cuts the income tax, no retaliation) solved for
-    the US tariffs the law sets on ``day`` relative to 2025-01-01
-    (:func:`tariffsim.models.law_tariffs.ge_tariffs_from_schedule`); the baseline law is cached
+    """The GE model solved for the US tariffs the law sets on ``day`` relative to the GE baseline
+    date (:func:`tariffsim.models.ge_scenarios.law_scenario`: ILMS 2025 calibration, revenue cuts
+    the income tax, no retaliation — the ``tariffsim ge run --on`` scenario); the law's is cached
     per day, a reform is solved each time."""
+    from tariffsim.models.ge_scenarios import law_scenario
 
-    def solve() -> Any:
-        from tariffsim.models import ge
-        from tariffsim.models.ge_data import load_model
-        from tariffsim.models.ge_scenarios import us_import_tariffs
-        from tariffsim.models.law_tariffs import ge_tariffs_from_schedule
-
-        model = load_model("baseline")
-        rates = ge_tariffs_from_schedule(
-            on=day, reform=reform_path, baseline=GE_LAW_BASELINE, iso3=model.iso3
-        )
-        eq = ge.solve(model, us_import_tariffs(model, rates), revenue="income_tax")
-        return ge.make_result(model, eq, scenario=f"law_{day.isoformat()}")
-
-    return solve() if reform_path is not None else state.cached(("ge-law", day), solve)
+    if reform_path is not None:
+        return law_scenario(day, reform=reform_path)
+    return state.cached(("ge-law", day), lambda: law_scenario(day))
 
 
 # --- negotiation ------------------------------------------------------------------------------
@@ -322,34 +527,44 @@ def _case(case_id: str) -> Any:
 
 
 def negotiation_controls(case_id: str) -> dict[str, Any]:
-    """The inputs a user may move: constituency weights, pivot σ, and every parameter with a
-    [low, high] range (threat probabilities, elasticities …), with their bounds."""
+    """The inputs a user may move, each with its unit and a line of help from the case's parameter
+    metadata: constituency weights, each ratification pivot's σ, and every ranged parameter that is
+    not derived from another (threat probabilities, pass-through, valuations …), with its bounds."""
     c = _case(case_id)
     controls: list[dict[str, Any]] = []
     for name, con in c.constituencies.items():
         w = float(con.weight)
         controls.append(
-            {"name": f"weight:{name}", "label": f"weight of {name} ({con.party})", "group": "weights",
-             "value": w, "low": 0.0, "high": max(1.0, 3.0 * w), "source": con.source}
+            {"name": f"weight:{name}", "label": f"weight of {name.replace('_', ' ')} ({con.party})",
+             "group": "weights", "value": w, "low": 0.0, "high": max(1.0, 3.0 * w),
+             "source": con.source, "unit": "× its stakes in the objective",
+             "help": getattr(con, "note", "") or "How much this constituency's stakes count in "
+             f"{con.party}'s objective (the case's value: {w:g})."}
         )  # fmt: skip
+    pivot_params = set()
     for pv in c.pivots:
         s = pv.sigma
+        pivot_params.add(getattr(s, "name", None))
         lo = float(s.low) if s.low is not None else float(s.value) / 4
         hi = float(s.high) if s.high is not None else float(s.value) * 4
         controls.append(
-            {"name": f"sigma:{pv.name}", "label": f"pivot σ of {pv.name} ({pv.party})", "group": "pivots",
-             "value": float(s.value), "low": max(lo, 1e-6), "high": hi, "source": pv.source}
+            {"name": f"sigma:{pv.name}", "label": f"σ of the {pv.name.replace('_', ' ')} pivot ({pv.party})",
+             "group": "pivots", "value": float(s.value), "low": max(lo, 1e-6), "high": hi,
+             "source": pv.source, "unit": getattr(s, "unit", "") or "",
+             "help": getattr(s, "help", "") or "Uncertainty about the line this veto player needs."}
         )  # fmt: skip
     for name, p in c.parameters.items():
-        if p.low is None or p.high is None:
+        if p.low is None or p.high is None or getattr(p, "derived", None) or name in pivot_params:
             continue
         try:
             v = float(p.value)
         except (TypeError, ValueError):
             continue
         controls.append(
-            {"name": name, "label": name, "group": "threat" if "threat" in name or "prob" in name else "parameters",
-             "value": v, "low": float(p.low), "high": float(p.high), "source": p.source, "unit": p.unit}
+            {"name": name, "label": name.replace("_", " "),
+             "group": "threat" if "threat" in name or "prob" in name else "parameters",
+             "value": v, "low": float(p.low), "high": float(p.high), "source": p.source,
+             "unit": p.unit, "help": getattr(p, "help", "") or ""}
         )  # fmt: skip
     return {
         "case": c.id,
@@ -377,6 +592,7 @@ def negotiation(
     draws: int = 200,
     seed: int = 0,
     progress: Any = None,
+    with_sensitivity: bool = False,
 ) -> dict[str, Any]:
     """:func:`tariffsim.negotiation.analysis.analyze` of a case with overrides (checked against
     the controls' bounds), plus the frontier points and simulated deals for the charts."""
@@ -401,7 +617,11 @@ def negotiation(
             )
     say(0.1, "solving the case and simulating negotiations")
     case = c.with_values(overrides) if overrides else c
-    r = analyze(case, draws=draws, seed=seed, with_sensitivity=False, with_tied_hands=False)
+    if with_sensitivity:
+        say(0.1, "solving the case at each parameter's low and high value, then simulating")
+    r = analyze(
+        case, draws=draws, seed=seed, with_sensitivity=with_sensitivity, with_tied_hands=False
+    )
     say(0.9, "preparing the charts")
     pts = np.asarray(r.pareto_points, float)
     if len(pts) > 2000:

@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-import scipy.sparse as sp
 
 from tariffsim.core.errors import InputError
 
@@ -202,11 +201,6 @@ class EtrCache:
         return out
 
 
-def _one_hot(inv: np.ndarray, g: int) -> sp.csr_matrix:
-    n = len(inv)
-    return sp.csr_matrix((np.ones(n), (np.arange(n), inv)), shape=(n, g))
-
-
 def build_etr_cache(
     schedule: Any,
     flows: Any,
@@ -214,72 +208,54 @@ def build_etr_cache(
     chunk_rows: int = CHUNK_ROWS,
     eu_members: Sequence[str] | None = None,
 ) -> EtrCache:
-    """Compile ``flows`` over the schedule's coverage and reduce to :class:`EtrCache`."""
-    from tariffsim.duties.etr import ave_approx_flags, row_keys
-    from tariffsim.duties.flows import Flows
+    """Compile ``flows`` over the schedule's coverage and reduce to :class:`EtrCache`.
+
+    The reduction is :func:`tariffsim.duties.etr.segment_totals`, applied to chunks of
+    ``chunk_rows`` rows (to bound the memory of the (k, n) rate arrays) and summed: the totals are
+    linear in the rows, and every chunk is given the full sorted key set of each grouping.
+    """
+    from tariffsim.duties.etr import ave_approx_flags, row_keys, segment_totals
 
     t0 = time.perf_counter()
     lo, hi = schedule.coverage
     end = hi + dt.timedelta(days=1)
     starts = np.array([lo, *schedule.change_days(lo, end)], dtype="datetime64[D]")
-    k = len(starts)
     v_all = np.asarray(flows.value_usd, dtype=np.float64)
-    keys: dict[str, np.ndarray] = {}
-    inv: dict[str, np.ndarray] = {}
-    for b in GROUPINGS:
-        keys[b], inv[b] = np.unique(
-            row_keys(flows, b, eu_members=eu_members).astype(str), return_inverse=True
-        )
-    auths: list[str] = []
-    duty = np.zeros(k)
-    duty_auth: dict[str, np.ndarray] = {}
-    gduty = {b: np.zeros((k, len(keys[b]))) for b in GROUPINGS}
-    p_auth: dict[str, np.ndarray] = {}
-    n = flows.n
-    for lo_i in range(0, n, chunk_rows):
-        sl = slice(lo_i, min(n, lo_i + chunk_rows))
-        part = Flows(
-            hs10=flows.hs10[sl],
-            origin=flows.origin[sl],
-            value_usd=v_all[sl],
-            shares={name: arr[sl] for name, arr in flows.shares.items()},
-            source=flows.source,
-        )
+    keys = {b: np.unique(row_keys(flows, b, eu_members=eu_members).astype(str)) for b in GROUPINGS}
+    totals = None
+    for lo_i in range(0, flows.n, chunk_rows):
+        part = flows.subset(np.arange(lo_i, min(flows.n, lo_i + chunk_rows)))
         c = schedule.compile(
             hs10=part.hs10, origin=part.origin, start=lo, end=end, shares=dict(part.shares)
         )
-        idx = np.asarray(c.segment_index(starts), dtype=np.int64)
-        v = v_all[sl]
-        tot = np.asarray(c.total, dtype=np.float64)[idx]  # (k, m)
-        duty += tot @ v
-        weighted = tot * v
-        for b in GROUPINGS:
-            s = _one_hot(inv[b][sl], len(keys[b]))
-            gduty[b] += np.asarray((s.T @ weighted.T).T)
-        sp_partner = _one_hot(inv["partner"][sl], len(keys["partner"]))
-        for a, arr in c.by_authority.items():
-            if a not in auths:
-                auths.append(a)
-                duty_auth[a] = np.zeros(k)
-                p_auth[a] = np.zeros((k, len(keys["partner"])))
-            A = np.asarray(arr, dtype=np.float64)[idx]
-            duty_auth[a] += A @ v
-            p_auth[a] += np.asarray((sp_partner.T @ (A * v).T).T)
-        del c, tot, weighted
+        t = segment_totals(
+            c,
+            part,
+            starts,
+            by=GROUPINGS,
+            by_authority=("partner",),
+            keys=keys,
+            eu_members=eu_members,
+        )
+        totals = t if totals is None else totals + t
+        del c
+    assert totals is not None, "no flows"
     approx_rows, approx_usd = _approx(schedule, flows, starts, v_all, ave_approx_flags)
-    groups = {}
-    for b in GROUPINGS:
-        imp = np.bincount(inv[b], weights=v_all, minlength=len(keys[b]))
-        groups[b] = GroupTable(keys=keys[b], imports_usd=imp, duty_usd=gduty[b])
+    groups = {
+        b: GroupTable(keys=g.keys, imports_usd=g.imports_usd, duty_usd=g.duty_usd)
+        for b, g in totals.groups.items()
+    }
+    pba = totals.groups["partner"].by_authority
+    assert pba is not None
     return EtrCache(
         starts=starts,
         end=end,
-        authorities=tuple(auths),
-        imports_usd=float(v_all.sum()),
-        duty_usd=duty,
-        duty_by_authority=np.stack([duty_auth[a] for a in auths], axis=1),
+        authorities=totals.authorities,
+        imports_usd=totals.imports_usd,
+        duty_usd=totals.duty_usd,
+        duty_by_authority=totals.duty_by_authority,
         groups=groups,
-        partner_by_authority=np.stack([p_auth[a] for a in auths], axis=0),
+        partner_by_authority=pba,
         approx_rows=approx_rows,
         approx_imports_usd=approx_usd,
         flows_source=flows.source,
