@@ -123,3 +123,21 @@ def test_control_character_is_an_input_error_with_line() -> None:
     with pytest.raises(InputError) as e:
         parse_yaml("title: x\nchange: a\x00b\n", name="r.yaml")
     assert str(e.value) == "r.yaml:2: malformed YAML: character U+0000 is not allowed in YAML text"
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("2025-99-01", "'2025-99-01' is not a valid date"),
+        ("2025-02-30", "is not a valid date"),
+        ("9" * 10_000, "is not a valid integer"),
+    ],
+)
+def test_bad_scalar_values_are_input_errors_with_line(value: str, says: str) -> None:
+    """PyYAML raises ValueError for dates that do not exist and integers over Python's 4,300-digit
+    conversion limit; both must be an InputError naming the line (the review's attack found the
+    first as a traceback)."""
+    with pytest.raises(InputError) as e:
+        parse_yaml(f"title: x\nstart: {value}\n", name="r.yaml")
+    assert str(e.value).startswith("r.yaml:2: bad value: ") and says in str(e.value)
+    assert len(str(e.value)) < 300

@@ -132,8 +132,31 @@ def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> Any:
         data.item_lines.append(child.start_mark.line + 1)
 
 
+def _checked(construct: Any, what: str) -> Any:
+    """A scalar constructor whose value errors (``2025-99-01``, a 10,000-digit integer) become
+    YAML errors marked with the node's line, instead of escaping as ValueError."""
+
+    def wrapped(loader: _Loader, node: yaml.Node) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{_clip(str(node.value), 40)!r} is not a valid {what} ({exc})",
+                node.start_mark,
+            ) from None
+
+    return wrapped
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+for _tag, _what in (("timestamp", "date"), ("int", "integer"), ("float", "number")):
+    _Loader.add_constructor(
+        f"tag:yaml.org,2002:{_tag}",
+        _checked(yaml.SafeLoader.yaml_constructors[f"tag:yaml.org,2002:{_tag}"], _what),
+    )
 
 
 def display_name(path: Path, root: Path | None = None) -> str:
@@ -219,10 +242,13 @@ def parse_yaml(
         problem = _clip(exc.problem or "malformed YAML")
         if exc.context:
             problem = f"{_clip(exc.context)}, {problem}"
+        value_error = "is not a valid" in problem
         raise InputError(
-            f"malformed YAML: {problem}",
+            f"{'bad value' if value_error else 'malformed YAML'}: {problem}",
             where=f"{name}:{line}",
-            hint="check indentation, colons and quotes on that line (YAML syntax)",
+            hint="write dates as YYYY-MM-DD and numbers in plain digits"
+            if value_error
+            else "check indentation, colons and quotes on that line (YAML syntax)",
         ) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, control)
         line = text[: max(0, int(exc.position))].count("\n") + 1
