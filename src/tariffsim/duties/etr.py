@@ -711,6 +711,15 @@ class SegmentTotals:
         )
 
 
+def _group_sums(rates: np.ndarray, v: np.ndarray, inv: np.ndarray, g: int) -> np.ndarray:
+    """(k, g) Σ_{r: inv_r = j} rates[s, r] v_r — one ``bincount`` per segment (no (k, n) temporary
+    and no transposed copies)."""
+    out = np.empty((rates.shape[0], g))
+    for i in range(rates.shape[0]):
+        out[i] = np.bincount(inv, weights=rates[i] * v, minlength=g)
+    return out
+
+
 def segment_totals(
     c: CompiledLike,
     flows: Flows,
@@ -734,7 +743,9 @@ def segment_totals(
     st = np.asarray(starts, dtype="datetime64[D]")
     idx = np.asarray(c.segment_index(st), dtype=np.int64)
     v = np.asarray(flows.value_usd, dtype=np.float64)
-    total = np.asarray(c.total, dtype=np.float64)[idx]  # (k, n)
+    total_all = np.asarray(c.total, dtype=np.float64)
+    # the (k, n) rates of the segments asked for (a view when they are all the compiled ones)
+    total = total_all if np.array_equal(idx, np.arange(len(total_all))) else total_all[idx]
     auth = _authorities(c)
     k = len(st)
     points = _authority_points(c, v)  # (k_all,) per authority, without dense (k, n) arrays
@@ -744,7 +755,6 @@ def segment_totals(
     if group_dot is None and any(b in by_authority for b in by):
         parts = {a: np.asarray(c.by_authority[a], dtype=np.float64)[idx] for a in auth}
     groups: dict[str, GroupTotals] = {}
-    weighted = None
     for b in by:
         rk = row_keys(flows, b, eu_members=eu_members).astype(str)
         if keys is not None and b in keys:
@@ -757,8 +767,6 @@ def segment_totals(
             uk, inv = np.unique(rk, return_inverse=True)
         g = len(uk)
         s = sp.csr_matrix((np.ones(len(inv)), (np.arange(len(inv)), inv)), shape=(len(inv), g))
-        if weighted is None:
-            weighted = total * v
         ba = None
         if b in by_authority and not auth:
             ba = np.zeros((0, k, g))
@@ -770,7 +778,7 @@ def segment_totals(
         groups[b] = GroupTotals(
             keys=uk,
             imports_usd=np.bincount(inv, weights=v, minlength=g).astype(np.float64),
-            duty_usd=np.asarray((s.T @ weighted.T).T),
+            duty_usd=_group_sums(total, v, inv, g),
             by_authority=ba,
         )
     return SegmentTotals(
