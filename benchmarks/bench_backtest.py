@@ -1,8 +1,8 @@
-"""Benchmark of the wave backtest (issue 10 item 7): ``tariffsim backtest wave`` end to end.
+"""Benchmark of the wave backtest: ``tariffsim backtest wave`` end to end.
 
 Figures: the number of targets and forecasts; seconds of the baselines and scoring alone; and, when
 the wave forecaster exists, seconds of the whole backtest with 2,000 draws per forecast on the local
-process pool (2 workers) — the issue asks for at most 60 s on 2 cores — and with the serial
+process pool (2 workers) — the target is at most 60 s on 2 cores — and with the serial
 executor for comparison, plus the cold CLI (a fresh process, ``--json``).
 """
 

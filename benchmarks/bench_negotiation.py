@@ -30,7 +30,7 @@ import numpy as np
 
 from tariffsim.negotiation.domain import AdditiveUtility, Agenda, BargainingProblem, numeric_issue
 from tariffsim.negotiation.pareto import additive_frontier, candidate_frontier
-from tariffsim.negotiation.protocol import Protocol
+from tariffsim.negotiation.protocol import Mechanism
 from tariffsim.negotiation.simulate import offer_space, simulate
 from tariffsim.negotiation.strategies import Conceder
 
@@ -143,7 +143,7 @@ def run(*, quick: bool) -> dict:
             (Conceder(), Conceder()),
             draws=draws,
             param_sampler=sampler,
-            protocol=Protocol(deadline=40),
+            protocol=Mechanism(deadline=40),
             space=space,
         ),
         reps,

@@ -8,8 +8,8 @@ The negotiation layer asks for the stakes of a partner on a date: here the recip
    law, the GE status quo), in a fresh cache folder (skipped with ``--quick``);
 2. the state read back from the disk cache in a new process state (memory cleared);
 3. each new partner on the cached date (JPN, KOR, EU, VNM, CHE, CHN, IND): the issue's scopes,
-   one PE solve on the products it sells and one warm-started GE solve per level. The target of
-   issue 9 is 2 s per new partner.
+   one PE solve on the products it sells and one warm-started GE solve per level. The target is
+   2 s per new partner.
 """
 
 from __future__ import annotations

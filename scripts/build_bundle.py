@@ -32,6 +32,10 @@ import polars as pl  # noqa: E402
 from tariffsim.data import paths, store  # noqa: E402
 
 BUNDLE = paths.bundle_dir()
+# The country table belongs to the core vocabulary (tariffsim.core.countries reads it without the
+# data layer), so it is written beside that module; PROVENANCE.md lists it with the bundle.
+CORE = ROOT / "src" / "tariffsim" / "core"
+CORE_TABLES = ("countries.csv", "country_groups.csv")
 MAX_BYTES = 15_000_000
 
 # ISO 3166-1 alpha-3 codes of the Census Schedule C codes that the 2024 partner file leaves without
@@ -118,6 +122,11 @@ def write_seeds() -> None:
     print(f"seeds: {len(merged)} frames in {store.SEEDS_FILE.name}")
 
 
+def _out(name: str) -> Path:
+    """Where a built file goes: the country tables beside ``core/countries.py``, the rest in the bundle."""
+    return (CORE if name in CORE_TABLES else BUNDLE) / name
+
+
 def _write_text(text: str, name: str, sources: list[str]) -> None:
     if CHECK_ONLY:
         return
@@ -125,14 +134,15 @@ def _write_text(text: str, name: str, sources: list[str]) -> None:
     def w(p: Path) -> None:
         p.write_text(text, encoding="utf-8")
 
-    _write_atomic(BUNDLE / name, w)
-    print(f"  {name}: {(BUNDLE / name).stat().st_size / 1e3:.1f} kB")
+    _write_atomic(_out(name), w)
+    print(f"  {name}: {_out(name).stat().st_size / 1e3:.1f} kB")
 
 
 # --------------------------------------------------------------------------------------------------
 def sources_of(name: str) -> list[str]:
     """The reference files (relative to the shared data folder) a bundle file is derived from."""
     from tariffsim.data import lists
+    from tariffsim.data.hts.mfn import _OMISSIONS as mfn_omissions
 
     ave = [
         *(
@@ -165,7 +175,13 @@ def sources_of(name: str) -> list[str]:
     for prefix in ("mfn_", "special_"):
         if name.startswith(prefix):
             e = name.removeprefix(prefix).removesuffix(".parquet")
-            return [f"usitc_hts/hts_{e}.json.gz", *ave]
+            out = [f"usitc_hts/hts_{e}.json.gz", *ave]
+            if e in mfn_omissions:  # lines the export omits, restored from the next revision
+                out += [
+                    f"usitc_hts/hts_{mfn_omissions[e][0]}.json.gz",
+                    "product_lists/hts_concordance.csv",
+                ]
+            return out
     if name.startswith("list_"):
         stem = name.removeprefix("list_").split(".")[0]
         return [f"product_lists/{lists.LISTS[stem][0]}"]
@@ -200,7 +216,8 @@ def write_provenance() -> None:
         "|---|---:|---:|---|---|",
     ]
     sha_cache: dict[str, str] = {}
-    for f in sorted(BUNDLE.iterdir()):
+    files = [CORE / n for n in CORE_TABLES] + sorted(BUNDLE.iterdir())
+    for f in files:
         if not f.is_file() or f.name == "PROVENANCE.md" or f.name.endswith(".tmp"):
             continue
         try:
@@ -217,7 +234,8 @@ def write_provenance() -> None:
                 sha_cache[rel] = _sha256(root / rel)
             parts.append(f"`{rel}` ({sha_cache[rel][:16]}…)")
         ups = "; ".join(dict.fromkeys(_upstream(r) for r in srcs))
-        out.append(f"| `{f.name}` | {f.stat().st_size:,} | {rows} | {'<br>'.join(parts)} | {ups} |")
+        shown = f"../../core/{f.name}" if f.parent == CORE else f.name
+        out.append(f"| `{shown}` | {f.stat().st_size:,} | {rows} | {'<br>'.join(parts)} | {ups} |")
     out += ["", "Full sha256 of each source file:", ""]
     for rel, h in sorted(sha_cache.items()):
         out.append(f"- `{rel}`: `{h}`")

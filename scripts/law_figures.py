@@ -7,7 +7,10 @@ Three measurements of the US measure library on the reference data (../shared/da
   (:func:`tariffsim.duties.etr.duties_on`);
 * customs validation: duty computed on 2024 trade for Japan, the EU, China, Canada and Mexico against
   the duty Census recorded (:func:`tariffsim.duties.validation.validate`);
-* the USMCA-vehicle, Section 201 and Russia components where the issue-11 families moved the rate.
+* the measures added in December 2026 that carry a duty (USMCA vehicle content, Section 201 solar, Russia's
+  column-2 replacement, the 2026 metals of note 16(c)(xi)), as ETR points on the same dates;
+* the chapter-99 coverage counts of ``tests/golden/test_ch99_coverage.py`` (rated headings of every
+  HTS revision: represented by a measure / deliberately not modelled / missing).
 
 Usage: ``python scripts/law_figures.py [--json PATH]``; prints a markdown table. The numbers in the
 docs are copied from this output (the run date is printed at the top).
@@ -37,6 +40,18 @@ DATES = (
 )
 
 
+# measures added in December 2026 that carry a duty of their own (the exemptions carry 0 and show in the totals)
+COMPONENTS = (
+    "s232_autos_usmca_content",
+    "s232_trucks_usmca_content",
+    "s201_solar_modules",
+    "s201_solar_cells",
+    "mfn_column2_russia_35",
+    "mfn_column2_russia_70",
+    "s232_metals_16cxi",
+)
+
+
 def etr_table(dates: tuple[dt.date, ...] = DATES) -> list[dict]:
     import numpy as np
 
@@ -61,8 +76,30 @@ def etr_table(dates: tuple[dt.date, ...] = DATES) -> list[dict]:
             v = float(arr[k] @ f.value_usd) / total * 100
             if abs(v) > 1e-9:
                 row[a] = v
+        for mid in COMPONENTS:
+            if mid in c.measure_ids:
+                row["measure:" + mid] = float(c.part(mid)[k] @ f.value_usd) / total * 100
         out.append(row)
     return out
+
+
+def coverage_counts() -> dict:
+    """Counts of the chapter-99 coverage test (its classify(), imported from the test module)."""
+    import importlib.util
+
+    path = ROOT / "tests" / "golden" / "test_ch99_coverage.py"
+    spec = importlib.util.spec_from_file_location("ch99_coverage", path)
+    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    assert spec is not None and spec.loader is not None
+    spec.loader.exec_module(mod)
+    cl = mod.classify()
+    return {
+        "rated": sum(len(v) for v in cl.values()),
+        "represented": len(cl["represented"]),
+        "not_modelled": len(cl["not_modelled"]),
+        "missing": len(cl["missing"]),
+        "not_modelled_headings": cl["not_modelled"],
+    }
 
 
 def validation_table() -> list[dict]:
@@ -86,8 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     etr = etr_table()
     val = validation_table()
+    cov = coverage_counts()
     print(f"# law figures, run {dt.date.today().isoformat()}\n")
-    auths = sorted({k for r in etr for k in r if k not in ("date", "etr")})
+    auths = sorted({k for r in etr for k in r if k not in ("date", "etr") and ":" not in k})
     print("| date | ETR % | " + " | ".join(auths) + " |")
     print("|---|---:|" + "---:|" * len(auths))
     for r in etr:
@@ -99,8 +137,19 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"| {r['partner']} | {r['assessed_bn']:.3f} | {r['computed_bn']:.3f} | {r['ratio']:.3f} |"
         )
+    comps = [m for m in COMPONENTS if any("measure:" + m in r for r in etr)]
+    print("\n| date | " + " | ".join(comps) + " |")
+    print("|---|" + "---:|" * len(comps))
+    for r in etr:
+        cells = " | ".join(f"{r.get('measure:' + m, 0.0):.3f}" for m in comps)
+        print(f"| {r['date']} | {cells} |")
+    print(
+        f"\nchapter-99 coverage: {cov['rated']} rated headings, {cov['represented']} represented, "
+        f"{cov['not_modelled']} not modelled, {cov['missing']} missing"
+    )
     if args.json:
-        args.json.write_text(json.dumps({"etr": etr, "validation": val}, indent=1))
+        out = {"etr": etr, "validation": val, "coverage": cov}
+        args.json.write_text(json.dumps(out, indent=1))
     return 0
 
 

@@ -18,7 +18,7 @@ from tariffsim.cli.main import main
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
-RATE_KEYS = {"origin", "hs", "date", "total_rate", "measures"}
+RATE_KEYS = {"origin", "hs", "date", "total_rate", "claim", "claims", "measures", "not_included"}
 RATE_MEASURE_KEYS = {"id", "authority", "rate", "reference"}
 ETR_KEYS = {"date", "etr", "duty_usd", "imports_usd", "by"}
 ETR_BY_KEYS = {"key", "etr", "duty_usd", "imports_usd"}
@@ -380,7 +380,7 @@ BAD_YAML = "title: bad\nchange:\n  s232_autos:\n    insert_values:\n      - star
         (["rate", "JPN", "87032301999", "--on", "2025-04-05"], "has 11 digits"),
         (["rate", "JPN", "9999999999", "--on", "2025-04-05"], "not an HTS10 line"),
         (["rate", "JPN", "870323", "--on", "2025-04-05"], "6-digit subheading"),
-        (["rate", "JPN", CAR, "--on", "2031-01-01"], "outside the schedule's coverage"),
+        (["rate", "JPN", CAR, "--on", "2031-01-01"], "after the last day the library covers"),
         (["rate", "JPN", CAR, "--on", "2025-13-01"], "is not a date"),
         (["rate", "JPN", CAR, "--on", "05/04/2025"], "is not a date"),
         (["rate", "JPN", CAR], "missing --on DATE"),
@@ -397,10 +397,10 @@ BAD_YAML = "title: bad\nchange:\n  s232_autos:\n    insert_values:\n      - star
             "is before --from",
         ),
         (["timeline", "JPN", CAR, "--plot", "{tmp}/no/dir/x.png"], "does not exist"),
-        (["measures", "--on", "2030-01-01"], "outside the schedule's coverage"),
+        (["measures", "--on", "2030-01-01"], "after the last day the library covers"),
         (["etr"], "give --on DATE"),
         (["etr", "--on", "2025-05-15", "--by", "country"], "is not a grouping"),
-        (["etr", "--on", "2031-01-01"], "--on: 2031-01-01 is outside"),
+        (["etr", "--on", "2031-01-01"], "--on: 2031-01-01 is after the last day"),
         (["etr", "--from", "2025-05-01", "--to", "2025-04-01"], "is before --from"),
         (
             ["etr", "--from", "2025-01-01", "--to", "2025-02-01", "--plot", "{tmp}/x.jpg"],

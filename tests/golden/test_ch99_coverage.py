@@ -45,54 +45,33 @@ _DORMANT = (
     "2024-26 (no 2025-26 duty is collected under it)"
 )
 NOT_MODELLED: dict[str, str] = {
-    # --- IEEPA (part A): determinations by CBP, not a rate of an origin x product
-    "9903.01.16": "Canada +40% on goods CBP determines to be transshipped (EO 14325 §3): case-by-case",
-    "9903.02.01": "+40% on goods CBP determines to be transshipped (EO 14326 §2): case-by-case",
     # --- Section 301
     "9903.88.09": "China list 3 at 10% for goods exported before 10 May 2019 and entered by 15 Jun 2019",
     "9903.88.16": "China list 4B (+15%) suspended indefinitely since 15 Dec 2019 (84 FR 69447)",
-    "9903.89.01": "Section 301 Nicaragua: +0% until 1 Jan 2027 (10% then, 15% 2028), outside coverage",
     "9903.89.": "EU/UK large-civil-aircraft retaliation (+15%/+25%), suspended since 2021 (86 FR 36313)",
-    "9903.91.04": "four-year review +25% for 2025 only (note 31(e)); its articles are not in the data",
+    "9903.91.04": "four-year review +25% for 2025 only (note 31(e)): no line of any 2025-26 revision "
+    "cites it in its footnotes and the Section 301 product table holds none (no product in 2024-26)",
     # --- Section 201 safeguard on washers (Proclamation 9694): expired 7 Feb 2023, before 2024
     "9903.45.01": "washers safeguard (note 17), expired 7 Feb 2023: no entry of 2024-26 pays it",
     "9903.45.02": "washers safeguard (note 17), expired 7 Feb 2023: no entry of 2024-26 pays it",
     "9903.45.06": "washer parts safeguard (note 17), expired 7 Feb 2023: no entry of 2024-26 pays it",
-    # --- Section 232 steel/aluminum: conditions the data cannot see
-    "9903.80.61": "steel quota relief for qualifying contracts (quota administration)",
-    "9903.81.83": "Ukraine steel without a certificate (note 16(b)): documentary condition",
-    "9903.81.84": "Ukraine steel derivatives without a certificate: documentary condition",
-    "9903.81.85": "Mexican steel melted and poured outside North America (2024 to 12 Mar 2025): "
-    "melt country, not origin",
-    "9903.81.86": "Mexican steel derivatives melted outside North America: melt country, not origin",
+    # --- Section 232 steel/aluminum: conditions of the entry (FTZ status) and revoked 2020 actions
     "9903.81.93": "steel derivatives admitted to a foreign-trade zone before 4 Jun 2025 (FTZ status)",
     "9903.85.21": "Canadian aluminum 10% of Aug 2020 (Proclamation 10060), revoked Sep 2020",
-    "9903.85.71": "Mexican aluminum smelted or cast in China/Russia/Belarus/Iran: smelt country",
-    "9903.85.72": "Mexican aluminum derivatives smelted or cast in China/Russia/Belarus/Iran",
-    # --- Section 232 metals restructure of 6 Apr 2026 (HTS 2026 rev 5/10): not yet modelled
-    "9903.82.06": "Apr 2026 metals annex: 10% tier for copper articles and derivatives (not modelled)",
-    "9903.82.07": "Apr 2026 metals annex: 10% all-in tier for derivatives (not modelled)",
-    "9903.82.12": "Apr 2026 metals annex: derivatives of column-2 countries +25% (not modelled)",
-    "9903.82.14": "Apr 2026 metals annex: Russian steel/copper +50% (not modelled)",
-    "9903.82.15": "Apr 2026 metals annex: Russian copper/steel +10% tier (not modelled)",
-    "9903.82.16": "Apr 2026 metals annex: Russian copper/steel +25% tier (not modelled)",
-    "9903.82.17": "Apr 2026 metals annex: Russian derivative steel +25% (not modelled)",
-    "9903.82.20": "Proclamation 11032 derivative steel of note 16(j), +25% (annexes not in the data)",
-    "9903.82.22": "Proclamation 11032: 15% for derivative steel of JPN/KOR/EU/CHE/GBR/TWN… (annexes "
-    "not in the data)",
-    "9903.82.23": "Proclamation 11032: 10% all-in tier (annexes not in the data)",
-    "9903.82.25": "Proclamation 11032: 15% all-in tier (annexes not in the data)",
-    # --- Section 232 vehicles: USMCA-qualifying vehicles pay 25% on their non-US content only
-    "9903.94.03": "USMCA passenger vehicles, 25% of the non-US content: s232_autos rates the USMCA share "
-    "at 0 (no US-content data)",
-    "9903.74.03": "USMCA medium/heavy trucks, 25% of the non-US content: s232_trucks rates the USMCA "
-    "share at 0 (no US-content data)",
-    # --- Section 232 autos: the inclusion rounds of note 33(p)-(t) (product lists not in the data)
-    "9903.94.07": "auto parts added by the inclusion process of note 33(p): no product list in the data",
-    "9903.94.33": "UK rate (10%) for the inclusion-round parts of note 33(q)",
-    "9903.94.45": "EU 15% all-in for the inclusion-round parts of note 33(r)",
-    "9903.94.55": "Japan 15% all-in for the inclusion-round parts of note 33(s)",
-    "9903.94.65": "Korea 15% all-in for the parts of note 33(r)/(t)",
+    # --- Section 232 metals annex of 2026: conditions whose terms the data do not hold
+    "9903.82.20": "Proclamation 11032, derivative steel of note 16(j) +25%: the note 16(j) conditions "
+    "and products are not in the HTS exports or any transcription at hand",
+    "9903.82.23": "note 16(k) parts for agricultural/industrial equipment made with U.S. metal, 10% "
+    "all-in: two declared conditions at once (s232_metals_equipment_parts and _us_metal model each)",
+    # --- Section 232 autos: the inclusion rounds of note 33(p)-(t). BIS opened the first request window
+    # on 1 Oct 2025 (interim final rule); no inclusion notice is among the sources at hand and the HTS
+    # exports do not print note 33 (Section 232 products are defined in the notes, not in footnotes),
+    # so whether any product was included by 30 Jun 2026 is unverified
+    "9903.94.07": "auto parts added by the inclusion process of note 33(p): no inclusion list known",
+    "9903.94.33": "UK rate (10%) for the inclusion-round parts of note 33(q): no inclusion list known",
+    "9903.94.45": "EU 15% all-in for the inclusion-round parts of note 33(r): no inclusion list known",
+    "9903.94.55": "Japan 15% all-in for the inclusion-round parts of note 33(s): no inclusion list known",
+    "9903.94.65": "Korea 15% all-in for the parts of note 33(r)/(t): no inclusion list known",
     # --- historic retaliation and expired headings
     "9903.04.": _DORMANT,
     "9903.08.": _DORMANT,

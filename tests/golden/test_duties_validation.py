@@ -1,6 +1,6 @@
 """Duties computed on 2024 trade vs the duty US customs assessed (Census CAL_DUT_YR).
 
-Tolerances from issue 3: ±10% for Japan, the EU and China; ±25% for Canada and Mexico. Assessed
+Tolerances (the acceptance criteria of the customs validation): ±10% for Japan, the EU and China; ±25% for Canada and Mexico. Assessed
 totals (data README): JPN 2.282 bn, EU 7.343 bn, CHN 46.661 bn, CAN 0.414 bn, MEX 1.251 bn.
 """
 
@@ -66,7 +66,7 @@ def test_china_passes_without_the_upper_bound(validation) -> None:
     # The pass does not rest on the whole-line upper bound offsetting other errors: priced at the duty
     # customs actually assessed on the 144 exclusion lines (i.e. with exclusions exactly right there),
     # the total would be computed - on_lines_computed + on_lines_assessed; measured 2026-11-28:
-    # 47.16 - 0.57 + 3.79 = 50.38 bn, +8.0% vs 46.66 bn, inside the ±10% of issue 3.
+    # 47.16 - 0.57 + 3.79 = 50.38 bn, +8.0% vs 46.66 bn, inside the ±10% tolerance.
     p = next(x for x in validation.partners if x.partner == "CHN")
     d = p.diagnostics["s301_exclusion_lines"]
     exact = p.duty_computed_usd - d["duty_computed_usd"] + d["duty_assessed_usd"]

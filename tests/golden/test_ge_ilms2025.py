@@ -4,7 +4,7 @@ Journal of International Economics 157, and against the output files of the pape
 package.
 
 Sources:
-- [spec] shared/specs/ge-tariff-model.md, "Published check": US welfare +1.13% (USTR tariffs,
+- [spec] docs/ge-model-spec.md, "Published check": US welfare +1.13% (USTR tariffs,
   income-tax relief, no retaliation).
 - [map] output/output_map.csv and output/output_map_retal.csv of the paper's MATLAB replication
   package, as copied in github.com/JoeLoera/liberation-day-replication (commit d1db7a4): one row per

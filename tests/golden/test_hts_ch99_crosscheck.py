@@ -92,6 +92,11 @@ def _library_rates(on: dt.date) -> dict[str, list[tuple[str, str, float, str | N
     for m in spec.measures.values():
         if m.authority != "ieepa_reciprocal":
             continue
+        shares = m.share if isinstance(m.share, list) else [m.share or ""]
+        if any(str(x).startswith("declared:") for x in shares) or any(
+            s.startswith("civil_aircraft") for s in m.member_of
+        ):
+            continue  # a declared condition or an exemption (rate 0), not a country rate
         current: Any = None
         for v in m.values:
             if v.start <= on:

@@ -54,7 +54,7 @@ def test_every_provision_names_hts_lines(shared_data: Path) -> None:
 
 def test_tracker_table_against_the_law(shared_data: Path) -> None:
     """Every line of the tracker table is in Annex II, the 13 Nov 2025 agricultural list, a partner-only
-    list, or (84 lines, counted at the audit of issue 11; 75 of them in the 2024 trade) in no list of the
+    list, or (84 lines, counted at the audit of December 2026; 75 of them in the 2024 trade) in no list of the
     period; chapter 98 is listed whole less four 9802 provisions; and the tracker
     table lacks exactly the 120 chapter-44 provisions that Proclamation 10976 removed."""
     from tariffsim.data.lists import product_list

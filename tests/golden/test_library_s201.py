@@ -33,3 +33,17 @@ def test_cells_over_quota_pay_the_safeguard_on_the_declared_share(shared_data: P
         shares={"s201_over_quota": np.array([1.0, 1.0])},
     )
     assert c.total[0].tolist() == pytest.approx([0.1425, 0.0])  # Canada is exempt (9903.45.27)
+
+
+def test_bifacial_panels_are_excluded_until_26_june_2024(shared_data: Path) -> None:
+    """HTS 9903.45.29, U.S. note 18(j); Proclamation 10779: exclusion revoked from 26 Jun 2024."""
+    from tariffsim.schedule import load_schedule
+
+    s = load_schedule()
+    day, end = dt.date(2024, 6, 25), dt.date(2024, 6, 26)
+    assert s.rate("MEX", "8541430010", on=day).nonzero == {
+        "s201_solar_modules": pytest.approx(0.1425)
+    }
+    assert s.rate("MEX", "8541430010", on=day, shares={"bifacial": 1.0}).nonzero == {}
+    on_end = s.rate("MEX", "8541430010", on=end, shares={"bifacial": 1.0}).nonzero
+    assert on_end == {"s201_solar_modules": pytest.approx(0.1425)}

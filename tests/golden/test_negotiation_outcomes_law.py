@@ -82,7 +82,7 @@ def test_reciprocal_in_force_equals_the_law_library(schedule, partner: str) -> N
         days += [dt.date(y, m, 1), dt.date(y, m, 15)]
     n = 0
     for day in days:
-        parts = schedule.rate(partner, "9503000073", day).by_authority()
+        parts = schedule.rate(partner, "9503000073", day, basis="flows").by_authority()
         cur = F.rates_in_force(partner, day, known_on="2026-03-01")
         for m, auth in (("reciprocal", "ieepa_reciprocal"), ("fentanyl", "ieepa_fentanyl")):
             want = parts.get(auth, 0.0)
@@ -96,7 +96,7 @@ def test_reciprocal_in_force_equals_the_law_library(schedule, partner: str) -> N
 def test_car_rate_in_force_equals_the_law_library(schedule, partner: str) -> None:  # type: ignore[no-untyped-def]
     """The facts' Section 232 car rate (total incl. MFN, as known in 2026) = the library's total."""
     for day in ["2025-04-10", "2025-07-15", "2025-08-15", "2025-10-01", "2025-12-01"]:
-        want = schedule.rate(partner, CAR, day).total_rate
+        want = schedule.rate(partner, CAR, day, basis="flows").total_rate
         got = F.rate_in_force(partner, day, ["s232_autos"], known_on="2026-01-01")
         assert got == pytest.approx(want), (partner, day)
 

@@ -50,7 +50,9 @@ def test_rate_input_and_duties_decide_alike(
         rows = list(csv.DictReader(io.StringIO(out.read_text())))
         assert len(rows) == n
         if n:
-            assert float(rows[0]["total_rate"]) == pytest.approx(0.275)  # issue 2: JPN car
+            assert float(rows[0]["total_rate"]) == pytest.approx(
+                0.275
+            )  # JPN car: MFN 2.5% + Section 232 25%
         if n:
             assert dcode == 0, derr
             assert [r["rate"] for r in json.loads(dout)["rows"]] == pytest.approx([0.275] * n)

@@ -4,7 +4,7 @@ YAML: the review's 10^8 and 10^10 alias bombs (477 and 585 bytes here), 20,000-d
 endless file (/dev/zero), a 2 MB file, binary, ``!!python`` tags — refused with exit code 2 / HTTP 422
 and a one-line message naming file:line, quickly and in bounded memory (the 10^10 bomb is also run in
 a child process limited to 2 GB of address space). Values: HS codes in full-width and Arabic-Indic
-digits rate exactly as ASCII (27.5% for a Japanese car on 2025-04-05, issue 2), NaN refused, huge
+digits rate exactly as ASCII (27.5% for a Japanese car on 2025-04-05: MFN 2.5% + Section 232 25%), NaN refused, huge
 arguments never echoed, rich markup in user text shown as typed.
 """
 

@@ -1,7 +1,8 @@
 """``--csv`` on every table the CLI prints, ``etr --partner`` and ``etr --by hs4|hs6``.
 
-Expected values: issue 2's rates (a Japanese car 27.5% on 2025-04-05; a Korean car 0% → 25% from
-2025-04-03 (Proclamation 10908) → 15% from 2025-11-01 (the US–Korea deal)); the rest are identities
+Expected values: the law's rates for two cars (a Japanese car 27.5% on 2025-04-05: MFN 2.5% and
+Section 232 25%; a Korean car claiming KORUS 0% → 25% from 2025-04-03 (Proclamation 10908) → 15%
+from 2025-11-01 (the US–Korea deal)); the rest are identities
 any table must satisfy (the --by rows add up to the total; a partner's ETR with --partner equals
 its row in --by partner; the segment table equals the daily series on each day).
 """
@@ -83,27 +84,25 @@ def test_series_csv_and_segments(capsys, tmp_path: Path) -> None:
 
 
 def test_timeline_rate_measures_reciprocal_csv(capsys) -> None:
-    tl = rows(
-        run(
-            capsys,
-            "timeline",
-            "KOR",
-            "8703.23.01.90",
-            "--from",
-            "2025-01-01",
-            "--to",
-            "2026-06-30",
-            "--csv",
-            "-",
-        )
-    )
+    args = ["timeline", "KOR", "8703.23.01.90", "--from", "2025-01-01", "--to", "2026-06-30"]
+    # Claiming KORUS (SPI "KR"): MFN free; Section 232 autos 25% from 2025-04-03 (Proclamation
+    # 10908); the Korea deal's 15% all-in from 2025-11-01.
+    tl = rows(run(capsys, *args, "--claim", "KR", "--csv", "-"))
     assert [(r["from"], r["total_rate"]) for r in tl] == [
         ("2025-01-01", "0.0"),
         ("2025-04-03", "0.25"),
         ("2025-11-01", "0.15"),
     ]
+    # No claim: the column-1 rate of 8703.23.01 (2.5%) is paid on top until the all-in 15%.
+    tl = rows(run(capsys, *args, "--csv", "-"))
+    assert [(r["from"], r["total_rate"], r["rate_mfn"]) for r in tl] == [
+        ("2025-01-01", "0.025", "0.025"),
+        ("2025-04-03", "0.275", "0.025"),
+        ("2025-11-01", "0.15", "0.025"),
+    ]
     parts = rows(run(capsys, "rate", "JPN", "8703230190", "--on", "2025-04-05", "--csv", "-"))
     assert parts[-1]["measure"] == "total" and float(parts[-1]["rate"]) == pytest.approx(0.275)
+    assert {r["claim"] for r in parts} == {""}
     assert {r["measure"] for r in parts} >= {"mfn", "s232_autos"}
     m = rows(run(capsys, "measures", "--on", "2025-08-07", "--csv", "-"))
     assert "s232_autos" in {r["id"] for r in m}

@@ -29,8 +29,8 @@ def test_declared_semiconductor_share(capsys):
 @pytest.mark.parametrize(
     ("arg", "text"),
     [
-        ("foo=1", "not a declared share"),
-        ("advanced_semiconductor=2", "VALUE in [0, 1]"),
+        ("foo=1", "is not a share an entry can declare"),
+        ("advanced_semiconductor=2", "is not between 0 and 1"),
         ("advanced_semiconductor", "NAME=VALUE"),
     ],
 )

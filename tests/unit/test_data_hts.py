@@ -215,7 +215,8 @@ def test_mfn_table_2025_basic(shared_data: Path) -> None:
     # every line with a parsed rate of chapters 01-97 has an AVE
     body = m.filter(pl.col("hts10").str.slice(0, 2) < "98")
     assert body["ave"].null_count() == 0
-    assert m.height == 19731 + 95  # + the 95 watch lines printed at 8 digits only (see below)
+    # + the 95 watch lines printed at 8 digits only and the 2 lines the export omits (see below)
+    assert m.height == 19731 + 95 + 2
 
 
 def test_mfn_ave_from_observed_duty(shared_data: Path) -> None:
@@ -308,3 +309,19 @@ def test_mixed_fraction_rates(shared_data: Path) -> None:
     assert row["other_text"] == "33 1/3%"
     assert row["other_ave"] == pytest.approx(1 / 3) and row["other_method"] == "exact"
     assert m.filter(pl.col("other_text") == "33 1/3%")["other_ave"].null_count() == 0
+
+
+def test_lines_the_2025_basic_export_omits_come_from_rev_1(shared_data) -> None:
+    # HTS 2025 basic JSON lacks 4420.19.00.00 (statuettes and ornaments of non-tropical wood, 3.2% in
+    # the 2024 edition, 2025 rev 1 and 2026 basic); the USITC concordance marks it and 9401.69.60.31
+    # "added" between basic and rev 1. Rates from the rev 1 export: 3.2% and Free.
+    import polars as pl
+
+    from tariffsim.data.hts import mfn_table
+
+    t = mfn_table("2025_basic").filter(pl.col("hts10").is_in(["4420190000", "9401696031"]))
+    assert dict(zip(t["hts10"], t["general_text"], strict=True)) == {
+        "4420190000": "3.2%",
+        "9401696031": "Free",
+    }
+    assert t["ave"].to_list() == pytest.approx([0.032, 0.0])

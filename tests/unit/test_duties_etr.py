@@ -11,35 +11,11 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from fakes import FakeCompiled
+from fakes import four_flows as _flows
 from tariffsim.core.errors import InputError
 from tariffsim.duties.etr import duties_from_compiled, group_matrix, series_from_compiled
-from tariffsim.duties.flows import Flows
 from tariffsim.duties.sections import section_of_chapter, sections_of_chapters
-
-
-class FakeCompiled:
-    """Two segments; rows: JPN cars, DEU cars, FRA wine, CHN toys."""
-
-    def __init__(self) -> None:
-        self.breaks = np.array(["2025-01-01", "2025-03-01"], dtype="datetime64[D]")
-        mfn = np.array([[0.025, 0.025, 0.05, 0.0]] * 2)
-        s232 = np.array([[0.0, 0.0, 0.0, 0.0], [0.25, 0.25, 0.0, 0.0]])
-        recip = np.array([[0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.10, 0.10]])
-        self.by_authority = {"mfn": mfn, "s232": s232, "ieepa_reciprocal": recip}
-        self.total = mfn + s232 + recip
-
-    def segment_index(self, dates):
-        d = np.asarray(dates, dtype="datetime64[D]")
-        return np.searchsorted(self.breaks, d, side="right") - 1
-
-
-def _flows() -> Flows:
-    return Flows(
-        hs10=np.array(["8703230190", "8703230190", "2204210000", "9503000090"], dtype=object),
-        origin=np.array(["JPN", "DEU", "FRA", "CHN"], dtype=object),
-        value_usd=np.array([100.0, 200.0, 50.0, 150.0]),
-    )
-
 
 EU = ["DEU", "FRA"]
 

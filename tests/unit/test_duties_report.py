@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from html.parser import HTMLParser
 
-from test_duties_etr import FakeCompiled, _flows
-
+from fakes import FakeCompiled
+from fakes import four_flows as _flows
 from tariffsim.duties.etr import duties_from_compiled, series_from_compiled
 from tariffsim.duties.report import render_html
 

@@ -3,7 +3,7 @@
 Expected codes come from the HTS itself: 8471.30.01.00 is "Portable automatic data processing
 machines, weighing not more than 10 kg" (a laptop); heading 2204 is wine of fresh grapes and 0103
 live swine; 8703 motor cars for the transport of persons and 4011 new pneumatic tires; 8541.43
-photovoltaic cells assembled in modules or made up into panels. The rates are those of issue 2:
+photovoltaic cells assembled in modules or made up into panels. The rates are the law's:
 a Japanese car 8703.23.01.90 pays 27.5% on 2025-04-05 and the EU's 15% all-in floor on 2025-09-20.
 """
 

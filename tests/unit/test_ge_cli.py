@@ -29,7 +29,7 @@ def _data(shared_data, monkeypatch):
 def test_reproduce_json(capsys):
     assert main(["ge", "reproduce-ilms2025", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    # 9 scenarios x 4 regions, with exactly the keys of issue 4.
+    # 9 scenarios x 4 regions, with exactly the keys of the published tables (region outcomes).
     assert len(rows) == 36 and all(set(r) == KEYS for r in rows)
     us = next(r for r in rows if r["scenario"] == "ustr_income_tax" and r["region"] == "USA")
     assert us["welfare_pct"] == pytest.approx(1.13, abs=0.02)  # spec, published check

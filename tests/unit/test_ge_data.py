@@ -1,4 +1,4 @@
-"""Calibration of the GE model (spec shared/specs/ge-tariff-model.md, "Calibration")."""
+"""Calibration of the GE model (spec docs/ge-model-spec.md, "Calibration")."""
 
 from __future__ import annotations
 

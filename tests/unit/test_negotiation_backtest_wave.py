@@ -1,6 +1,6 @@
 """The wave backtest harness (tariffsim.negotiation.backtest) with hand-built forecast records.
 
-Until the wave forecaster lands, the model is replaced by a record of the BRIEF's interface with
+The model is replaced by records with the forecaster's interface (PartnerForecast) and
 known draws, so every score below can be computed by hand.
 """
 
@@ -100,6 +100,11 @@ def test_model_scores_by_hand() -> None:
     want = np.mean([abs(0.15 - r.target.headline) for r in deals])  # point mass at 15%
     assert res.summary["headline_crps"]["mean"]["model"] == pytest.approx(want)
     assert res.summary["headline_is"]["mean"]["model"] == pytest.approx(10 * want)
+    assert res.summary["headline_median_ae"]["mean"]["model"] == pytest.approx(want)
+    split = np.mean(
+        [abs(r.baselines["headline"]["split_difference"] - r.target.headline) for r in deals]
+    )
+    assert res.summary["headline_median_ae"]["mean"]["split_difference"] == pytest.approx(split)
     brier = np.mean([(0.5 - float(r.target.deal_within)) ** 2 for r in res.rows])
     assert res.summary["brier"]["mean"]["model"] == pytest.approx(brier)
     band = res.summary["headline_band"]

@@ -62,9 +62,14 @@ def test_explain_shows_model_data_and_judgement_share(capsys, shared_data: Path)
     assert code == 0
     e = json.loads(out)
     rec = next(i for i in e["issues"] if i["issue"] == "reciprocal_rate")
-    assert "PE per HTS10" in rec["model"] and "Census" in rec["data"]
+    # the models' PE per HTS10 on 2024 Census flows and the law on the date
+    assert "per HTS10" in rec["model"] and "Census" in rec["data"]
+    assert (
+        rec["models_api"] == "tariffsim.models.stakes.stakes_for_issues"
+        and rec["scope_usd_bn"] > 10
+    )
     kinds = {p["parameter"]: p["kind"] for p in rec["parameters"]}
-    assert kinds["passthrough_general"] == "literature"
+    assert kinds["p_threat_imposed"] == "judgement"
     for p in ("USA", "JPN"):
         share = e["judgement"][p]["judgement_share"]
         assert 0.0 <= share <= 1.0

@@ -113,63 +113,70 @@ def test_void_risk_odds_update() -> None:
     assert void_probability(env, vr)[0, 0] == 1.0
 
 
-def test_new_rates_by_form() -> None:
-    from tariffsim.negotiation.tariff_stakes import LawOnDay, new_rates
-
-    # two rows: MFN 2.5% + reciprocal 10% (the second row pays it on half its value: a metal share)
-    law = LawOnDay(
-        day=dt.date(2025, 4, 15),
-        hs10=np.array(["0101000000", "0202000000"]),
-        origin=np.array(["JPN", "JPN"]),
-        value=np.array([1.0, 1.0]),
-        total=np.array([0.125, 0.075]),
-        mfn=np.array([0.025, 0.025]),
-        s232=np.zeros(2),
-        reciprocal=np.array([0.10, 0.05]),
-        version="t",
-        parts={"ieepa_reciprocal": np.array([0.10, 0.05]), "mfn": np.array([0.025, 0.025])},
-    )
-    rows = np.array([0, 1])
-    assert new_rates(law, rows, 0.15, "add_on", 0.10) == pytest.approx([0.175, 0.1])
-    # floor: 15% all-in, the reciprocal part is max(15% − MFN, 0)
-    assert new_rates(law, rows, 0.15, "floor", 0.10) == pytest.approx(
-        [0.15, 0.025 + 0.5 * 0.125 + 0.025 - 0.025]
-    )
-    assert new_rates(law, rows, 0.15, "total") == pytest.approx([0.25, 0.20])
-    assert new_rates(law, rows, 0.05, "extra") == pytest.approx([0.175, 0.125])
-
-
-def test_stakes_static_duty_is_rate_times_2024_value(shared_data: Path) -> None:
-    """Cars from Japan (HS 8703, under Section 232 on 15 April 2025): 2024 imports 41.90 bn (Census);
-    at a total rate of 27.5% the static duty bill is 0.275 × 41.90 = 11.52 bn."""
+def test_stakes_come_from_the_models_on_both_horizons(shared_data: Path) -> None:
+    """The tariff issues' values are the models' figures (tariffsim.models.stakes), on the short and
+    the long run; the preferences weigh them by the share of the horizon in its first year."""
+    from tariffsim.models.stakes import TariffIssue, stakes_for_issues
     from tariffsim.negotiation.schema import StakesSpec
-    from tariffsim.negotiation.tariff_stakes import stakes_table
+    from tariffsim.negotiation.tariff_stakes import stakes_tables
 
-    spec = StakesSpec(scope="hs", hs=["8703"], form="total")
-    st = stakes_table("JPN", dt.date(2025, 4, 15), spec, [0.275, 0.15], ["total", "total"])
-    assert st.base_usd / 1e9 == pytest.approx(41.904, abs=0.01)
-    # the goods under Section 232 that day are a subset (a few 8703 lines are outside its scope);
-    # on them a total rate is the whole duty: static bill = rate × their 2024 value
-    only = StakesSpec(scope="hs", hs=["8703"], form="total", only_s232=True)
-    s232 = stakes_table("JPN", dt.date(2025, 4, 15), only, [0.275, 0.15], ["total", "total"])
-    b = s232.base_usd / 1e9
-    assert 40.0 < b <= st.base_usd / 1e9
-    assert s232.outputs["duty_static"][0] == pytest.approx([0.275 * b, 0.15 * b], rel=1e-9)
-    # at the rate in force nothing changes
-    assert s232.outputs["revenue"][0][0] == pytest.approx(0.0, abs=1e-6)
+    day = dt.date(2025, 4, 15)
+    autos = StakesSpec(scope=["list:s232_autos_vehicles", "list:s232_auto_parts"], form="total")
+    rec = StakesSpec(scope=["reciprocal"], form="add_on")
+    tabs = stakes_tables(
+        "JPN",
+        day,
+        [
+            ("auto_rate", autos, [0.15, 0.275], ["total", "total"]),
+            ("reciprocal_rate", rec, [0.10, 0.24], ["add_on", "add_on"]),
+        ],
+    )
+    ref = stakes_for_issues(
+        "JPN",
+        day,
+        [
+            TariffIssue(
+                "auto_rate",
+                ("list:s232_autos_vehicles", "list:s232_auto_parts"),
+                "total",
+                (0.15, 0.275),
+            ),
+            TariffIssue("reciprocal_rate", ("reciprocal",), "add_on", (0.10, 0.24)),
+        ],
+        horizon="long-run",
+        ge=False,
+    )
+    r = tabs["reciprocal_rate"]
+    # row 1 of every output is the long run: the models' figure, renamed
+    assert r.outputs["revenue"][1][1] == pytest.approx(
+        ref["reciprocal_rate"].level(0.24).value("us_tariff_revenue_bn")
+    )
+    assert r.outputs["import_loss"][1][1] == pytest.approx(
+        -ref["reciprocal_rate"].level(0.24).value("us_imports_change_bn")
+    )
+    # the nominal rate in force (10%) changes almost nothing; 24% raises revenue and cuts the
+    # partner's sales; parts counted in the auto issue are not in the reciprocal base
+    assert abs(r.outputs["revenue"][0][0]) < 0.2 and r.outputs["revenue"][0][1] > 1.0
+    assert r.outputs["sales_change"][0][1] < 0.0
+    assert r.provenance["excluded_usd_bn"].get("auto_rate", 0.0) > 10.0
+    # the weighting: all short run, all long run, half and half
+    w = np.array([1.0, 0.0, 0.5])
+    got = r.at("revenue", w)
+    assert got[0] == pytest.approx(r.outputs["revenue"][0]) and got[1] == pytest.approx(
+        r.outputs["revenue"][1]
+    )
+    assert got[2] == pytest.approx(0.5 * (r.outputs["revenue"][0] + r.outputs["revenue"][1]))
 
 
 def test_the_eu_is_aggregated_not_zero(shared_data: Path) -> None:
     from tariffsim.negotiation.schema import StakesSpec
-    from tariffsim.negotiation.tariff_stakes import law_on, scope_mask
+    from tariffsim.negotiation.tariff_stakes import stakes_tables
 
-    law = law_on(dt.date(2025, 4, 15), dt.date(2025, 4, 15))
-    m = scope_mask(law, "EU", StakesSpec(scope="hs", hs=["8703"], form="total"))
-    from tariffsim.core.countries import expand
-
-    members = np.isin(law.origin, np.asarray(expand("EU"))) & np.char.startswith(
-        law.hs10.astype(str), "8703"
+    t = stakes_tables(
+        "EU",
+        dt.date(2025, 4, 15),
+        [("reciprocal_rate", StakesSpec(scope=["reciprocal"], form="add_on"), [0.10], ["add_on"])],
     )
     assert (
-        law.value[m].sum() == pytest.approx(law.value[members].sum()) and law.value[m].sum() > 30e9
-    )
+        t["reciprocal_rate"].base_usd > 200e9
+    )  # 27 members summed (2024 imports about US$ 600 bn)

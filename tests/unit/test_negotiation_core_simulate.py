@@ -15,7 +15,7 @@ from tariffsim.negotiation.domain import (
     numeric_issue,
 )
 from tariffsim.negotiation.opponents import ModelSpec
-from tariffsim.negotiation.protocol import Protocol
+from tariffsim.negotiation.protocol import Mechanism
 from tariffsim.negotiation.simulate import offer_space, simulate
 from tariffsim.negotiation.solutions import zopa
 from tariffsim.negotiation.strategies import (
@@ -61,7 +61,7 @@ def test_conceders_with_overlapping_reservations_always_agree(model):
         (Conceder(opponent=spec), Conceder(opponent=spec)),
         draws=400,
         param_sampler=reservations,
-        protocol=Protocol(deadline=20),
+        protocol=Mechanism(deadline=20),
     )
     assert res.agreement_probability == 1.0
     ut = res.utilities
@@ -71,7 +71,7 @@ def test_conceders_with_overlapping_reservations_always_agree(model):
 
 def test_boulware_agrees_less_often_under_deadline_pressure():
     # a random deadline (10 % breakdown per round): Boulware concedes late, so talks end first
-    proto = Protocol(deadline=20, breakdown=0.1)
+    proto = Mechanism(deadline=20, breakdown=0.1)
     cc = simulate(
         PROBLEM, (Conceder(), Conceder()), draws=1000, param_sampler=reservations, protocol=proto
     )
@@ -95,7 +95,7 @@ def test_empty_zopa_means_no_agreement():
 
 def test_escalating_threat_moves_the_deal_toward_the_threatener():
     # same Boulware exponent; the threat lowers JPN's effective reservation over time
-    proto = Protocol(deadline=20)
+    proto = Mechanism(deadline=20)
     plain = simulate(
         PROBLEM,
         (Boulware(e=0.2), Boulware()),
@@ -159,7 +159,7 @@ def test_bad_inputs():
     with pytest.raises(InputError):
         strategy_from_name("stubborn")
     with pytest.raises(InputError):
-        Protocol(breakdown=1.0)
+        Mechanism(breakdown=1.0)
     assert strategy_from_name("boulware", opponent="frequency").opponent.kind == "frequency"
 
 

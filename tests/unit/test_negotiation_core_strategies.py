@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tariffsim.negotiation.opponents import OracleModel
-from tariffsim.negotiation.protocol import SideState
+from tariffsim.negotiation.sidestate import SideState
 from tariffsim.negotiation.strategies import (
     Boulware,
     Conceder,

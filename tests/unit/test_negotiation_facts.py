@@ -243,3 +243,24 @@ def test_every_annex_i_partner_rate_is_the_hts_rate(shared_data: Path) -> None:
         m = _PLUS.search(general)
         assert m and float(m.group(1)) == round(t.rate * 100, 6)
         assert HTS_NAME[t.partner] in desc
+
+
+def test_disk_cache_is_keyed_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tariffsim.negotiation.facts._io import cached
+
+    monkeypatch.setenv("TARIFFSIM_CACHE", str(tmp_path / "cache"))
+    f = tmp_path / "a.yaml"
+    f.write_text("x: 1\n", encoding="utf-8")
+    calls: list[int] = []
+
+    def build() -> dict[str, int]:
+        calls.append(1)
+        return {"v": len(calls)}
+
+    assert cached("t", [f], build) == {"v": 1}
+    assert cached("t", [f], build) == {"v": 1} and len(calls) == 1  # from the pickle
+    f.write_text("x: 2\n", encoding="utf-8")
+    assert cached("t", [f], build) == {"v": 2}  # a changed file is a new key
+    for p in (tmp_path / "cache").glob("negotiation-t-*.pkl"):
+        p.write_bytes(b"not a pickle")
+    assert cached("t", [f], build) == {"v": 3}  # a broken pickle is rebuilt

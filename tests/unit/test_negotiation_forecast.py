@@ -215,3 +215,22 @@ def test_calendar_with_an_election_by_hand() -> None:
     assert P[0, 1] == pytest.approx(FE + (1 - FE) * f(0.9, 10))
     assert P[0, 2] == pytest.approx(FE + (1 - FE) * f(0.9, 40))
     assert share[0] == pytest.approx([FE / P[0, 2], 1 - FE / P[0, 2]])
+
+
+def test_the_wave_prices_in_the_claims(shared_data: Path) -> None:
+    """Nash-in-Nash: with Korea's bargain open, the US's headline for Japan is never lower than
+    without claims, draw by draw (claims only make lower rates costlier for the US)."""
+    from tariffsim.negotiation.bargain import solve_draws
+    from tariffsim.negotiation.forecast import forecast_wave, prepare
+
+    day = dt.date(2025, 4, 15)
+    fc = {f.partner: f for f in forecast_wave(day, partners=["JPN", "KOR"], draws=100, seed=2)}
+    assert set(fc) == {"JPN", "KOR"} and fc["JPN"].inputs["claims"]["open"] == ["KOR"]
+    prep = prepare("JPN", day, draws=100, seed=2)
+    free = solve_draws(prep.problem)
+    lv = np.asarray(prep.case.issue("reciprocal_rate").levels, float)
+    hj = prep.case.issue_names.index("reciprocal_rate")
+    ok = free.feasible & fc["JPN"].inputs["_feasible"]
+    with_claims = lv[fc["JPN"].inputs["_packages"][ok, hj]]
+    without = lv[free.packages[ok, hj]]
+    assert (with_claims >= without - 1e-12).all()

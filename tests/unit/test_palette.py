@@ -125,8 +125,7 @@ def test_timeline_pngs_draw_section_232_in_one_colour(saved, tmp_path):
     from tariffsim.schedule import load_schedule
 
     s = load_schedule()
-    lo, hi = s.coverage
-    end = hi + dt.timedelta(days=1)
+    lo, end = s.coverage.start, s.coverage.end
     cases = [("KOR", "8703230190"), ("JPN", "8429521010"), ("CHN", "8507600020")]
     seen_232 = []
     for origin, hs in cases:

@@ -75,3 +75,12 @@ def test_ge_tariff_vector_from_the_law():
     # Everyone else paid the 10% baseline (or less where exempt), not the suspended country rates.
     assert v[raw.index("JPN")] <= 0.2
     assert v[raw.index("VNM")] <= 0.11
+
+
+@pytest.mark.slow
+def test_ge_rate_of_an_exporter_without_2024_imports():
+    # American Samoa has no row in the 2024 partner file: its GE rate is the whole US import basket
+    # rated as if it came from there (law_tariffs docstring). This branch once raised ImportError.
+    rates = ge_tariffs_from_schedule(on=D1, iso3=("JPN", "ASM", "USA"))
+    assert rates[2] == 0.0
+    assert 0.0 < rates[1] < 1.0 and np.isfinite(rates).all()

@@ -18,7 +18,7 @@ def test_disk_cache_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     cache.clear_memory()
     second = load_schedule()  # from the pickle: no YAML parsing
     assert second._spec is None
-    # the same answer either way (Japanese car on 2025-04-05: 27.5%, issue 2)
+    # the same answer either way (Japanese car on 2025-04-05: 27.5%: MFN 2.5% + Section 232 25%)
     a = first.rate("JPN", "8703230190", "2025-04-05")
     b = second.rate("JPN", "8703230190", "2025-04-05")
     assert a == b and a.total_rate == pytest.approx(0.275)

@@ -1,8 +1,8 @@
 """The schedule commands (rate, timeline, measures, demo): output, exit codes, error lines.
 
 Batch and error tests run on the synthetic library (``tariffsim.schedule.testing``, hand-computed
-rates); two tests use the US library and check the figures of issue 2 ("Done when": a Japanese car
-8703.23.01.90 pays 2.5% on 2025-03-01, 27.5% on 2025-04-05 and 15% on 2025-09-20).
+rates); two tests use the US library and check the reference entry of the library: a Japanese car
+8703.23.01.90 pays 2.5% on 2025-03-01, 27.5% on 2025-04-05 and 15% on 2025-09-20.
 """
 
 from __future__ import annotations
@@ -63,13 +63,13 @@ def test_rate_table_and_names(synthetic, capsys) -> None:
         (["rate", "JPN", "87032301999", "--on", "2025-04-05"], "has 11 digits"),
         # no such line, HTS8 or HS6 family (a code whose HTS8 exists takes the HTS8's rate)
         (["rate", "JPN", "8704999999", "--on", "2025-04-05"], "not an HTS10 line"),
-        (["rate", "JPN", "8703230190", "--on", "2023-04-05"], "outside the schedule's coverage"),
+        (["rate", "JPN", "8703230190", "--on", "2023-04-05"], "before the schedule's first day"),
         (["rate", "JPN", "8703230190"], "give ORIGIN HS --on DATE"),
         (
             ["timeline", "JPN", "8703230190", "--from", "2025-05-01", "--to", "2025-04-01"],
             "is before --from",
         ),
-        (["measures", "--on", "2030-01-01"], "outside the schedule's coverage"),
+        (["measures", "--on", "2030-01-01"], "after the last day the library covers"),
     ],
 )
 def test_bad_input_one_line_exit_2(synthetic, capsys, argv, message) -> None:
@@ -167,7 +167,7 @@ def test_measures(synthetic, capsys) -> None:
 
 
 def test_us_library_japanese_car(capsys) -> None:
-    # Issue 2, "Done when": 2.5% on 2025-03-01, 27.5% on 2025-04-05, 15% on 2025-09-20
+    # The reference entry: 2.5% on 2025-03-01, 27.5% on 2025-04-05, 15% on 2025-09-20
     # (HTS 8703.23.01 2.5%; Proclamation 10908 25%; EO 14345 15% all-in from 2025-09-16).
     for day, want in (("2025-03-01", 0.025), ("2025-04-05", 0.275), ("2025-09-20", 0.15)):
         code, out, err = run(capsys, "rate", "JPN", "8703230190", "--on", day, "--json")

@@ -27,36 +27,65 @@ def parts(r) -> dict[str, float]:
 
 
 def test_additive_stacking_and_share_weighting(sched) -> None:
-    # MEX car 8703.23.01.90 on 2025-05-01, USMCA share 0.8:
+    # A trade flow: MEX cars 8703.23.01.90 on 2025-05-01, USMCA share 0.8 (USMCA_ROWS):
     # MFN 2.5% on the non-USMCA 20% (S special rate is Free) = 0.005; s232 autos 25%;
     # fentanyl 25% × non-USMCA share 0.2 = 0.05. Total 0.305.
-    r = sched.rate("MEX", "8703230190", dt.date(2025, 5, 1))
+    r = sched.rate("MEX", "8703230190", dt.date(2025, 5, 1), basis="flows")
     assert parts(r) == {"mfn": 0.005, "s232_autos": 0.25, "fentanyl": 0.05}
     assert r.total_rate == pytest.approx(0.305, abs=1e-12)
     assert r.total_rate == pytest.approx(sum(p.rate for p in r.parts), abs=1e-15)
+    # One entry never blends: without a claim MFN 2.5% + 25% + fentanyl 25% = 52.5%; claimed
+    # under USMCA the S rate (Free) and no fentanyl duty: 25%
+    r = sched.rate("MEX", "8703230190", dt.date(2025, 5, 1))
+    assert parts(r) == {"mfn": 0.025, "s232_autos": 0.25, "fentanyl": 0.25} and r.claim is None
+    assert [(o.claim, round(o.total_rate, 12)) for o in r.claims] == [
+        (None, 0.525),
+        ("usmca", 0.25),
+    ]
+    r = sched.rate("MEX", "8703230190", dt.date(2025, 5, 1), claim="S")
+    assert parts(r) == {"s232_autos": 0.25} and r.claim == "usmca"
 
 
 def test_usmca_share_of_a_25pct_duty(sched) -> None:
-    # CAN sweater 6110.20.00.00, USMCA share 0.6: fentanyl 25% × 0.4 = 10%; MFN 16.5% × 0.4 = 6.6%.
-    r = sched.rate("CAN", "6110200000", "2025-03-04")
+    # CAN sweaters 6110.20.00.00 as a flow, USMCA share 0.6: fentanyl 25% × 0.4 = 10%; MFN 16.5% ×
+    # 0.4 = 6.6%.
+    r = sched.rate("CAN", "6110200000", "2025-03-04", basis="flows")
     assert parts(r) == {"mfn": 0.066, "fentanyl": 0.1}
     # the day before the fentanyl duty starts: MFN only
-    assert sched.rate("CAN", "6110200000", "2025-03-03").total_rate == pytest.approx(0.066)
+    assert sched.rate("CAN", "6110200000", "2025-03-03", basis="flows").total_rate == pytest.approx(
+        0.066
+    )
     # an explicit share overrides the data: USMCA share 0 -> full 25%
-    assert parts(sched.rate("CAN", "6110200000", "2025-03-04", shares={"usmca": 0.0})) == {
-        "mfn": 0.165,
-        "fentanyl": 0.25,
+    assert parts(
+        sched.rate("CAN", "6110200000", "2025-03-04", shares={"usmca": 0.0}, basis="flows")
+    ) == {"mfn": 0.165, "fentanyl": 0.25}
+    # an entry declaring a share is rated with it (a blended entry, on request)
+    assert parts(sched.rate("CAN", "6110200000", "2025-03-04", shares={"usmca": 0.6})) == {
+        "mfn": 0.066,
+        "fentanyl": 0.1,
     }
 
 
 def test_metal_content_share(sched) -> None:
-    # JPN excavator 8429.52.10.10 (MFN Free), steel share 0.2 (METAL_ROWS): from 2025-06-04 the
-    # derivative duty is 50% × 0.2 = 10% and, being s232, it excludes the reciprocal duty.
-    assert sched.rate("JPN", "8429521010", "2025-06-03").nonzero == {"reciprocal": 0.1}
-    assert sched.rate("JPN", "8429521010", "2025-06-04").nonzero == {"s232_derivatives": 0.1}
+    # JPN excavators 8429.52.10.10 (MFN Free) as a flow, steel share 0.2 (METAL_ROWS): from
+    # 2025-06-04 the derivative duty is 50% × 0.2 = 10% and, being s232, it excludes the reciprocal.
+    flows = {"basis": "flows"}
+    assert sched.rate("JPN", "8429521010", "2025-06-03", **flows).nonzero == {"reciprocal": 0.1}
+    assert sched.rate("JPN", "8429521010", "2025-06-04", **flows).nonzero == {
+        "s232_derivatives": 0.1
+    }
     c = sched.compile(["8429521010"], ["JPN"], "2025-06-03", "2025-06-05")
     assert c.total[:, 0] == pytest.approx([0.1, 0.1])
     assert c.by_authority["s232"][:, 0] == pytest.approx([0.0, 0.1])
+    assert any("BEA input-output cost shares" in f for f in c.flags)
+    # one entry: the steel value as declared (40% → 20%), by default the whole value (50%, flagged)
+    r = sched.rate("JPN", "8429521010", "2025-06-04", shares={"steel_content": 0.4})
+    assert r.nonzero == {"s232_derivatives": pytest.approx(0.2)} and not r.flags
+    r = sched.rate("JPN", "8429521010", "2025-06-04")
+    assert r.nonzero == {"s232_derivatives": 0.5}
+    assert r.flags and "whole value is steel content" in r.flags[0]
+    e = sched.compile(["8429521010"], ["JPN"], "2025-06-04", basis="entry")
+    assert e.total[0, 0] == pytest.approx(0.5) and "whole value" in e.flags[0]
 
 
 def test_excluded_by_does_not_stack(sched) -> None:
@@ -94,9 +123,12 @@ def test_suspension_half_open_boundaries(sched) -> None:
         "2025-08-07": 0.15,
     }
     for day, want in expect.items():
-        assert sched.rate("JPN", "6110200000", day).total_rate == pytest.approx(want), day
+        got = sched.rate("JPN", "6110200000", day, claim="JP").total_rate
+        assert got == pytest.approx(want), day
     note = next(
-        p for p in sched.rate("JPN", "6110200000", "2025-04-10").parts if p.id == "reciprocal"
+        p
+        for p in sched.rate("JPN", "6110200000", "2025-04-10", claim="japan").parts
+        if p.id == "reciprocal"
     ).note
     assert note == "suspended 24% → 10% (EO P §4)"
     # China is not paused: 16.5% MFN + 10% fentanyl + 34% reciprocal
@@ -146,8 +178,10 @@ def test_exclusions_stops_and_editions(sched) -> None:
     assert sched.rate("CHN", "8471300100", "2025-05-01").nonzero == {"fentanyl": 0.1}
     # the fentanyl value with rate null stops the measure on 2025-11-10
     assert sched.rate("CHN", "6110200000", "2025-11-10").total_rate == pytest.approx(0.505)
-    # reciprocal stops 2026-02-24: the JPN sweater is duty-free again
-    assert sched.rate("JPN", "6110200000", "2026-02-24").total_rate == 0.0
+    # reciprocal stops 2026-02-24: the JPN sweater claimed under the Japan agreement is duty-free
+    # again; without the claim it pays the 2026 general rate, 16%
+    assert sched.rate("JPN", "6110200000", "2026-02-24", claim="JP").total_rate == 0.0
+    assert sched.rate("JPN", "6110200000", "2026-02-24").total_rate == pytest.approx(0.16)
     # the 2026 edition lowers the sweater's MFN to 16% on 2026-01-01
     assert sched.rate("BRA", "6110200000", "2025-12-31").total_rate == pytest.approx(0.265)
     assert sched.rate("BRA", "6110200000", "2026-01-01").total_rate == pytest.approx(0.26)
@@ -167,11 +201,18 @@ def test_eight_digit_codes(sched) -> None:
 
 
 def test_bad_inputs(sched) -> None:
-    with pytest.raises(InputError, match="outside the schedule's coverage") as e:
+    with pytest.raises(InputError, match="before the schedule's first day 2024-01-01") as e:
         sched.rate("JPN", "8703230190", "2023-12-31")
     assert "2024-01-01" in e.value.hint
-    with pytest.raises(InputError, match="outside"):
+    with pytest.raises(
+        InputError, match=r"after the last day the library covers \(2026-06-30\)"
+    ) as e:
         sched.rate("JPN", "8703230190", "2026-07-01")
+    assert "--assume-unchanged" in e.value.hint
+    with pytest.raises(InputError, match=r"korus .* is not available to goods of JPN"):
+        sched.rate("JPN", "8703230190", "2025-04-05", claim="KR")
+    with pytest.raises(InputError, match="'XX' is not a special tariff program"):
+        sched.rate("JPN", "8703230190", "2025-04-05", claim="XX")
     # 6110.20.99.99: neither the line nor its HTS8 exists, and the HS6 family 6110.20 has lines at
     # different rates (HTS 2025 basic: 6110.20.10 5%, 6110.20.20 16.5%), so no rate can be inferred
     with pytest.raises(InputError, match="not an HTS10 line") as e:
@@ -223,7 +264,8 @@ def test_compile_matches_hand_values(sched) -> None:
     hs = np.array(["8703230190", "6110200000", "6110200000", "7208100000"])
     org = np.array(["JPN", "JPN", "CAN", "GBR"])
     c = sched.compile(hs, org, "2025-04-09", "2025-04-11")
-    # 2025-04-09: car 27.5%; sweater JPN 24%; sweater CAN 6.6% + 10%; steel 25% (GBR)
+    # flows: 2025-04-09: car 27.5%; sweater JPN 24% (JP Free); sweater CAN 6.6% + 10% (USMCA share
+    # 0.6); steel 25% (GBR)
     assert c.at("2025-04-09") == pytest.approx([0.275, 0.24, 0.166, 0.25])
     assert c.at("2025-04-10") == pytest.approx([0.275, 0.10, 0.166, 0.25])
     ba = c.by_authority

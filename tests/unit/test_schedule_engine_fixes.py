@@ -1,4 +1,4 @@
-"""Engine fixes of the US schedule audit (issue 2): MFN of HTS10 lines missing from the edition,
+"""Engine fixes of the audit of the US schedule: MFN of HTS10 lines missing from the edition,
 column 2, list exceptions, declared shares, the non-steel-and-aluminum share, value-level
 ``excluded_by`` and origin shares — on the synthetic library (hand-computable numbers, see
 :mod:`tariffsim.schedule.testing`) and, where marked, on the real US library.
@@ -24,8 +24,8 @@ def ext(tmp_path_factory: pytest.TempPathFactory):
 
 
 def both(s, origin: str, hs: str, day: str, shares: dict[str, float] | None = None) -> float:
-    """The entry's total by the single-entry engine, checked equal to the compiled arrays."""
-    r = s.rate(origin, hs, day, shares=shares)
+    """A trade flow's total by the single-entry engine, checked equal to the compiled arrays."""
+    r = s.rate(origin, hs, day, shares=shares, basis="flows", alternatives=False)
     c = s.compile(
         np.array([hs]),
         np.array([origin]),
@@ -256,7 +256,7 @@ def test_us_metal_derivative_reciprocal_on_non_steel_aluminum(shared_data) -> No
     st, al = float(bea["steel_share"][0]), float(bea["aluminum_share"][0])
     want = 0.5 * st + 0.15 * (1 - st - al)  # 0.0798173 + 0.1239713 = 0.2037886
     s = load_schedule()
-    r = s.rate("JPN", "8429521010", dt.date(2025, 9, 1))
+    r = s.rate("JPN", "8429521010", dt.date(2025, 9, 1), basis="flows")
     assert r.total_rate == pytest.approx(want, abs=1e-9)
     assert r.nonzero["ieepa_reciprocal_metal_derivatives"] == pytest.approx(
         0.15 * (1 - st - al), abs=1e-9
@@ -264,16 +264,17 @@ def test_us_metal_derivative_reciprocal_on_non_steel_aluminum(shared_data) -> No
 
 
 def test_non_steel_aluminum_share_is_clipped(ext) -> None:
+    from tariffsim.schedule.engine import Terms
+
     # testing.METAL_ROWS: 8429.52.10.10 steel 0.2, aluminum 0.01 -> 0.79
-    assert ext._share("non_steel_aluminum_content", "8429521010", "DEU", None) == pytest.approx(
+    flows = Terms(basis="flows")
+    assert ext._share("non_steel_aluminum_content", "8429521010", "DEU", flows) == pytest.approx(
         0.79
     )
-    assert ext._share(
-        "non_steel_aluminum_content",
-        "8429521010",
-        "DEU",
-        {"steel_content": 0.9, "aluminum_content": 0.3},
-    ) == pytest.approx(0.0)
+    declared = Terms(shares={"steel_content": 0.9, "aluminum_content": 0.3})
+    assert ext._share("non_steel_aluminum_content", "8429521010", "DEU", declared) == pytest.approx(
+        0.0
+    )
 
 
 # --- 6. value-level excluded_by and origin shares ------------------------------------------------

@@ -156,7 +156,7 @@ def test_lists_must_be_known_and_prefixes_quoted(tmp_path: Path) -> None:
 def test_dates_beyond_coverage(tmp_path: Path) -> None:
     bad = STEEL_OK + '  - start: 2027-01-01\n    rate: 0.6\n    reference: "future"\n'
     e = error_of(lib_with(tmp_path, s232_steel=bad))
-    assert "after the library's coverage end 2026-06-30" in str(e)
+    assert "after the library's last day 2026-06-30" in str(e)
     # a stop beyond coverage is allowed (e.g. a surcharge that ends after the data)
     ok = STEEL_OK + '  - start: 2027-01-01\n    rate: null\n    reference: "ends"\n'
     load_library(lib_with(tmp_path, s232_steel=ok))

@@ -125,13 +125,21 @@ def test_us_order_puts_each_measure_after_those_it_names() -> None:
             named |= set(v.excluded_by or ())
         assert all(j < m.index for j in named), m.id
     spec = s.spec
-    # the Section 232 set the IEEPA and Section 122 duties exclude: 16 measures, every s232 one
-    # but the copper-content duty, which says why in content_based
+    # the Section 232 set the IEEPA and Section 122 duties exclude: 26 measures (16 + the issue-11
+    # measures: four entry conditions (Mexico melt/smelt, Ukraine certificate, quota contracts), the USMCA
+    # vehicle and truck content, the 2026 metals (16(c)(xi), U.S. metal x2, equipment parts)), every s232 one
+    # but the copper-content duty and the civil-aircraft exemptions (rate 0), which say why in content_based
     members = sorted(m.id for m in spec.measures.values() if "s232_subject" in m.member_of)
     s232 = sorted(m.id for m in spec.measures.values() if m.authority == "s232")
-    assert set(s232) - set(members) == {"s232_copper_derivatives"}
-    assert spec.measures["s232_copper_derivatives"].content_based
-    assert len(members) == 16
+    outside = set(s232) - set(members)
+    assert {m for m in outside if not m.startswith("civil_aircraft_")} == {
+        "s232_copper_derivatives"
+    }
+    assert (
+        len(outside) == 7
+    )  # + civil_aircraft_metals, _copper, _metals_taiwan (lines and _claimed)
+    assert all(spec.measures[m].content_based for m in outside)
+    assert len(members) == 26
 
 
 def test_shared_tables_follow_their_sources() -> None:
@@ -272,9 +280,10 @@ change:
     d = dt.date
     sweater = "6110200000"  # MFN 16.5% (2025), 16% (2026) in the synthetic data; JP special Free
     # JPN: 15% floor (JP Free) before, 30% during [1 Sep, 1 Oct), the floor again after
-    assert new.rate("JPN", sweater, d(2025, 8, 31)).total_rate == pytest.approx(0.15)
-    assert new.rate("JPN", sweater, d(2025, 9, 30)).total_rate == pytest.approx(0.30)
-    assert new.rate("JPN", sweater, d(2025, 10, 1)).total_rate == pytest.approx(0.15)
+    jp = {"claim": "japan"}
+    assert new.rate("JPN", sweater, d(2025, 8, 31), **jp).total_rate == pytest.approx(0.15)
+    assert new.rate("JPN", sweater, d(2025, 9, 30), **jp).total_rate == pytest.approx(0.30)
+    assert new.rate("JPN", sweater, d(2025, 10, 1), **jp).total_rate == pytest.approx(0.15)
     # BRA: all-in 40% from 1 Sep (24.5% on top of 16.5%) until the measure stops (24 Feb 2026)
     assert new.rate("BRA", sweater, d(2025, 9, 1)).total_rate == pytest.approx(0.40)
     assert new.rate("BRA", sweater, d(2026, 2, 24)).total_rate == pytest.approx(0.16)
@@ -348,3 +357,22 @@ change:
         0.10
     )
     assert "reciprocal" not in new.rate("BRA", "6110200000", d(2025, 9, 1)).nonzero
+
+
+# --- publication dates -------------------------------------------------------------------------
+
+UNPUBLISHED_LIMIT = 20
+"""Values and suspensions of the US library without a ``published`` date on 2026-12-03 (14 values,
+6 suspensions; 34 before the law families of December 2026 gave theirs): the law as known on a day
+takes them as known from their legal start. The number may only go down — a new value states when
+it was published."""
+
+
+def test_publication_dates_are_audited() -> None:
+    from tariffsim.schedule.loader import unpublished
+
+    missing = unpublished(load_library())
+    assert len(missing) <= UNPUBLISHED_LIMIT, (
+        "values without `published:` (give the day the instrument was published):\n"
+        + "\n".join(missing)
+    )

@@ -4,7 +4,8 @@
 Expected values come from the law as the US library encodes it: a Mexican car 8703.23.01.90 on
 2025-09-05 pays MFN 2.5% (HTS 8703.23.01 column 1) + Section 232 autos 25% (Proclamation 10908) on
 the value not entered under USMCA, and the USMCA special rate (program "S" in the HTS special
-column) on the value entered under USMCA.
+column) + 25% on the non-U.S. content (9903.94.03, U.S. note 33(d); for trade flows the estimate
+0.73 of the value, share_default_flows of s232_autos_usmca_content) on the value entered under USMCA.
 """
 
 from __future__ import annotations
@@ -56,8 +57,10 @@ def _claim_share() -> float:
 
 
 def _expected(u: float) -> float:
-    # (1 - u) x (2.5% MFN + 25% s232 autos) + u x USMCA special rate
-    return (1 - u) * (0.025 + 0.25) + u * _usmca_special_rate()
+    # (1 - u) x (2.5% MFN + 25% s232 autos) + u x (USMCA special rate + 25% on the non-US content;
+    # a USMCA share is a trade-flow figure, so the non-US content is the flows estimate 0.73 of
+    # s232_autos_usmca_content, share_default_flows)
+    return (1 - u) * (0.025 + 0.25) + u * (_usmca_special_rate() + 0.25 * 0.73)
 
 
 def test_rate_input_usmca_share(capsys, tmp_path: Path) -> None:
@@ -77,7 +80,8 @@ def test_rate_input_usmca_share(capsys, tmp_path: Path) -> None:
     u = _claim_share()
     assert 0.3 < u < 0.5  # product_lists/usmca_product_shares_2024.csv: 0.417
     assert rates[0] == pytest.approx(0.275, abs=1e-10)  # declared not USMCA
-    assert rates[1] == pytest.approx(_expected(1.0), abs=1e-10)  # all USMCA: special rate only
+    # all USMCA: special rate + 9903.94.03
+    assert rates[1] == pytest.approx(_expected(1.0), abs=1e-10)
     assert rates[2] == pytest.approx(absent, abs=1e-10)  # blank cell = absent column
     assert absent == pytest.approx(_expected(u), abs=1e-9)
 
@@ -165,7 +169,8 @@ def test_duties_date_column_and_declared_shares(capsys) -> None:
 
 
 def _values(path: Path) -> list[dict[str, float]]:
-    return [{"value_usd": float(r["value_usd"])} for r in csv.DictReader(path.open())]
+    with path.open(encoding="utf-8", newline="") as f:
+        return [{"value_usd": float(r["value_usd"])} for r in csv.DictReader(f)]
 
 
 def test_duties_date_column_errors(capsys, tmp_path: Path) -> None:

@@ -166,7 +166,7 @@ def test_health(client, state):
     d = client.get("/api/health").json()
     assert d["ready"] is True and d["flows_rows"] == state.flows.n
     # one segment per change day of the schedule in its coverage, plus the first day
-    lo, hi = state.schedule.coverage
+    lo, hi = state.schedule.coverage.start, state.schedule.coverage.last_day
     assert d["segments"] == 1 + len(state.schedule.change_days(lo, hi + dt.timedelta(days=1)))
 
 

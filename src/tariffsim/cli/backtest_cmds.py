@@ -1,4 +1,4 @@
-"""``tariffsim backtest wave``: the 2025–26 wave forecasts scored on the real deals (issue 10 item 5)."""
+"""``tariffsim backtest wave``: the 2025–26 wave forecasts scored on the real deals."""
 
 from __future__ import annotations
 

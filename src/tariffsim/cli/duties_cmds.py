@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from tariffsim.cli.render import pct, print_json, print_table, say
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    import polars as pl
+
+    from tariffsim.core.dates import Period
+    from tariffsim.duties.etr import DutyResult, EtrSeries
+    from tariffsim.duties.flows import Flows
 
 BY_HELP = "partner | group (EU as one) | chapter | section | hs4 | hs6 | authority"
 
@@ -18,7 +28,9 @@ def _usd(x: float) -> str:
 ETR_KEYS = ("date", "etr", "duty_usd", "imports_usd", "by")
 
 
-def etr_json(r, by: str, *, top: int | None = None, full: bool = False) -> dict:  # type: ignore[no-untyped-def]
+def etr_json(
+    r: DutyResult, by: str, *, top: int | None = None, full: bool = False
+) -> dict[str, Any]:
     """The JSON of ``tariffsim etr --on D`` (issue 3), exactly: ``{"date", "etr", "duty_usd",
     "imports_usd", "by": [{"key", "etr", "duty_usd", "imports_usd"}]}`` (rates as fractions).
 
@@ -29,37 +41,31 @@ def etr_json(r, by: str, *, top: int | None = None, full: bool = False) -> dict:
     return d if full else {k: d[k] for k in ETR_KEYS}
 
 
-def _check_on(on: str):  # type: ignore[no-untyped-def]
+def _check_on(on: str) -> dt.date:
     """``--on`` parsed and inside the schedule's coverage (errors name ``--on``)."""
     from tariffsim.schedule import load_schedule
 
     return load_schedule().check_date(on, field="--on")
 
 
-def _check_range(from_: str, to: str):  # type: ignore[no-untyped-def]
+def _check_range(from_: str, to: str) -> Period:
     """``--from`` and ``--to`` (first and last day, both included, as in ``tariffsim timeline``)
     checked against the coverage → the half-open period ``[from, to + 1 day)`` the library uses."""
-    import datetime as dt
-
-    from tariffsim.core.dates import parse_date
+    from tariffsim.core.dates import Period, parse_date
     from tariffsim.core.errors import InputError
     from tariffsim.schedule import load_schedule
 
     sched = load_schedule()
-    lo, hi = sched.coverage
+    lo, hi = sched.coverage.start, sched.coverage.last_day
     d1 = sched.check_date(from_, field="--from")
     d2 = parse_date(to, field="--to")
-    if d2 < d1:
-        raise InputError(
-            f"--to {d2} is before --from {d1}",
-            hint="--to is the last day of the series (included), on or after --from",
-        )
+    period = Period.from_inclusive(d1, d2)
     if d2 > hi:
         raise InputError(
             f"--to: {d2} is past the schedule's coverage ({lo} to {hi})",
             hint=f"--to is the last day of the series (included): at most {hi}",
         )
-    return d1, d2 + dt.timedelta(days=1)
+    return period
 
 
 def _key_names(by: str, keys: list[str]) -> list[str]:
@@ -216,8 +222,11 @@ def etr(
         return
     from tariffsim.duties.etr import etr_series
 
-    start, end = _check_range(from_, to)  # type: ignore[arg-type]
-    s = etr_series(start, end, flows=flows, by=(by,) if by and by != "authority" else ())
+    assert from_ is not None and to is not None  # checked above
+    period = _check_range(from_, to)
+    s = etr_series(
+        period.start, period.end, flows=flows, by=(by,) if by and by != "authority" else ()
+    )
     if post:
         s = _with_post_substitution(s, flows, horizon)
     if plot:
@@ -230,14 +239,14 @@ def etr(
         if csv_to_stdout(csv):
             return
     if json_:
-        out = s.to_json()
+        days = s.to_json()
         if post:
-            for d, r in zip(out, s.daily.iter_rows(named=True), strict=True):
-                d["etr_post_substitution"] = r["etr_post_substitution"]
-        print_json(out)
+            for d, row in zip(days, s.daily.iter_rows(named=True), strict=True):
+                d["etr_post_substitution"] = row["etr_post_substitution"]
+        print_json(days)
         return
     # authorities that charge nothing over the whole range are left out of the table (not the CSV)
-    auths = [a for a in s.authorities if s.daily[f"etr_{a}"].abs().max() > 0]
+    auths = [a for a in s.authorities if (s.daily[f"etr_{a}"] != 0).any()]
     changes = []
     prev = None
     for row in s.daily.iter_rows(named=True):
@@ -268,7 +277,7 @@ def etr(
         print(f"plot: {plot}")
 
 
-def _on_csv(r, by: str | None):  # type: ignore[no-untyped-def]
+def _on_csv(r: DutyResult, by: str | None) -> pl.DataFrame:
     """The CSV table of one date: the whole ``--by`` table (``<by>, name, etr, duty_usd,
     imports_usd``), or the one-row total."""
     import polars as pl
@@ -300,7 +309,7 @@ AUTH_SHORT = {
 }
 
 
-def _with_post_substitution(s, flows, horizon: str):  # type: ignore[no-untyped-def]
+def _with_post_substitution(s: EtrSeries, flows: Flows | None, horizon: str) -> EtrSeries:
     """The series with ``etr_post_substitution`` (and ``imports_usd_after``) beside the static ETR:
     :func:`tariffsim.models.pe.post_substitution_etr_series` (one PE solve per law segment)."""
     import dataclasses
@@ -318,7 +327,7 @@ def _with_post_substitution(s, flows, horizon: str):  # type: ignore[no-untyped-
     )
 
 
-def _flows_for(partner: str | None):  # type: ignore[no-untyped-def]
+def _flows_for(partner: str | None) -> tuple[Flows | None, str]:
     """The 2024 flows, or only a partner's (with its code as the label)."""
     from tariffsim.duties.flows import default_flows
 
@@ -329,7 +338,7 @@ def _flows_for(partner: str | None):  # type: ignore[no-untyped-def]
     return partner_flows(default_flows(), partner)
 
 
-def _series_csv(s, by: str | None):  # type: ignore[no-untyped-def]
+def _series_csv(s: EtrSeries, by: str | None) -> pl.DataFrame:
     """The CSV table of a series: one row per day (``date, etr, duty_usd, imports_usd,
     etr_<authority>``); with a grouping, one row per schedule segment and group (``from, to``
     inclusive, ``<by>, name, etr, duty_usd, imports_usd``; rates are constant within a segment)."""
@@ -410,7 +419,7 @@ def duties(
         note(n)
     dated = flows.dates is not None
     if not dated and day is None:
-        day = min(dt.date.today(), load_schedule().coverage[1])
+        day = min(dt.date.today(), load_schedule().coverage.last_day)
         note(f"no --on and no date column: every row is rated on {day}")
     r = rate_user_table(flows, day)
     cols = ["date"] if dated else []
@@ -527,8 +536,10 @@ def report_etr(
     from tariffsim.duties.report import build_etr_report
 
     check_output_path(out, option="--out", suffix=".html")
+    period = _check_range(from_, to)
     info = build_etr_report(
-        *_check_range(from_, to),
+        period.start,
+        period.end,
         out=out,
         with_validation=not no_validation,
     )

@@ -176,7 +176,7 @@ def run_cmd(
             hint="the paper's scenarios are long-run; use --on DATE --horizon short-run",
         )
     sc = get_scenario(scenario or "ustr_income_tax")
-    model = load_model(sc.variant)  # type: ignore[arg-type]
+    model = load_model(sc.variant)
     t = sc.build(model)
     name = sc.name
     rev = revenue or sc.revenue
@@ -323,7 +323,12 @@ def optimal_cmd(
         f"optimal uniform US tariff ({model.n} regions, revenue: {revenue}, κ = {model.kappa:g})",
         ["method", "tariff", "US welfare %", "model solves"],
         [
-            [r["method"], f"{100 * r['rate']:.2f}%", _fmt(r["us_welfare_pct"]), r["evaluations"]]
+            [
+                r["method"],
+                f"{100 * float(r['rate']):.2f}%",  # type: ignore[arg-type]
+                _fmt(float(r["us_welfare_pct"])),  # type: ignore[arg-type]
+                r["evaluations"],
+            ]
             for r in rows
         ],
         right={1, 2, 3},

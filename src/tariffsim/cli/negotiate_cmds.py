@@ -326,8 +326,8 @@ def _party(c: Any, text: str) -> str:
         code = resolve(text)
     except InputError:
         code = None
-    if code in c.parties:
-        return code
+    if code is not None and code in c.parties:
+        return str(code)
     raise InputError(f"unknown party {text!r}", hint=f"parties of {c.id}: {', '.join(c.parties)}")
 
 
@@ -387,11 +387,14 @@ def _wave(day: dt.date, draws: int, seed: int, executor: str, json_: bool) -> No
     from tariffsim.cli.render import print_json, print_table, say
     from tariffsim.negotiation.forecast import forecast_wave
 
-    fcs = forecast_wave(day, draws=draws, seed=seed, executor=executor)
+    errors: dict[str, str] = {}
+    fcs = forecast_wave(day, draws=draws, seed=seed, executor=executor, errors=errors)
     if json_:
-        print_json({"as_of": day.isoformat(), "forecasts": [f.summary() for f in fcs]})
+        print_json(
+            {"as_of": day.isoformat(), "forecasts": [f.summary() for f in fcs], "errors": errors}
+        )
         return
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for f in fcs:
         s = f.summary()
         h = s["headline"]
@@ -423,24 +426,21 @@ def _wave(day: dt.date, draws: int, seed: int, executor: str, json_: bool) -> No
         ],
         rows,
     )
+    for p, msg in errors.items():
+        say(f"{p}: no forecast ({msg})")
     say("Benchmarks and forecasts follow from the stated priors (docs/negotiation.md).")
 
 
 def _load_outcome(path: Path) -> Any:
-    try:
-        from tariffsim.negotiation.case_scoring import load_outcome  # type: ignore[import-not-found]
-    except ImportError:
-        from tariffsim.negotiation.backtest import load_outcome  # type: ignore[attr-defined,no-redef]
+    from tariffsim.negotiation.case_scoring import load_outcome
+
     return load_outcome(path)
 
 
 def _score(c: Any, r: Any, outcome: Any, json_: bool) -> None:
     from tariffsim.cli.render import print_json, print_table
+    from tariffsim.negotiation.case_scoring import score
 
-    try:
-        from tariffsim.negotiation.case_scoring import score  # type: ignore[import-not-found]
-    except ImportError:
-        from tariffsim.negotiation.backtest import score  # type: ignore[attr-defined,no-redef]
     s = score(c, r.deal, outcome)
     if json_:
         print_json(s)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -64,7 +65,7 @@ def pe(
 
         check_output_path(plot, option="--plot", suffix=".png")
     check_horizon(horizon)
-    override = {
+    override: dict[str, Any] = {
         k: v
         for k, v in (("eta", eta), ("omega", omega), ("passthrough", passthrough))
         if v is not None
@@ -111,9 +112,19 @@ def pe(
             ("deadweight loss", f"{s['deadweight_loss_usd'] / bn:,.1f} bn USD"),
         ],
     )
+    if params.horizon == "short-run":
+        from tariffsim.cli.render import say
+
+        cars = ", ".join(f"HS {p} {r:g}" for p, r in params.passthrough_products)
+        say(
+            f"short run: σ = Broda–Weinstein × {params.sigma_scale:.3f}, η = {params.eta:.4f}, "
+            f"pass-through {params.passthrough:g}"
+            + (f" ({cars})" if cars else "")
+            + "; sources: docs/pe.md (or --json, provenance.sources)."
+        )
     f = res.frame(table).head(top)
     if table == "products":
-        rows = [
+        product_rows = [
             (
                 r["product"],
                 f"{r['sigma']:.2f} ({r['sigma_source']})",
@@ -125,7 +136,7 @@ def pe(
         print_table(
             f"top {top} products by 2024 spending",
             ["product", "σ (source)", "price Δ", "DWL mn USD"],
-            rows,
+            product_rows,
             right={2, 3},
         )
         return

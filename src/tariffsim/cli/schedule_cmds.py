@@ -39,40 +39,46 @@ def _parts_text(parts: Any) -> str:
 # --- rate ---------------------------------------------------------------------------------------
 
 
-def _parse_shares(items: list[str], schedule) -> dict[str, float] | None:
-    """``--share NAME=VALUE`` options → shares; names must be declared shares of the schedule."""
+def _parse_shares(items: list[str], schedule: Any) -> dict[str, float] | None:
+    """``--share NAME=VALUE`` options → shares of the entry: a declared share of a measure (e.g.
+    ``advanced_semiconductor``), a metal content (``steel_content``, the share of the value that
+    is steel) or ``usmca`` (a blended entry)."""
     from tariffsim.core.errors import InputError
-    from tariffsim.schedule.batch import declared_shares
+    from tariffsim.core.inputs import parse_share
+    from tariffsim.schedule.engine import METAL_SHARES
 
     if not items:
         return None
-    known = declared_shares(schedule)
+    known = [*schedule.declared_shares(), *METAL_SHARES, "usmca"]
     out: dict[str, float] = {}
     for item in items:
         name, sep, value = item.partition("=")
         name = name.strip()
-        try:
-            v = float(value)
-        except ValueError:
-            v = float("nan")
-        if not sep or not 0.0 <= v <= 1.0:
+        if not sep:
             raise InputError(
                 f"--share {item!r}: expected NAME=VALUE with VALUE in [0, 1]",
-                hint="e.g. --share advanced_semiconductor=1",
+                hint="e.g. --share advanced_semiconductor=1 or --share steel_content=0.4",
             )
         if name not in known:
             raise InputError(
-                f"--share {name!r} is not a declared share of the schedule",
-                hint=f"declared shares: {', '.join(known) or 'none'}",
+                f"--share {name!r} is not a share an entry can declare",
+                hint=f"shares: {', '.join(known)}",
             )
-        out[name] = v
+        out[name] = parse_share(value, field=f"--share {name}")
     return out
+
+
+CLAIM_HELP = (
+    "the preference claimed: a special program indicator (S, KR, JP, P, IL, …) or name (usmca, "
+    "korus, japan, civil_aircraft …); default: no claim"
+)
 
 
 def rate(
     origin: str = typer.Argument(None, help="origin: ISO3 code (JPN), name (Japan) or group (EU)"),
     hs: str = typer.Argument(None, help="HTS code, 10 or 8 digits (8703.23.01.90)"),
     on: str = typer.Option(None, "--on", help="date of entry (YYYY-MM-DD)"),
+    claim: str = typer.Option(None, "--claim", help=CLAIM_HELP),
     input_file: Path = typer.Option(
         None,
         "--input",
@@ -89,8 +95,26 @@ def rate(
     share: list[str] = typer.Option(
         None,
         "--share",
-        help="declare a share of the entry, NAME=VALUE in [0,1], e.g. advanced_semiconductor=1 "
-        "(repeatable; see `tariffsim measures` for the measures that use declared shares)",
+        help="declare a share of the entry, NAME=VALUE in [0,1]: advanced_semiconductor=1, "
+        "steel_content=0.4 (the steel value; default: the whole value) … (repeatable)",
+    ),
+    as_known_on: str = typer.Option(
+        None, "--as-known-on", help="rate with the law as published by this day (YYYY-MM-DD)"
+    ),
+    assume_unchanged: bool = typer.Option(
+        False,
+        "--assume-unchanged",
+        help="rate a day after the library's end with the law of its last day (flagged)",
+    ),
+    loaded_on: str = typer.Option(
+        None, "--loaded-on", help="day the goods were loaded (for the in-transit exceptions)"
+    ),
+    landed: bool = typer.Option(
+        False, "--landed", help="add the customs fees (MPF, HMF) and de minimis; needs --value"
+    ),
+    value: float = typer.Option(None, "--value", help="customs value of the entry, US$"),
+    mode: str = typer.Option(
+        "ocean", "--mode", help="transport: ocean, air, truck, rail, mail, other (HMF: ocean)"
     ),
     as_json: bool = typer.Option(False, "--json", help="print JSON (rates as fractions)"),
     full: bool = typer.Option(
@@ -102,7 +126,11 @@ def rate(
         None, "--csv", help="write the parts (one row per measure) as CSV ('-' = standard output)"
     ),
 ) -> None:
-    """The duty rate of an entry (each measure with its reference, and the total), or of a CSV file."""
+    """The duty rate of an entry (each measure with its reference, and the total), or of a CSV file.
+
+    An entry states its preference claim (default: none) and shows the total under each claim that
+    could apply; ``--landed`` adds the customs fees. AD/CVD duties are not included.
+    """
     from tariffsim.core.errors import InputError
 
     if input_file is not None:
@@ -116,55 +144,95 @@ def rate(
             f"missing {', '.join(missing)}: give ORIGIN HS --on DATE (or --input FILE.csv)",
             hint="e.g. tariffsim rate JPN 8703.23.01.90 --on 2025-04-05",
         )
+    if landed and value is None:
+        raise InputError(
+            "--landed needs --value (the customs value in US$)", hint="e.g. --value 25000"
+        )
     from tariffsim.cli.render import check_output_path, csv_to_stdout, write_csv
 
     if csv is not None:
         check_output_path(csv, option="--csv", stdout_ok=True)
     s = _schedule(reform)
-    r = s.rate(origin, hs, on, shares=_parse_shares(share or [], s))
+    if as_known_on is not None:
+        s = s.as_known_on(as_known_on)
+    r = s.rate(
+        origin,
+        hs,
+        on,
+        claim=claim,
+        shares=_parse_shares(share or [], s),
+        loaded_on=loaded_on,
+        assume_unchanged=assume_unchanged,
+    )
+    lc = None
+    duty_usd: float | None = None
+    v = 0.0
+    if value is not None:
+        from tariffsim.core.inputs import parse_number
+
+        v = parse_number(value, field="--value", minimum=0.0)
+        duty_usd = r.total_rate * v
+        if landed:
+            from tariffsim.duties.landed import landed_cost
+
+            lc = landed_cost(r, v, mode=mode)
     if csv is not None:
-        write_csv(
-            csv,
-            [
-                {
-                    "origin": r.origin,
-                    "hs": r.hs,
-                    "date": r.date,
-                    "measure": p.id,
-                    "authority": p.authority,
-                    "rate": p.rate,
-                    "heading": p.heading or "",
-                    "reference": p.reference,
-                }
-                for p in r.parts
-            ]
-            + [
-                {
-                    "origin": r.origin,
-                    "hs": r.hs,
-                    "date": r.date,
-                    "measure": "total",
-                    "authority": "",
-                    "rate": r.total_rate,
-                    "heading": "",
-                    "reference": "",
-                }
-            ],
-        )
+        write_csv(csv, _rate_csv(r))
         if csv_to_stdout(csv):
             return
     if as_json:
         from tariffsim.cli.render import print_json
 
-        print_json(rate_json(r, full=full))
+        out = rate_json(r, full=full)
+        if lc is not None:
+            out["landed"] = lc.to_dict()
+        elif duty_usd is not None:
+            out["value_usd"], out["duty_usd"] = v, round(duty_usd, 2)
+        print_json(out)
         return
+    _print_rate(r, lc, value_duty=duty_usd)
+
+
+def _rate_csv(r: Any) -> list[dict[str, Any]]:
+    """``tariffsim rate --csv``: one row per measure and a ``total`` row (rates as fractions),
+    each with the entry's origin, HTS code, date and claim (blank = none)."""
+    head = {"origin": r.origin, "hs": r.hs, "date": r.date, "claim": r.claim or ""}
+    rows: list[dict[str, Any]] = [
+        {
+            **head,
+            "measure": p.id,
+            "authority": p.authority,
+            "rate": p.rate,
+            "heading": p.heading or "",
+            "reference": p.reference,
+        }
+        for p in r.parts
+    ]
+    rows.append(
+        {
+            **head,
+            "measure": "total",
+            "authority": "",
+            "rate": r.total_rate,
+            "heading": "",
+            "reference": "",
+        }
+    )
+    return rows
+
+
+def _print_rate(r: Any, lc: Any, *, value_duty: float | None) -> None:
     from rich.console import Console
 
     from tariffsim.cli.render import print_table
     from tariffsim.core.countries import name
     from tariffsim.core.hs import format_hs
+    from tariffsim.schedule.claims import program
 
-    title = f"{name(r.origin)} ({r.origin}) · {format_hs(r.hs)} · {r.date}"
+    claim = "no claim" if r.claim is None else f"claim {r.claim} ({program(r.claim).title})"
+    title = f"{name(r.origin)} ({r.origin}) · {format_hs(r.hs)} · {r.date} · {claim}"
+    if r.as_known_on is not None:
+        title += f" · law as known on {r.as_known_on}"
     if r.description:
         title += "\n" + _short_description(r.description)
     rows = [
@@ -181,8 +249,44 @@ def rate(
     rows.append(["total", "", _pct(r.total_rate), ""])
     print_table(title, ["measure", "authority", "rate", "reference"], rows, right={2})
     con = Console(highlight=False)
+    if len(r.claims) > 1:
+        print_table(
+            "The same entry under each claim that could apply",
+            ["claim", "program", "total"],
+            [
+                [
+                    o.claim or "none",
+                    o.title + (f" ({o.note})" if o.note else ""),
+                    _pct(o.total_rate),
+                ]
+                for o in r.claims
+            ],
+            right={2},
+        )
+    for f in r.flags:
+        con.print(f"flag: {f}")
     for n in r.notes:
         con.print(f"note: {n}")
+    if lc is not None:
+        print_table(
+            f"Landed cost ({lc.mode})",
+            ["item", "US$"],
+            [
+                ["customs value", f"{lc.value_usd:,.2f}"],
+                [f"duties ({_pct(lc.duty_rate)})", f"{lc.duty_usd:,.2f}"],
+                ["merchandise processing fee", f"{lc.mpf_usd:,.2f}"],
+                ["harbor maintenance fee", f"{lc.hmf_usd:,.2f}"],
+                ["landed", f"{lc.landed_usd:,.2f}"],
+            ],
+            right={1},
+        )
+        for n in lc.notes:
+            con.print(f"note: {n}")
+    elif value_duty is not None:
+        con.print(f"duty: US$ {value_duty:,.2f} (fees: add --landed)")
+    from tariffsim.duties.landed import NOT_INCLUDED
+
+    con.print(f"not included: {NOT_INCLUDED[0].removesuffix(' are not included')}")
 
 
 def _short_description(text: str, width: int = 96) -> str:
@@ -199,22 +303,36 @@ def _short_description(text: str, width: int = 96) -> str:
     return out if len(out) <= width else out[: width - 1] + "…"
 
 
-RATE_KEYS = ("origin", "hs", "date", "total_rate", "measures")
+RATE_KEYS = ("origin", "hs", "date", "total_rate", "claim", "claims", "measures")
+OPTIONAL_KEYS = ("flags", "as_known_on", "assumed_unchanged", "loaded_on")
 MEASURE_KEYS = ("id", "authority", "rate", "reference")
 
 
 def rate_json(r: Any, *, full: bool = False) -> dict[str, Any]:
-    """The JSON of ``tariffsim rate`` (issue 2), exactly: ``{"origin", "hs", "date", "total_rate",
-    "measures": [{"id", "authority", "rate", "reference"}]}``, rates as fractions.
+    """The JSON of ``tariffsim rate``: ``{"origin", "hs", "date", "total_rate", "claim",
+    "claims": [{"claim", "total_rate"}], "measures": [{"id", "authority", "rate", "reference"}],
+    "not_included"}`` (rates as fractions), plus ``flags``, ``as_known_on``,
+    ``assumed_unchanged`` and ``loaded_on`` when they apply.
 
-    ``full`` keeps everything :meth:`EntryRate.to_dict` gives (chapter-99 heading and note of each
-    measure, the HTS description, notes, and each member's total for a group such as the EU).
+    ``full`` keeps everything :meth:`EntryRate.to_dict` gives (chapter-99 heading, note, legal
+    start and publication date of each measure, the HTS description, notes, each group member's
+    total, each claim's program title).
     """
+    from tariffsim.duties.landed import NOT_INCLUDED
+
     d = r.to_dict()
+    d["not_included"] = [NOT_INCLUDED[0]]
     if full:
         return d
-    out = {k: d[k] for k in RATE_KEYS}
+    out = {k: d.get(k, []) for k in RATE_KEYS}
+    out["claims"] = [
+        {"claim": c["claim"], "total_rate": c["total_rate"]} for c in d.get("claims", [])
+    ]
     out["measures"] = [{k: m[k] for k in MEASURE_KEYS} for m in d["measures"]]
+    for k in OPTIONAL_KEYS:
+        if k in d:
+            out[k] = d[k]
+    out["not_included"] = d["not_included"]
     return out
 
 
@@ -269,8 +387,12 @@ def _rate_file(
 def timeline(
     origin: str = typer.Argument(..., help="origin: ISO3 code, name or group"),
     hs: str = typer.Argument(..., help="HTS code (10 or 8 digits)"),
-    start: str = typer.Option(None, "--from", help="first day (default: coverage start)"),
-    end: str = typer.Option(None, "--to", help="last day, inclusive (default: coverage end)"),
+    start: str = typer.Option(None, "--from", help="first day (default: the library's first)"),
+    end: str = typer.Option(None, "--to", help="last day, inclusive (default: the library's last)"),
+    claim: str = typer.Option(None, "--claim", help=CLAIM_HELP),
+    as_known_on: str = typer.Option(
+        None, "--as-known-on", help="the law as published by this day (YYYY-MM-DD)"
+    ),
     plot: Path = typer.Option(None, "--plot", help="write a PNG step chart stacked by authority"),
     reform: Path = typer.Option(
         None, "--reform", help="reform (patch) YAML applied to the schedule"
@@ -283,11 +405,10 @@ def timeline(
         "('-' = standard output)",
     ),
 ) -> None:
-    """How an entry's rate changed: one row per change, with its parts."""
-    import datetime as dt
-
+    """How an entry's rate changed: one row per change, with its parts, each with the day its
+    value took legal effect and the day it was published."""
     from tariffsim.core.countries import name
-    from tariffsim.core.errors import InputError
+    from tariffsim.core.dates import Period
     from tariffsim.core.hs import format_hs, normalize_hs
 
     if plot is not None:
@@ -299,16 +420,20 @@ def timeline(
 
         check_output_path(csv, option="--csv", stdout_ok=True)
     s = _schedule(reform)
-    d1 = s.check_date(start, field="--from") if start else s.coverage[0]
-    d2 = s.check_date(end, field="--to") if end else s.coverage[1]
-    if d2 < d1:
-        raise InputError(
-            f"--to {d2} is before --from {d1}",
-            hint="--to is the last day shown (inclusive), on or after --from",
-        )
+    if as_known_on is not None:
+        s = s.as_known_on(as_known_on)
+    cov = s.coverage
+    defaults: list[str] = []
+    d1 = s.check_date(start, field="--from") if start else cov.start
+    if not start:
+        defaults.append(f"--from not given: from the library's first day {cov.start}")
+    d2 = s.check_date(end, field="--to") if end else cov.last_day
+    if not end:
+        defaults.append(f"--to not given: to the library's last day {cov.last_day}")
+    period = Period.from_inclusive(d1, d2)
     iso, _ = s.resolve_origin(origin)
     code = normalize_hs(hs)
-    rows = s.timeline(origin, hs, d1, d2 + dt.timedelta(days=1))
+    rows = s.timeline(origin, hs, period.start, period.end, claim=claim)
     if csv is not None:
         from tariffsim.cli.render import csv_to_stdout, write_csv
 
@@ -322,12 +447,32 @@ def timeline(
         sys.stderr.write(f"plot: {plot}\n")
     if as_json:
         from tariffsim.cli.render import print_json
+        from tariffsim.schedule.claims import normalize_claim
 
         print_json(
-            {"origin": iso, "hs": code, "from": d1, "to": d2, "rows": [r.to_dict() for r in rows]}
+            {
+                "origin": iso,
+                "hs": code,
+                "from": d1,
+                "to": d2,
+                "claim": normalize_claim(claim),
+                **({"as_known_on": s.known_on} if s.known_on else {}),
+                **({"defaults": defaults} if defaults else {}),
+                "rows": [r.to_dict() for r in rows],
+            }
         )
         return
-    _print_timeline(rows, f"{name(iso)} ({iso}) · {format_hs(code)} · {d1} to {d2}")
+    title = f"{name(iso)} ({iso}) · {format_hs(code)} · {d1} to {d2}"
+    if claim:
+        title += f" · claim {claim}"
+    if s.known_on:
+        title += f" · law as known on {s.known_on}"
+    _print_timeline(rows, title)
+    if defaults:
+        from rich.console import Console
+
+        for line in defaults:
+            Console(highlight=False).print(f"note: {line}")
 
 
 def _timeline_csv(rows: Any, iso: str, code: str) -> list[dict[str, Any]]:
@@ -372,7 +517,12 @@ def _print_timeline(rows: Any, title: str, *, refs: bool = True) -> None:
     from tariffsim.cli.render import print_table
 
     def cite(parts: Any) -> str:
-        return "\n".join(f"{p.id}: {short_ref(p)}" for p in parts if p.rate != 0.0)
+        return "\n".join(
+            f"{p.id}: {short_ref(p)} (in force {p.effective}"
+            + (f", published {p.published})" if p.published else ")")
+            for p in parts
+            if p.rate != 0.0
+        )
 
     cols = ["from", "to (incl.)", "total", "measures"] + (["references"] if refs else [])
     print_table(
@@ -460,6 +610,9 @@ def measures(
     on: str = typer.Option(
         None, "--on", help="list the measures in force on this date (default: all)"
     ),
+    as_known_on: str = typer.Option(
+        None, "--as-known-on", help="the law as published by this day (YYYY-MM-DD)"
+    ),
     reform: Path = typer.Option(
         None, "--reform", help="reform (patch) YAML applied to the schedule"
     ),
@@ -478,6 +631,9 @@ def measures(
     if csv is not None:
         check_output_path(csv, option="--csv", stdout_ok=True)
     s = _schedule(reform)
+    if as_known_on is not None:
+        s = s.as_known_on(as_known_on)
+    known = f" (law as known on {s.known_on})" if s.known_on else ""
     if on is not None:
         rows = s.in_force(on)
         if csv is not None:
@@ -498,16 +654,20 @@ def measures(
                 return
         if as_json:
             print_json(
-                {"date": s.check_date(on, field="--on"), "measures": [r.to_dict() for r in rows]}
+                {
+                    "date": s.check_date(on, field="--on"),
+                    **({"as_known_on": s.known_on} if s.known_on else {}),
+                    "measures": [r.to_dict() for r in rows],
+                }
             )
             return
         print_table(
-            f"Measures in force on {on} ({len(rows)})",
+            f"Measures in force on {on} ({len(rows)}){known}",
             ["id", "since", "rates", "reference"],
             [
                 [
                     r.id,
-                    r.since,
+                    f"{r.since}" + (f"\npubl. {r.published}" if r.published else ""),
                     r.summary
                     + ("\n  suspended: " + "; ".join(r.suspensions) if r.suspensions else ""),
                     _short_text(r.reference, 60),
@@ -519,6 +679,8 @@ def measures(
         return
     out = []
     for m in s.rules.measures:
+        if not m.values:
+            continue
         first, last = m.values[0], m.values[-1]
         out.append(
             {
@@ -536,11 +698,18 @@ def measures(
         write_csv(csv, out)
         if csv_to_stdout(csv):
             return
+    cov = s.coverage
     if as_json:
-        print_json({"coverage": list(s.coverage), "measures": out})
+        print_json(
+            {
+                "coverage": {"start": cov.start, "end": cov.end, "last_day": cov.last_day},
+                **({"as_known_on": s.known_on} if s.known_on else {}),
+                "measures": out,
+            }
+        )
         return
     print_table(
-        f"{len(out)} measures (coverage {s.coverage[0]} to {s.coverage[1]})",
+        f"{len(out)} measures (coverage {cov.start} to {cov.last_day}){known}",
         ["id", "from", "last change", "title"],
         [[o["id"], o["from"], o["last_change"], o["title"]] for o in out],
         nowrap={0, 1, 2},
@@ -563,7 +732,9 @@ DEMO_DATES = (
 )
 
 
-def demo(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
+def demo(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="print JSON")
+) -> None:
     """A short tour: a Japanese car and a Japanese machine across 2025–26."""
     import datetime as dt
 
@@ -577,14 +748,14 @@ def demo(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
 
     con = Console(highlight=False)
     s = load_schedule()
-    lo, hi = s.coverage
+    lo, hi = s.coverage.start, s.coverage.last_day
     dates = [d for d in (parse_date(x) for x in DEMO_DATES) if lo <= d <= hi]
     start = max(dt.date(2025, 1, 1), lo)
     machines = s.statistical_lines(DEMO_MACHINE_HTS8, (start - dt.date(1970, 1, 1)).days)
     goods = [("Japanese passenger car", DEMO_CAR)]
     if machines:
         goods.append(("Japanese excavator/backhoe (chapter 84)", machines[0]))
-    result: dict[str, Any] = {"coverage": [lo, hi], "goods": []}
+    result: dict[str, Any] = {"coverage": [lo, hi], "claim": None, "goods": []}
     for label, code in goods:
         entry: dict[str, Any] = {"label": label, "hs": code, "rates": [], "timeline": []}
         rows = []
@@ -614,7 +785,7 @@ def demo(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
                 "Rate on key dates", ["date", "total", "measures (reference)"], rows, right={1}
             )
             _print_timeline(tl, f"Timeline {start} to {hi}", refs=False)
-    commands = _registered_commands()
+    commands = _registered_commands(ctx)
     others = [c for c in ("etr", "duties", "pe", "ge", "negotiate", "serve") if c in commands]
     result["next"] = others
     if as_json:
@@ -652,17 +823,9 @@ def demo(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
     con.print(t)
 
 
-def _registered_commands() -> set[str]:
-    try:
-        from tariffsim.cli.main import app
-    except Exception:  # pragma: no cover - the CLI app always imports in practice
-        return set()
-    names: set[str] = set()
-    for c in app.registered_commands:
-        names.add(c.name or (c.callback.__name__ if c.callback else ""))
-    for g in app.registered_groups:
-        if g.name:
-            names.add(g.name)
-        elif g.typer_instance is not None and g.typer_instance.info.name:
-            names.add(g.typer_instance.info.name)
-    return names
+def _registered_commands(ctx: typer.Context) -> set[str]:
+    """Names of the commands of the running CLI (from the click context, without importing the
+    CLI's registry)."""
+    root = ctx.find_root().command
+    cmds = getattr(root, "commands", None)
+    return set(cmds) if isinstance(cmds, dict) else set()

@@ -1,11 +1,13 @@
 """Country codes, names and groups.
 
 The vocabulary is ISO 3166-1 alpha-3 (``"JPN"``) plus named groups (``"EU"``, ``"USMCA"``). The
-country table (``countries.csv`` in the package's data bundle, built by ``scripts/build_bundle.py``
-from the Census Schedule C code list ``census_codes.csv``, the 2024 partner file
-``us_trade_by_partner_2024.csv`` and ``country_partner_mapping.csv``) links each ISO3 code to its
-name and its US Census country code(s) (``cty_code``). It ships with the package, so this module
-works without the reference data and without polars (it is imported at CLI start-up).
+country table ``countries.csv`` beside this module links each ISO3 code to its name and its US
+Census country code(s) (``cty_code``); ``country_groups.csv`` lists the members of each group. Both
+are built by ``scripts/build_bundle.py countries`` from the Census Schedule C code list
+``census_codes.csv``, the 2024 partner file ``us_trade_by_partner_2024.csv`` and
+``country_partner_mapping.csv`` (sources and sha256 in the bundle's ``PROVENANCE.md``). They ship
+with this module, so it works without the reference data, without the data layer and without polars
+(it is imported at CLI start-up).
 
 :func:`resolve` accepts ISO3 codes (any case), Census codes (``"5880"``), group names, the country
 names of both source files (``"South Korea (Republic of Korea)"`` and its parts) and the common
@@ -25,7 +27,8 @@ from typing import Any
 
 from tariffsim.core.errors import UnknownCountryError
 
-_BUNDLE = Path(__file__).resolve().parents[1] / "data" / "bundle"
+#: The country tables ship beside this module (core does not depend on the data layer).
+_HERE = Path(__file__).resolve().parent
 
 # Common names and short forms → ISO3 (keys are written as a user would; they are normalised).
 ALIASES: dict[str, str] = {
@@ -134,7 +137,7 @@ class _Tables:
 @cache
 def _tables() -> _Tables:
     countries: dict[str, Country] = {}
-    path = _BUNDLE / "countries.csv"
+    path = _HERE / "countries.csv"
     if not path.is_file():
         from tariffsim.core.errors import DataNotFoundError
 
@@ -152,7 +155,7 @@ def _tables() -> _Tables:
                 cty_codes=tuple(r["cty_codes"].split(";")),
             )
     groups_l: dict[str, list[str]] = {}
-    with (_BUNDLE / "country_groups.csv").open(encoding="utf-8", newline="") as f:
+    with (_HERE / "country_groups.csv").open(encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f):
             groups_l.setdefault(r["group"], []).append(r["iso3"])
     groups = {g: tuple(sorted(m)) for g, m in groups_l.items()}

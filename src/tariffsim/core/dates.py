@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tariffsim.core.inputs import parse_date
 
-__all__ = ["Date", "Interval", "from_day_number", "parse_date", "to_day_number"]
+__all__ = ["Date", "Interval", "Period", "from_day_number", "parse_date", "to_day_number"]
 
 Date = dt.date
 
@@ -35,6 +35,45 @@ class Interval:
         a_end = self.end or dt.date.max
         b_end = other.end or dt.date.max
         return self.start < b_end and other.start < a_end
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A bounded half-open interval ``[start, end)`` (e.g. a library's coverage, a user's range)."""
+
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise ValueError(f"empty period [{self.start}, {self.end})")
+
+    @classmethod
+    def from_inclusive(
+        cls, first: dt.date, last: dt.date, *, fields: tuple[str, str] = ("--from", "--to")
+    ) -> Period:
+        """The period of the days ``first`` … ``last`` *inclusive* — the one conversion from the
+        inclusive ranges users type (``--from``/``--to``, the web's date pickers) to the project's
+        ``[start, end)``. ``last`` before ``first`` is an InputError naming both fields."""
+        if last < first:
+            from tariffsim.core.errors import InputError
+
+            raise InputError(
+                f"{fields[1]} {last} is before {fields[0]} {first}",
+                hint=f"{fields[1]} is the last day included",
+            )
+        return cls(first, last + dt.timedelta(days=1))
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day inside the period (``end`` − 1 day)."""
+        return self.end - dt.timedelta(days=1)
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day < self.end
+
+    def days(self) -> int:
+        return (self.end - self.start).days
 
 
 def to_day_number(day: dt.date) -> int:

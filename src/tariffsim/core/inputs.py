@@ -33,6 +33,7 @@ import numbers
 import re
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tariffsim.core.errors import InputError
@@ -45,6 +46,34 @@ SHOW_CHARS = 40
 
 HS_HINT = "write an HS code such as 8703.23.01.90 or 870323"
 DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2025-04-05"
+
+
+# --- files -----------------------------------------------------------------------------------------
+
+
+def read_capped(
+    path: str | Path, *, name: str, max_bytes: int, kind: str, large_hint: str
+) -> bytes:
+    """The bytes of a user's file, at most ``max_bytes`` of them read (an endless file such as
+    ``/dev/zero`` is refused after that many bytes, not read into memory). Missing files, folders,
+    unreadable and larger files are an :class:`InputError` naming ``name``; ``kind`` names what the
+    file should be (``"CSV"``, ``"YAML"``) and ``large_hint`` what to do with a larger one."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError(f"{name}: file not found", hint="check the path") from None
+    except IsADirectoryError:
+        raise InputError(
+            f"{name}: is a folder, not a file", hint=f"give the path of a {kind} file"
+        ) from None
+    except PermissionError:
+        raise InputError(
+            f"{name}: permission denied", hint="check the file's permissions"
+        ) from None
+    if len(data) > max_bytes:
+        raise InputError(f"{name}: larger than {max_bytes:,} bytes", hint=large_hint)
+    return data
 
 
 # --- text ------------------------------------------------------------------------------------------

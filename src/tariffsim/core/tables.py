@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from tariffsim.core.errors import InputError
-from tariffsim.core.inputs import normalize_text, show
+from tariffsim.core.inputs import normalize_text, read_capped, show
 
 MAX_TABLE_BYTES = 256 << 20
 """Largest table read (256 MiB ≈ 5 million entries); a longer one (or ``/dev/zero``) is refused."""
@@ -141,26 +141,19 @@ class UserTable:
 
 def _read_bytes(source: bytes | bytearray | str | Path, name: str, max_bytes: int) -> bytes:
     if isinstance(source, bytes | bytearray):
-        data = bytes(source)
-    else:
-        p = Path(source)
-        if p.is_dir():
-            raise InputError(f"{name}: is a folder, not a file", hint="give the path of a CSV file")
-        try:
-            with open(p, "rb") as f:
-                data = f.read(max_bytes + 1)
-        except FileNotFoundError:
-            raise InputError(f"{name}: file not found", hint="check the path") from None
-        except PermissionError:
+        if len(source) > max_bytes:
             raise InputError(
-                f"{name}: permission denied", hint="check the file's permissions"
-            ) from None
-    if len(data) > max_bytes:
-        raise InputError(
-            f"{name}: larger than {max_bytes:,} bytes",
-            hint="split the table into smaller files",
-        )
-    return data
+                f"{name}: larger than {max_bytes:,} bytes",
+                hint="split the table into smaller files",
+            )
+        return bytes(source)
+    return read_capped(
+        source,
+        name=name,
+        max_bytes=max_bytes,
+        kind="CSV",
+        large_hint="split the table into smaller files",
+    )
 
 
 def _decode(data: bytes, name: str) -> str:

@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from tariffsim.core.errors import InputError
+from tariffsim.core.inputs import read_capped
 
 FORMAT_HINT = "see docs/measure-format.md for the format"
 
@@ -45,7 +46,7 @@ MAX_MESSAGE_CHARS = 300
 """Longest problem text a validation error shows (a validator may quote a whole value)."""
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A mapping read from YAML: ``line`` is its first line, ``key_lines[k]`` the line of key ``k``."""
 
     line: int = 0
@@ -56,7 +57,7 @@ class LineDict(dict):
         self.key_lines = {}
 
 
-class LineList(list):
+class LineList(list[Any]):
     """A sequence read from YAML: ``line`` is its first line, ``item_lines[i]`` the line of item ``i``."""
 
     line: int = 0
@@ -91,7 +92,7 @@ class _Loader(yaml.SafeLoader):
         self._depth += 1
         try:
             if self._depth > self.max_depth:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise _Limit(
                     f"nested more than {self.max_depth} levels deep",
                     mark.line + 1,
@@ -176,24 +177,13 @@ def read_yaml(path: Path | str, *, name: str | None = None, max_bytes: int = MAX
     many bytes, not read into memory); folders and missing files are refused with a hint.
     """
     name = name or str(path)
-    try:
-        with open(path, "rb") as f:
-            data = f.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError(f"{name}: file not found", hint="check the path") from None
-    except IsADirectoryError:
-        raise InputError(
-            f"{name}: is a folder, not a file", hint="give the path of a YAML file"
-        ) from None
-    except PermissionError:
-        raise InputError(
-            f"{name}: permission denied", hint="check the file's permissions"
-        ) from None
-    if len(data) > max_bytes:
-        raise InputError(
-            f"{name}: larger than {max_bytes:,} bytes",
-            hint="tariffsim YAML files are a few kilobytes; is this the right file?",
-        )
+    data = read_capped(
+        path,
+        name=name,
+        max_bytes=max_bytes,
+        kind="YAML",
+        large_hint="tariffsim YAML files are a few kilobytes; is this the right file?",
+    )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -283,7 +273,7 @@ def _compose_fast(text: str, max_depth: int) -> Any:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > max_depth:
-                    line = event.start_mark.line + 1
+                    line = event.start_mark.line + 1 if event.start_mark else 0
                     raise _Limit(f"nested more than {max_depth} levels deep", line, hint)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1

@@ -91,7 +91,7 @@ def sigma_for(
             )
             .drop("_k", "_s")
         )
-    overall = float(est["sigma"].median())
+    overall: float = est.select(pl.col("sigma").median()).item()
     out = out.with_columns(
         pl.col("sigma_source").fill_null("all"), pl.col("sigma_raw").fill_null(overall)
     ).sort("_i")

@@ -32,7 +32,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from tariffsim.data import paths
 
@@ -91,16 +91,15 @@ def cached_frame(name: str, deps: list[Path], build: Callable[[], pl.DataFrame])
     try:
         path = frames_dir() / f"{name}-{key}.parquet"
     except OSError:  # no writable cache folder: build every time
-        df = _seeded(name, deps) or build()
-        return _remember(name, key, df)
+        seeded = _seeded(name, deps)
+        return _remember(name, key, seeded if seeded is not None else build())
     if path.is_file():
         try:
             return _remember(name, key, pl.read_parquet(path))
         except Exception:  # a corrupt cache file: rebuild it
             path.unlink(missing_ok=True)
-    df = _seeded(name, deps)
-    if df is None:
-        df = build()
+    seeded = _seeded(name, deps)
+    df = seeded if seeded is not None else build()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{name}-", suffix=".parquet.tmp", dir=path.parent)
         os.close(fd)
@@ -180,7 +179,16 @@ def seed_for(frame: pl.DataFrame) -> tuple[str, str] | None:
     return name, content_key(name, _DEPS[name])
 
 
-def info() -> dict[str, object]:
+class CacheInfo(TypedDict):
+    """What :func:`info` reports (the JSON of ``tariffsim data cache info``)."""
+
+    cache_dir: str
+    frames: int
+    bytes: int
+    names: list[str]
+
+
+def info() -> CacheInfo:
     """Cache folder, number of cached frames and their total size in bytes."""
     files = list(frames_dir().glob("*.parquet"))
     return {

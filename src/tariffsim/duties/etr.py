@@ -314,7 +314,7 @@ def _data_version() -> str:
 def _schedule_version(schedule: Any) -> str:
     """Provenance of a schedule: name, measure count, coverage, reform (if any)."""
     try:
-        a, b = schedule.coverage
+        a, b = schedule.coverage.start, schedule.coverage.last_day
         text = f"{schedule.name} library, {len(schedule.measure_ids)} measures, coverage {a}..{b}"
         if getattr(schedule, "reform", None):
             text += f", reform {schedule.reform}"

@@ -263,7 +263,7 @@ def _rewrite(text: str) -> tuple[list[str], tuple[str, ...]]:
 
 def _plurals(word: str) -> tuple[str, ...]:
     """English plural forms of a word (``car`` → cars; ``battery`` → batteries; ``jeans`` stays)."""
-    out = (word + "s", word + "es")
+    out: tuple[str, ...] = (word + "s", word + "es")
     if word.endswith("y"):
         out += (word[:-1] + "ies",)
     return out

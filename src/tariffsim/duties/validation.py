@@ -13,7 +13,7 @@ and the Section 301 four-year-review increases of 27 September 2024 (89 FR 76581
 the last quarter; the 10 July 2024 232 proclamation on Mexican steel (melted and poured outside North
 America) took effect days later and covers very little value.
 
-Tolerances (issue 3): total within ±10% for Japan, the EU and China, ±25% for Canada and Mexico
+Tolerances (the acceptance criteria of the customs validation): total within ±10% for Japan, the EU and China, ±25% for Canada and Mexico
 (where the computed duty rests on estimated USMCA claim shares).
 """
 

@@ -1,7 +1,7 @@
 """Equilibrium of the multi-country GE tariff model, solved by Newton's method.
 
 Model: Ignatenko, Lashkaripour, Macedoni & Simonovska (2025, JIE 157), as written in
-``shared/specs/ge-tariff-model.md`` ("Equilibrium with new tariffs t'"). Unknowns are the changes
+``docs/ge-model-spec.md`` ("Equilibrium with new tariffs t'"). Unknowns are the changes
 (new/old) ŵ_i, Ê_i, L̂_i; the solver works in logs ``z = (ln ŵ, ln Ê, ln L̂)`` so that every iterate is
 positive. With ``A[j,i] = λ[j,i] (ŵ_j L̂_j^-ψ)^-ε (1+t'[j,i])^(-ε φ_i)`` and ``D_i = Σ_k A[k,i]``:
 

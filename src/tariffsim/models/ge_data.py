@@ -2,7 +2,7 @@
 
 The model is that of Ignatenko, Lashkaripour, Macedoni & Simonovska (2025), "Making America Great
 Again? The Economic Impacts of Liberation Day Tariffs", *Journal of International Economics* 157,
-written out in ``shared/specs/ge-tariff-model.md``. Inputs (``ge_2023/`` of the reference data, from
+written out in ``docs/ge-model-spec.md``. Inputs (``ge_2023/`` of the reference data, from
 the paper's replication files): a 194 x 194 goods-trade matrix for 2023 in thousands of USD
 (row = exporter j, column = importer i, diagonal blank), GDP in USD, and the April-2025 US
 "reciprocal" tariff on each exporter.
@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from scipy.optimize import fsolve
 
 from tariffsim.core.errors import DataNotFoundError, InputError
 
@@ -301,6 +300,8 @@ def solve_nu(
     ``E_r(ν) = Y2_r + (1-ν_r)(Σ_s X2[s,r] - Σ_s (1-ν_s) X2[r,s])``; ``a_1, a_2`` as in the spec;
     equations ``(1-a_1)ν_2 + a_1 ν_1 = t_1`` and ``a_2 ν_2 + (1-a_2)ν_1 = t_2``.
     """
+    from scipy.optimize import fsolve
+
     imports = x2.sum(axis=0)
 
     def resid(nu: np.ndarray) -> np.ndarray:

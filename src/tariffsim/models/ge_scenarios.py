@@ -1,7 +1,7 @@
 """The scenarios of Ignatenko, Lashkaripour, Macedoni & Simonovska (2025, JIE 157).
 
 Each scenario is a tariff matrix ``t'[j, i]`` (importer i on exporter j), a revenue use and a
-calibration variant (spec ``shared/specs/ge-tariff-model.md``, "Scenarios of the paper"):
+calibration variant (spec ``docs/ge-model-spec.md``, "Scenarios of the paper"):
 
 ================================  =====================================================  ==========
 scenario                          tariffs                                                variant
@@ -165,7 +165,7 @@ def run_scenario(name: str, *, data_dir: str | None = None) -> ModelResult:
     from tariffsim.models import ge
 
     sc = get_scenario(name)
-    model = load_model(sc.variant, data_dir)  # type: ignore[arg-type]
+    model = load_model(sc.variant, data_dir)
     t = sc.build(model)
     eq = ge.solve(model, t, revenue=sc.revenue)  # type: ignore[arg-type]
     return ge.make_result(model, eq, scenario=name, extra={"description": sc.description})

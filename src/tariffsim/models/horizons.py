@@ -14,12 +14,13 @@ paper, the place in it, its range and the date it became public):
    −1.75 to −2.25 in the long run. In the PE's CES nest that elasticity is −σ (with complete
    pass-through and the product's price index held fixed: :math:`\hat V_s = \hat\tau_s^{-\sigma}`),
    so the short-run σ of every product is the long-run (Broda–Weinstein) σ times their ratio
-   ``sigma_scale`` = 0.76/2.0 = 0.38 (range 0.34–0.43). On the 2024 import basket this puts the
-   import-weighted median σ at 1.35, beside the 12-month import-quantity elasticity of 1.3 that
-   Amiti, Redding & Weinstein (2019) estimate for the 2018 tariffs.
+   ``sigma_scale`` ∈ [0.76/2.25, 0.76/1.75] = [0.34, 0.43] (0.38 at the central long-run value 2.0;
+   the calibration below puts it at 0.43). On the 2024 import basket the import-weighted median σ
+   is then 1.35–1.54, beside the 12-month import-quantity elasticity of 1.3 that Amiti, Redding &
+   Weinstein (2019) estimate for the 2018 tariffs.
 2. **Who pays the duty.** A pass-through ρ: the duty-inclusive price rises by :math:`\hat\tau^{\rho}`
    and the exporter's price falls by :math:`\hat\tau^{\rho-1}`. For 2025, ρ = 0.94 (Gopinath &
-   Neiman; range 0.86–0.96 across the 2025 studies). Passenger cars (HS 8703) are the exception the
+   Neiman 2026; range 0.86–0.96 across the 2025 studies). Passenger cars (HS 8703) are the exception the
    2025 data show: Japanese carmakers cut their dollar export prices to North America by about as
    much as the 25-point duty (Bank of Japan export price index, −19.4% y/y in June 2025 against
    ln(1.275/1.025)), so ρ = 0 for HS 8703.
@@ -27,11 +28,11 @@ paper, the place in it, its range and the date it became public):
    the one parameter calibrated on 2025 data (:mod:`tariffsim.models.pe_calibration`): on Germany's
    imports in June–November 2025, whose tariff rise was close to the average and so identifies η
    rather than σ. China's moment identifies ``sigma_scale``; the value China alone would need lies
-   far outside the range of Boehm et al. (it would make the short run *more* elastic than the long
-   run), so ``sigma_scale`` is held at the edge of their range and China's remaining gap is reported
-   as what the tariff model does not explain (docs/pe.md).
+   outside the range of Boehm et al. (above 1: the short run *more* elastic than the long run), so
+   ``sigma_scale`` is held at the edge of their range and China's remaining gap is
+   reported as what the tariff model does not explain (docs/pe.md).
 
-For the GE, the short run is the same ratio applied to the trade elasticity: ε = 4 × 0.38 = 1.52 in
+For the GE, the short run is the central ratio applied to the trade elasticity: ε = 4 × 0.38 = 1.52 in
 the equilibrium, with ψ and φ kept at their ε = 4 calibration (as the paper's ε = 8 variant does).
 It changes how much trade shares, and hence imports, the terms of trade and revenue respond; it
 cannot represent adjustment over time (inventories, front-loading, capacity), it keeps the long-run
@@ -46,7 +47,9 @@ evidence do not use it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from tariffsim.core.errors import InputError
@@ -99,6 +102,8 @@ class LiteratureValue:
             "where": self.where,
             "published": self.published.isoformat(),
             "note": self.note,
+            "fallback": self.fallback,
+            "fallback_source": self.fallback_source,
         }
 
 
@@ -107,8 +112,9 @@ BLP = (
     "American Economic Review 113(4): 861-905"
 )
 ARW = (
-    "Amiti, Redding & Weinstein (2019), 'The Impact of the 2018 Tariffs on Prices and Welfare', "
-    "Journal of Economic Perspectives 33(4): 187-210 (NBER WP 25672)"
+    "Amiti, Redding & Weinstein (2019), 'The Impact of the 2018 Trade War on U.S. Prices and "
+    "Welfare', NBER WP 25672 (published as 'The Impact of the 2018 Tariffs on Prices and Welfare', "
+    "Journal of Economic Perspectives 33(4): 187-210)"
 )
 FGKK = (
     "Fajgelbaum, Goldberg, Kennedy & Khandelwal (2020), 'The Return to Protectionism', "
@@ -118,7 +124,10 @@ CGNT = (
     "Cavallo, Gopinath, Neiman & Tang (2021), 'Tariff Pass-Through at the Border and at the Store', "
     "American Economic Review: Insights 3(1): 19-34"
 )
-GN = "Gopinath & Neiman (2025), 'The Incidence of Tariffs: Rates and Reality', working paper"
+GN = (
+    "Gopinath & Neiman (2026), 'The Incidence of Tariffs: Rates and Reality', working paper "
+    "(reported by UChicago News, 29 Jan 2026)"
+)
 AFHW = (
     "Amiti, Flanagan, Heise & Weinstein (12 Feb 2026), 'Who Is Paying for the 2025 U.S. Tariffs?', "
     "Federal Reserve Bank of New York, Liberty Street Economics"
@@ -176,9 +185,10 @@ LITERATURE: dict[str, LiteratureValue] = {
             high=0.96,
             source=GN,
             where="preferred estimate on Census trade data for 2025 (94% passed to US importers); range: AFHW (2026) 94% through August, 86% by November 2025; Kiel (2026) 96% (export-price coefficient -0.039)",
-            published=dt.date(2025, 12, 1),
+            published=dt.date(2026, 1, 29),
             fallback=0.95,
-            fallback_source="CGNT (2021): about 95% pass-through of the 2018-19 tariffs on Chinese goods",
+            fallback_source="CGNT (2021): about 95% pass-through of the 2018-19 tariffs on Chinese "
+            "goods (the authors' summary: a 20% tariff raised importers' costs by nearly 19%)",
         ),
         LiteratureValue(
             key="passthrough_cars_2025",
@@ -190,7 +200,8 @@ LITERATURE: dict[str, LiteratureValue] = {
             published=dt.date(2025, 7, 10),
             note="Japan's carmakers; applied to HS 8703 from every origin (no stored evidence for other origins)",
             fallback=0.95,
-            fallback_source="no car-specific evidence before July 2025: the general 2018-19 pass-through (CGNT 2021, about 95%)",
+            fallback_source="no car-specific evidence before July 2025: the general 2018-19 "
+            "pass-through (CGNT 2021, about 95%)",
         ),
     )
 }
@@ -201,15 +212,21 @@ SIGMA_SCALE_RANGE: tuple[float, float] = (
     LITERATURE["trade_elasticity_1y"].value / LITERATURE["trade_elasticity_long_run"].low,
 )
 
-#: Calibrated on the Census monthly file (see :mod:`tariffsim.models.pe_calibration`, which
-#: recomputes these; a test checks they agree). ``sigma_scale`` sits at the upper edge of
+#: The calibration on the Census monthly file, written by
+#: ``scripts/model_figures.py --recalibrate`` (:func:`tariffsim.models.pe_calibration.recalibrate`)
+#: with the measure-library version it used; ``tests/golden/test_pe_calibration_2025.py`` fails when
+#: the library has changed since. ``sigma_scale`` sits at the upper edge of
 #: :data:`SIGMA_SCALE_RANGE` because China alone would need a far larger value.
-CALIBRATED_SIGMA_SCALE = SIGMA_SCALE_RANGE[1]
-CALIBRATED_ETA = 0.9631
-CALIBRATION_PUBLISHED = dt.date(2026, 1, 29)  # Census release of November 2025 trade data
+CALIBRATION_FILE = Path(__file__).with_name("calibration_short_run.json")
+_CAL = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
+CALIBRATED_SIGMA_SCALE: float = float(_CAL["sigma_scale"])
+CALIBRATED_ETA: float = float(_CAL["eta"])
+#: Census release of the November 2025 trade data (JEC Monthly Trade Update: "Released January 30, 2026").
+CALIBRATION_PUBLISHED = dt.date(2026, 1, 30)
 CALIBRATION_SOURCE = (
     "calibrated on US imports from Germany and China, June-November 2025 vs 2024 "
-    "(census/us_goods_trade_monthly_CHN_DEU_2024-2025.csv; tariffsim.models.pe_calibration)"
+    "(census/us_goods_trade_monthly_CHN_DEU_2024-2025.csv; tariffsim.models.pe_calibration; "
+    f"measure library {_CAL['law_version']})"
 )
 
 
@@ -227,7 +244,7 @@ def pe_params(horizon: str = "long-run", *, as_of: dt.date | None = None, **over
 
     ``override`` replaces any field (e.g. ``eta=1.2``); the provenance then records the override.
     """
-    from tariffsim.models.pe import PEParams
+    from tariffsim.models.pe_params import PEParams
 
     h = check_horizon(horizon)
     if h == "long-run":

@@ -73,16 +73,8 @@ def ge_tariffs_from_schedule(
         hs = np.repeat(basket["hs10"].to_numpy(), len(missing))
         org = np.tile(np.array(missing), basket.height)
         w = np.repeat(basket["v"].to_numpy(), len(missing))
+        # The schedule attaches the per-row shares (USMCA, metal content) itself.
         extra = Flows(hs10=hs, origin=org, value_usd=w, source="US import basket")
-        from tariffsim.duties.flows import complete_shares
-
-        extra = Flows(
-            hs10=hs,
-            origin=org,
-            value_usd=w,
-            shares=complete_shares({}, len(hs)),
-            source=extra.source,
-        )
         e0, e1 = tariffs_on(extra, start=baseline, end=on, reform=reform)
         g = pl.DataFrame({"iso3": org, "v": w, "g": (1 + e1) / (1 + e0)})
         for row in (

@@ -11,7 +11,7 @@ Parameters are given as distributions (:class:`Dist`) and drawn independently:
 For every draw the chosen paper scenario is solved by Newton's method warm-started from the baseline
 solution, and the region outcomes (USA, CHN, EU, non-US) are collected; the result holds the
 requested percentiles (default p5/p50/p95) and the mean of each outcome per region. Draws run through
-:func:`tariffsim.scenarios.executors.run_draws` (serial, local process pool, or Ray).
+:func:`tariffsim.parallel.run_draws` (serial, local process pool, or Ray).
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def _solve_draw(
 ) -> np.ndarray | None:
     """One draw: region outcomes as a (4, 7) array, or None if the solve did not converge."""
     sc = get_scenario(scenario)
-    base = load_model(sc.variant, data_dir)  # type: ignore[arg-type]
+    base = load_model(sc.variant, data_dir)
     eps, kappa, c = params
     model = model_with(base, eps=eps, kappa=kappa, passthrough=c)
     try:
@@ -178,7 +178,7 @@ def run_montecarlo(
     Columns: ``region``, ``outcome``, ``mean``, ``p<q>`` for each percentile q. Provenance holds the
     distributions, the seed and the number of failed draws.
     """
-    from tariffsim.scenarios.executors import run_draws
+    from tariffsim.parallel import run_draws
 
     if draws < 1:
         raise InputError(f"need at least one draw (got {draws})")
@@ -186,7 +186,7 @@ def run_montecarlo(
         raise InputError(f"percentiles must be within [0, 100] (got {list(percentiles)})")
     dists = dict(dists or {})
     sc = get_scenario(scenario)
-    base = load_model(sc.variant, data_dir)  # type: ignore[arg-type]
+    base = load_model(sc.variant, data_dir)
     z0 = ge.solve(base, sc.build(base), revenue=sc.revenue).z  # type: ignore[arg-type]
     params = draw_parameters(dists, draws, seed)
     fn = partial(_solve_draw, scenario=scenario, z0=z0, data_dir=data_dir)

@@ -14,8 +14,8 @@ after it (China: Geneva). Each target is scored on
 **Forecasts** come from a forecaster with the signature of
 ``tariffsim.negotiation.forecast.forecast_partner(partner, as_of, *, draws, seed, executor)``
 returning a record with ``partner, as_of, p_deal_by, headline, auto, status_quo_rate,
-threat_rate, inputs`` (BRIEF interface 3). They run in parallel over targets through
-:func:`tariffsim.scenarios.executors.run_draws` (``serial``, ``local`` process pool, or ``ray``).
+threat_rate, inputs`` (the PartnerForecast record). They run in parallel over targets through
+:func:`tariffsim.parallel.run_draws` (``serial``, ``local`` process pool, or ``ray``).
 
 **Baselines** (:mod:`tariffsim.negotiation.wave_baselines`) use only facts public on the forecast
 date and deals concluded before it; anything fitted (the fraction of the way to the threat, the
@@ -68,19 +68,29 @@ __all__ = [
 COMMON_ORIGIN = dt.date(2025, 4, 15)
 LEAD_DAYS = 3
 HORIZON_DAYS = 60
-SCORES = ("headline_crps", "headline_is", "auto_crps", "auto_is", "brier")
+SCORES = ("headline_crps", "headline_is", "headline_median_ae", "auto_crps", "auto_is", "brier")
+"""``headline_median_ae`` is the absolute error of the point forecast (the model's median; a
+baseline's value), the Done-when comparison 'the median beats split-the-difference'; not a
+proper score of the distribution."""
 
 
 class ForecastRecord(Protocol):
-    """What the backtest reads from a forecast (``PartnerForecast``, BRIEF interface 3)."""
+    """What the backtest reads from a forecast (``tariffsim.negotiation.forecast.PartnerForecast``)."""
 
-    partner: str
-    as_of: dt.date
-    p_deal_by: Mapping[dt.date, float]
-    headline: np.ndarray
-    auto: np.ndarray | None
-    status_quo_rate: float
-    threat_rate: float
+    @property
+    def partner(self) -> str: ...
+    @property
+    def as_of(self) -> dt.date: ...
+    @property
+    def p_deal_by(self) -> Mapping[dt.date, float]: ...
+    @property
+    def headline(self) -> np.ndarray: ...
+    @property
+    def auto(self) -> np.ndarray | None: ...
+    @property
+    def status_quo_rate(self) -> float: ...
+    @property
+    def threat_rate(self) -> float: ...
 
 
 Forecaster = Callable[..., ForecastRecord]
@@ -159,13 +169,13 @@ def targets(outcomes: Sequence[OutcomeFile] | None = None) -> list[Target]:
 def default_forecaster() -> Forecaster:
     """``tariffsim.negotiation.forecast.forecast_partner`` (the wave model)."""
     try:
-        from tariffsim.negotiation.forecast import forecast_partner  # type: ignore[attr-defined]
+        from tariffsim.negotiation.forecast import forecast_partner
     except ImportError:
         raise InputError(
             "the wave forecaster tariffsim.negotiation.forecast.forecast_partner is not available",
             hint="score the baselines alone with --baselines-only",
         ) from None
-    return forecast_partner  # type: ignore[no-any-return]
+    return forecast_partner
 
 
 def _forecast_one(
@@ -247,6 +257,7 @@ def _score_target(t: Target, fc: ForecastRecord | None, partners: Sequence[str])
             s = _score_point(hb[b], t.headline)
             put(b, "headline_crps", s["crps"])
             put(b, "headline_is", s["interval_score"])
+            put(b, "headline_median_ae", s["crps"])
     if ab is not None and t.auto is not None:
         for b in WB.HEADLINE_BASELINES:
             s = _score_point(ab[b], t.auto)
@@ -277,6 +288,7 @@ def _score_target(t: Target, fc: ForecastRecord | None, partners: Sequence[str])
                 s = _score_dist(h, t.headline)
                 put("model", "headline_crps", float(s["crps"]))
                 put("model", "headline_is", float(s["interval_score"]))
+                put("model", "headline_median_ae", abs(float(s["median"]) - t.headline))
                 f["headline"].update(in_band=s["in_band"], width=s["width"])
         if fc.auto is not None and np.asarray(fc.auto).size:
             a = np.asarray(fc.auto, dtype=float)
@@ -379,7 +391,7 @@ def run_backtest(
     selected: Sequence[Target] | None = None,
 ) -> BacktestResult:
     """Run the wave backtest: forecast every target (in parallel), score it and the baselines."""
-    from tariffsim.scenarios.executors import EXECUTORS, run_draws
+    from tariffsim.parallel import EXECUTORS, run_draws
 
     if executor not in EXECUTORS:
         raise InputError(

@@ -86,7 +86,7 @@ def outcomes_table(outs: Sequence[OutcomeFile] | None = None) -> list[str]:
 
 
 def _target_rows(res: Any) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for r in res.rows:
         t = r.target
         fc = r.forecast or {}
@@ -194,6 +194,10 @@ def render(res: Any, *, chart: str | None, generated: dt.date, command: str) -> 
     for metric, title in (
         ("headline_crps", "Headline rate — mean CRPS (rate points as fractions)"),
         ("headline_is", "Headline rate — mean 10–90 interval score"),
+        (
+            "headline_median_ae",
+            "Headline rate — mean absolute error of the median (point forecasts)",
+        ),
         ("auto_crps", "Car rate — mean CRPS"),
         ("auto_is", "Car rate — mean 10–90 interval score"),
         ("brier", "P(deal within 60 days) — mean Brier score"),
@@ -342,9 +346,7 @@ def plot(res: Any, path: Path) -> None:
     ]
     ax.legend(handles=handles, fontsize=7, loc="lower right")
     ax.set_title("Deals: outcome against forecasts", fontsize=9)
-    from tariffsim.core.palette import role
-
-    ax2.plot([0, 1], [0, 1], color=role("reference"), lw=1, ls="--")
+    ax2.plot([0, 1], [0, 1], color=colours["reference"], lw=1, ls="--")
     rel = res.summary.get("reliability") or []
     if rel:
         ax2.plot(
@@ -364,7 +366,7 @@ def plot(res: Any, path: Path) -> None:
         [b["mean_forecast"] for b in hz],
         [b["observed"] for b in hz],
         "s--",
-        color=colours["last"],
+        color=colours["hazard"],
         label="hazard baseline",
     )
     ax2.set_xlim(0, 1)
@@ -380,7 +382,7 @@ def plot(res: Any, path: Path) -> None:
 
 
 def _colours() -> dict[str, str]:
-    """Chart colours, from the project palette (``tariffsim.core.palette`` roles)."""
+    """Chart colours: roles of the project palette (``tariffsim.core.palette``)."""
     from tariffsim.core.palette import role
 
     return {
@@ -388,4 +390,6 @@ def _colours() -> dict[str, str]:
         "split": role("split"),
         "last": role("last_deal"),
         "outcome": role("actual"),
+        "hazard": role("p_deal"),
+        "reference": role("reference"),
     }

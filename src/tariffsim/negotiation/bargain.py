@@ -136,28 +136,30 @@ def rest_frontier(
     """Per row, a superset of the indices of the strictly non-dominated points of ``(ua, ub)``
     (sort by ``ua`` descending, keep a point when its ``ub`` beats every ``ub`` before it; ties in
     ``ua`` may keep a few dominated points, never drop a non-dominated one), restricted to
-    ``keep_also`` when given, padded with −1 to a common width: ``(n, K)``."""
-    n, r = ua.shape
-    order = np.argsort(-ua.astype(np.float32), axis=1)
-    sa = np.take_along_axis(ua, order, axis=1)
+    ``keep_also`` when given, padded with −1 to a common width: ``(n, K)``. Exact on float64."""
+    r = ua.shape[1]
+    order = np.argsort(-ua, axis=1)
     sb = np.take_along_axis(ub, order, axis=1)
-    # float32 sorting may swap near-ties: a point is kept unless a point placed before it
-    # dominates it weakly in both (exact test on float64 values)
     prev = np.empty_like(sb)
     prev[:, 0] = -np.inf
     if r > 1:
         np.maximum.accumulate(sb[:, :-1], axis=1, out=prev[:, 1:])
     keep = sb > prev
-    # guard against float32 near-ties: also keep a point whose ua exceeds its predecessor's
-    if r > 1:
-        keep[:, 1:] |= sa[:, 1:] > sa[:, :-1]
+    out = _pack(keep, order)
     if keep_also is not None:
-        keep &= np.take_along_axis(keep_also, order, axis=1)
-    k = max(int(keep.sum(axis=1).max()), 1)
+        ok = (out >= 0) & np.take_along_axis(keep_also, np.maximum(out, 0), axis=1)
+        out = _pack(ok, out)
+    return out
+
+
+def _pack(keep: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Per row, the entries of ``idx`` where ``keep``, moved first, padded with −1."""
+    n = keep.shape[0]
+    k = max(int(keep.sum(axis=1).max()) if keep.size else 0, 1)
     pos = np.cumsum(keep, axis=1) - 1
     out = np.full((n, k), -1, dtype=np.int64)
     rows, cols = np.nonzero(keep)
-    out[rows, pos[rows, cols]] = order[rows, cols]
+    out[rows, pos[rows, cols]] = idx[rows, cols]
     return out
 
 

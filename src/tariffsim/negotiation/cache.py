@@ -3,7 +3,8 @@
 Entries live in ``cache_dir()/negotiation/`` as ``.npz`` files, keyed by the schedule's cache key (a
 hash of the measure library, the engine code and the data files — the same key as
 :func:`tariffsim.schedule.cache.cached_schedule`), the Census files' sizes and times, and the request.
-A change of law, data or code gives new keys; stale files are never read. Files are written to a
+A change of law, data or code (this layer's and the models' stakes code) gives new keys; stale files
+are never read. Files are written to a
 temporary name and renamed, so a crash never leaves half an entry.
 """
 
@@ -38,9 +39,18 @@ def law_key() -> str:
         st = census.stat()
         h.update(f"{census}:{st.st_size}:{st.st_mtime_ns}".encode())
     here = Path(__file__).resolve().parent
-    for name in ("tariff_stakes.py", "cache.py"):
-        st = (here / name).stat()
-        h.update(f"{name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    models = here.parent / "models"
+    for f in [
+        here / "tariff_stakes.py",
+        here / "cache.py",
+        *(
+            models / n
+            for n in ("stakes.py", "pe.py", "pe_core.py", "horizons.py", "law_tariffs.py")
+        ),
+    ]:
+        if f.is_file():
+            st = f.stat()
+            h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
     return h.hexdigest()[:20]
 
 

@@ -267,9 +267,9 @@ def score_rows(s: Mapping[str, Any]) -> tuple[list[str], list[tuple[str, ...]]]:
         return "—" if x is None else f"{x:.3f}"
 
     headers = ["forecaster", "CRPS (norm.)", "interval score (norm.)", "in 10–90 band", "issues"]
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (
-            who,
+            str(who),
             f(v["mean_crps_norm"]),
             f(v["mean_interval_score_norm"]),
             f"{v['coverage']:.0%}",

@@ -213,11 +213,11 @@ def explain(case: Any) -> dict[str, Any]:
         if spec.model == "stakes":
             from tariffsim.negotiation.preferences import stake_table
 
-            st = stake_table(
-                case, spec, [float(spec.levels[0])], [str(spec.stakes.form or "add_on")]
-            )
+            st = stake_table(case, spec)
             prov.update(st.provenance)
+            prov["scope"] = list(spec.stakes.scope)
             prov["scope_usd_bn"] = st.base_usd / 1e9
+            prov["status_quo_level"] = st.status_quo_level
             prov["form"] = spec.stakes.form or f"from {spec.stakes.form_issue}"
         elif spec.model == "direct":
             prov["values"] = {

@@ -166,14 +166,11 @@ def _head_rates(case: Any, tables: Any, problem: Any) -> np.ndarray:
 def headline_base_bn(partner: str, as_of: dt.date) -> float:
     """2024 US imports (US$ bn) of the partner's goods under its headline duties on ``as_of``."""
     from tariffsim.negotiation import facts as F
-    from tariffsim.negotiation.schema import StakesSpec
-    from tariffsim.negotiation.tariff_stakes import law_on, scope_mask
+    from tariffsim.negotiation.tariff_stakes import law_on, partner_rows
 
     law = law_on(as_of, as_of)
-    spec = StakesSpec(
-        scope="reciprocal", form="add_on", measures=list(F.headline_measures(partner))
-    )
-    return float(law.value[scope_mask(law, partner, spec)].sum()) / 1e9
+    rows = partner_rows(law, partner) & (law.headline(F.headline_measures(partner)) > 0)
+    return float(law.value[rows].sum()) / 1e9
 
 
 # --------------------------------------------------------------------------------------------
@@ -375,9 +372,13 @@ def forecast_partner(
     return _record(prep, sols, day, seed, {"mode": "partner", "claims": claims}, changes)
 
 
-def _prepare_item(item: tuple[str, str, int, int]) -> Prepared:
+def _prepare_item(item: tuple[str, str, int, int]) -> Prepared | str:
+    """A prepared partner, or the message of the input error that stopped it."""
     p, day, draws, seed = item
-    return prepare(p, dt.date.fromisoformat(day), draws=draws, seed=seed)
+    try:
+        return prepare(p, dt.date.fromisoformat(day), draws=draws, seed=seed)
+    except InputError as exc:
+        return f"{p}: {exc.message}"
 
 
 def _x(prep: Prepared, sol: Any) -> np.ndarray:
@@ -391,8 +392,12 @@ def forecast_wave(
     draws: int = 2000,
     seed: int = 0,
     executor: str | None = None,
+    errors: dict[str, str] | None = None,
 ) -> list[PartnerForecast]:
-    """Every open partner's forecast with claims between them (Nash-in-Nash; module docstring)."""
+    """Every open partner's forecast with claims between them (Nash-in-Nash; module docstring).
+
+    A partner whose case cannot be built (an input error) is left out of the wave; its message goes
+    to ``errors`` when a dict is given."""
     from tariffsim.negotiation.bargain import solve_draws
 
     day = _as_date(as_of)
@@ -401,11 +406,17 @@ def forecast_wave(
         raise InputError(f"no open negotiations on {day.isoformat()}")
     items = [(p, day.isoformat(), draws, seed) for p in names]
     if executor in (None, "serial"):
-        preps = [_prepare_item(x) for x in items]
+        got = [_prepare_item(x) for x in items]
     else:
-        from tariffsim.scenarios.executors import run_draws
+        from tariffsim.parallel import run_draws
 
-        preps = run_draws(_prepare_item, items, executor=executor)
+        got = run_draws(_prepare_item, items, executor=executor)
+    preps = [g for g in got if isinstance(g, Prepared)]
+    for g in got:
+        if isinstance(g, str) and errors is not None:
+            errors[g.split(":", 1)[0]] = g.split(": ", 1)[1]
+    if not preps:
+        raise InputError(f"no open negotiation could be forecast on {day.isoformat()}")
     fixed_by = {pp.partner: concluded_refs(pp.partner, day, draws) for pp in preps}
 
     def refs_for(pp: Prepared, sols: dict[str, Any]) -> list[tuple[float, np.ndarray]]:
@@ -451,3 +462,20 @@ def forecast_wave(
             )
         )
     return out
+
+
+def _warm() -> None:
+    """Load what every forecast needs (facts, outcomes, priors, flows) once, before a process pool
+    forks (the backtest calls ``forecast_partner.warm()`` when it exists)."""
+    from tariffsim.negotiation import facts as F
+    from tariffsim.negotiation.generate import priors
+    from tariffsim.negotiation.outcomes import known_outcomes
+    from tariffsim.negotiation.tariff_stakes import _flows
+
+    F.load()
+    known_outcomes(dt.date(2026, 12, 31))
+    priors()
+    _flows()
+
+
+forecast_partner.warm = _warm  # type: ignore[attr-defined]

@@ -188,7 +188,7 @@ def generate_case_file(partner: str, as_of: dt.date) -> CaseFile:
 def _generate(P: str, d: dt.date) -> CaseFile:
     from tariffsim.negotiation import facts as F
     from tariffsim.negotiation.schema import StakesSpec
-    from tariffsim.negotiation.tariff_stakes import law_on, scope_mask
+    from tariffsim.negotiation.tariff_stakes import law_on, list_prefixes, prefix_mask
 
     psrc, pri = priors()
     sources: dict[str, Any] = {}
@@ -204,17 +204,23 @@ def _generate(P: str, d: dt.date) -> CaseFile:
         params[name] = p.model_dump(exclude_none=True)
         return name
 
-    def fact_source(ids: list[str]) -> str:
+    def fact_source(ids: list[str], public: dt.date | None = None) -> str:
+        """A fact's source: the earliest of its sources published by ``d``; when every source of
+        a fact public on ``public`` (≤ d) was written later, the fact is cited as public on that
+        day and the note says when its source was published."""
         allsrc = F.sources()
-        sid = ids[0]
+        ranked = sorted(ids, key=lambda i: allsrc[i].date)
+        ok = [i for i in ranked if allsrc[i].date <= d]
+        sid = ok[0] if ok else ranked[0]
         s = allsrc[sid]
-        sources[sid] = {
-            "title": s.title,
-            "date": s.date,
-            "url": s.url,
-            "path": s.data,
-            "note": "",
-        }
+        note = ""
+        date = s.date
+        if s.date > d:
+            if public is None or public > d:
+                raise InputError(f"fact source {sid!r} is dated after {d}")
+            note = f"the fact was public on {public.isoformat()}; this source describing it is of {s.date.isoformat()}"
+            date = public
+        sources[sid] = {"title": s.title, "date": date, "url": s.url, "path": s.data, "note": note}
         return sid
 
     def data_param(
@@ -252,12 +258,18 @@ def _generate(P: str, d: dt.date) -> CaseFile:
     sq = F.rate_in_force(P, d) if have_facts else None
     threat = F.threat_rate(P, d) if have_facts else None
     law = law_on(d, d)
-    hl_spec = StakesSpec(scope="reciprocal", form_issue="reciprocal_form", measures=list(measures))
-    from tariffsim.negotiation.tariff_stakes import nominal_reciprocal
+    from tariffsim.negotiation.tariff_stakes import MEASURE_AUTHORITY, nominal_rate, partner_rows
 
-    hl_rows = scope_mask(law, P, hl_spec)
+    authorities = sorted({MEASURE_AUTHORITY.get(m, "ieepa_other") for m in measures})
+    hl_spec = StakesSpec(
+        scope=["reciprocal"],
+        form_issue="reciprocal_form",
+        replaces=None if authorities == ["ieepa_reciprocal"] else authorities,
+    )
+    prow = partner_rows(law, P)
+    hl_part = law.headline(measures)
     if sq is None:
-        sq = nominal_reciprocal(law, np.flatnonzero(hl_rows), measures)
+        sq = nominal_rate(hl_part[prow], law.value[prow])
         threat = sq
     assert threat is not None
     floors = [
@@ -290,6 +302,16 @@ def _generate(P: str, d: dt.date) -> CaseFile:
     lo = min(floor_rate, sq)
     hi = max(threat, sq)
     levels = _grid(lo, hi, (sq, threat))
+    # the models value the headline on the partner's goods under the reciprocal duty; a partner whose
+    # headline duty is another (Canada's and Mexico's fentanyl duty on non-USMCA goods) has no goods
+    # there: its headline cannot be valued and stays at the rate in force (one level)
+    valued = float(law.value[prow & (law.reciprocal > 0)].sum())
+    if valued < MIN_ISSUE_USD:
+        levels = [sq]
+        lo = hi = sq
+        prov["headline_unvalued"] = (
+            "no goods under the reciprocal duty: the headline stays in force"
+        )
     court = [e for e in F.calendar(d) if e.kind == "court_ruling"] if have_facts else []
     final = any("scotus" in e.id for e in court)
     cert = [e for e in F.calendar(d) if e.kind == "legal" and "cert" in e.id] if have_facts else []
@@ -300,7 +322,7 @@ def _generate(P: str, d: dt.date) -> CaseFile:
         ruling_day = max(e.date for e in court if "scotus" in e.id)
     use("p_ieepa_void")
     use("court_ruling_odds_ratio")
-    use("passthrough_general")
+    use("passthrough_general")  # for the first-order value of other partners' claims
     use("p_threat_imposed")
     nd_draws = [
         {
@@ -318,7 +340,7 @@ def _generate(P: str, d: dt.date) -> CaseFile:
                 "value": threat,
                 "prob": "p_threat_imposed",
                 "start": threat_start,
-                "source": fact_source(live[-1].source) if live else src_fact,
+                "source": fact_source(live[-1].source, live[-1].date) if live else src_fact,
                 "note": "the highest live threat takes effect at the first deadline in force",
             },
         )
@@ -337,7 +359,6 @@ def _generate(P: str, d: dt.date) -> CaseFile:
             "source": src_fact,
             "model": "stakes",
             "stakes": hl_spec.model_dump(exclude_none=True),
-            "args": {"passthrough": "passthrough_general"},
             "channels": {
                 "revenue": "us_revenue",
                 "buyers": "us_buyers",
@@ -351,7 +372,7 @@ def _generate(P: str, d: dt.date) -> CaseFile:
             "void_risk": {
                 "prob": "p_ieepa_void",
                 "on": ruling_day,
-                "source": fact_source(court[-1].source) if court else src_fact,
+                "source": fact_source(court[-1].source, court[-1].date) if court else src_fact,
                 "adverse_rulings": len([e for e in court if "scotus" not in e.id]),
                 "odds_ratio": "court_ruling_odds_ratio",
                 "final": final,
@@ -372,19 +393,18 @@ def _generate(P: str, d: dt.date) -> CaseFile:
         }
     )
 
-    # cars and parts under Section 232
-    auto_spec = StakesSpec(
-        scope="hs", hs=["8703"], products="s232_auto_parts", form="total", only_s232=True
+    # cars and parts under Section 232 (the lists of the US measure library)
+    auto_spec = StakesSpec(scope=["list:s232_autos_vehicles", "list:s232_auto_parts"], form="total")
+    auto_rows = (
+        prow & (law.s232 > 0) & prefix_mask(law.hs10, ["8703", *list_prefixes("s232_auto_parts")])
     )
-    auto_rows = scope_mask(law, P, auto_spec)
     auto_usd = float(law.value[auto_rows].sum())
     v = law.value[auto_rows]
     cur = _modal(law.total[auto_rows], v) if auto_usd > 0 else 0.0
     mfn = _modal(law.mfn[auto_rows], v) if auto_usd > 0 else 0.0
-    # at stake when the partner sold US$ 1 bn of them and a Section 232 duty of at least 5 points
-    # applies to most of them (USMCA goods pay it on their non-US content only)
+    # at stake when the partner sold US$ 1 bn of them under a Section 232 duty that adds at least
+    # 5 points to MFN on most of them (USMCA goods pay it on their non-US content only)
     if auto_usd >= MIN_ISSUE_USD and cur - mfn >= MIN_S232_GAP:
-        use("passthrough_autos")
         use("us_weight_reshoring")
         a_levels = _grid(mfn, cur, (cur,))
         issues.append(
@@ -393,12 +413,11 @@ def _generate(P: str, d: dt.date) -> CaseFile:
                 "kind": "numeric",
                 "unit": "fraction",
                 "help": "The total duty on the partner's cars and listed parts under Section 232, MFN included.",
-                "description": "cars (HS 8703) and listed parts under Section 232",
+                "description": "cars and listed parts (the Section 232 lists of the US measure library)",
                 "levels": a_levels,
                 "source": "us-law",
                 "model": "stakes",
                 "stakes": auto_spec.model_dump(exclude_none=True),
-                "args": {"passthrough": "passthrough_autos"},
                 "channels": {
                     "revenue": "us_revenue",
                     "buyers": "us_buyers",
@@ -412,17 +431,15 @@ def _generate(P: str, d: dt.date) -> CaseFile:
         )
         prov["auto_usd"] = auto_usd
 
-    # open Section 232 investigations
+    # open Section 232 investigations: their product lists where the data has one, else their
+    # HS chapters (chapters 84, 85, 87 alone are too broad to stand for one investigation)
     open_inv = F.open_s232(d)
     hs_pref: list[str] = []
-    products = None
     covered = []
     for inv in open_inv:
         lst = S232_LISTS.get(inv.id)
         if lst is not None:
-            from tariffsim.negotiation.tariff_stakes import _list_prefixes
-
-            hs_pref += list(_list_prefixes(lst))
+            hs_pref += list(list_prefixes(lst))
             covered.append(inv.id)
         else:
             chs = [c for c in inv.hs_chapters if c not in BROAD_CHAPTERS]
@@ -430,19 +447,19 @@ def _generate(P: str, d: dt.date) -> CaseFile:
                 hs_pref += chs
                 covered.append(inv.id)
     if hs_pref:
-        cap_spec = StakesSpec(
-            scope="hs",
-            hs=sorted(set(hs_pref)),
-            products=products,
-            form="extra",
-            probability="s232_action_probability",
-        )
-        cap_rows = scope_mask(law, P, cap_spec)
+        pref = sorted(set(hs_pref))
+        cap_rows = prow & prefix_mask(law.hs10, pref) & (law.s232 == 0)
         cap_usd = float(law.value[cap_rows].sum())
         if cap_usd >= MIN_ISSUE_USD:
             use("s232_action_probability")
             r = float(pri["s232_expected_rate"].value)
             use("s232_expected_rate")
+            cap_spec = StakesSpec(
+                scope=["hs:" + ",".join(pref)],
+                form="add_on",
+                replaces=[],
+                probability="s232_action_probability",
+            )
             issues.append(
                 {
                     "name": "s232_cap",
@@ -452,14 +469,13 @@ def _generate(P: str, d: dt.date) -> CaseFile:
                     + ", ".join(covered)
                     + ") may add on the partner's goods.",
                     "levels": sorted({r, 0.15, 0.1, 0.0}),
-                    "source": fact_source(open_inv[0].source),
+                    "source": fact_source(open_inv[0].source, open_inv[0].date),
                     "model": "stakes",
                     "stakes": cap_spec.model_dump(exclude_none=True),
-                    "args": {"passthrough": "passthrough_general"},
                     "channels": {
                         "revenue": "us_revenue",
                         "buyers": "us_buyers",
-                        "import_loss": "us_imports_displaced_named",
+                        "import_loss": ["us_imports_displaced", "us_imports_displaced_named"],
                         "exporters": "partner_exporters",
                         "sales_change": "partner_sales",
                     },
@@ -471,129 +487,139 @@ def _generate(P: str, d: dt.date) -> CaseFile:
             prov["s232_investigations"] = covered
 
     # purchases and investment, sized from GE data
-    ge = ge_numbers(P)
-    market = ge["imports_from_others"] / 1e9
-    data_param(
-        "partner_imports_from_others",
-        round(market, 1),
-        "US$ bn/yr",
-        "The partner's 2023 goods imports from suppliers other than the US (the market purchases would divert).",
-        "ge-2023",
-    )
-    params["purchase_market"] = {
-        "value": round(market * float(pri["purchase_market_share"].value), 2),
-        "low": round(market * float(pri["purchase_market_share"].low), 2),
-        "high": round(market * float(pri["purchase_market_share"].high), 2),
-        "unit": "US$ bn/yr",
-        "help": "Extra US goods the partner's buyers could take per year (its imports from others × purchase_market_share).",
-        "kind": "judgement",
-        "source": "template",
-        "note": "partner_imports_from_others × purchase_market_share",
-        "derived": {"prior": "purchase_market_share", "factor": round(market, 1)},
-    }
-    use("purchase_market_share")
-    sources["template"] = psrc["template"].model_dump()
-    for n in (
-        "purchase_credibility",
-        "us_seller_margin",
-        "partner_buyer_premium",
-        "us_weight_deficit",
-    ):
-        use(n)
-    m_c = float(params["purchase_market"]["value"])
-    issues.append(
-        {
-            "name": "purchases",
-            "kind": "numeric",
-            "unit": "USD bn/yr",
-            "help": "Extra purchases of US goods (energy, farm goods, aircraft …) the partner pledges per year.",
-            "levels": [_sig(s * m_c) for s in PURCHASE_SHARES],
-            "source": "ge-2023",
-            "model": "purchases",
-            "args": {
-                "market": "purchase_market",
-                "credibility": "purchase_credibility",
-                "seller_margin": "us_seller_margin",
-                "buyer_premium": "partner_buyer_premium",
-            },
-            "channels": {
-                "sellers": "us_sellers",
-                "balance": "us_balance",
-                "buyer": "partner_purchases",
-            },
-            "positions": {"USA": _sig(m_c), P: 0.0},
-            "status_quo": 0.0,
-        }
-    )
-    gdp_bn = ge["gdp"] / 1e9
-    data_param("partner_gdp", round(gdp_bn, 1), "US$ bn", "The partner's GDP in 2023.", "ge-2023")
-    use("pledge_years")
-    use("investment_capacity_gdp")
-    params["investment_capacity"] = {
-        "value": round(gdp_bn * float(pri["investment_capacity_gdp"].value), 1),
-        "low": round(gdp_bn * float(pri["investment_capacity_gdp"].low), 1),
-        "high": round(gdp_bn * float(pri["investment_capacity_gdp"].high), 1),
-        "unit": "US$ bn",
-        "help": "Pledge size at which its cost to the partner doubles (partner_gdp × investment_capacity_gdp).",
-        "kind": "judgement",
-        "source": "template",
-        "derived": {"prior": "investment_capacity_gdp", "factor": round(gdp_bn, 1)},
-    }
-    for n in (
-        "credibility_partner_directed",
-        "credibility_us_directed",
-        "us_value_partner_directed",
-        "us_value_us_directed",
-        "partner_cost_partner_directed",
-        "partner_cost_us_directed",
-    ):
-        use(n)
-    inv_levels = [_sig(s * gdp_bn) for s in INVESTMENT_SHARES]
-    issues.append(
-        {
-            "name": "investment",
-            "kind": "numeric",
-            "unit": "USD bn",
-            "help": "Investment in the US the partner pledges over the term (its terms: investment_terms).",
-            "levels": inv_levels,
-            "source": "ge-2023",
-            "model": "pledge",
-            "link": "investment_terms",
-            "args": {"pledge_years": "pledge_years", "capacity": "investment_capacity"},
-            "channels": {"host": "us_investment", "investor": "partner_investment"},
-            "positions": {"USA": inv_levels[-1], P: 0.0},
-            "status_quo": 0.0,
-        }
-    )
-    issues.append(
-        {
-            "name": "investment_terms",
-            "kind": "categorical",
-            "unit": "level",
-            "help": "Who selects the pledged projects: the partner (loans and guarantees) or the US (with tariff snap-back).",
-            "levels": ["partner_directed", "us_directed"],
+    # (partners missing from the GE data — Taiwan — have neither: the two issues are left out and
+    # the bargaining power is symmetric; the case's provenance says so)
+    try:
+        ge: dict[str, float] | None = ge_numbers(P)
+    except InputError:
+        ge = None
+        prov["ge_data"] = f"{P} is not in the GE data: no purchases or investment issue, power 0.5"
+    if ge is not None:
+        market = ge["imports_from_others"] / 1e9
+        data_param(
+            "partner_imports_from_others",
+            round(market, 1),
+            "US$ bn/yr",
+            "The partner's 2023 goods imports from suppliers other than the US (the market purchases would divert).",
+            "ge-2023",
+        )
+        params["purchase_market"] = {
+            "value": round(market * float(pri["purchase_market_share"].value), 2),
+            "low": round(market * float(pri["purchase_market_share"].low), 2),
+            "high": round(market * float(pri["purchase_market_share"].high), 2),
+            "unit": "US$ bn/yr",
+            "help": "Extra US goods the partner's buyers could take per year (its imports from others × purchase_market_share).",
+            "kind": "judgement",
             "source": "template",
-            "model": "qualifier",
-            "terms": {
-                "partner_directed": {
-                    "credibility": "credibility_partner_directed",
-                    "us_value": "us_value_partner_directed",
-                    "partner_cost": "partner_cost_partner_directed",
-                },
-                "us_directed": {
-                    "credibility": "credibility_us_directed",
-                    "us_value": "us_value_us_directed",
-                    "partner_cost": "partner_cost_us_directed",
-                },
-            },
-            "positions": {"USA": "us_directed", P: "partner_directed"},
-            "status_quo": "partner_directed",
+            "note": "partner_imports_from_others × purchase_market_share",
+            "derived": {"prior": "purchase_market_share", "factor": round(market, 1)},
         }
-    )
+        use("purchase_market_share")
+        sources["template"] = psrc["template"].model_dump()
+        for n in (
+            "purchase_credibility",
+            "us_seller_margin",
+            "partner_buyer_premium",
+            "us_weight_deficit",
+        ):
+            use(n)
+        m_c = float(params["purchase_market"]["value"])
+        issues.append(
+            {
+                "name": "purchases",
+                "kind": "numeric",
+                "unit": "USD bn/yr",
+                "help": "Extra purchases of US goods (energy, farm goods, aircraft …) the partner pledges per year.",
+                "levels": [_sig(s * m_c) for s in PURCHASE_SHARES],
+                "source": "ge-2023",
+                "model": "purchases",
+                "args": {
+                    "market": "purchase_market",
+                    "credibility": "purchase_credibility",
+                    "seller_margin": "us_seller_margin",
+                    "buyer_premium": "partner_buyer_premium",
+                },
+                "channels": {
+                    "sellers": "us_sellers",
+                    "balance": "us_balance",
+                    "buyer": "partner_purchases",
+                },
+                "positions": {"USA": _sig(m_c), P: 0.0},
+                "status_quo": 0.0,
+            }
+        )
+        gdp_bn = ge["gdp"] / 1e9
+        data_param(
+            "partner_gdp", round(gdp_bn, 1), "US$ bn", "The partner's GDP in 2023.", "ge-2023"
+        )
+        use("pledge_years")
+        use("investment_capacity_gdp")
+        params["investment_capacity"] = {
+            "value": round(gdp_bn * float(pri["investment_capacity_gdp"].value), 1),
+            "low": round(gdp_bn * float(pri["investment_capacity_gdp"].low), 1),
+            "high": round(gdp_bn * float(pri["investment_capacity_gdp"].high), 1),
+            "unit": "US$ bn",
+            "help": "Pledge size at which its cost to the partner doubles (partner_gdp × investment_capacity_gdp).",
+            "kind": "judgement",
+            "source": "template",
+            "derived": {"prior": "investment_capacity_gdp", "factor": round(gdp_bn, 1)},
+        }
+        for n in (
+            "credibility_partner_directed",
+            "credibility_us_directed",
+            "us_value_partner_directed",
+            "us_value_us_directed",
+            "partner_cost_partner_directed",
+            "partner_cost_us_directed",
+        ):
+            use(n)
+        inv_levels = [_sig(s * gdp_bn) for s in INVESTMENT_SHARES]
+        issues.append(
+            {
+                "name": "investment",
+                "kind": "numeric",
+                "unit": "USD bn",
+                "help": "Investment in the US the partner pledges over the term (its terms: investment_terms).",
+                "levels": inv_levels,
+                "source": "ge-2023",
+                "model": "pledge",
+                "link": "investment_terms",
+                "args": {"pledge_years": "pledge_years", "capacity": "investment_capacity"},
+                "channels": {"host": "us_investment", "investor": "partner_investment"},
+                "positions": {"USA": inv_levels[-1], P: 0.0},
+                "status_quo": 0.0,
+            }
+        )
+        issues.append(
+            {
+                "name": "investment_terms",
+                "kind": "categorical",
+                "unit": "level",
+                "help": "Who selects the pledged projects: the partner (loans and guarantees) or the US (with tariff snap-back).",
+                "levels": ["partner_directed", "us_directed"],
+                "source": "template",
+                "model": "qualifier",
+                "terms": {
+                    "partner_directed": {
+                        "credibility": "credibility_partner_directed",
+                        "us_value": "us_value_partner_directed",
+                        "partner_cost": "partner_cost_partner_directed",
+                    },
+                    "us_directed": {
+                        "credibility": "credibility_us_directed",
+                        "us_value": "us_value_us_directed",
+                        "partner_cost": "partner_cost_us_directed",
+                    },
+                },
+                "positions": {"USA": "us_directed", P: "partner_directed"},
+                "status_quo": "partner_directed",
+            }
+        )
 
     # ---------------- objectives ----------------
     use("us_weight_revenue")
     use("us_weight_buyers")
+    use("us_weight_deficit")
     use("partner_rent_share")
     named = "us_weight_reshoring" in params
     cons_us = {
@@ -642,7 +668,7 @@ def _generate(P: str, d: dt.date) -> CaseFile:
                 "sigma": "pivot_sigma",
                 "threshold": "election_threshold",
                 "scale": "no_deal_cost",
-                "source": fact_source(e.source),
+                "source": fact_source(e.source, e.date),
                 "note": f"{e.office} on {e.held_on.isoformat()}",
                 "active_until": e.held_on,
             }
@@ -662,31 +688,33 @@ def _generate(P: str, d: dt.date) -> CaseFile:
 
     # ---------------- bargaining power ----------------
     use("security_weight")
-    dep_p = ge["exports_to_us"] / ge["gdp"]
-    dep_us = ge["exports_to_us"] / ge["us_gdp"]
-    data_param(
-        "partner_dependence",
-        round(dep_p, 5),
-        "share of GDP",
-        "The partner's exports to the US over its GDP (2023).",
-        "ge-2023",
-    )
-    data_param(
-        "us_dependence",
-        round(dep_us, 5),
-        "share of GDP",
-        "US imports from the partner over US GDP (2023).",
-        "ge-2023",
-    )
-    ally = 1.0 if (pf is not None and pf.security.treaty_ally is not None) else 0.0
-    prov["treaty_ally"] = bool(ally)
-    power = {
-        "partner_dependence": "partner_dependence",
-        "imposer_dependence": "us_dependence",
-        "ally": ally,
-        "security_weight": "security_weight",
-        "source": "ge-2023",
-    }
+    power: Any = 0.5
+    if ge is not None:
+        dep_p = ge["exports_to_us"] / ge["gdp"]
+        dep_us = ge["exports_to_us"] / ge["us_gdp"]
+        data_param(
+            "partner_dependence",
+            round(dep_p, 5),
+            "share of GDP",
+            "The partner's exports to the US over its GDP (2023).",
+            "ge-2023",
+        )
+        data_param(
+            "us_dependence",
+            round(dep_us, 5),
+            "share of GDP",
+            "US imports from the partner over US GDP (2023).",
+            "ge-2023",
+        )
+        ally = 1.0 if (pf is not None and pf.security.treaty_ally is not None) else 0.0
+        prov["treaty_ally"] = bool(ally)
+        power = {
+            "partner_dependence": "partner_dependence",
+            "imposer_dependence": "us_dependence",
+            "ally": ally,
+            "security_weight": "security_weight",
+            "source": "ge-2023",
+        }
 
     # retaliation announced by d
     ret: dict[str, Any] = {"allowed": False}
@@ -706,7 +734,7 @@ def _generate(P: str, d: dt.date) -> CaseFile:
             "unit": "fraction of US exports",
             "help": "The partner's announced counter-duty, averaged over all US exports to it.",
             "kind": "fact",
-            "source": fact_source(r0.source),
+            "source": fact_source(r0.source, r0.date),
         }
         params["retaliation_probability"] = {
             "value": 0.5,
@@ -727,6 +755,14 @@ def _generate(P: str, d: dt.date) -> CaseFile:
         cons_p["stakes"]["partner_revenue"] = 1.0
         cons_p["stakes"]["partner_buyers"] = 1.0
 
+    # stakes only in channels some issue produces (a partner without GE data has no purchases or
+    # investment issue)
+    produced = {"us_exporters", "partner_buyers", "partner_revenue"}
+    for iss in issues:
+        for chs in iss.get("channels", {}).values():
+            produced |= {chs} if isinstance(chs, str) else set(chs)
+    for cons in (cons_us, cons_p):
+        cons["stakes"] = {k: v for k, v in cons["stakes"].items() if k in produced}
     use("discount_rate")
     horizon = max(1.0, round((dt.date(2029, 1, 20) - d).days / 365.25, 2))
     name = pf.name if pf is not None else P

@@ -157,33 +157,46 @@ def _args(
     return out
 
 
-def _passthroughs(case: Case, spec: IssueSpec) -> tuple[float, ...]:
-    ref = spec.args.get("passthrough")
-    if ref is None:
-        return (1.0,)
-    if isinstance(ref, str):
-        p = case.parameters[ref]
-        if p.ranged:
-            return (float(p.low), float(p.high))  # type: ignore[arg-type]
-        return (float(p.value),)
-    return (float(ref),)
-
-
-def stake_table(case: Case, spec: IssueSpec, xs: Sequence[float], forms: Sequence[str]) -> Any:
-    from tariffsim.negotiation.tariff_stakes import stakes_table
-
+def _points(case: Case, spec: IssueSpec) -> tuple[list[float], list[str]]:
+    """The (level, form) points a tariff issue is valued at: its levels, its threatened values and
+    0 (a lapsed rate), in every form it may take."""
     st = spec.stakes
     assert st is not None
-    day = st.evaluate_on or case.as_of
-    return stakes_table(
+    forms = [str(q) for q in case.issue(st.form_issue).levels] if st.form_issue else [str(st.form)]
+    xs = [float(x) for x in spec.levels]
+    if spec.no_deal is not None:
+        xs += [float(d.value) for d in spec.no_deal.draws]
+    xs.append(0.0)
+    xs = sorted(set(xs))
+    return [x for x in xs for _ in forms], [f for _ in xs for f in forms]
+
+
+_TABLES: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def case_stakes(case: Case) -> dict[str, Any]:
+    """Stake tables of every tariff issue of the case (scopes resolved together; memoised)."""
+    from tariffsim.negotiation.tariff_stakes import stakes_tables
+
+    items = []
+    for spec in case.issues:
+        if spec.model == "stakes" and spec.stakes is not None:
+            xs, fs = _points(case, spec)
+            items.append((spec.name, spec.stakes, xs, fs))
+    key = (
         case.partner,
-        day,
-        st,
-        xs,
-        forms,
-        passthroughs=_passthroughs(case, spec),
-        as_known_on=case.as_of,
+        case.as_of,
+        tuple((n, s.model_dump_json(), tuple(x), tuple(f)) for n, s, x, f in items),
     )
+    got = _TABLES.get(key)
+    if got is None:
+        got = stakes_tables(case.partner, case.as_of, items) if items else {}
+        _TABLES[key] = got
+    return got
+
+
+def stake_table(case: Case, spec: IssueSpec) -> Any:
+    return case_stakes(case)[spec.name]
 
 
 def issue_outputs(
@@ -209,12 +222,15 @@ def issue_outputs(
         st = spec.stakes
         assert st is not None
         forms = [str(q) for q in q_levels] if st.form_issue else [str(st.form)]
-        x_all = [float(x) for x in xs for _ in forms]
-        f_all = [f for _ in xs for f in forms]
-        tab = stake_table(case, spec, x_all, f_all)
-        rho = env.vec(spec.args["passthrough"]) if "passthrough" in spec.args else np.ones(n)
+        tab = stake_table(case, spec)
+        col = {
+            (round(x, 9), f): j for j, (x, f) in enumerate(zip(tab.levels, tab.forms, strict=True))
+        }
+        idx = np.asarray([col[(round(float(x), 9), f)] for x in xs for f in forms], dtype=int)
+        # short run in the first year of the horizon, long run after it
+        w = env.share_before(case.as_of + dt.timedelta(days=365))[:, 0]
         prob = env.num(st.probability) if st.probability is not None else 1.0
-        return {k: prob * tab.at(k, rho) for k in tab.outputs}
+        return {k: prob * tab.at(k, w)[:, idx] for k in tab.outputs}
     model = MODELS.get(spec.model)
     if model is None:
         raise InputError(f"issue {spec.name!r}: unknown model {spec.model!r}")

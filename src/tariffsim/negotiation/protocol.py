@@ -1,4 +1,4 @@
-"""Alternating-offers protocol run in lockstep over a batch of negotiations.
+"""The alternating-offers mechanism (``Mechanism``) run in lockstep over a batch of negotiations.
 
 Rounds ``t = 0, 1, …``; party ``(first + t) mod 2`` proposes. Before every round ``t ≥ 1`` the talks
 break down with probability ``breakdown`` (a random, geometric deadline); at the fixed deadline ``T``
@@ -20,13 +20,14 @@ run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from tariffsim.core.errors import InputError
 from tariffsim.negotiation.opponents import OpponentModel
+from tariffsim.negotiation.sidestate import SideState, own_order
 from tariffsim.negotiation.strategies import Strategy
 
 #: outcome codes
@@ -34,7 +35,7 @@ AGREED, DEADLINE, BREAKDOWN = 1, 2, 3
 
 
 @dataclass(frozen=True)
-class Protocol:
+class Mechanism:
     """``deadline``: number of offers (rounds) before talks end; ``breakdown``: per-round probability
     of an exogenous end (geometric random deadline); ``first``: 0 or 1, who opens."""
 
@@ -51,36 +52,6 @@ class Protocol:
             raise InputError("first must be 0 or 1")
 
 
-@dataclass
-class SideState:
-    """One side's view of a batch of ``D`` negotiations (mutable, owned by the protocol run)."""
-
-    index: int
-    u: np.ndarray  # (C,) own utility of each candidate
-    u_max: float
-    reservation: np.ndarray  # (D,)
-    params: dict[str, np.ndarray]  # (D,) per strategy field
-    rng: np.random.Generator
-    model: OpponentModel
-    opp_span: np.ndarray  # (D,) opponent's u_max − reservation
-    pressure_on_me: np.ndarray = field(default=None)  # (D,)
-    opp_first_u: np.ndarray | None = None  # own utility of the opponent's first offer
-    opp_best_u: np.ndarray | None = None  # best own utility among the opponent's offers
-
-    def param(self, name: str) -> np.ndarray:
-        return self.params[name]
-
-    def effective_reservation(self) -> np.ndarray:
-        return self.reservation - self.pressure_on_me
-
-
-def own_order(u: np.ndarray) -> np.ndarray:
-    """Candidate order of one side: own utility descending, ties by candidate index (stable).
-
-    Opponent models of that side index candidates in this order."""
-    return np.argsort(-np.asarray(u, dtype=float), kind="stable")
-
-
 def _side_params(strategy: Strategy, n: int, overrides: dict[str, np.ndarray]) -> dict:
     out = {}
     for name in strategy.param_names():
@@ -95,7 +66,7 @@ def run_batch(
     cand_utils: np.ndarray,
     strategies: tuple[Strategy, Strategy],
     models: tuple[OpponentModel, OpponentModel],
-    protocol: Protocol,
+    protocol: Mechanism,
     reservation: np.ndarray,
     deadline: np.ndarray,
     breakdown: np.ndarray,

@@ -27,7 +27,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from tariffsim.core.errors import InputError
 
 Kind = Literal["fact", "data", "literature", "statement", "judgement"]
-Form = Literal["add_on", "floor", "total", "extra"]
+Form = Literal["add_on", "floor", "total"]
 IssueModel = Literal[
     "stakes",  # a tariff issue valued by tariffsim.models.stakes (PE per HTS10 and the GE)
     "purchases",  # purchases of US goods, bounded by the market and discounted by enforceability
@@ -185,37 +185,36 @@ class NoDealSpec(Strict):
 
 
 class StakesSpec(Strict):
-    """How a tariff issue is valued by :mod:`tariffsim.models.stakes`.
+    """How a tariff issue is valued by :mod:`tariffsim.models.stakes` (the PE per HTS10).
 
-    ``scope``: ``reciprocal`` (everything subject to the reciprocal duty on the evaluation day),
-    ``hs`` (HS prefixes), or ``products`` (a named product list). ``exclude_hs`` removes prefixes (cars and
-    listed parts from the reciprocal base: they are another issue). ``form`` is how a level applies;
-    ``form_issue`` names a linked ``qualifier`` issue whose level gives the form instead.
-    ``evaluate_on`` is the day the law is evaluated (default ``as_of``)."""
+    ``scope``: the models' scope strings — ``reciprocal`` (the partner's goods under the reciprocal
+    duty on the as-of date), ``hs:8703,8708`` (HS prefixes), ``list:NAME`` (a named list of the US
+    measure library). The scopes of a case's tariff issues are resolved together: a flow belongs to
+    the first issue holding it (lists and HS before ``reciprocal``), so no flow is priced twice.
+    ``form``: ``add_on`` (the level replaces the instrument, on top of the rest), ``floor`` (an
+    MFN-inclusive all-in rate), ``total``; or ``form_issue``, a linked ``qualifier`` issue whose level
+    gives the form. ``replaces``: the measures or authorities the level replaces (default: the models'
+    choice — the reciprocal duty, or the measures taxing a named list); ``[]`` adds the level on top
+    of every duty (a pending Section 232 action). ``probability``: the levels apply with this
+    probability."""
 
-    scope: Literal["reciprocal", "hs", "products"]
-    hs: list[str] = Field(default_factory=list)
-    products: str | None = None  # a named product list (tariffsim.data.lists)
-    exclude_hs: list[str] = Field(default_factory=list)
-    exclude_products: str | None = None
-    form: Form | None = None
+    scope: list[str] = Field(min_length=1)
+    form: Literal["add_on", "floor", "total"] | None = None
     form_issue: str | None = None
-    evaluate_on: dt.date | None = None
-    probability: Ref | None = None  # the levels apply with this probability (a pending action)
-    measures: list[str] = Field(default_factory=lambda: ["reciprocal"])  # headline: IEEPA measures
-    only_s232: bool = False  # only goods on which a Section 232 duty applies on the day
+    replaces: list[str] | None = None
+    probability: Ref | None = None
 
     @model_validator(mode="after")
     def _scope(self) -> StakesSpec:
-        if self.scope == "hs" and not (self.hs or self.products):
-            raise ValueError("scope hs needs hs: [prefixes] (and/or products: <list>)")
-        if self.scope == "products" and not self.products:
-            raise ValueError("scope products needs products: <list name>")
+        from tariffsim.models.stakes import parse_scope
+
+        for sc in self.scope:
+            try:
+                parse_scope(sc)
+            except InputError as exc:
+                raise ValueError(exc.message) from None
         if (self.form is None) == (self.form_issue is None):
             raise ValueError("give exactly one of form (add_on|floor|total) or form_issue")
-        for h in [*self.hs, *self.exclude_hs]:
-            if not (isinstance(h, str) and h.isdigit() and 2 <= len(h) <= 10):
-                raise ValueError(f"{h!r} is not an HS prefix (2–10 digits, quoted)")
         return self
 
 

@@ -108,7 +108,7 @@ def brier(p: float, outcome: bool | int) -> float:
     return (float(p) - float(bool(outcome))) ** 2
 
 
-def skill(model: Sequence[float], base: Sequence[float]) -> float:
+def skill(model: Sequence[float] | np.ndarray, base: Sequence[float] | np.ndarray) -> float:
     """``1 − mean(model)/mean(base)``; ``nan`` when the baseline's mean score is 0."""
     m, b = float(np.mean(model)), float(np.mean(base))
     return 1.0 - m / b if b > 0 else float("nan")

@@ -16,7 +16,7 @@ approximation). With an explicit candidate set of at most ``full_set_limit`` pac
 are offerable.
 
 Parallelism: batches of ``batch_size`` negotiations go through
-``tariffsim.scenarios.executors.run_draws`` (local processes or Ray) when ``executor`` is not
+``tariffsim.parallel.run_draws`` (local processes or Ray) when ``executor`` is not
 ``"serial"``; each batch has its own seed, so results do not depend on the executor.
 """
 
@@ -44,7 +44,7 @@ from tariffsim.negotiation.protocol import (
     AGREED,
     BREAKDOWN,
     DEADLINE,
-    Protocol,
+    Mechanism,
     own_order,
     run_batch,
 )
@@ -209,7 +209,7 @@ class SimulationResult:
 
 def _draw_params(
     problem: BargainingProblem,
-    protocol: Protocol,
+    protocol: Mechanism,
     strategies: tuple[Strategy, Strategy],
     draws: int,
     sampler: ParamSampler | None,
@@ -254,7 +254,7 @@ def simulate(
     *,
     draws: int = 1000,
     param_sampler: ParamSampler | None = None,
-    protocol: Protocol | None = None,
+    protocol: Mechanism | None = None,
     executor: str = "serial",
     workers: int | None = None,
     batch_size: int = 2000,
@@ -274,7 +274,7 @@ def simulate(
         raise InputError(f"draws must be at least 1, got {draws}")
     if len(strategies) != 2:
         raise InputError("simulate needs exactly two strategies")
-    protocol = protocol or Protocol()
+    protocol = protocol or Mechanism()
     for st in strategies:
         st.validate()
     t0 = time.perf_counter()
@@ -314,7 +314,7 @@ def simulate(
         outs = [fn(it) for it in items]
         used = "serial"
     else:
-        from tariffsim.scenarios.executors import run_draws
+        from tariffsim.parallel import run_draws
 
         outs = list(run_draws(fn, items, executor=executor, workers=workers, progress=progress))
         used = executor

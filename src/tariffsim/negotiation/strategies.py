@@ -39,7 +39,7 @@ from tariffsim.core.errors import InputError
 from tariffsim.negotiation.opponents import ModelSpec
 
 if TYPE_CHECKING:
-    from tariffsim.negotiation.protocol import SideState
+    from tariffsim.negotiation.sidestate import SideState
 
 
 def _time_path(st: SideState, s: np.ndarray, e: np.ndarray) -> np.ndarray:

@@ -1,26 +1,25 @@
-"""What a tariff issue is worth to each side, level by level — from the project's own models.
+"""What a tariff issue is worth to each side, level by level — from the project's models.
 
-The negotiation layer never models trade itself. For a tariff issue (a product scope of the partner's
-goods, a form — ``add_on`` on top of what applies, ``floor`` = MFN-inclusive all-in rate, ``total``
-rate — and a list of levels) it asks :mod:`tariffsim.models.stakes` for the value of every level
-relative to the law in force on the evaluation day, in US$ bn/yr. Until that module exists on this
-branch, :func:`_pe_stakes` computes the same quantities with the project's PE solver
-(:func:`tariffsim.models.pe_core.solve_pe`: Armington–CES per HTS10, Broda–Weinstein σ, every
-competitor of the product at its own rate that day), so diversion to and from competitors is in.
+The negotiation layer has no trade model of its own. For the tariff issues of a case it asks
+:func:`tariffsim.models.stakes.stakes_for_issues` (PE per HTS10, every competitor at its own rate on
+the as-of date, scopes of the case's issues resolved together so no flow is priced twice) for the
+value of every level, relative to the law in force on the as-of date, in US$ bn a year, on both
+horizons of the models (``short-run`` and ``long-run``, :mod:`tariffsim.models.horizons`). The
+preferences weigh the two by the share of the case's discounted horizon that falls in its first
+year (short run) and after it (long run).
 
-Outputs per level (US$ bn/yr, change relative to the law in force on the evaluation day):
+Outputs per level (the models' figures, renamed for the case's channels):
 
-``revenue``      US tariff revenue on every source of the affected products;
-``buyers``       US buyers' surplus (the area left of the CES import demand; negative when rates rise);
-``exporters``    the partner's exporters' surplus: with pass-through ρ the exporters' price moves by
-                 τ̂^(ρ−1); ΔPS = Σ V₀ (p̂* − 1)(1 + q̂)/2 (trapezoid);
-``import_loss``  the fall in total US imports of the affected products (what domestic producers may
-                 replace), ``diversion`` the rise of competitors' sales in the US;
-``duty_static``  level × 2024 value of the partner's goods in scope (the trackers' duty bill);
-``imports_before`` / ``imports_after`` the partner's goods in scope, customs value; ``sales_change``
-                 their difference (the change in the partner's sales in the US).
+``revenue``        US tariff revenue (``us_tariff_revenue_bn``);
+``buyers``         US buyers' surplus (``us_buyers_surplus_bn``);
+``exporters``      the duty the partner's exporters absorb (``partner_exporters_surplus_bn``);
+``sales_change``   the change in the partner's sales in the US (``partner_sales_change_bn``), to
+                   which the case applies the share of income the partner loses with a lost sale;
+``import_loss``    the fall in total US imports of the products (``−us_imports_change_bn``);
+``imports_before`` / ``imports_after`` the partner's goods in scope.
 
-Each table records the model and data behind its numbers (``provenance``), for ``--explain``.
+The law on a day for every 2024 flow (:func:`law_on`) is read here too, for the generator's agenda
+(the rates in force, the scope of an issue); it is cached on disk per version of the law and day.
 """
 
 from __future__ import annotations
@@ -35,49 +34,220 @@ import numpy as np
 
 from tariffsim.core.errors import InputError
 
-OUTPUTS = (
-    "sales_change",
-    "revenue",
-    "buyers",
-    "exporters",
-    "import_loss",
-    "diversion",
-    "duty_static",
-    "imports_before",
-    "imports_after",
-)
+HORIZONS = ("short-run", "long-run")
+OUTPUTS = {
+    "revenue": "us_tariff_revenue_bn",
+    "buyers": "us_buyers_surplus_bn",
+    "exporters": "partner_exporters_surplus_bn",
+    "sales_change": "partner_sales_change_bn",
+    "import_loss": "us_imports_change_bn",
+    "imports_before": "partner_imports_before_bn",
+    "imports_after": "partner_imports_after_bn",
+}
+_SIGN = {"import_loss": -1.0}
+
+#: US measures (as named in the fact files) → the schedule authority carrying them
+MEASURE_AUTHORITY = {
+    "reciprocal": "ieepa_reciprocal",
+    "fentanyl": "ieepa_fentanyl",
+    "brazil": "ieepa_other",
+    "russia_oil": "ieepa_other",
+    "china_export_controls": "ieepa_other",
+}
 
 
 @dataclass(frozen=True, eq=False)
 class StakeTable:
-    """Values of one tariff issue at every level, at each pass-through in ``passthroughs``.
+    """Values of one tariff issue at every requested (level, form), on each horizon.
 
-    ``outputs[name]`` has shape ``(len(passthroughs), len(levels))`` (US$ bn/yr)."""
+    ``outputs[name]`` has shape ``(len(HORIZONS), len(levels))`` (US$ bn/yr)."""
 
     partner: str
     day: dt.date
     levels: tuple[float, ...]
     forms: tuple[str, ...]
-    passthroughs: tuple[float, ...]
     outputs: dict[str, np.ndarray]
-    base_usd: float  # 2024 value of the partner's goods in scope
-    provenance: dict[str, str] = field(default_factory=dict)
+    base_usd: float
+    provenance: dict[str, Any] = field(default_factory=dict)
+    status_quo_level: float = 0.0
 
-    def at(self, name: str, passthrough: np.ndarray | float) -> np.ndarray:
-        """Output ``name`` at pass-through(s) ``ρ`` — linear in ρ between the computed points.
-
-        ``passthrough`` of shape ``(D,)`` gives ``(D, L)``."""
+    def at(self, name: str, short_run_weight: np.ndarray | float) -> np.ndarray:
+        """Output ``name`` weighed ``w`` short run, ``1 − w`` long run: ``(n, L)`` for ``w (n,)``."""
         arr = self.outputs[name]
-        rho = np.atleast_1d(np.asarray(passthrough, dtype=float))
-        if len(self.passthroughs) == 1:
-            return np.broadcast_to(arr[0], (rho.shape[0], arr.shape[1])).copy()
-        r0, r1 = self.passthroughs[0], self.passthroughs[-1]
-        w = ((rho - r0) / (r1 - r0))[:, None]
-        return (1.0 - w) * arr[0][None, :] + w * arr[-1][None, :]
+        w = np.atleast_1d(np.asarray(short_run_weight, dtype=float))[:, None]
+        return w * arr[0][None, :] + (1.0 - w) * arr[1][None, :]
+
+
+def model_issue(name: str, spec: Any, form: str, levels: Sequence[float]) -> Any:
+    """The models' :class:`~tariffsim.models.stakes.TariffIssue` of a case issue in one form."""
+    from tariffsim.models.stakes import TariffIssue
+
+    return TariffIssue(
+        name,
+        scope=tuple(spec.scope),
+        form=form,
+        levels=tuple(float(x) for x in levels),
+        replaces=None if spec.replaces is None else tuple(spec.replaces),
+    )
+
+
+def stakes_tables(
+    partner: str,
+    day: dt.date,
+    issues: Sequence[tuple[str, Any, Sequence[float], Sequence[str]]],
+) -> dict[str, StakeTable]:
+    """Tables of a case's tariff issues: ``issues`` = ``[(name, StakesSpec, levels, forms)]`` with
+    one form per level. Scopes are resolved together, once per form of the first issue that has
+    several (each valuation sees the case's other tariff issues at their status quo)."""
+    key = tuple(
+        (
+            n,
+            tuple(s.scope),
+            None if s.replaces is None else tuple(s.replaces),
+            tuple(map(float, lv)),
+            tuple(fm),
+        )
+        for n, s, lv, fm in issues
+    )
+    return _tables_cached(partner, day, key, tuple((n, s) for n, s, _, _ in issues))
+
+
+_SPEC_MEMO: dict[tuple[Any, ...], Any] = {}
+
+
+def _tables_cached(
+    partner: str, day: dt.date, key: tuple[Any, ...], specs: tuple[Any, ...]
+) -> dict[str, StakeTable]:
+    got = _SPEC_MEMO.get((partner, day, key))
+    if got is not None:
+        return got
+    got = _from_disk(partner, day, key)
+    if got is None:
+        got = _from_models(partner, day, key, specs)
+        _to_disk(partner, day, key, got)
+    _SPEC_MEMO[(partner, day, key)] = got
+    return got
+
+
+def _disk_path(partner: str, day: dt.date, key: tuple[Any, ...]) -> Any:
+    from tariffsim.negotiation import cache
+
+    return cache.entry("stakes", {"p": partner, "d": day, "k": key})
+
+
+def _from_disk(partner: str, day: dt.date, key: tuple[Any, ...]) -> dict[str, StakeTable] | None:
+    import json
+
+    from tariffsim.negotiation import cache
+
+    z = cache.load(_disk_path(partner, day, key))
+    if z is None:
+        return None
+    meta = json.loads(str(z["meta"]))
+    out = {}
+    for name, m in meta.items():
+        out[name] = StakeTable(
+            partner,
+            day,
+            tuple(m["levels"]),
+            tuple(m["forms"]),
+            {k: z[f"{name}|{k}"] for k in OUTPUTS},
+            float(m["base_usd"]),
+            m["provenance"],
+            float(m["status_quo_level"]),
+        )
+    return out
+
+
+def _to_disk(partner: str, day: dt.date, key: tuple[Any, ...], tabs: dict[str, StakeTable]) -> None:
+    import json
+
+    from tariffsim.negotiation import cache
+
+    arrays: dict[str, np.ndarray] = {}
+    meta = {}
+    for name, t in tabs.items():
+        for k, v in t.outputs.items():
+            arrays[f"{name}|{k}"] = v
+        meta[name] = {
+            "levels": list(t.levels),
+            "forms": list(t.forms),
+            "base_usd": t.base_usd,
+            "provenance": t.provenance,
+            "status_quo_level": t.status_quo_level,
+        }
+    arrays["meta"] = np.asarray(json.dumps(meta, default=str))
+    cache.save(_disk_path(partner, day, key), arrays)
+
+
+def _from_models(
+    partner: str, day: dt.date, key: tuple[Any, ...], specs: tuple[Any, ...]
+) -> dict[str, StakeTable]:
+    from tariffsim.models.stakes import stakes_for_issues
+
+    spec_of = dict(specs)
+    forms_needed: dict[str, dict[str, list[float]]] = {}
+    order: list[tuple[str, list[tuple[float, str]]]] = []
+    for name, _scope, _rep, levels, forms in key:
+        pts = list(zip(levels, forms, strict=True))
+        order.append((name, pts))
+        by = forms_needed.setdefault(name, {})
+        for lv, fm in pts:
+            by.setdefault(fm, [])
+            if lv not in by[fm]:
+                by[fm].append(lv)
+    # one call per combination of forms: each issue in one form per call, scopes resolved together
+    n_calls = max(len(v) for v in forms_needed.values()) if forms_needed else 0
+    values: dict[tuple[str, float, str, str], np.ndarray] = {}
+    meta: dict[str, Any] = {}
+    for h in HORIZONS:
+        for c in range(n_calls):
+            batch = []
+            for name, by in forms_needed.items():
+                fms = list(by)
+                fm = fms[min(c, len(fms) - 1)]
+                batch.append(model_issue(name, spec_of[name], fm, by[fm]))
+            res = stakes_for_issues(partner, day, batch, horizon=h, ge=False)
+            for iss in batch:
+                st = res[iss.name]
+                meta.setdefault(iss.name, {"short-run": st, "status_quo": st.status_quo_level})
+                for lv in st.levels:
+                    row = np.asarray(
+                        [_SIGN.get(k, 1.0) * lv.value(v) for k, v in OUTPUTS.items()], dtype=float
+                    )
+                    values[(iss.name, round(lv.level, 9), iss.form, h)] = row
+    out: dict[str, StakeTable] = {}
+    for name, pts in order:
+        arr = np.zeros((len(HORIZONS), len(OUTPUTS), len(pts)))
+        for j, (lv, fm) in enumerate(pts):
+            for hi, h in enumerate(HORIZONS):
+                arr[hi, :, j] = values[(name, round(float(lv), 9), fm, h)]
+        st = meta[name]["short-run"]
+        f0 = st.levels[0].figures if st.levels else {}
+        prov = {
+            "model": (next(iter(f0.values())).model if f0 else "PE per HTS10")
+            + "; short and long run weighed by the case's horizon",
+            "data": next(iter(f0.values())).source if f0 else "",
+            "models_api": "tariffsim.models.stakes.stakes_for_issues",
+            "instrument": st.provenance.get("instrument"),
+            "excluded_usd_bn": dict(st.excluded_bn),
+            "pe_parameters": st.provenance.get("pe"),
+        }
+        out[name] = StakeTable(
+            partner,
+            day,
+            tuple(float(p[0]) for p in pts),
+            tuple(p[1] for p in pts),
+            {k: arr[:, q, :] for q, k in enumerate(OUTPUTS)},
+            st.base_bn * 1e9,
+            prov,
+            st.status_quo_level,
+        )
+    return out
 
 
 # --------------------------------------------------------------------------------------------
-# The law on a day, for every 2024 flow (memoised per process)
+# The law on a day, for every 2024 flow (memoised per process, cached on disk)
 # --------------------------------------------------------------------------------------------
 
 
@@ -102,16 +272,6 @@ class LawOnDay:
             if a in self.parts:
                 out = out + self.parts[a]
         return out
-
-
-#: US measures (as named in the fact files) → the schedule authority carrying them
-MEASURE_AUTHORITY = {
-    "reciprocal": "ieepa_reciprocal",
-    "fentanyl": "ieepa_fentanyl",
-    "brazil": "ieepa_other",
-    "russia_oil": "ieepa_other",
-    "china_export_controls": "ieepa_other",
-}
 
 
 _PARTS = ("mfn", "s232", "ieepa_reciprocal", "ieepa_fentanyl", "ieepa_other", "s122", "s301")
@@ -188,14 +348,15 @@ def partner_codes(partner: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=32)
-def _list_prefixes(name: str) -> tuple[str, ...]:
+def list_prefixes(name: str) -> tuple[str, ...]:
+    """HS prefixes of a product list of the data layer (:func:`tariffsim.data.lists.product_list`)."""
     from tariffsim.data.lists import product_list
 
     return tuple(product_list(name)["prefix"].to_list())
 
 
-def _prefix_mask(hs10: np.ndarray, prefixes: Sequence[str]) -> np.ndarray:
-    """Rows whose HTS10 code starts with one of ``prefixes`` (integer arithmetic per prefix length)."""
+def prefix_mask(hs10: np.ndarray, prefixes: Sequence[str]) -> np.ndarray:
+    """Rows whose HTS10 code starts with one of ``prefixes`` (integer arithmetic per length)."""
     if not len(prefixes):
         return np.zeros(hs10.shape[0], dtype=bool)
     codes = _codes(hs10)
@@ -212,243 +373,28 @@ _CODES: dict[int, np.ndarray] = {}
 
 
 def _codes(hs10: np.ndarray) -> np.ndarray:
-    key = id(hs10)
-    got = _CODES.get(key)
+    got = _CODES.get(id(hs10))
     if got is None or got.shape[0] != hs10.shape[0]:
         got = hs10.astype(np.int64)
         _CODES.clear()
-        _CODES[key] = got
+        _CODES[id(hs10)] = got
     return got
 
 
-def scope_mask(law: LawOnDay, partner: str, spec: Any) -> np.ndarray:
-    """Rows of ``law`` that are the partner's goods in the issue's scope."""
-    rows = np.isin(law.origin, np.asarray(partner_codes(partner)))
-    if spec.scope == "reciprocal":
-        m = rows & (law.headline(spec.measures) > 0)
-    elif spec.scope == "hs":
-        pref = list(spec.hs) + (list(_list_prefixes(spec.products)) if spec.products else [])
-        m = rows & _prefix_mask(law.hs10, pref)
-    else:
-        m = rows & _prefix_mask(law.hs10, _list_prefixes(spec.products))
-    if spec.exclude_hs:
-        m &= ~_prefix_mask(law.hs10, spec.exclude_hs)
-    if spec.exclude_products:
-        m &= ~_prefix_mask(law.hs10, _list_prefixes(spec.exclude_products))
-    if spec.only_s232:  # only goods on which a Section 232 duty applies on the day
-        m &= law.s232 > 0
-    return m
+def partner_rows(law: LawOnDay, partner: str) -> np.ndarray:
+    return np.isin(law.origin, np.asarray(partner_codes(partner)))
 
 
-def nominal_reciprocal(
-    law: LawOnDay, rows: np.ndarray, measures: Sequence[str] = ("reciprocal",)
-) -> float:
-    """The partner's headline rate on the day: the value-weighted most common positive part (rows
-    with a metal content pay it on the non-metal share only)."""
-    r = law.headline(measures)[rows]
-    v = law.value[rows]
-    pos = r > 0
+def nominal_rate(rates: np.ndarray, weights: np.ndarray) -> float:
+    """The value-weighted most common positive rate (4 decimals): the rate a deal would name."""
+    pos = rates > 0
     if not pos.any():
         return 0.0
-    vals, inv = np.unique(np.round(r[pos], 6), return_inverse=True)
-    return float(vals[int(np.argmax(np.bincount(inv, weights=v[pos])))])
+    vals, inv = np.unique(np.round(rates[pos], 4), return_inverse=True)
+    return float(vals[int(np.argmax(np.bincount(inv, weights=weights[pos])))])
 
 
-def new_rates(
-    law: LawOnDay,
-    rows: np.ndarray,
-    level: float,
-    form: str,
-    nominal: float | None = None,
-    measures: Sequence[str] = ("reciprocal",),
-) -> np.ndarray:
-    """The total rate of ``rows`` (indices) when the issue is set to ``level`` in ``form``.
-
-    ``add_on``: the reciprocal part becomes ``share × level``; ``floor``: ``share × max(level − MFN,
-    0)`` ("level, or MFN if higher"); ``share`` is the row's part of the nominal reciprocal rate (a
-    metal content share pays none). ``total``: MFN plus Section 232 are replaced by ``level``.
-    ``extra``: ``level`` is added on top of every duty (a pending Section 232 action)."""
-    t0 = law.total[rows]
-    recip = law.headline(measures)[rows]
-    if form in ("add_on", "floor"):
-        share = np.ones_like(recip) if not nominal else np.clip(recip / nominal, 0.0, 1.0)
-        part = level if form == "add_on" else np.maximum(level - law.mfn[rows], 0.0)
-        return t0 - recip + share * part
-    if form == "total":
-        return t0 - law.mfn[rows] - law.s232[rows] + level
-    if form == "extra":
-        return t0 + level
-    raise InputError(f"unknown form {form!r}", hint="add_on, floor, total or extra")
-
-
-# --------------------------------------------------------------------------------------------
-# The values
-# --------------------------------------------------------------------------------------------
-
-
-def stakes_table(
-    partner: str,
-    day: dt.date,
-    spec: Any,
-    levels: Sequence[float],
-    forms: Sequence[str],
-    *,
-    passthroughs: Sequence[float] = (1.0,),
-    as_known_on: dt.date | None = None,
-) -> StakeTable:
-    """Per-level values of a tariff issue (see the module docstring); cached per process."""
-    key_spec = (
-        spec.scope,
-        tuple(spec.hs),
-        spec.products,
-        tuple(spec.exclude_hs),
-        spec.exclude_products,
-        tuple(spec.measures),
-        bool(spec.only_s232),
-    )
-    return _stakes_cached(
-        partner,
-        day,
-        key_spec,
-        tuple(float(x) for x in levels),
-        tuple(forms),
-        tuple(float(r) for r in passthroughs),
-        as_known_on,
-    )
-
-
-@dataclass(frozen=True)
-class _Spec:
-    scope: str
-    hs: tuple[str, ...]
-    products: str | None
-    exclude_hs: tuple[str, ...]
-    exclude_products: str | None
-    measures: tuple[str, ...]
-    only_s232: bool
-
-
-@lru_cache(maxsize=256)
-def _stakes_cached(
-    partner: str,
-    day: dt.date,
-    key_spec: tuple[Any, ...],
-    levels: tuple[float, ...],
-    forms: tuple[str, ...],
-    passthroughs: tuple[float, ...],
-    as_known_on: dt.date | None,
-) -> StakeTable:
-    import json
-
-    from tariffsim.negotiation import cache
-
-    spec = _Spec(*key_spec)
-    path = cache.entry(
-        "stakes",
-        {
-            "p": partner,
-            "d": day,
-            "k": as_known_on,
-            "s": key_spec,
-            "l": levels,
-            "f": forms,
-            "r": passthroughs,
-        },
-    )
-    z = cache.load(path)
-    if z is not None:
-        outs = {k[4:]: v for k, v in z.items() if k.startswith("out_")}
-        prov = json.loads(str(z["provenance"]))
-        return StakeTable(partner, day, levels, forms, passthroughs, outs, float(z["base"]), prov)
-    tab = _pe_stakes(partner, day, spec, levels, forms, passthroughs, as_known_on)
-    arrays = {f"out_{k}": v for k, v in tab.outputs.items()}
-    arrays["base"] = np.asarray(tab.base_usd)
-    arrays["provenance"] = np.asarray(json.dumps(tab.provenance))
-    cache.save(path, arrays)
-    return tab
-
-
-def _pe_stakes(
-    partner: str,
-    day: dt.date,
-    spec: _Spec,
-    levels: tuple[float, ...],
-    forms: tuple[str, ...],
-    passthroughs: tuple[float, ...],
-    as_known_on: dt.date | None,
-) -> StakeTable:
-    from tariffsim.data.elasticities import sigma_for
-    from tariffsim.models.pe_core import solve_pe
-
-    law = law_on(day, as_known_on)
-    scope = scope_mask(law, partner, spec)
-    base = float(law.value[scope].sum())
-    L, R = len(levels), len(passthroughs)
-    out = {k: np.zeros((R, L)) for k in OUTPUTS}
-    prov = {
-        "model": "PE per HTS10 (tariffsim.models.pe_core.solve_pe, Armington–CES; pass-through ρ)",
-        "data": f"Census imports 2024 by HTS10 × partner; US measure library on {day.isoformat()}"
-        + (f" as known on {as_known_on.isoformat()}" if as_known_on else ""),
-        "elasticities": "Broda & Weinstein (2006) σ by HTS10 (tariffsim.data.elasticities)",
-    }
-    if base <= 0:
-        return StakeTable(partner, day, levels, forms, passthroughs, out, 0.0, prov)
-    prods = np.unique(law.hs10[scope])
-    rows = np.isin(law.hs10, prods)
-    hs = law.hs10[rows]
-    order = np.argsort(hs, kind="stable")
-    idx = np.flatnonzero(rows)[order]
-    hs = law.hs10[idx]
-    v0 = law.value[idx]
-    t0 = law.total[idx]
-    ok = v0 > 0
-    idx, hs, v0, t0 = idx[ok], hs[ok], v0[ok], t0[ok]
-    mine = scope[idx]
-    uniq, groups = np.unique(hs, return_inverse=True)
-    sig = sigma_for(list(uniq.astype(str)))
-    sig_map = dict(zip(sig["hs10"].to_list(), sig["sigma"].to_list(), strict=True))
-    sigma = np.asarray([sig_map.get(str(h), 3.0) for h in uniq], dtype=float)
-    sigma = np.where(np.abs(sigma - 1.0) < 1e-6, 1.05, sigma)
-    nominal = nominal_reciprocal(law, np.flatnonzero(scope), spec.measures)
-    # all levels at once: L stacked copies of the rows, product groups offset per copy
-    G = uniq.shape[0]
-    m = idx.shape[0]
-    T1 = np.tile(t0, L)
-    for li, (lv, form) in enumerate(zip(levels, forms, strict=True)):
-        seg = T1[li * m : (li + 1) * m]
-        seg[mine] = new_rates(law, idx[mine], lv, form, nominal, spec.measures)
-    lvl = np.repeat(np.arange(L), m)
-    groups_all = np.tile(groups, L) + lvl * G
-    v0_all, t0_all = np.tile(v0, L), np.tile(t0, L)
-    mine_all = np.tile(mine, L)
-    sigma_all = np.tile(sigma, L)
-    gl = np.repeat(np.arange(L), G)
-
-    def by_level(x: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-        if rows is None:
-            return np.bincount(lvl, weights=x, minlength=L)
-        return np.bincount(lvl[rows], weights=x[rows], minlength=L)
-
-    for ri, rho in enumerate(passthroughs):
-        r = solve_pe(
-            groups=groups_all,
-            v0=v0_all,
-            t0=t0_all,
-            t1=T1,
-            sigma=sigma_all,
-            eta=1.0,
-            passthrough=rho,
-        )
-        dv = r.v1 - v0_all
-        out["revenue"][ri] = np.bincount(gl, weights=r.revenue_change, minlength=L)
-        out["buyers"][ri] = np.bincount(gl, weights=r.consumer_surplus_change, minlength=L)
-        ex = v0_all * (r.p_star_hat - 1.0) * (1.0 + r.q_hat) / 2.0
-        out["exporters"][ri] = by_level(ex, mine_all)
-        out["import_loss"][ri] = -by_level(dv)
-        out["diversion"][ri] = by_level(dv, ~mine_all)
-        out["duty_static"][ri] = by_level(T1 * v0_all, mine_all)
-        out["imports_before"][ri] = by_level(v0_all, mine_all)
-        out["imports_after"][ri] = by_level(r.v1, mine_all)
-        out["sales_change"][ri] = by_level(dv, mine_all)
-    out = {k: v / 1e9 for k, v in out.items()}
-    return StakeTable(partner, day, levels, forms, passthroughs, out, base, prov)
+def check_form(form: str) -> str:
+    if form not in ("add_on", "floor", "total"):
+        raise InputError(f"unknown form {form!r}", hint="add_on, floor or total")
+    return form

@@ -14,7 +14,7 @@ Headline rate (in the partner's headline measures, ``facts.headline_measures``):
 * ``capability`` — a Bueno de Mesquita-style compromise: the positions of the two sides weighted by
   their capabilities. The US's position is the threat, the partner's is no additional duty (0);
   capability is GDP (2023, the GE data: Ignatenko, Lashkaripour, Macedoni & Simonovska 2025, built
-  from CEPII/World Bank; the EU as the sum of its members; Taiwan from ``partners.yaml``), salience
+  from CEPII/World Bank; the EU as the sum of its members; Taiwan from ``partners.yaml`` ``macro``), salience
   equal on both sides. So the forecast is ``w·threat`` with ``w = GDP_US / (GDP_US + GDP_partner)``.
   With equal trade both ways this is also the weighting by trade dependence (exports to the other
   over own GDP), since ``(T/G_P)/(T/G_P + T/G_US) = G_US/(G_US + G_P)``;
@@ -85,8 +85,8 @@ def gdp_usd(partner: str) -> float:
         if members:
             return sum(table[c] for c in members)
     pf = F.load().partners.partners.get(partner)
-    if pf is not None and pf.gdp_usd_bn is not None:
-        return pf.gdp_usd_bn.value * 1e9
+    if pf is not None and pf.macro is not None:
+        return pf.macro.gdp_usd_bn * 1e9
     raise InputError(f"no GDP for {partner!r} (capability baseline)")
 
 

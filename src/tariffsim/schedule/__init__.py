@@ -38,7 +38,7 @@ def load_schedule(
     """
     from tariffsim.schedule.cache import cached_schedule
 
-    s = cached_schedule(Path(root) if root is not None else None, source, use_cache=cache)
+    s: Schedule = cached_schedule(Path(root) if root is not None else None, source, use_cache=cache)
     if reform is not None:
         s = s.apply_reform(reform)
     return s

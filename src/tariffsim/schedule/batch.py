@@ -41,7 +41,6 @@ __all__ = [
     "TableError",
     "UserTable",
     "check_entries",
-    "declared_default",
     "declared_shares",
     "fill_usmca",
     "rate_frame",
@@ -166,7 +165,7 @@ def check_entries(
         add(d_problems)
         good = ~np.isnat(days)
         day[good] = days[good].astype(np.int64)
-        lo, hi = schedule.coverage
+        lo, hi = schedule.coverage.start, schedule.coverage.last_day
         out = good & ((day < to_day_number(lo)) | (day > to_day_number(hi)))
         raw = table.column("date")
         for i in np.flatnonzero(out).tolist():
@@ -182,7 +181,8 @@ def check_entries(
     # shares: usmca_share (the schedule's ``usmca`` share; blank = the data default, filled in by
     # the rating) and the declared shares (blank = the measure's default)
     shares: dict[str, np.ndarray] = {}
-    for dname in [*declared_shares(schedule), "usmca_share"]:
+    declared = schedule.declared_shares()  # name -> the default of an entry that leaves it blank
+    for dname in [*declared, "usmca_share"]:
         if not table.has(dname):
             continue
         vals, s_problems = number_column(
@@ -197,7 +197,7 @@ def check_entries(
         if dname == "usmca_share":
             shares["usmca"] = vals
         else:
-            shares[dname] = np.where(np.isnan(vals), declared_default(schedule, dname), vals)
+            shares[dname] = np.where(np.isnan(vals), declared[dname], vals)
     ok = np.ones(n, dtype=bool)
     ok[list(problems)] = False
     if check_codes and table.has("date") and ok.any():
@@ -238,50 +238,18 @@ def _check_codes_in_edition(
 
 
 def declared_shares(schedule: Any) -> list[str]:
-    """Names of the shares the schedule's measures take per entry (``share: declared:<name>``)."""
-    from tariffsim.schedule.rules import DECLARED_PREFIX
-
-    out = {
-        m.share[len(DECLARED_PREFIX) :]
-        for m in schedule.rules.measures
-        if m.share and m.share.startswith(DECLARED_PREFIX)
-    }
-    return sorted(out)
-
-
-def declared_default(schedule: Any, name: str) -> float:
-    """The ``share_default`` of the measure(s) declaring share ``name`` (0 if none gives one)."""
-    from tariffsim.schedule.rules import DECLARED_PREFIX
-
-    return next(
-        (
-            float(m.share_default or 0.0)
-            for m in schedule.rules.measures
-            if m.share == DECLARED_PREFIX + name
-        ),
-        0.0,
-    )
+    """Names of the shares the schedule's measures take per entry (``share: declared:<name>``), as
+    :meth:`tariffsim.schedule.engine.Schedule.declared_shares` gives them."""
+    return list(schedule.declared_shares())
 
 
 def usmca_defaults(schedule: Any, hs10: np.ndarray, iso3: np.ndarray) -> np.ndarray:
     """The data's USMCA claim share of each row (HTS10 × origin; 0 for other origins or lines the
-    2024 table lacks) — what the schedule uses when no ``usmca`` share is given.
-
-    Vectorised form of ``schedule.rules.shares.usmca_share(hs10, iso3)``.
-    """
-    hs10 = np.asarray(hs10, dtype=str)
-    iso3 = np.asarray(iso3, dtype=str)
-    out = np.zeros(len(hs10))
-    tabs = schedule.rules.shares.usmca
-    for o in np.unique(iso3).tolist():
-        tab = tabs.get(o)
-        if tab is None or not len(tab[0]):
-            continue
-        rows = np.flatnonzero(iso3 == o)
-        codes = hs10[rows].astype(np.int64)
-        i = np.minimum(np.searchsorted(tab[0], codes), len(tab[0]) - 1)
-        hit = tab[0][i] == codes
-        out[rows[hit]] = tab[1][i[hit]]
+    2024 table lacks) — what the schedule uses when no ``usmca`` share is given
+    (:meth:`tariffsim.schedule.engine.Schedule.data_share`)."""
+    if not len(hs10):
+        return np.zeros(0)
+    out: np.ndarray = schedule.data_share("usmca", hs10, iso3)
     return out
 
 

@@ -4,9 +4,11 @@ Registered from ``tests/conftest.py`` (``pytest_plugins``). The cases are collec
 module ``tests/golden/test_schedule_cases.py`` (so ``pytest tests/golden/test_schedule_cases.py``
 runs them all, and ``-k`` selects by file or case name); item ids are ``<file>::<case name>``.
 
-A case passes when the schedule's total rate equals ``expect.total_rate`` within 1e-6, the set of
-measures with a non-zero part, and each part, equal ``expect.measures`` within 1e-6, and the
-vectorised compiler gives the same total for the entry. ``source`` is
+A case is an entry — its claim (default none), declared shares, loading day, the day the law is
+known on — or, with ``basis: flows``, a trade flow rated with the data's shares. It passes when
+the schedule's total rate equals ``expect.total_rate`` within 1e-6, the set of measures with a
+non-zero part, and each part, equal ``expect.measures`` within 1e-6, and the vectorised compiler
+gives the same total for the entry. ``source`` is
 required by the schema; a malformed case file fails collection with ``file:line: field: problem``.
 """
 
@@ -71,11 +73,30 @@ class LegalCaseItem(pytest.Item):
     def runtest(self) -> None:
         c = self.case
         s = _schedule()
-        got = s.rate(c.origin, c.hs, c.date)
+        if c.as_known_on is not None:
+            s = s.as_known_on(c.as_known_on)
+        got = s.rate(
+            c.origin,
+            c.hs,
+            c.date,
+            claim=c.claim,
+            shares=c.shares,
+            basis=c.basis,
+            loaded_on=c.loaded_on,
+            alternatives=False,
+        )
         problems = compare(c, got)
         # the vectorised compiler must agree with the entry-by-entry engine on the same entry
         if len(got.hs) == 10 and got.members is None:
-            arr = s.compile([got.hs], [got.origin], c.date).total[0, 0]
+            arr = s.compile(
+                [got.hs],
+                [got.origin],
+                c.date,
+                shares={k: [v] for k, v in (c.shares or {}).items()} or None,
+                claims=[c.claim],
+                basis=c.basis,
+                loaded_on=[c.loaded_on] if c.loaded_on else None,
+            ).total[0, 0]
             if abs(float(arr) - got.total_rate) > TOL:
                 problems.append(
                     f"compiled total {float(arr):.6g} differs from the entry's {got.total_rate:.6g}"

@@ -6,7 +6,8 @@ dates). On each segment ``[breaks[i], breaks[i+1])`` every rate is constant, so 
 ``total[segment_index(days)]``.
 
 Each measure's part on a segment depends only on its *state* there — the value in force, the
-suspensions in force, the list items in force — and on the parts of the measures it refers to
+suspensions in force, the list items in force (and, for rows loaded before an in-transit date, the
+state of the day before the value started) — and on the parts of the measures it refers to
 (``excluded_by``, ``floor_base``). Parts are computed once per distinct (measure, state, referred
 parts) and reused across segments. Product matching works on the distinct HS10 codes: a code
 matches an ``L``-digit prefix when ``code // 10**(10-L)`` equals it (numpy ``isin`` per prefix
@@ -17,6 +18,7 @@ over rows or days; loops run over segments × measures (tens × tens) and distin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +26,7 @@ import numpy as np
 
 from tariffsim.core.dates import from_day_number, parse_date, to_day_number
 from tariffsim.core.errors import InputError
+from tariffsim.schedule import claims as C
 from tariffsim.schedule.products import ProductMasks
 from tariffsim.schedule.rules import DAY_MAX, DECLARED_PREFIX, MeasureRule, Rules, lookup
 
@@ -34,6 +37,10 @@ class _Part:
     """One measure's part on all rows: dense array or sparse (rows, values); all-zero is None."""
 
     __slots__ = ("dense", "rows", "vals")
+
+    dense: np.ndarray | None
+    rows: np.ndarray | None
+    vals: np.ndarray | None
 
     def __init__(self, arr: np.ndarray) -> None:
         nz = np.flatnonzero(arr)
@@ -46,6 +53,13 @@ class _Part:
             self.rows = None
             self.vals = None
 
+    @classmethod
+    def sparse(cls, rows: np.ndarray, vals: np.ndarray) -> _Part:
+        """A part given by its non-zero rows (sorted) and values."""
+        p = cls.__new__(cls)
+        p.dense, p.rows, p.vals = None, rows, vals
+        return p
+
     def add_to(self, out: np.ndarray) -> None:
         if self.dense is not None:
             out += self.dense
@@ -56,7 +70,22 @@ class _Part:
         """Σ_r part_r · w_r."""
         if self.dense is not None:
             return float(self.dense @ w)
+        assert self.rows is not None and self.vals is not None
         return float(self.vals @ w[self.rows])
+
+    def gather(self, rows: np.ndarray) -> np.ndarray:
+        """The part's values at the sorted ``rows`` (0 where it has none)."""
+        if self.dense is not None:
+            got: np.ndarray = self.dense[rows]
+            return got
+        assert self.rows is not None and self.vals is not None
+        out = np.zeros(len(rows))
+        if not len(self.rows):
+            return out
+        pos = np.minimum(np.searchsorted(self.rows, rows), len(self.rows) - 1)
+        hit = self.rows[pos] == rows
+        out[hit] = self.vals[pos[hit]]
+        return out
 
     def to_dense(self, n: int) -> np.ndarray:
         if self.dense is not None:
@@ -75,7 +104,9 @@ class Compiled:
     ``part(id)`` / ``parts`` {measure id: (k, n)} are built on first use from the distinct parts.
     ``missing_mfn``: rows whose HS10 is absent from an MFN edition in force and whose HTS8 and
     HS6 family give no rate either (their MFN part is 0); lines missing from the edition whose
-    HTS8 is there take its rate.
+    HTS8 is there take its rate. ``basis`` is ``"flows"`` (data shares) or ``"entry"`` (claims and
+    declared shares per row); ``flags`` name the assumptions made (data shares used, the whole value
+    taken as metal content, a period past the library's end rated as unchanged).
     """
 
     breaks: np.ndarray
@@ -89,6 +120,9 @@ class Compiled:
     dtype: Any
     missing_mfn: int = 0
     _by_auth: dict[str, np.ndarray] | None = field(default=None, repr=False)
+    basis: str = "flows"
+    assumed_unchanged_from: dt.date | None = None  # first day rated with the last day's law
+    flags: tuple[str, ...] = ()  # assumptions behind the numbers (say them in every output)
 
     @property
     def k(self) -> int:
@@ -135,6 +169,7 @@ class Compiled:
             if p.dense is not None:
                 sums[i] = np.bincount(inv, weights=p.dense * w, minlength=n_groups)
             else:
+                assert p.rows is not None and p.vals is not None
                 sums[i] = np.bincount(inv[p.rows], weights=p.vals * w[p.rows], minlength=n_groups)
         out: dict[str, np.ndarray] = {}
         for a in self.authorities:
@@ -184,13 +219,14 @@ class Compiled:
                 f"dates must lie in [{self.breaks[0]}, {self.end}) (the compiled period)",
                 hint="compile the schedule over a period that contains them",
             )
-        return np.searchsorted(self.breaks, d, side="right") - 1
+        idx: np.ndarray = np.searchsorted(self.breaks, d, side="right") - 1
+        return idx
 
     def at(self, date: Any) -> np.ndarray:
         """(n,) total rates on one day."""
-        return self.total[
-            int(self.segment_index(np.array([parse_date(date)], dtype="datetime64[D]"))[0])
-        ]
+        i = int(self.segment_index(np.array([parse_date(date)], dtype="datetime64[D]"))[0])
+        row: np.ndarray = self.total[i]
+        return row
 
     def daily(self) -> tuple[np.ndarray, np.ndarray]:
         """(days (d,), totals (d, n)) for every day of the period — a view built by indexing."""
@@ -200,21 +236,47 @@ class Compiled:
 
 # --- shares -----------------------------------------------------------------------------------
 
+_METALS = ("steel_content", "aluminum_content", "copper_content", "metal_content")
+
+
+def _claims_array(claims: Any, n: int) -> np.ndarray:
+    """Per-row program keys (``""`` = no claim) from None, one claim, or one per row."""
+    if claims is None:
+        return np.full(n, "", dtype=object)
+    if isinstance(claims, str):
+        key = C.normalize_claim(claims)
+        return np.full(n, key or "", dtype=object)
+    arr = np.asarray(claims, dtype=object)
+    if arr.shape != (n,):
+        raise InputError(f"claims: expected {n} values (one per row), got shape {arr.shape}")
+    out = np.empty(n, dtype=object)
+    for raw in {x if isinstance(x, str) or x is None else str(x) for x in arr.tolist()}:
+        key = C.normalize_claim(raw) or ""
+        out[np.array([(x if isinstance(x, str) or x is None else str(x)) == raw for x in arr])] = (
+            key
+        )
+    return out
+
 
 class _RowShares:
+    """Shares per row: given arrays, else by basis (claims and whole-value metal on the entry
+    basis; the data's USMCA and metal shares on the flows basis)."""
+
     def __init__(
         self,
         rules: Rules,
-        Hint: np.ndarray,
+        codes: np.ndarray,
         hinv: np.ndarray,
         uo: np.ndarray,
         oinv: np.ndarray,
-        given: dict[str, Any] | None,
+        given: Mapping[str, Any] | None,
         n: int,
+        claims: np.ndarray,
+        basis: str,
     ) -> None:
-        self.rules, self.Hint, self.hinv, self.uo, self.oinv, self.n = (
+        self.rules, self.codes, self.hinv, self.uo, self.oinv, self.n = (
             rules,
-            Hint,
+            codes,
             hinv,
             uo,
             oinv,
@@ -224,38 +286,122 @@ class _RowShares:
             k: np.broadcast_to(np.asarray(v, dtype=np.float64), (n,))
             for k, v in (given or {}).items()
         }
+        self.claims = claims
+        self.basis = basis
+        self.used: set[str] = set()  # data or default shares the rows were rated with
         self._memo: dict[str, np.ndarray] = {}
 
+    def claimed(self, key: str) -> np.ndarray:
+        return np.asarray(self.claims == key, dtype=bool)
+
     def get(self, name: str, default: float | None = None) -> np.ndarray:
+        """The share ``name`` per row; a given array's NaN rows (not declared) take the default."""
+        key = name[len(DECLARED_PREFIX) :] if name.startswith(DECLARED_PREFIX) else name
+        if key in self.given:
+            arr = self.given[key]
+            nan = np.isnan(arr)
+            if not nan.any():
+                return arr
+            return np.where(nan, self._default(name, default), arr)
+        return self._default(name, default)
+
+    def _default(self, name: str, default: float | None) -> np.ndarray:
         if name.startswith(DECLARED_PREFIX):  # declared per entry, else the measure's default
-            key = name[len(DECLARED_PREFIX) :]
-            if key in self.given:
-                return self.given[key]
             return np.full(self.n, float(default or 0.0))
-        if name in self.given:
-            return self.given[name]
+        if name in C.BY_KEY and name != "usmca":  # a program's claimed share
+            if self.basis == "entry":
+                return self.claimed(name).astype(np.float64)
+            return np.full(self.n, float(default or 0.0))
         if name in self._memo:
             return self._memo[name]
         sh = self.rules.shares
+        entry = self.basis == "entry"
         if name == "usmca":
-            out = np.zeros(self.n)
-            for j, o in enumerate(self.uo.tolist()):
-                tab = sh.usmca.get(o)
-                if tab is None:
-                    continue
-                rows = np.flatnonzero(self.oinv == j)
-                i, hit = lookup(tab[0], self.Hint[self.hinv[rows]])
-                out[rows[hit]] = tab[1][i[hit]]
+            if entry:
+                out = self.claimed("usmca").astype(np.float64)
+            else:
+                out = np.zeros(self.n)
+                for j, o in enumerate(self.uo.tolist()):
+                    tab = sh.usmca.get(o)
+                    if tab is None:
+                        continue
+                    rows = np.flatnonzero(self.oinv == j)
+                    i, hit = lookup(tab[0], self.codes[self.hinv[rows]])
+                    out[rows[hit]] = tab[1][i[hit]]
+                self.used.add("usmca")
         elif name == "non_usmca":
             out = 1.0 - self.get("usmca")
         elif name == "non_metal_content":
             out = 1.0 - self.get("metal_content")
         elif name == "non_steel_aluminum_content":
             out = np.clip(1.0 - self.get("steel_content") - self.get("aluminum_content"), 0.0, 1.0)
+        elif name in _METALS:
+            if entry:  # articles of the metal: the whole value (flagged); other goods: none
+                out = self._articles(name)[self.hinv].astype(np.float64)
+                if out.any():
+                    self.used.add(name)
+            else:
+                out = sh.metal_values(name, self.codes)[self.hinv]
+                self.used.add(name)
         else:
-            out = sh.metal_values(name, self.Hint)[self.hinv]
+            raise InputError(f"unknown share {name!r}")
         self._memo[name] = out
         return out
+
+    def _articles(self, name: str) -> np.ndarray:
+        """Mask over the distinct codes of the articles of the metal of share ``name``."""
+        from tariffsim.schedule.rules import prefixes_by_length
+
+        prefixes, lists = self.rules.metal_articles(name)
+        allp = list(prefixes)
+        for ln in lists:
+            allp += self.rules.lists[ln].prefixes.tolist()
+        mask = np.zeros(len(self.codes), dtype=bool)
+        for length, vals in prefixes_by_length(allp).items():
+            mask |= np.isin(self.codes // (10 ** (10 - length)), vals)
+        return mask
+
+    def flags(self) -> tuple[str, ...]:
+        out = []
+        metals = sorted(x for x in self.used if x in _METALS)
+        if self.basis == "flows":
+            if "usmca" in self.used:
+                out.append(
+                    "USMCA: the share of each HS10 × partner value that claimed USMCA in 2024 "
+                    "(data), MFN and the non-USMCA duties on the rest"
+                )
+            if metals:
+                out.append(
+                    f"metal content ({', '.join(metals)}): BEA input-output cost shares of the "
+                    "producing industry (an estimate of the declared metal value)"
+                )
+        elif metals:
+            out.append(
+                f"metal content ({', '.join(metals)}) not declared: the whole value is taken as "
+                "metal content (declare it per row for goods partly of metal)"
+            )
+        return tuple(out)
+
+
+def data_share(rules: Rules, name: str, hs10: Any, origin: Any) -> np.ndarray:
+    """The data's share ``name`` (``usmca``, ``non_usmca`` or a metal content) per row."""
+    hs = np.asarray(hs10).astype(str)
+    org = np.asarray(origin).astype(str)
+    codes = _hs_codes(hs)
+    uniq, hinv = np.unique(codes, return_inverse=True)
+    uo, oinv = _factorize_origins(org)
+    rs = _RowShares(
+        rules,
+        uniq,
+        hinv.ravel(),
+        uo,
+        oinv,
+        None,
+        len(hs),
+        np.full(len(hs), "", dtype=object),
+        "flows",
+    )
+    return np.array(rs.get(name), dtype=np.float64)
 
 
 # --- compile ----------------------------------------------------------------------------------
@@ -271,7 +417,7 @@ def _hs_codes(hs10: np.ndarray) -> np.ndarray:
         chars = np.frombuffer(hs10.tobytes(), dtype=np.uint32).reshape(-1, 10).astype(np.int64) - 48
         ok = ((chars >= 0) & (chars <= 9)).all(axis=1)
         if ok.all():
-            return chars @ (10 ** np.arange(9, -1, -1, dtype=np.int64))
+            return np.asarray(chars @ (10 ** np.arange(9, -1, -1, dtype=np.int64)), dtype=np.int64)
     else:
         ok = (
             (np.char.str_len(hs10) == 10) & np.char.isdigit(hs10)
@@ -298,117 +444,175 @@ def _factorize_origins(origin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return uo, inv.ravel()
 
 
-def compile_rows(
-    schedule: Any,
-    hs10: Any,
-    origin: Any,
-    start: Any,
-    end: Any | None = None,
-    *,
-    shares: dict[str, Any] | None = None,
-    parts: bool = False,
-    dtype: Any = None,
-) -> Compiled:
-    """See the module docstring and :class:`Compiled`. ``origin`` holds ISO3 codes (not groups)."""
-    rules: Rules = schedule.rules
-    dtype = np.dtype(dtype or np.float64)
-    hs10 = np.asarray(hs10).astype(str)
-    origin = np.asarray(origin).astype(str)
-    if hs10.shape != origin.shape or hs10.ndim != 1:
-        raise InputError(
-            f"hs10 and origin must be 1-d arrays of equal length (got {hs10.shape} and {origin.shape})"
+def _loaded_days(loaded_on: Any, n: int) -> np.ndarray | None:
+    """Per-row loading day numbers (``DAY_MAX`` where not declared), or None when none is."""
+    if loaded_on is None:
+        return None
+    arr = np.asarray(loaded_on)
+    if arr.dtype.kind != "M":
+        arr = np.array(
+            [
+                np.datetime64("NaT") if x is None or x == "" else np.datetime64(parse_date(x), "D")
+                for x in np.atleast_1d(arr).tolist()
+            ],
+            dtype="datetime64[D]",
         )
-    codes = _hs_codes(hs10)
-    d1 = schedule.check_date(start, field="start")
-    d2 = parse_date(end, field="end") if end is not None else d1 + dt.timedelta(days=1)
-    if d2 <= d1:
-        raise InputError(f"end {d2} must be after start {d1}", hint="the period is [start, end)")
-    schedule.check_date(d2 - dt.timedelta(days=1), field="end")
-    a, b = to_day_number(d1), to_day_number(d2)
-    days = [a, *[x for x in rules.change_days() if a < x < b]]
-    k, n = len(days), len(hs10)
+    arr = np.broadcast_to(arr.astype("datetime64[D]"), (n,))
+    days = arr.astype(np.int64)
+    nat = np.isnat(arr)
+    if nat.all():
+        return None
+    return np.where(nat, DAY_MAX, days)
 
-    Hint, hinv = np.unique(codes, return_inverse=True)
-    hinv = hinv.ravel()
-    uo, oinv = _factorize_origins(origin)
-    prods = ProductMasks(Hint, rules)
-    rshares = _RowShares(rules, prods.Hint, hinv, uo, oinv, shares, n)
-    o_list = uo.tolist()
-    # rows grouped by origin, for per-origin MFN programs
-    order = np.argsort(oinv, kind="stable")
-    bounds = np.searchsorted(oinv[order], np.arange(len(uo) + 1))
 
-    M = len(rules.measures)
-    store: list[_Part] = []
-    memo: dict[Any, tuple[int, int]] = {}
-    part_ids = np.full((M, k), -1, dtype=np.int32)
-    # Where each measure *applies* (in scope, a rate in force for the origin, not itself excluded),
-    # whatever its amount: "does not stack with" is about being subject to a measure, so an all-in
-    # floor that adds 0 (MFN already above it) still excludes the measures that name it.
-    applies_store: list[np.ndarray] = []
-    applies_ids = np.full((M, k), -1, dtype=np.int32)
-    missing = np.zeros(n, dtype=bool)
-    origin_scope = [
-        np.array([m.covers_origin(o) for o in o_list], dtype=bool) for m in rules.measures
-    ]
-    mfn_memo: dict[tuple[str, int], np.ndarray] = {}
+class _Compiler:
+    """One compilation: rows, period, terms; measures evaluated per segment (see module doc)."""
 
-    def dense(pid: int) -> np.ndarray:
-        return np.zeros(n) if pid < 0 else store[pid].to_dense(n)
+    def __init__(
+        self,
+        rules: Rules,
+        codes: np.ndarray,
+        origin: np.ndarray,
+        shares: Mapping[str, Any] | None,
+        claims: np.ndarray,
+        basis: str,
+        loaded: np.ndarray | None,
+    ) -> None:
+        self.rules = rules
+        self.n = len(codes)
+        uniq, hinv = np.unique(codes, return_inverse=True)
+        self.hinv = hinv.ravel()
+        self.uo, self.oinv = _factorize_origins(origin)
+        self.o_list: list[str] = self.uo.tolist()
+        self.prods = ProductMasks(uniq, rules)
+        self.claims = claims
+        self.basis = basis
+        self.rshares = _RowShares(
+            rules, uniq, self.hinv, self.uo, self.oinv, shares, self.n, claims, basis
+        )
+        self.loaded = loaded
+        # rows grouped by HS code: the rows of a set of codes without a pass over every row
+        self.code_order = np.argsort(self.hinv, kind="stable")
+        self.code_bounds = np.searchsorted(self.hinv[self.code_order], np.arange(len(uniq) + 1))
+        # rows grouped by origin, for per-origin MFN programs
+        self.order = np.argsort(self.oinv, kind="stable")
+        self.bounds = np.searchsorted(self.oinv[self.order], np.arange(len(self.uo) + 1))
+        self.store: list[_Part] = []
+        self.applies_store: list[np.ndarray] = []
+        self.missing = np.zeros(self.n, dtype=bool)
+        self.origin_scope = [
+            np.array([m.covers_origin(o) for o in self.o_list], dtype=bool) for m in rules.measures
+        ]
+        self.mfn_memo: dict[tuple[str, int], np.ndarray] = {}
 
-    def mfn_rows(m: MeasureRule, vi: int) -> np.ndarray:
+    # --- MFN ---------------------------------------------------------------------------------
+    def _program_weight(
+        self, r: np.ndarray, codes: tuple[str, ...], share_name: str | None
+    ) -> tuple[np.ndarray | None, bool]:
+        """(weight per row of ``r``, or None for 1; True if the weight is a blend share)."""
+        key = C.program_key(codes)
+        given = self.rshares.given
+        if share_name and share_name in given:
+            return given[share_name][r], True
+        if key in given:
+            return given[key][r], True
+        if self.basis == "entry":
+            ok = C.program(key).lapsed is None if key in C.BY_KEY else False
+            w = (self.claims[r] == key) & ok
+            return np.asarray(w, dtype=np.float64), False
+        if share_name:
+            return self.rshares.get(share_name)[r], True
+        return None, False
+
+    def mfn_rows(self, m: MeasureRule, vi: int) -> np.ndarray:
         key = (m.id, vi)
-        if key in mfn_memo:
-            return mfn_memo[key]
+        if key in self.mfn_memo:
+            return self.mfn_memo[key]
         v = m.values[vi]
-        ed = rules.editions[v.edition]  # type: ignore[index]
+        ed = self.rules.editions[v.edition]  # type: ignore[index]
+        codes_h = self.prods.codes
+        hinv = self.hinv
         # codes the edition lacks take the rate of their HTS8 (or unique HS6 family rate)
-        mfn_h, _flag, rep, level = ed.rates_for(prods.Hint)
-        missing[level[hinv] < 0] = True
-        qcodes = np.where(level > 0, ed.codes[rep] if len(ed.codes) else 0, prods.Hint)
+        mfn_h, _flag, rep, level = ed.rates_for(codes_h)
+        self.missing[level[hinv] < 0] = True
+        qcodes = np.where(level > 0, ed.codes[rep] if len(ed.codes) else 0, codes_h)
         rows = mfn_h[hinv]
         if v.column2:
-            col2_h = ed.rates_for(prods.Hint, column2=True)[0]
-        for j, o in enumerate(o_list):
-            r = order[bounds[j] : bounds[j + 1]]
-            if o in v.column2:
-                rows[r] = col2_h[hinv[r]]
-                continue
-            prog = v.programs.get(o)
-            if prog is None:
-                continue
-            codes, share_name = prog
-            best = np.full(len(Hint), np.inf)
+            col2_h = ed.rates_for(codes_h, column2=True)[0]
+
+        def best_of(codes: tuple[str, ...]) -> np.ndarray:
+            best = np.full(len(codes_h), np.inf)
             for c in codes:
                 tab = ed.special.get(c)
                 if tab is None or not len(tab[0]):
                     continue
                 ci, hit = lookup(tab[0], qcodes)
                 best = np.where(hit, np.minimum(best, tab[1][ci]), best)
-            use = best < mfn_h
-            if not use.any() or not len(r):
+            return best
+
+        any_origin = (
+            [p for p in C.PROGRAMS if p.any_origin and (self.claims == p.key).any()]
+            if self.basis == "entry"
+            else []
+        )
+        for j, o in enumerate(self.o_list):
+            r = self.order[self.bounds[j] : self.bounds[j + 1]]
+            if o in v.column2:
+                rows[r] = col2_h[hinv[r]]
                 continue
-            pref = np.where(use, best, mfn_h)[hinv[r]]
-            if share_name:
-                s = rshares.get(share_name)[r]
-                rows[r] = s * pref + (1.0 - s) * rows[r]
-            else:
-                rows[r] = pref
-        mfn_memo[key] = rows
+            prog = v.programs.get(o)
+            if prog is not None and len(r):
+                codes, share_name = prog
+                best = best_of(codes)
+                use = best < mfn_h
+                if use.any():
+                    pref = np.where(use, best, mfn_h)[hinv[r]]
+                    w, blend = self._program_weight(r, codes, share_name)
+                    if w is None:
+                        rows[r] = pref
+                    elif blend:
+                        rows[r] = w * pref + (1.0 - w) * rows[r]
+                    else:
+                        rows[r] = np.where(w == 1.0, pref, rows[r])
+            for p in any_origin:  # end-use programs claimed by rows of any origin
+                if prog is not None and C.program_key(prog[0]) == p.key:
+                    continue
+                sel = r[self.claims[r] == p.key]
+                if not len(sel):
+                    continue
+                best = best_of(p.codes)
+                cur = rows[sel]
+                cand = best[hinv[sel]]
+                rows[sel] = np.where(cand < cur, cand, cur)
+        self.mfn_memo[key] = rows
         return rows
 
+    # --- other measures ----------------------------------------------------------------------
+    def rows_of_codes(self, pm: np.ndarray) -> np.ndarray | None:
+        """The sorted rows whose HS code is in the mask ``pm`` over distinct codes, or None when
+        they are a quarter of the rows or more (then whole-array arithmetic is as fast)."""
+        idx = np.flatnonzero(pm)
+        starts = self.code_bounds[idx]
+        lens = self.code_bounds[idx + 1] - starts
+        total = int(lens.sum())
+        if total * 4 >= self.n:
+            return None
+        offs = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(total)
+        return np.sort(self.code_order[offs])
+
     def origin_arrays(
-        m: MeasureRule, vi: int, susp: tuple[int, ...]
+        self, m: MeasureRule, vi: int, susp: tuple[int, ...]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, list[int]]]:
         """Per distinct origin: additive rate, floor (nan = none), kind (0 none, 1 add, 2 floor),
         and {share name: origins whose rule multiplies by it}."""
         v = m.values[vi]
-        add = np.zeros(len(uo))
-        flo = np.full(len(uo), np.nan)
-        kind = np.zeros(len(uo), dtype=np.int8)
+        nu = len(self.uo)
+        add = np.zeros(nu)
+        flo = np.full(nu, np.nan)
+        kind = np.zeros(nu, dtype=np.int8)
         oshare: dict[str, list[int]] = {}
         active = [m.suspensions[s] for s in susp]
-        for j, o in enumerate(o_list):
+        for j, o in enumerate(self.o_list):
             r = v.rule_for(o)
             if r is None:
                 continue
@@ -427,6 +631,7 @@ def compile_rows(
         return add, flo, kind, oshare
 
     def compute(
+        self,
         m: MeasureRule,
         vi: int,
         susp: tuple[int, ...],
@@ -434,89 +639,279 @@ def compile_rows(
         xstate: Any,
         deps: dict[int, int],
         xdeps: dict[int, int],
-    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+        """(rows, part, applies): ``rows`` None for whole arrays, else the sorted rows the two
+        arrays give (all other rows 0 / not applying); (None, None, None) when nothing applies."""
+        prods, n = self.prods, self.n
+        hinv, oinv = self.hinv, self.oinv
         pm = prods.mask(m.products, pstate)
-        if (
-            m.exclude_products.lists
-            or m.exclude_products.prefixes
-            or m.exclude_products.all_products
-        ):
-            pm = pm & ~prods.mask(m.exclude_products, xstate)
+        ex = m.exclude_products
+        if ex.lists or ex.prefixes or ex.all_products:
+            pm = pm & ~prods.mask(ex, xstate)
         if not pm.any():
-            return None, None
-        om = origin_scope[m.index]
+            return None, None, None
+        om = self.origin_scope[m.index]
         if m.is_mfn:
             rowmask = pm[hinv] & om[oinv]
-            part = np.where(rowmask, mfn_rows(m, vi), 0.0)
+            part = np.where(rowmask, self.mfn_rows(m, vi), 0.0)
         else:
-            add, flo, kind, oshare = origin_arrays(m, vi, susp)
+            add, flo, kind, oshare = self.origin_arrays(m, vi, susp)
             eff = om & (kind > 0)
             if not eff.any():
-                return None, None
+                return None, None, None
+            cand = self.rows_of_codes(pm)
+            if cand is not None:  # few rows: the same arithmetic on them only
+                r = cand[eff[oinv[cand]]]
+                if not len(r):
+                    return None, None, None
+                return self._sparse(m, vi, r, add, flo, kind, eff, oshare, xstate, deps, xdeps)
             rowmask = pm[hinv] & eff[oinv]
             part = np.where(rowmask, add[oinv], 0.0)
             if (kind[eff] == 2).any():
                 base = np.zeros(n)
                 for j in m.floor_base:
                     if deps[j] >= 0:
-                        store[deps[j]].add_to(base)
+                        self.store[deps[j]].add_to(base)
                 fl = flo[oinv]
                 is_floor = rowmask & (kind[oinv] == 2)
                 part = np.where(is_floor, np.maximum(fl - base, 0.0), part)
             for sname, js in oshare.items():  # per-origin shares
                 sel = np.isin(oinv, js)
-                part = np.where(sel, part * rshares.get(sname), part)
+                part = np.where(sel, part * self.rshares.get(sname), part)
         applies = rowmask.copy()
-        if m.share:
-            sh = rshares.get(m.share, m.share_default)
+        for sname in m.shares:
+            sh = self.rshares.get(sname, m.declared_default(self.basis))
             part = part * sh
-            if m.share.startswith(DECLARED_PREFIX):  # declared 0: not subject to the measure
+            if sname.startswith(DECLARED_PREFIX):  # declared 0: not subject to the measure
                 applies &= sh != 0.0
+        if ex.claims:  # exclusions that depend on a claim: the claimed share is out
+            for c, cm in zip(ex.claims, prods.claim_masks(ex, xstate), strict=True):
+                inlist = cm[hinv]
+                if not inlist.any():
+                    continue
+                s = self.rshares.get(c.claim, c.default)
+                keep = np.where(inlist, 1.0 - s, 1.0)
+                part = np.where(keep != 1.0, part * keep, part)
+                applies &= keep != 0.0
         excl = m.excluded_by_on(vi)
         if excl:
             blocked = np.zeros(n, dtype=bool)
             for j in excl:
                 aid = xdeps[j]
                 if aid >= 0:
-                    blocked |= applies_store[aid]
+                    blocked |= self.applies_store[aid]
             part[blocked] = 0.0
             applies &= ~blocked
-        return part, applies
+        return None, part, applies
 
-    for i, day in enumerate(days):
-        for m in rules.measures:
-            vi = m.value_index(day)
-            if vi < 0 or m.values[vi].stop:
-                continue
-            susp = tuple(si for si, s in enumerate(m.suspensions) if s.start <= day < s.end)
-            pstate = prods.state(m.products, day)
-            xstate = prods.state(m.exclude_products, day)
-            deps = {j: int(part_ids[j, i]) for j in m.floor_base}
-            xdeps = {j: int(applies_ids[j, i]) for j in m.excluded_by_on(vi)}
-            key = (
-                m.index,
-                vi,
-                susp,
-                pstate,
-                xstate,
-                tuple(sorted(deps.items())),
-                tuple(sorted(xdeps.items())),
-            )
-            ids = memo.get(key)
-            if ids is None:
-                arr, app = compute(m, vi, susp, pstate, xstate, deps, xdeps)
+    def _sparse(
+        self,
+        m: MeasureRule,
+        vi: int,
+        r: np.ndarray,
+        add: np.ndarray,
+        flo: np.ndarray,
+        kind: np.ndarray,
+        eff: np.ndarray,
+        oshare: dict[str, list[int]],
+        xstate: Any,
+        deps: dict[int, int],
+        xdeps: dict[int, int],
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`compute` on the rows ``r`` (in scope, a rule in force) only: element by element
+        the same operations in the same order, so the same numbers."""
+        oi = self.oinv[r]
+        part = add[oi]
+        if (kind[eff] == 2).any():
+            base = np.zeros(len(r))
+            for j in m.floor_base:
+                if deps[j] >= 0:
+                    base += self.store[deps[j]].gather(r)
+            is_floor = kind[oi] == 2
+            part = np.where(is_floor, np.maximum(flo[oi] - base, 0.0), part)
+        for sname, js in oshare.items():  # per-origin shares
+            sel = np.isin(oi, js)
+            part = np.where(sel, part * self.rshares.get(sname)[r], part)
+        applies = np.ones(len(r), dtype=bool)
+        for sname in m.shares:
+            sh = self.rshares.get(sname, m.declared_default(self.basis))[r]
+            part = part * sh
+            if sname.startswith(DECLARED_PREFIX):  # declared 0: not subject to the measure
+                applies &= sh != 0.0
+        ex = m.exclude_products
+        if ex.claims:
+            for c, cm in zip(ex.claims, self.prods.claim_masks(ex, xstate), strict=True):
+                inlist = cm[self.hinv[r]]
+                if not inlist.any():
+                    continue
+                s = self.rshares.get(c.claim, c.default)[r]
+                keep = np.where(inlist, 1.0 - s, 1.0)
+                part = np.where(keep != 1.0, part * keep, part)
+                applies &= keep != 0.0
+        excl = m.excluded_by_on(vi)
+        if excl:
+            blocked = np.zeros(len(r), dtype=bool)
+            for j in excl:
+                aid = xdeps[j]
+                if aid >= 0:
+                    blocked |= self.applies_store[aid][r]
+            part[blocked] = 0.0
+            applies &= ~blocked
+        return r, part, applies
+
+    def state(self, m: MeasureRule, day: int, vi: int) -> tuple[Any, ...]:
+        susp = tuple(si for si, s in enumerate(m.suspensions) if s.start <= day < s.end)
+        return (
+            vi,
+            susp,
+            self.prods.state(m.products, day),
+            self.prods.state(m.exclude_products, day),
+        )
+
+    def run(self, days: list[int], law_days: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(part_ids (M, k), applies_ids (M, k)) over the segments starting on ``days``, each
+        rated with the law of the matching ``law_days`` entry."""
+        M, k = len(self.rules.measures), len(days)
+        memo: dict[Any, tuple[int, int]] = {}
+        part_ids = np.full((M, k), -1, dtype=np.int32)
+        # Where each measure *applies* (in scope, a rate in force for the origin, not itself
+        # excluded), whatever its amount: "does not stack with" is about being subject to a
+        # measure, so an all-in floor that adds 0 (MFN already above it) still excludes the
+        # measures that name it.
+        applies_ids = np.full((M, k), -1, dtype=np.int32)
+        for i, day in enumerate(law_days):
+            for m in self.rules.measures:
+                vi = m.value_index(day)
+                if vi < 0 or m.values[vi].stop:
+                    continue
+                main = self.state(m, day, vi)
+                alt: tuple[Any, ...] | None = None
+                v = m.values[vi]
+                transit = None if m.is_mfn else v.in_transit
+                if transit is not None and self.loaded is not None and day < transit.entered_before:
+                    before = v.start - 1
+                    pv = m.value_index(before)
+                    alt = ("none",) if pv < 0 or m.values[pv].stop else self.state(m, before, pv)
+                xrefs = set(m.excluded_by_on(vi))
+                if alt is not None and alt[0] != "none":
+                    xrefs |= set(m.excluded_by_on(alt[0]))
+                pdeps = tuple((j, int(part_ids[j, i])) for j in m.floor_base)
+                adeps = tuple((j, int(applies_ids[j, i])) for j in sorted(xrefs))
+                key = (m.index, main, alt, pdeps, adeps)
+                ids = memo.get(key)
+                if ids is None:
+                    ids = memo[key] = self._evaluate(
+                        m, main, alt, dict(pdeps), dict(adeps), transit
+                    )
+                part_ids[m.index, i], applies_ids[m.index, i] = ids
+        return part_ids, applies_ids
+
+    def _evaluate(
+        self,
+        m: MeasureRule,
+        main: tuple[Any, ...],
+        alt: tuple[Any, ...] | None,
+        pdeps: dict[int, int],
+        adeps: dict[int, int],
+        transit: Any,
+    ) -> tuple[int, int]:
+        def one(st: tuple[Any, ...]) -> tuple[np.ndarray | None, np.ndarray | None]:
+            """(part, applies) as whole arrays."""
+            vi, susp, pstate, xstate = st
+            xd = {j: adeps[j] for j in m.excluded_by_on(vi)}
+            fd = {j: pdeps[j] for j in m.floor_base}
+            r, part, app = self.compute(m, vi, susp, pstate, xstate, fd, xd)
+            if r is None or part is None or app is None:
+                return part, app
+            full, fapp = np.zeros(self.n), np.zeros(self.n, dtype=bool)
+            full[r], fapp[r] = part, app
+            return full, fapp
+
+        if alt is None:  # the usual case: keep a sparse result sparse
+            vi, susp, pstate, xstate = main
+            xd = {j: adeps[j] for j in m.excluded_by_on(vi)}
+            fd = {j: pdeps[j] for j in m.floor_base}
+            r, part, app = self.compute(m, vi, susp, pstate, xstate, fd, xd)
+            if r is not None and part is not None and app is not None:
                 pid = aid = -1
-                if arr is not None and arr.any():
-                    store.append(_Part(arr))
-                    pid = len(store) - 1
-                if app is not None and app.any():
-                    applies_store.append(app)
-                    aid = len(applies_store) - 1
-                ids = memo[key] = (pid, aid)
-            part_ids[m.index, i], applies_ids[m.index, i] = ids
+                nz = part != 0.0
+                if nz.any():
+                    self.store.append(_Part.sparse(r[nz], part[nz]))
+                    pid = len(self.store) - 1
+                if app.any():
+                    fapp = np.zeros(self.n, dtype=bool)
+                    fapp[r] = app
+                    self.applies_store.append(fapp)
+                    aid = len(self.applies_store) - 1
+                return pid, aid
+            arr, app = part, app
+        else:
+            arr, app = one(main)
+        if alt is not None:
+            assert self.loaded is not None
+            rows = self.loaded < transit.loaded_before
+            if rows.any():
+                if alt[0] == "none":
+                    a_arr, a_app = None, None
+                else:
+                    a_arr, a_app = one(alt)
+                base = arr if arr is not None else np.zeros(self.n)
+                arr = np.where(rows, a_arr if a_arr is not None else 0.0, base)
+                bapp = app if app is not None else np.zeros(self.n, dtype=bool)
+                app = np.where(rows, a_app if a_app is not None else False, bapp)
+        pid = aid = -1
+        if arr is not None and arr.any():
+            self.store.append(_Part(arr))
+            pid = len(self.store) - 1
+        if app is not None and app.any():
+            self.applies_store.append(app)
+            aid = len(self.applies_store) - 1
+        return pid, aid
+
+
+def compile_rows(
+    rules: Rules,
+    hs10: Any,
+    origin: Any,
+    start: dt.date,
+    end: dt.date,
+    *,
+    shares: Mapping[str, Any] | None = None,
+    claims: Any = None,
+    basis: str = "flows",
+    loaded_on: Any = None,
+    parts: bool = False,
+    dtype: Any = None,
+) -> Compiled:
+    """See the module docstring and :class:`Compiled`. ``origin`` holds ISO3 codes (not groups).
+
+    ``[start, end)`` is the period, already checked against the coverage by the caller
+    (:meth:`Schedule.compile <tariffsim.schedule.engine.Schedule.compile>`); days from the
+    coverage's end on are rated with the law of its last day (flagged).
+    """
+    out_dtype = np.dtype(dtype or np.float64)
+    hs_arr = np.asarray(hs10).astype(str)
+    org = np.asarray(origin).astype(str)
+    if hs_arr.shape != org.shape or hs_arr.ndim != 1:
+        raise InputError(
+            f"hs10 and origin must be 1-d arrays of equal length (got {hs_arr.shape} and {org.shape})"
+        )
+    if basis not in ("flows", "entry"):
+        raise InputError(f"basis: {basis!r} is not flows or entry")
+    codes = _hs_codes(hs_arr)
+    a, b = to_day_number(start), to_day_number(end)
+    cov_end = to_day_number(rules.coverage[1])
+    last_law = cov_end - 1
+    days = [a, *[x for x in rules.change_days() if a < x < b and x < cov_end]]
+    law_days = [min(x, last_law) for x in days]
+    k, n = len(days), len(hs_arr)
+    claim_keys = _claims_array(claims, n)
+    comp = _Compiler(rules, codes, org, shares, claim_keys, basis, _loaded_days(loaded_on, n))
+    part_ids, _applies = comp.run(days, law_days)
+    store = comp.store
 
     # totals: each distinct combination of parts summed once
-    total = np.zeros((k, n), dtype=dtype)
+    total = np.zeros((k, n), dtype=out_dtype)
     buf = np.zeros(n)
     seen: dict[tuple[int, ...], int] = {}
     for i in range(k):
@@ -531,6 +926,14 @@ def compile_rows(
                 store[pid].add_to(buf)
         total[i] = buf
 
+    flags = list(comp.rshares.flags())
+    unchanged = rules.coverage[1] if b > cov_end else None
+    if unchanged is not None:
+        flags.insert(
+            0,
+            f"assumed unchanged: days from {unchanged} (after the library's last day "
+            f"{from_day_number(last_law)}) are rated with the law of {from_day_number(last_law)}",
+        )
     c = Compiled(
         breaks=np.array(days, dtype=np.int64).astype("datetime64[D]"),
         end=np.datetime64(from_day_number(b), "D"),
@@ -540,12 +943,15 @@ def compile_rows(
         part_ids=part_ids,
         _store=store,
         n=n,
-        dtype=dtype,
-        missing_mfn=int(missing.sum()),
+        dtype=out_dtype,
+        missing_mfn=int(comp.missing.sum()),
+        basis=basis,
+        assumed_unchanged_from=unchanged,
+        flags=tuple(flags),
     )
     if parts:
         c.by_authority  # noqa: B018 - build now
     return c
 
 
-__all__ = ["DAY_MAX", "Compiled", "compile_rows"]
+__all__ = ["DAY_MAX", "Compiled", "compile_rows", "data_share"]

@@ -21,8 +21,8 @@ from tariffsim.schedule import schema as S
 
 US_ROOT = Path(__file__).resolve().parents[1] / "jurisdictions" / "us"
 
-DEFAULT_COVERAGE = (dt.date(2024, 1, 1), dt.date(2026, 6, 30))
-"""Dates a library supports when it has no ``library.yaml`` (first and last day, inclusive)."""
+DEFAULT_COVERAGE = (dt.date(2024, 1, 1), dt.date(2026, 7, 1))
+"""Days a library supports when it has no ``library.yaml``, half-open ``[start, end)``."""
 
 EARLIEST_DATE = dt.date(1930, 6, 17)  # Tariff Act of 1930: no US measure can start earlier
 
@@ -52,7 +52,7 @@ CHECKS = (
 class LibrarySpec:
     """The validated files of a library: measures (by id, as written), lists, sets and coverage.
 
-    ``coverage`` is (first day, last day), inclusive. :meth:`resolved` gives the measures in
+    ``coverage`` is half-open: (first day, first day not covered). :meth:`resolved` gives the measures in
     evaluation order with sets, ``rates_from`` and ``rates_by_origin`` resolved
     (:mod:`tariffsim.schedule.resolve`).
     """
@@ -119,8 +119,7 @@ def load_library(root: Path | None = None) -> LibrarySpec:
         data = read_yaml(lib_file, name=name)
         lib = validate(S.LibraryFile, data, name)
         raw[name] = data
-        # the file is half-open [start, end); the spec keeps first and last day
-        coverage = (lib.coverage.start, lib.coverage.end - dt.timedelta(days=1))
+        coverage = (lib.coverage.start, lib.coverage.end)
         sets = dict(lib.sets)
         for sname in sets:
             files["set:" + sname] = name
@@ -250,10 +249,10 @@ def check_measure(
         if p:
             fail(("rates_by_origin", o), p)
         for d in hist:
-            if d > coverage[1]:
+            if d >= coverage[1]:
                 fail(
                     ("rates_by_origin", o, d),
-                    f"{d} is after the library's coverage end {coverage[1]}",
+                    f"{d} is after the library's last day {coverage[1] - dt.timedelta(days=1)}",
                 )
 
     # origins
@@ -289,10 +288,10 @@ def check_measure(
                 f"{v.start} must be after the previous start {prev} (starts strictly increase; append amendments in date order)",
             )
         prev = v.start
-        if v.start > coverage[1] and not v.stops:
+        if v.start >= coverage[1] and not v.stops:
             fail(
                 ("values", i, "start"),
-                f"{v.start} is after the library's coverage end {coverage[1]}",
+                f"{v.start} is after the library's last day {coverage[1] - dt.timedelta(days=1)}",
                 hint="only a value that stops the measure (rate: null) may lie beyond coverage",
             )
         if m.is_mfn:
@@ -330,10 +329,11 @@ def check_measure(
     for i, s in enumerate(m.suspensions):
         if m.is_mfn:
             fail(("suspensions", i), "MFN has no suspensions")
-        if s.start > coverage[1] or s.start < EARLIEST_DATE:
+        if s.start >= coverage[1] or s.start < EARLIEST_DATE:
             fail(
                 ("suspensions", i, "start"),
-                f"{s.start} is outside the library's coverage (to {coverage[1]})",
+                f"{s.start} is outside the library's coverage (last day "
+                f"{coverage[1] - dt.timedelta(days=1)})",
             )
         for key in ("origins", "except_origins"):
             for j, o in enumerate(getattr(s, key)):
@@ -428,11 +428,25 @@ def read_cases(path: Path, *, name: str | None = None) -> tuple[S.CasesFile, Any
     return validate(S.CasesFile, data, name), data
 
 
+def unpublished(spec: LibrarySpec) -> list[str]:
+    """The values and suspensions that give no ``published`` date (``measure: value of DAY``): the
+    law as known on a day treats them as known from their legal start (audit them)."""
+    out: list[str] = []
+    for mid in sorted(spec.measures):
+        m = spec.measures[mid]
+        out += [f"{mid}: value of {v.start}" for v in m.values if v.published is None]
+        out += [f"{mid}: suspension of {x.start}" for x in m.suspensions if x.published is None]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m tariffsim.schedule.loader [ROOT]``: validate a library folder and its cases."""
+    """``python -m tariffsim.schedule.loader [ROOT] [--published]``: validate a library folder and
+    its cases; ``--published`` also lists the values and suspensions without a publication date."""
     import sys
 
     args = sys.argv[1:] if argv is None else argv
+    audit = "--published" in args
+    args = [a for a in args if a != "--published"]
     root = Path(args[0]) if args else US_ROOT
     try:
         spec = load_library(root)
@@ -448,6 +462,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"       {where}: {msg}")
         return 2
     print(f"ok: {len(spec.measures)} measures, {len(spec.lists)} lists, {n_cases} cases in {root}")
+    if audit:
+        missing = unpublished(spec)
+        print(
+            f"{len(missing)} values or suspensions give no published date (known from their start):"
+        )
+        for line in missing:
+            print(f"  {line}")
     return 0
 
 

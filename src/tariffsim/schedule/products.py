@@ -4,7 +4,8 @@ An HS10 code ``h`` (as the integer ``8703230190``) matches an ``L``-digit prefix
 ``h // 10**(10 - L) == p``; for each prefix length present, one ``numpy.isin`` of the truncated codes
 against the prefixes gives the mask. A list item covers ``h`` over its membership ``[start, end)``;
 items are grouped by their (start, end) pair so that the mask on any day is an OR of a few
-precomputed masks. The scalar twin (one code, one day) is :meth:`ListRule.member_on`.
+precomputed masks, less the OR of the exceptions in force that day (grouped the same way). The
+scalar twin (one code, one day) is :meth:`ListRule.member_on`.
 """
 
 from __future__ import annotations
@@ -13,63 +14,98 @@ from typing import Any
 
 import numpy as np
 
-from tariffsim.schedule.rules import ListRule, ProductSet, Rules, prefixes_by_length
+from tariffsim.schedule.rules import ListRule, ProductSet, Rules
+
+_Groups = tuple[np.ndarray, np.ndarray, np.ndarray]  # starts (P,), ends (P,), masks (P, nH)
 
 
 class ProductMasks:
     """Masks over the distinct HS10 codes ``H`` for prefixes and lists, with dated list items."""
 
-    def __init__(self, Hint: np.ndarray, rules: Rules) -> None:
-        self.Hint = Hint
+    def __init__(self, codes: np.ndarray, rules: Rules) -> None:
+        self.codes = codes
         self.rules = rules
         self._trunc: dict[int, np.ndarray] = {}
-        self._lists: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._lists: dict[str, tuple[_Groups, _Groups]] = {}
         self._memo: dict[Any, np.ndarray] = {}
+        self._states: dict[tuple[str, int], tuple[tuple[int, ...], tuple[int, ...]]] = {}
 
     def trunc(self, length: int) -> np.ndarray:
         if length not in self._trunc:
-            self._trunc[length] = self.Hint // (10 ** (10 - length))
+            self._trunc[length] = self.codes // (10 ** (10 - length))
         return self._trunc[length]
 
     def prefix_mask(self, by_length: dict[int, np.ndarray]) -> np.ndarray:
         """Mask of the codes matching any prefix (given as {length: int prefixes})."""
-        mask = np.zeros(len(self.Hint), dtype=bool)
+        mask = np.zeros(len(self.codes), dtype=bool)
         for n, vals in by_length.items():
             mask |= np.isin(self.trunc(n), vals)
         return mask
 
-    def list_pairs(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(starts (P,), ends (P,), masks (P, nH)) of a list, one per distinct (start, end)."""
+    def _masks(
+        self, grouped: tuple[np.ndarray, np.ndarray, list[dict[int, np.ndarray]]]
+    ) -> _Groups:
+        starts, ends, per = grouped
+        masks = np.zeros((len(starts), len(self.codes)), dtype=bool)
+        for p, by_length in enumerate(per):
+            masks[p] = self.prefix_mask(by_length)
+        return starts, ends, masks
+
+    def list_groups(self, name: str) -> tuple[_Groups, _Groups]:
+        """(items, exceptions) of a list, each (starts, ends, masks) per distinct ``[start, end)``."""
         if name not in self._lists:
             lr: ListRule = self.rules.lists[name]
-            starts, ends, per = lr.groups()
-            masks = np.zeros((len(starts), len(self.Hint)), dtype=bool)
-            for p, by_length in enumerate(per):
-                masks[p] = self.prefix_mask(by_length)
-            if lr.except_prefixes:  # exceptions beat items (ListRule.member_on does the same)
-                masks &= ~self.prefix_mask(prefixes_by_length(list(lr.except_prefixes)))
-            self._lists[name] = (starts, ends, masks)
+            self._lists[name] = (self._masks(lr.groups()), self._masks(lr.except_groups()))
         return self._lists[name]
 
+    def list_state(self, name: str, day: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """Which item groups and exception groups of a list are in force on ``day``."""
+        got = self._states.get((name, day))
+        if got is None:
+            (s, e, _), (xs, xe, _) = self.list_groups(name)
+            got = (
+                tuple(np.flatnonzero((s <= day) & (day < e)).tolist()),
+                tuple(np.flatnonzero((xs <= day) & (day < xe)).tolist()) if len(xs) else (),
+            )
+            self._states[(name, day)] = got
+        return got
+
+    def list_mask(self, name: str, state: tuple[tuple[int, ...], tuple[int, ...]]) -> np.ndarray:
+        """Codes in list ``name`` in the given state (items in force less exceptions in force)."""
+        key = (name, state)
+        if key not in self._memo:
+            (_, _, masks), (_, _, xmasks) = self.list_groups(name)
+            active, xactive = state
+            m = np.zeros(len(self.codes), dtype=bool)
+            if active:
+                m |= masks[list(active)].any(axis=0)
+            if xactive:
+                m &= ~xmasks[list(xactive)].any(axis=0)
+            self._memo[key] = m
+        return self._memo[key]
+
     def state(self, ps: ProductSet, day: int) -> tuple[Any, ...]:
-        """A hashable key of what ``ps`` covers on ``day`` (which dated items are active)."""
-        key: list[Any] = []
-        for name in ps.lists:
-            s, e, _ = self.list_pairs(name)
-            key.append(tuple(np.flatnonzero((s <= day) & (day < e)).tolist()))
-        return tuple(key)
+        """A hashable key of what ``ps`` covers on ``day`` (which dated items are active), its
+        plain lists then its claim-dependent lists."""
+        return tuple(self.list_state(n, day) for n in (*ps.lists, *(c.name for c in ps.claims)))
 
     def mask(self, ps: ProductSet, state: tuple[Any, ...]) -> np.ndarray:
-        memo_key = (id(ps), state)
+        """Codes covered by ``ps`` (its claim-dependent lists aside) in the given state."""
+        memo_key = (id(ps), state[: len(ps.lists)])
         if memo_key in self._memo:
             return self._memo[memo_key]
         if ps.all_products:
-            m = np.ones(len(self.Hint), dtype=bool)
+            m = np.ones(len(self.codes), dtype=bool)
         else:
             m = self.prefix_mask(ps.prefix_ints())
-            for name, active in zip(ps.lists, state, strict=True):
-                _, _, masks = self.list_pairs(name)
-                if active:
-                    m |= masks[list(active)].any(axis=0)
+            for name, st in zip(ps.lists, state, strict=False):
+                m = m | self.list_mask(name, st)
         self._memo[memo_key] = m
         return m
+
+    def claim_masks(self, ps: ProductSet, state: tuple[Any, ...]) -> list[np.ndarray]:
+        """For each claim-dependent list of ``ps`` (``ps.claims``), the codes in it."""
+        return [
+            self.list_mask(c.name, st)
+            for c, st in zip(ps.claims, state[len(ps.lists) :], strict=True)
+        ]

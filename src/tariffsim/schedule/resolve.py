@@ -38,12 +38,21 @@ import datetime as dt
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from tariffsim.schedule import schema as S
 
-if TYPE_CHECKING:
-    from tariffsim.schedule.loader import LibrarySpec
+
+class LibrarySpec(Protocol):
+    """What resolving needs of a library's validated files
+    (:class:`tariffsim.schedule.loader.LibrarySpec` has it)."""
+
+    @property
+    def measures(self) -> Mapping[str, S.Measure]: ...
+
+    @property
+    def sets(self) -> Mapping[str, S.SetDef]: ...
+
 
 DISPLAY_ORDER: tuple[str, ...] = (
     "mfn",

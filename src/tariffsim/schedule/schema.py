@@ -74,6 +74,17 @@ def _check_share(v: Any) -> Any:
 MeasureShare = Annotated[str, BeforeValidator(_check_share)]
 """A data share (``SHARE_NAMES``) or ``declared:<name>`` (declared per entry, default ``share_default``)."""
 
+
+def _share_list(v: Any) -> Any:
+    if v is None or isinstance(v, list):
+        return v
+    return [v]
+
+
+ShareProduct = Annotated[list[MeasureShare], BeforeValidator(_share_list)]
+"""``share:`` of a measure: one share, or a list whose product multiplies the rate (e.g.
+``[usmca, declared:non_us_content]``: the non-US content of USMCA-qualifying goods)."""
+
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _EDITION_RE = re.compile(r"^\d{4}_(basic|rev_\d+)$")
 _PREFIX_RE = re.compile(r"^\d{2,10}$")
@@ -123,9 +134,39 @@ def normalize_prefix(text: Any) -> str:
 
 
 class ListRef(_Strict):
-    """A named product list (defined in ``lists*.yaml``)."""
+    """A named product list (defined in ``lists*.yaml``).
+
+    In ``exclude_products``, ``claim: PROGRAM`` makes the exclusion depend on the entry claiming
+    that program (e.g. ``civil_aircraft``: the civil-aircraft exemptions, where end use decides): an
+    entry that claims it is excluded, one that does not pays. For trade flows the part is multiplied
+    by ``1 − s``, with ``s`` the claimed share declared per row (share name = the program key) or
+    ``claim_default`` (default 0).
+    """
 
     list: str
+    claim: str | None = None
+    claim_default: Rate | None = None
+
+    @field_validator("claim")
+    @classmethod
+    def _program(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        from tariffsim.schedule.claims import normalize_claim
+
+        try:
+            return normalize_claim(v, field="claim")
+        except Exception as exc:  # InputError → a field error at this line
+            raise ValueError(str(exc)) from None
+
+    @model_validator(mode="after")
+    def _default_needs_claim(self) -> ListRef:
+        if self.claim_default is not None:
+            if self.claim is None:
+                raise ValueError("`claim_default:` goes with `claim:`")
+            if self.claim_default > 1.0:
+                raise ValueError("claim_default must be a fraction in [0, 1]")
+        return self
 
 
 def _product(v: Any) -> Any:
@@ -237,6 +278,24 @@ class Column2Spec(_Strict):
     reference: str = Field(min_length=1)
 
 
+class InTransit(_Strict):
+    """Goods loaded before ``loaded_before`` and entered before ``entered_before`` keep the rate of
+    the day before this value starts (nothing, if the measure was not in force then) — the
+    in-transit exceptions of the chapter-99 notes. Applies to entries that declare ``loaded_on``."""
+
+    loaded_before: dt.date
+    entered_before: dt.date
+    reference: str = Field(min_length=1)
+    heading: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> InTransit:
+        if self.entered_before <= self.loaded_before:
+            raise ValueError("entered_before must be after loaded_before")
+        return self
+
+
 class MeasureValue(_Strict):
     """One step of a measure's step function: holds from ``start`` to the next value's start."""
 
@@ -255,6 +314,7 @@ class MeasureValue(_Strict):
     excluded_by: list[MeasureRef] | None = (
         None  # replaces the measure's excluded_by while this value holds
     )
+    in_transit: InTransit | None = None
 
     @field_validator("hts")
     @classmethod
@@ -286,6 +346,7 @@ class Suspension(_Strict):
     except_origins: list[str] = Field(default_factory=list)
     rate_during: OriginRate
     reference: str = Field(min_length=1)
+    published: dt.date | None = None
     note: str | None = None
 
     @model_validator(mode="after")
@@ -322,8 +383,9 @@ class Measure(_Strict):
     scope: Scope = Field(default_factory=Scope)
     excluded_by: list[MeasureRef] = Field(default_factory=list)
     floor_base: list[str] = Field(default_factory=lambda: ["mfn"])
-    share: MeasureShare | None = None
+    share: ShareProduct | None = None
     share_default: Rate | None = None
+    share_default_flows: Rate | None = None  # trade flows: the declared share's default there
     rates_from: Annotated[list[str], BeforeValidator(_one_or_more)] | None = None
     rates_by_origin: dict[str, dict[dt.date, HistoryEntry]] | None = None
     values: list[MeasureValue] = Field(default_factory=list)
@@ -367,10 +429,13 @@ class Measure(_Strict):
 
     @model_validator(mode="after")
     def _declared_default(self) -> Measure:
-        declared = self.share is not None and self.share.startswith(DECLARED_PREFIX)
+        names = self.share or []
+        declared = any(x.startswith(DECLARED_PREFIX) for x in names)
+        if len(names) > 1 and len(set(names)) < len(names):
+            raise ValueError("a share is named twice in `share:`")
         if declared and self.share_default is None:
             raise ValueError(
-                f"share {self.share!r} is declared per entry: give `share_default:` (the share "
+                f"share {', '.join(names)} is declared per entry: give `share_default:` (the share "
                 "when the user declares none, e.g. 0.0)"
             )
         if self.share_default is not None and not declared:
@@ -379,6 +444,11 @@ class Measure(_Strict):
             )
         if self.share_default is not None and self.share_default > 1.0:
             raise ValueError("share_default must be a fraction in [0, 1]")
+        if self.share_default_flows is not None:
+            if not declared:
+                raise ValueError("`share_default_flows:` is only for declared shares")
+            if self.share_default_flows > 1.0:
+                raise ValueError("share_default_flows must be a fraction in [0, 1]")
         return self
 
     @field_validator("id")
@@ -394,11 +464,22 @@ class Measure(_Strict):
 
 
 class ListItem(_Strict):
-    """An inline list item with a membership start (and optional end)."""
+    """An inline list item with a membership ``[start, end)`` and the days each was published."""
 
     prefix: Annotated[str, BeforeValidator(normalize_prefix)]
     start: dt.date | None = None
     end: dt.date | None = None
+    published: dt.date | None = None  # of the instrument adding it (default: its start)
+    end_published: dt.date | None = None  # of the instrument ending it (default: its end)
+    reference: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ListItem:
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValueError(f"end {self.end} must be after start {self.start} (half-open)")
+        if self.end_published is not None and self.end is None:
+            raise ValueError("`end_published:` goes with `end:`")
+        return self
 
 
 def _list_item(v: Any) -> Any:
@@ -408,11 +489,21 @@ def _list_item(v: Any) -> Any:
 
 
 class ListException(_Strict):
-    """An HS prefix taken out of a list whatever its items say, with the source saying why."""
+    """An HS prefix taken out of a list whatever its items say, with the source saying why; over
+    ``[start, end)`` when dated (default: always), known from ``published`` (default: ``start``)."""
 
     prefix: Annotated[str, BeforeValidator(normalize_prefix)]
+    start: dt.date | None = None
+    end: dt.date | None = None
+    published: dt.date | None = None
     reference: str | None = None
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ListException:
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValueError(f"end {self.end} must be after start {self.start} (half-open)")
+        return self
 
 
 def _list_exception(v: Any) -> Any:
@@ -436,6 +527,7 @@ class ListDef(_Strict):
     items: list[Annotated[ListItem, BeforeValidator(_list_item)]] | None = None
     start: dt.date | None = None
     end: dt.date | None = None
+    published: dt.date | None = None  # of items that give none (default: their start)
     reference: str = Field(min_length=1)
     notes: str | None = None
     except_: list[Annotated[ListException, BeforeValidator(_list_exception)]] | None = Field(
@@ -480,15 +572,37 @@ class CaseExpect(_Strict):
 
 
 class Case(_Strict):
-    """A legal case: an entry and the expected measures (non-zero parts) and total, with its source."""
+    """A legal case: an entry and the expected measures (non-zero parts) and total, with its source.
+
+    The entry claims ``claim`` (default: no claim), declares ``shares`` (e.g. ``steel_content``),
+    may be ``loaded_on`` a day (in-transit exceptions) and may be rated with the law ``as_known_on``
+    a day. ``basis: flows`` rates a trade flow instead (the data's USMCA and metal shares).
+    """
 
     name: str = Field(min_length=1)
     origin: str
     hs: str
     date: dt.date
+    claim: str | None = None  # the preference claim of the entry (default: none)
+    shares: dict[str, Annotated[float, BeforeValidator(_check_rate)]] | None = None
+    basis: Literal["entry", "flows"] = "entry"  # flows: the data's shares (a trade flow)
+    loaded_on: dt.date | None = None  # for the in-transit exceptions
+    as_known_on: dt.date | None = None  # the law as published by that day
     expect: CaseExpect
     source: str = Field(min_length=1)
     notes: str | None = None
+
+    @field_validator("claim")
+    @classmethod
+    def _claim(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        from tariffsim.schedule.claims import normalize_claim
+
+        try:
+            return normalize_claim(v)
+        except Exception as exc:
+            raise ValueError(str(exc)) from None
 
     @field_validator("hs", mode="before")
     @classmethod
@@ -569,8 +683,9 @@ class MeasureChange(_Strict):
     add_exclude_origins: list[str] | None = None
     excluded_by: list[MeasureRef] | None = None
     floor_base: list[str] | None = None
-    share: MeasureShare | None = None
+    share: ShareProduct | None = None
     share_default: Rate | None = None
+    share_default_flows: Rate | None = None  # trade flows: the declared share's default there
     rates_from: Annotated[list[str], BeforeValidator(_one_or_more)] | None = None
     rates_by_origin: dict[str, dict[dt.date, HistoryEntry]] | None = None
     set_rate: list[SetRate] | None = None

@@ -152,6 +152,8 @@ MFN_ROWS: list[tuple[str, float | None, str, str, str]] = [
     ),
     ("6110200010", 0.20, "ad_valorem", "20%", "Sweaters of cotton, knitted, men's"),
     ("6110200020", 0.20, "ad_valorem", "20%", "Sweaters of cotton, knitted, women's"),
+    ("8409100000", 0.025, "ad_valorem", "2.5%", "Parts for aircraft engines (synthetic)"),
+    ("8802400070", 0.0, "free", "Free", "Airplanes, unladen weight over 15,000 kg (synthetic)"),
 ]
 
 # hts10, program, ave
@@ -161,6 +163,7 @@ SPECIAL_ROWS: list[tuple[str, str, float]] = [
     ("8703230190", "S", 0.0),
     ("8708299000", "S", 0.0),
     ("2204210000", "S", 0.0),
+    ("8409100000", "C", 0.0),
 ]
 
 # hs10, steel, aluminum, copper, metal (all metals)
@@ -313,6 +316,72 @@ def load(root: Path, **kw: Any) -> Any:
 
     write_library(root, **kw)
     return load_schedule(root=root, source=source(), cache=False)
+
+
+# The features library: the extended one plus claims, in-transit, publication dates, dated list
+# exceptions and a product of shares (the issue-11 engine features), for the property tests.
+FEATURE_MEASURES: dict[str, str] = {
+    **EXTENDED_MEASURES,
+    "s232_autos": MEASURES["s232_autos"].replace(
+        "authority: s232\n", "authority: s232\nshare: non_usmca\n"
+    ),
+    "autos_usmca_content": """\
+id: autos_usmca_content
+title: Section 232 autos on the non-US content of USMCA-qualifying vehicles (synthetic)
+authority: s232
+scope:
+  origins: [CAN, MEX]
+  products: ["8703"]
+share: [usmca, declared:non_us_content]
+share_default: 1.0
+share_default_flows: 0.5
+values:
+  - start: 2025-04-03
+    rate: 0.25
+    reference: "Proclamation A, note 33 (synthetic)"
+    published: 2025-03-26
+""",
+    "reciprocal": MEASURES["reciprocal"]
+    .replace(
+        "  exclude_products: [{list: annex_ii}]\n",
+        "  exclude_products:\n"
+        "    - {list: annex_ii}\n"
+        "    - {list: civil_aircraft}\n"
+        "    - {list: civil_aircraft_parts, claim: civil_aircraft, claim_default: 0.5}\n",
+    )
+    .replace(
+        '    reference: "EO R Annex I"\n',
+        '    reference: "EO R Annex I"\n'
+        "    published: 2025-04-02\n"
+        "    in_transit:\n"
+        "      loaded_before: 2025-04-09\n"
+        "      entered_before: 2025-05-27\n"
+        '      reference: "EO R §5 (synthetic)"\n',
+    )
+    .replace('    reference: "EO R2"\n', '    reference: "EO R2"\n    published: 2025-08-20\n'),
+}
+
+FEATURE_LISTS = (
+    EXTENDED_LISTS.replace(
+        '    except: ["8429.52"]\n',
+        "    except:\n"
+        '      - "8429.52"\n'
+        '      - {prefix: "8471.30", start: 2025-10-01, published: 2025-10-15, reference: "out"}\n',
+    )
+    + """\
+  civil_aircraft:
+    items: ["8802"]
+    reference: "civil aircraft by definition (synthetic)"
+  civil_aircraft_parts:
+    items: [{prefix: "8409", start: 2025-09-01, published: 2025-09-25}]
+    reference: "civil aircraft parts, exempt when claimed (synthetic; retroactive)"
+"""
+)
+
+
+def load_features(root: Path) -> Any:
+    """The features synthetic library (``FEATURE_MEASURES``, ``FEATURE_LISTS``), loaded."""
+    return load(root, measures=FEATURE_MEASURES, lists=FEATURE_LISTS)
 
 
 def load_extended(root: Path) -> Any:

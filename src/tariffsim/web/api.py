@@ -46,7 +46,7 @@ def _state(request: Request):
 async def health(request: Request) -> dict:
     """Readiness: the caches are warm; start-up timings (s), the schedule's coverage and segments."""
     st = _state(request)
-    lo, hi = st.schedule.coverage
+    lo, hi = st.schedule.coverage.start, st.schedule.coverage.last_day
     return {
         "ready": st.etr is not None,
         "coverage": [lo.isoformat(), hi.isoformat()],

@@ -166,7 +166,7 @@ def _state(request: Request) -> Any:
 def _coverage(st: Any) -> tuple[str, str] | None:
     if st is None or st.schedule is None:
         return None
-    lo, hi = st.schedule.coverage
+    lo, hi = st.schedule.coverage.start, st.schedule.coverage.last_day
     return (lo.isoformat(), hi.isoformat())
 
 
@@ -270,7 +270,7 @@ def _rate_ctx(request: Request, origin: str, hs: str, date: str) -> dict[str, An
     r = svc.rate(st, origin, code, date)
     tl = svc.timeline(st, origin, code, None, None)
     auths = order_authorities(st.etr.authorities)
-    hi = st.schedule.coverage[1]
+    hi = st.schedule.coverage.last_day
     rows = []
     for row in tl["rows"]:
         rows.append(
@@ -500,7 +500,7 @@ def country_page(request: Request, iso3: str, date: Q = None, models: Q = None) 
         [{"start": r["start"], "by_authority": r["by_authority"]} for r in c["timeline"]],
         auths,
         title=f"ETR on 2024 imports from {c['name']}, by authority",
-        end=svc.last_day(c["timeline"][-1]["end"], st.schedule.coverage[1]).isoformat()
+        end=svc.last_day(c["timeline"][-1]["end"], st.schedule.coverage.last_day).isoformat()
         if c["timeline"]
         else None,
     )

@@ -27,6 +27,15 @@ class MeasurePartOut(BaseModel):
     reference: str = Field(description="legal reference (EO, proclamation, HTS heading)")
     heading: str | None = None
     note: str | None = None
+    effective: str | None = Field(None, description="legal start of the value applied")
+    published: str | None = Field(None, description="publication date of that value")
+
+
+class ClaimOptionOut(BaseModel):
+    claim: str | None = Field(description="program key (None: no claim)")
+    title: str
+    total_rate: float
+    note: str | None = None
 
 
 class RateOut(BaseModel):
@@ -34,7 +43,14 @@ class RateOut(BaseModel):
     hs: str
     date: str
     total_rate: float
+    claim: str | None = Field(None, description="the preference claim the entry assumes")
+    basis: str | None = None
     measures: list[MeasurePartOut]
+    claims: list[ClaimOptionOut] | None = None
+    as_known_on: str | None = None
+    assumed_unchanged: dict[str, str] | None = None
+    loaded_on: str | None = None
+    flags: list[str] | None = None
     description: str | None = None
     notes: list[str] | None = None
     members: dict[str, float] | None = None
@@ -62,6 +78,7 @@ class InForceOut(BaseModel):
     title: str
     order: int
     since: str
+    published: str | None = None
     reference: str
     summary: str
     suspensions: list[str]

@@ -69,7 +69,7 @@ def parse_day(
     """
     from tariffsim.core.dates import parse_date
 
-    lo, hi = state.schedule.coverage
+    lo, hi = state.schedule.coverage.start, state.schedule.coverage.last_day
     if text is None and not required:
         return min(max(dt.date.today(), lo), hi)
     if text is None or not str(text).strip():
@@ -97,7 +97,7 @@ def timeline(
     state: Any, origin: str, hs: str, start: str | None, end: str | None
 ) -> dict[str, Any]:
     s = state.schedule
-    lo, hi = s.coverage
+    lo, hi = s.coverage.start, s.coverage.last_day
     d1 = parse_day(state, start, "from") if start else lo
     d2 = parse_day(state, end, "to") if end else hi
     if d2 < d1:
@@ -200,7 +200,7 @@ def etr(state: Any, on: str | None, by: str | None, top: int | None) -> dict[str
 
 
 def etr_series(state: Any, start: str | None, end: str | None) -> list[dict[str, Any]]:
-    lo, hi = state.schedule.coverage
+    lo, hi = state.schedule.coverage.start, state.schedule.coverage.last_day
     d1 = parse_day(state, start, "from") if start else lo
     d2 = parse_day(state, end, "to") + dt.timedelta(days=1) if end else hi + dt.timedelta(days=1)
     return state.etr.series_json(d1, d2)

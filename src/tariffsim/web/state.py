@@ -217,7 +217,7 @@ def build_etr_cache(
     from tariffsim.duties.etr import ave_approx_flags, row_keys, segment_totals
 
     t0 = time.perf_counter()
-    lo, hi = schedule.coverage
+    lo, hi = schedule.coverage.start, schedule.coverage.last_day
     end = hi + dt.timedelta(days=1)
     starts = np.array([lo, *schedule.change_days(lo, end)], dtype="datetime64[D]")
     v_all = np.asarray(flows.value_usd, dtype=np.float64)
@@ -329,7 +329,7 @@ class AppState:
             self.hs = _hs_table()
             self.timings["hs_s"] = time.perf_counter() - t
             t = time.perf_counter()
-            lo, hi = self.schedule.coverage
+            lo, hi = self.schedule.coverage.start, self.schedule.coverage.last_day
             for d in (lo, dt.date(2025, 6, 1), hi):
                 if lo <= d <= hi:
                     with contextlib.suppress(InputError):

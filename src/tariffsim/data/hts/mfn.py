@@ -135,7 +135,45 @@ def _parsed_columns(texts: list[str]) -> dict[str, list[Any]]:
     }
 
 
+# Editions whose JSON export omits lines in force on their date, and the revision that restores them:
+# the 2025 basic export lacks 4420.19.00.00 (statuettes and other ornaments of non-tropical wood, 3.2%,
+# in the 2024 edition, in 2025 rev 1 and in 2026) and 9401.69.60.31; the USITC concordance marks both
+# "added" between the basic edition and rev 1 (hts_concordance.csv, revision_from "basic").
+_OMISSIONS = {"2025_basic": ("2025_rev_1", "basic", "rev_1")}
+_CONCORDANCE = "product_lists/hts_concordance.csv"
+
+
+def _omitted_lines(edition: str) -> list[str]:
+    """HTS10 lines the concordance says the next revision added to ``edition`` (see _OMISSIONS)."""
+    import polars as pl
+
+    spec = _OMISSIONS.get(edition)
+    src = paths.shared_file(_CONCORDANCE) if spec else None
+    if spec is None or src is None:
+        return []
+    c = pl.read_csv(src, infer_schema_length=0)
+    c = c.filter(
+        (pl.col("change_type") == "added")
+        & (pl.col("revision_from") == spec[1])
+        & (pl.col("revision_to") == spec[2])
+    )
+    return sorted(c["new_hts10"].to_list())
+
+
 def _build_mfn(edition: str) -> pl.DataFrame:
+    import polars as pl
+
+    df = _build_mfn_lines(edition)
+    added = _omitted_lines(edition)
+    if added:
+        fill = _build_mfn_lines(_OMISSIONS[edition][0]).filter(
+            pl.col("hts10").is_in(added) & ~pl.col("hts10").is_in(df["hts10"].implode())
+        )
+        df = pl.concat([df, fill]).sort("hts10")
+    return df
+
+
+def _build_mfn_lines(edition: str) -> pl.DataFrame:
     import polars as pl
 
     lines = _hts10_lines(load_revision(edition))
@@ -199,6 +237,15 @@ def mfn_table(edition: str) -> pl.DataFrame:
     src = paths.shared_file(rel)
     if src is not None:
         deps = [src, *ave_sources()]
+        if e in _OMISSIONS:
+            deps += [
+                p
+                for p in (
+                    paths.shared_file(f"usitc_hts/hts_{_OMISSIONS[e][0]}.json.gz"),
+                    paths.shared_file(_CONCORDANCE),
+                )
+                if p is not None
+            ]
         return store.cached_frame(f"mfn_c2_{e}", deps, lambda: _build_mfn(e))  # c2: with column 2
     b = paths.bundle_file(f"mfn_{e}.parquet")
     if b is not None:

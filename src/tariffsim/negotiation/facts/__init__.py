@@ -21,7 +21,7 @@ from typing import Any
 from tariffsim.core.dates import parse_date
 from tariffsim.core.errors import InputError
 from tariffsim.negotiation.facts import schema as S
-from tariffsim.negotiation.facts._io import FACTS_DIR, read_model
+from tariffsim.negotiation.facts._io import FACTS_DIR, cached, read_model
 
 __all__ = [
     "HEADLINE_MEASURES",
@@ -73,9 +73,19 @@ class AllFacts:
     objectives: S.ObjectivesFile
 
 
+FILES = (
+    "sources.yaml", "rates.yaml", "calendar.yaml", "s232.yaml", "retaliation.yaml",
+    "partners.yaml", "us_objectives.yaml",
+)  # fmt: skip
+
+
 @lru_cache(maxsize=1)
 def load() -> AllFacts:
-    """Read and validate every fact file (cached); errors name ``file:line``."""
+    """Read and validate every fact file (cached in memory and on disk); errors name ``file:line``."""
+    return cached("facts", [FACTS_DIR / f for f in FILES], _read_all)
+
+
+def _read_all() -> AllFacts:
     src = read_model(S.SourcesFile, FACTS_DIR / "sources.yaml", None).sources
     return AllFacts(
         sources=src,

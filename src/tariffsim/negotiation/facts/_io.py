@@ -7,7 +7,11 @@ safe YAML reader (line numbers kept), validates it against a pydantic model, and
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,6 +21,7 @@ from tariffsim.core.errors import InputError
 from tariffsim.core.yamlio import LineDict, LineList, display_name, read_yaml, validate
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 FACTS_DIR = Path(__file__).resolve().parent
 PACKAGE_ROOT = FACTS_DIR.parents[2]  # src/ (messages name files relative to it)
@@ -71,3 +76,46 @@ def check_source_ids(raw: Any, name: str, known: Mapping[str, Any]) -> None:
                 where=f"{name}:{line}",
                 hint="add the source (title, url or data path, date, kind) to sources.yaml",
             )
+
+
+def _key(files: Sequence[Path]) -> str:
+    """Hash of the files' names and bytes and of this package's code (facts/ and outcomes/)."""
+    h = hashlib.sha256()
+    code = sorted(FACTS_DIR.glob("*.py")) + sorted((FACTS_DIR.parent / "outcomes").glob("*.py"))
+    for p in [*sorted(files), *code]:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:24]
+
+
+def cached(tag: str, files: Sequence[Path], build: Callable[[], T]) -> T:
+    """``build()``, pickled in the cache folder and reused while the files and the code are unchanged.
+
+    Validating the YAML with pydantic costs about a second per process; the pickle loads in
+    milliseconds. A stale or unreadable pickle is rebuilt; the write is atomic (temp file + rename).
+    """
+    from tariffsim.data.paths import cache_dir
+
+    try:
+        path = cache_dir() / f"negotiation-{tag}-{_key(files)}.pkl"
+    except OSError:  # pragma: no cover - no usable cache folder
+        return build()
+    if path.is_file():
+        try:
+            with path.open("rb") as f:
+                return pickle.load(f)
+        except Exception:  # a broken cache file is rebuilt
+            pass
+    obj = build()
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".negotiation-{tag}-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:  # pragma: no cover - read-only cache: keep the result in memory only
+        pass
+    return obj

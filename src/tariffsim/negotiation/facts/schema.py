@@ -347,10 +347,18 @@ class Exposure(Dated):
         return v
 
 
+class Macro(Dated):
+    """GDP and goods imports from all suppliers, for partners the GE data (2023) lacks."""
+
+    year: int
+    gdp_usd_bn: float
+    imports_usd_bn: float
+
+
 class PartnerFacts(Strict):
     name: str
     fta: Fta
-    gdp_usd_bn: Number | None = None  # only where the GE data (2023 GDP) lacks the partner
+    macro: Macro | None = None  # only where the GE data (194 economies, 2023) lacks the partner
     elections: list[Election] = Field(default_factory=list)
     security: Security = Field(default_factory=Security)
     exposure: list[Exposure] = Field(default_factory=list)

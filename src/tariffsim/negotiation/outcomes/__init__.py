@@ -15,7 +15,7 @@ from typing import Any
 from tariffsim.core.dates import parse_date
 from tariffsim.core.errors import InputError
 from tariffsim.negotiation.facts import sources
-from tariffsim.negotiation.facts._io import name_of, read_model
+from tariffsim.negotiation.facts._io import FACTS_DIR, cached, name_of, read_model
 from tariffsim.negotiation.outcomes.schema import OutcomeFile
 
 OUTCOMES_DIR = Path(__file__).resolve().parent
@@ -39,6 +39,11 @@ def load_outcome_file(path: str | Path) -> OutcomeFile:
 @lru_cache(maxsize=1)
 def _all() -> tuple[OutcomeFile, ...]:
     files = sorted(OUTCOMES_DIR.glob("*.yaml"))
+    deps = [*files, *(FACTS_DIR / "sources.yaml",)]
+    return cached("outcomes", deps, lambda: _read_all(files))
+
+
+def _read_all(files: list[Path]) -> tuple[OutcomeFile, ...]:
     out = tuple(load_outcome_file(p) for p in files)
     return tuple(sorted(out, key=lambda o: (o.dates.announced, o.id)))
 

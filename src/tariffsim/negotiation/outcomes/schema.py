@@ -59,10 +59,14 @@ class Instrument(Sourced):
     effective: dt.date | None = None  # legal effective date of its rates
 
 
+def _reciprocal() -> list[Measure]:
+    return ["reciprocal"]
+
+
 class Headline(Sourced):
     rate: Rate
     form: Form
-    measures: list[Measure] = Field(default_factory=lambda: ["reciprocal"])
+    measures: list[Measure] = Field(default_factory=_reciprocal)
     heading: str | None = None  # HTS chapter-99 heading in the law library
     effective: dt.date | None = None
     in_force_total: Rate | None = None  # the IEEPA total then in force, where the deal names part

@@ -168,7 +168,7 @@ def _run_ray(
             ray.init(
                 num_cpus=nw, ignore_reinit_error=True, log_to_driver=False, include_dashboard=False
             )
-    remote_chunk = ray.remote(_run_chunk)
+    remote_chunk: Any = ray.remote(_run_chunk)  # ray.remote types its result loosely
     fn_ref = ray.put(fn)
     chunks = _chunks(len(items), size)
     results: list[list[T] | None] = [None] * len(chunks)
