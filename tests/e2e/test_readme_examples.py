@@ -140,3 +140,6 @@ def test_serve_answers(scratch: Path) -> None:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        assert proc.stderr is not None
+        proc.stderr.close()  # an unclosed pipe is a ResourceWarning, an error under pytest here

@@ -32,7 +32,8 @@ from tariffsim.core.errors import InputError
 class Flows:
     """Import flows: ``hs10`` (str), ``origin`` (ISO3 str), ``value_usd`` (float), all of length n.
 
-    ``shares`` maps schedule share names (``usmca``, ``steel_content`` …) to arrays of length n.
+    ``shares`` maps schedule share names (``usmca``, ``steel_content`` …) to arrays of length n
+    (NaN = not given: the schedule rates that row with its own default, as without the array).
     ``source`` says where the flows come from (kept as provenance in every result).
     """
 

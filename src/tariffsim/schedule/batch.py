@@ -60,7 +60,9 @@ class Entries:
 
     ``iso3``, ``hs10`` (``<U10``), ``day`` (days since 1970-01-01; -1 when absent or bad),
     ``value`` (NaN when absent or bad), ``shares`` (schedule share name → fractions, NaN = blank:
-    ``usmca`` for ``usmca_share``, and each declared share with its measure default filled in).
+    ``usmca`` for ``usmca_share`` (blanks filled by :func:`fill_usmca`), and each declared share;
+    a blank declared share stays NaN and the schedule rates it with the measure's default on the
+    basis it rates on, as when the column is absent).
     """
 
     table: UserTable
@@ -179,10 +181,10 @@ def check_entries(
         value, v_problems = number_column(table.column("value_usd"), field="value_usd", minimum=0.0)
         add(v_problems)
     # shares: usmca_share (the schedule's ``usmca`` share; blank = the data default, filled in by
-    # the rating) and the declared shares (blank = the measure's default)
+    # :func:`fill_usmca`) and the declared shares (blank = NaN: the schedule rates it with the
+    # measure's default on its basis, as if the column were absent)
     shares: dict[str, np.ndarray] = {}
-    declared = schedule.declared_shares()  # name -> the default of an entry that leaves it blank
-    for dname in [*declared, "usmca_share"]:
+    for dname in [*schedule.declared_shares(), "usmca_share"]:
         if not table.has(dname):
             continue
         vals, s_problems = number_column(
@@ -194,10 +196,7 @@ def check_entries(
                 for i in s_problems
             }
         )
-        if dname == "usmca_share":
-            shares["usmca"] = vals
-        else:
-            shares[dname] = np.where(np.isnan(vals), declared[dname], vals)
+        shares["usmca" if dname == "usmca_share" else dname] = vals
     ok = np.ones(n, dtype=bool)
     ok[list(problems)] = False
     if check_codes and table.has("date") and ok.any():
