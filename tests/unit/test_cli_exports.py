@@ -154,3 +154,25 @@ def test_post_substitution_series_beside_static(capsys) -> None:
     )
     assert all(r["etr_post_substitution"] <= r["etr"] + 1e-12 for r in out)
     assert out[-1]["etr_post_substitution"] < out[-1]["etr"]  # 2025-04-15: reciprocal in force
+
+
+def test_etr_and_duties_say_their_assumptions(capsys, tmp_path: Path) -> None:
+    """The schedule's flags (Compiled.flags) reach every ETR output: the 2024 flows carry no USMCA
+    claim per entry, so the data's 2024 claim shares stand in for them (an assumption, said)."""
+    from tariffsim.duties.etr import duties_on
+    from tariffsim.duties.flows import default_flows
+    from tariffsim.schedule import load_schedule
+
+    day = dt.date(2025, 4, 10)
+    f = default_flows()
+    c = load_schedule().compile(f.hs10, f.origin, day, shares=dict(f.shares) or None)
+    r = duties_on(day)
+    assert r.provenance["assumptions"] == list(c.flags)
+    assert any(x.startswith("USMCA:") for x in c.flags)
+    text = run(capsys, "etr", "--on", "2025-04-10")
+    assert text.count("flag: ") == len(c.flags) and "flag: USMCA:" in text
+    # a table of Japanese goods only: no USMCA share stands in, so no USMCA flag
+    t = tmp_path / "j.csv"
+    t.write_text("origin,hs,value_usd\nJPN,8703230190,25000\n")
+    out = run(capsys, "duties", str(t), "--on", "2025-04-05")
+    assert "total: duty 6,875 USD on 25,000 USD = 27.50%" in out and "flag: USMCA" not in out

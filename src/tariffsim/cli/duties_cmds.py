@@ -219,6 +219,7 @@ def etr(
             print_table(
                 f"ETR by {by}{who}", [by, "name", "etr", "duty", "imports"], rows, right={2, 3, 4}
             )
+        _say_flags(r.provenance)
         return
     from tariffsim.duties.etr import etr_series
 
@@ -273,8 +274,16 @@ def etr(
             f"post = the ETR on the imports the PE model expects after substitution "
             f"({horizon} elasticities; docs/pe.md), beside the static ETR on 2024 imports"
         )
+    _say_flags(s.provenance)
     if plot:
         print(f"plot: {plot}")
+
+
+def _say_flags(provenance: Any) -> None:
+    """``flag: …`` lines for the assumptions behind the numbers (the schedule's ``Compiled.flags``:
+    data shares used for USMCA claims and metal content, …), as ``tariffsim rate`` prints them."""
+    for f in dict(provenance).get("assumptions", ()):
+        say(f"flag: {f}")
 
 
 def _on_csv(r: DutyResult, by: str | None) -> pl.DataFrame:
@@ -460,6 +469,7 @@ def duties(
         right={k + len(head) for k in (2, 3, 4)},
     )
     print(f"total: duty {r.duty_usd:,.0f} USD on {r.imports_usd:,.0f} USD = {pct(r.etr)}")
+    _say_flags(r.provenance)
 
 
 def reciprocal(

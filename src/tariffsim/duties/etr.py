@@ -435,6 +435,7 @@ def duties_on(
         provenance={
             "schedule": _schedule_version(sched),
             "data": _data_version(),
+            "assumptions": list(getattr(c, "flags", ())),
             "seconds_load": round(t1 - t0, 3),
             "seconds_compile": round(t2 - t1, 3),
         },
@@ -558,6 +559,7 @@ def etr_series(
         provenance={
             "schedule": _schedule_version(sched),
             "data": _data_version(),
+            "assumptions": list(getattr(c, "flags", ())),
             "seconds_load": round(t1 - t0, 3),
             "seconds_compile": round(t2 - t1, 3),
         },
@@ -608,10 +610,12 @@ def rate_user_table(flows: Flows, on: Any = None, *, schedule: Any | None = None
     parts: list[pl.DataFrame] = []
     order: list[np.ndarray] = []
     first = None
+    assumptions: dict[str, None] = {}  # the assumptions of every group, in order, once each
     for day, rows in groups:
         sub = flows.subset(rows)
         r = duties_on(day, flows=sub, schedule=sched)
         first = first or r
+        assumptions.update(dict.fromkeys(r.provenance.get("assumptions", ())))
         assert sub.dates is not None
         parts.append(r.rows.with_columns(pl.Series("date", sub.dates).cast(pl.Date)))
         order.append(rows)
@@ -623,6 +627,7 @@ def rate_user_table(flows: Flows, on: Any = None, *, schedule: Any | None = None
     assert first is not None
     prov = {
         **dict(first.provenance),
+        "assumptions": list(assumptions),
         "date": f"per row, {min(days)} to {flows.dates.max()} ({len(groups)} schedule segment(s))",
     }
     return DutyResult(

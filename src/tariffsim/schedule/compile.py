@@ -328,7 +328,8 @@ class _RowShares:
                     rows = np.flatnonzero(self.oinv == j)
                     i, hit = lookup(tab[0], self.codes[self.hinv[rows]])
                     out[rows[hit]] = tab[1][i[hit]]
-                self.used.add("usmca")
+                if out.any():  # flagged only where a row took a data share (not for JPN-only rows)
+                    self.used.add("usmca")
         elif name == "non_usmca":
             out = 1.0 - self.get("usmca")
         elif name == "non_metal_content":
