@@ -1,6 +1,7 @@
 """Write docs/backtest.md and its chart from a fresh run of the wave backtest.
 
     python scripts/backtest_report.py [--draws 2000] [--seed 0] [--executor local] [--baselines-only]
+    python scripts/backtest_report.py --rerender   # redraw the page from the last run's saved result
 
 Uses the wave forecaster (tariffsim.negotiation.forecast.forecast_partner) when it is available,
 else scores the baselines alone and says so on the page.
@@ -10,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import pickle
 from pathlib import Path
 
 from tariffsim.core.errors import InputError
-from tariffsim.negotiation.backtest import default_forecaster, run_backtest
+from tariffsim.data.paths import cache_dir
+from tariffsim.negotiation.backtest import default_forecaster, run_backtest, summarize
 from tariffsim.negotiation.backtest_report import plot, render
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,20 +29,34 @@ def main() -> None:
     ap.add_argument("--executor", default="local")
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--baselines-only", action="store_true")
-    args = ap.parse_args()
-    baselines_only = args.baselines_only
-    if not baselines_only:
-        try:
-            default_forecaster()
-        except InputError:
-            baselines_only = True
-    res = run_backtest(
-        baselines_only=baselines_only,
-        draws=args.draws,
-        seed=args.seed,
-        executor=args.executor,
-        workers=args.workers,
+    ap.add_argument(
+        "--rerender",
+        action="store_true",
+        help="write the page from the result saved by the last run (no forecasting)",
     )
+    args = ap.parse_args()
+    saved = _saved_result()
+    if args.rerender:
+        res = pickle.loads(saved.read_bytes())
+        res.summary = summarize(
+            res.rows, n_boot=res.settings.get("n_boot", 2000), seed=res.settings["seed"]
+        )
+    else:
+        baselines_only = args.baselines_only
+        if not baselines_only:
+            try:
+                default_forecaster()
+            except InputError:
+                baselines_only = True
+        res = run_backtest(
+            baselines_only=baselines_only,
+            draws=args.draws,
+            seed=args.seed,
+            executor=args.executor,
+            workers=args.workers,
+        )
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        saved.write_bytes(pickle.dumps(res))
     chart = ROOT / "docs" / "img" / "backtest.png"
     plot(res, chart)
     page = render(
@@ -50,6 +67,11 @@ def main() -> None:
     )
     (ROOT / "docs" / "backtest.md").write_text(page, encoding="utf-8")
     print(f"wrote docs/backtest.md and {chart.relative_to(ROOT)}")
+
+
+def _saved_result() -> Path:
+    """Where the last run's result is kept (the cache directory; never committed)."""
+    return cache_dir() / "backtest_report_last.pickle"
 
 
 if __name__ == "__main__":

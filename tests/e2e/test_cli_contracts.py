@@ -1,9 +1,9 @@
 """The command line as its users meet it: JSON contracts, bad-input lines, human output.
 
 Every command runs in-process through ``tariffsim.cli.main.main`` (the console script's entry
-point) on the real reference data. The JSON shapes are those of the issues, exactly (rates as
-fractions): issue 2 (``rate``), issue 3 (``etr``, ``reciprocal``), issue 4
-(``ge reproduce-ilms2025``), issue 5 (``negotiate``). Bad input anywhere must give one ``error:``
+point) on the real reference data. The JSON shapes are the documented contracts, exactly (rates
+as fractions; docs/cli.md): ``rate``, ``etr``, ``reciprocal``, ``ge reproduce-ilms2025``,
+``negotiate``. Bad input anywhere must give one ``error:``
 line naming the problem (and a ``hint:`` line with the fix), exit code 2, and no traceback.
 """
 
@@ -59,11 +59,11 @@ NEGOTIATE_KEYS = {
     "kalai_smorodinsky",
     "pareto_size",
     "ratification",
-    "partner",  # issue 10: the partner, the forecast date and P(deal by as_of + 30/60/90 days)
+    "partner",  # the forecast record: the partner, the forecast date and P(deal by as_of + 30/60/90 d)
     "as_of",
     "p_deal_by",
 }
-CAR = "8703230190"  # HTS 8703.23.01.90, the passenger car of issue 2
+CAR = "8703230190"  # HTS 8703.23.01.90, a passenger car (the worked example of docs/cli.md)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -103,7 +103,7 @@ def test_every_command_has_json() -> None:
 
     leaves = dict(_leaves(typer.main.get_command(app)))
     names = {" ".join(p) for p in leaves}
-    # the commands of issues 2-6 are all registered
+    # the commands of the CLI contract are all registered
     for want in (
         "rate",
         "timeline",
@@ -139,7 +139,7 @@ def test_every_command_has_json() -> None:
 @pytest.mark.parametrize(
     ("day", "total", "parts"),
     [
-        # issue 2, "Done when": 2.5% MFN (HTS 2025 basic 8703.23.01); +25% Section 232 autos from
+        # a Japanese car: 2.5% MFN (HTS 2025 basic 8703.23.01); +25% Section 232 autos from
         # 3 Apr 2025 (Proclamation 10908); 15% all-in from 16 Sep 2025 (EO 14345).
         ("2025-03-01", 0.025, {"mfn": 0.025}),
         ("2025-04-05", 0.275, {"mfn": 0.025, "s232_autos": 0.25}),
@@ -239,7 +239,7 @@ def test_timeline_json_and_plot(capsys, tmp_path: Path) -> None:
     )
     assert d["origin"] == "JPN" and d["hs"] == CAR  # normalised, whatever was typed
     totals = [(r["start"], r["total_rate"]) for r in d["rows"]]
-    # changes on 3 Apr 2025 (Section 232 autos) and 16 Sep 2025 (EO 14345), issue 2
+    # changes on 3 Apr 2025 (Section 232 autos, Proclamation 10908) and 16 Sep 2025 (EO 14345)
     assert ("2025-04-03", pytest.approx(0.275)) in totals
     assert ("2025-09-16", pytest.approx(0.15)) in totals
     assert png.read_bytes()[:8] == PNG_MAGIC and png.stat().st_size > 20_000
@@ -306,7 +306,7 @@ def test_duties_file(capsys, tmp_path: Path) -> None:
     f = tmp_path / "imports.csv"
     f.write_text("origin,hs,value_usd\nJPN,8703.23.01.90,1000000\nJapan,8703230190,500000\n")
     d = run_json(capsys, "duties", str(f), "--on", "2025-04-05")
-    # 1.5 m USD of Japanese cars at 27.5% (issue 2) = 412,500 USD
+    # 1.5 m USD of Japanese cars at 27.5% (2.5% MFN + 25% Section 232 autos) = 412,500 USD
     assert d["duty_usd"] == pytest.approx(412_500.0)
     assert d["etr"] == pytest.approx(0.275)
     assert [r["rate"] for r in d["rows"]] == pytest.approx([0.275, 0.275])
@@ -330,7 +330,8 @@ def test_ge_reproduce_json_exact(capsys) -> None:
     assert {r["scenario"] for r in rows} == GE_SCENARIOS
     assert {r["region"] for r in rows} == {"USA", "CHN", "EU", "non-US"}
     us = next(r for r in rows if r["scenario"] == "ustr_income_tax" and r["region"] == "USA")
-    assert us["welfare_pct"] == pytest.approx(1.13, abs=0.02)  # issue 4: the published check
+    # the published check: US welfare +1.13% in ustr_income_tax (docs/ge.md, ILMS 2025)
+    assert us["welfare_pct"] == pytest.approx(1.13, abs=0.02)
 
 
 def test_ge_other_commands_json(capsys) -> None:

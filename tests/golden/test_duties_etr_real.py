@@ -12,8 +12,6 @@ import json
 
 import pytest
 
-schedule = pytest.importorskip("tariffsim.schedule")
-
 DATES = [dt.date(2025, 4, 10), dt.date(2025, 5, 15), dt.date(2025, 9, 5), dt.date(2026, 3, 1)]
 
 

@@ -44,7 +44,8 @@ def test_formula_matches_implemented_rates(comparison) -> None:
         if abs(rows[iso].reciprocal_rate - rate) > 1e-9
     }
     share = 1 - len(misses) / len(impl)
-    # issue 3: ≥ 90% equal, all within one point. Measured: 55/57 = 96.5%.
+    # the bar set for the formula: ≥ 90% of the implemented rates equal, all within one point.
+    # Measured: 55/57 = 96.5%.
     assert share >= 0.90, misses
     assert all(abs(a - b) <= 0.01 + 1e-9 for a, b in misses.values()), misses
     # The two misses are USTR's: its table lists Japan 46% charged → 24% and Vietnam 90% → 46%,

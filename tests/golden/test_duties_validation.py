@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-schedule = pytest.importorskip("tariffsim.schedule")
-
 ASSESSED_BN = {"JPN": 2.282, "EU": 7.343, "CHN": 46.661, "CAN": 0.414, "MEX": 1.251}
 
 
 @pytest.fixture(scope="module")
 def validation(shared_data):
-    if not hasattr(schedule, "load_schedule"):
-        pytest.skip("schedule engine not available")
     from tariffsim.duties.validation import validate
 
     return validate()

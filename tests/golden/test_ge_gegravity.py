@@ -12,15 +12,12 @@ from __future__ import annotations
 import csv
 import warnings
 
+import gegravity  # a dev dependency (pyproject [dev]): missing, the test errors
 import numpy as np
+import pandas as pd
 import pytest
 
 from tariffsim.models import ge_gravity as G
-
-gegravity = pytest.importorskip(
-    "gegravity", reason="gegravity (test/benchmark-only dependency) not installed"
-)
-pd = pytest.importorskip("pandas", reason="gegravity needs pandas")
 
 COEFFS = {
     "lndist": -0.3764,

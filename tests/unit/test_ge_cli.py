@@ -94,7 +94,6 @@ def test_montecarlo_json(capsys):
 def test_run_on_a_date_uses_the_law(capsys):
     # Integration with the schedule engine: the 2025-04-09 schedule gives the US a positive
     # tariff on China, a revenue gain and a higher US price index.
-    pytest.importorskip("tariffsim.models.law_tariffs", reason="law-to-GE tariffs not built")
     assert main(["ge", "run", "--on", "2025-04-09", "--countries", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     chn = next(r for r in out["frames"]["countries"] if r["iso3"] == "CHN")

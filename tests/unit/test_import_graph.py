@@ -42,17 +42,7 @@ LAYERS: dict[str, int] = {
 }
 
 #: Known violations (importer, imported) → who removes it. Empty when the graph is clean.
-ALLOWED: dict[tuple[str, str], str] = {
-    # core: errors.py imports core.inputs lazily (to quote a user value) while inputs raises
-    # InputError (harden).
-    ("tariffsim.core.errors", "tariffsim.core.inputs"): "harden",
-    # negotiation: case → generate → nodeal → preferences → case, and preferences ↔ nodeal, all
-    # but one lazy (neg).
-    ("tariffsim.negotiation.case", "tariffsim.negotiation.generate"): "neg",
-    ("tariffsim.negotiation.preferences", "tariffsim.negotiation.nodeal"): "neg",
-    # negotiation: explain.py and analysis.py import each other lazily (neg).
-    ("tariffsim.negotiation.explain", "tariffsim.negotiation.analysis"): "neg",
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def module_name(path: Path) -> str:

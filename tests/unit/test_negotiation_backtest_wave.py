@@ -15,6 +15,7 @@ import pytest
 
 from tariffsim.negotiation import wave_baselines as WB
 from tariffsim.negotiation.backtest import COMMON_ORIGIN, run_backtest, targets
+from tariffsim.negotiation.backtest_report import render
 from tariffsim.negotiation.outcomes import all_outcomes
 
 
@@ -121,6 +122,64 @@ def test_model_scores_by_hand() -> None:
     # except where the facts agree (e.g. Japan on 19 Jul: 10% in force, but a 25% threat -> differs)
     differ = set(res.summary["status_quo_or_threat_differ_from_facts"])
     assert "jpn-2025-07-22@T3" in differ
+    # head to head with split the difference: |0.15 - y| against |split - y|, target by target
+    ae = [
+        (
+            abs(0.15 - r.target.headline),
+            abs(r.baselines["headline"]["split_difference"] - r.target.headline),
+        )
+        for r in deals
+    ]
+    h2h = res.summary["median_vs_split"]
+    assert h2h["closer"] == sum(m < b - 1e-6 for m, b in ae)
+    assert h2h["farther"] == sum(m > b + 1e-6 for m, b in ae)
+    assert sum(h2h.values()) == len(deals)
+    # the same scores without China: its targets (Geneva at T1 and T3, Busan) are left out
+    rest = [r for r in deals if r.target.partner != "CHN"]
+    assert len(deals) - len(rest) == 3
+    wo = res.summary["without_CHN"]
+    assert wo["headline_crps"]["n"]["model"] == len(rest)
+    assert wo["headline_crps"]["mean"]["model"] == pytest.approx(
+        np.mean([abs(0.15 - r.target.headline) for r in rest])
+    )
+    assert wo["headline_median_ae"]["mean"]["split_difference"] == pytest.approx(
+        np.mean(
+            [abs(r.baselines["headline"]["split_difference"] - r.target.headline) for r in rest]
+        )
+    )
+    assert wo["headline_band"]["n"] == len(rest)
+    page = render(res, chart=None, generated=dt.date(2026, 12, 3), command="test")
+    assert "### Headline rate without China" in page
+    assert f"closer to the deal on **{h2h['closer']}**" in page
+
+
+def no_deal_for_china(
+    partner: str, as_of: dt.date, *, draws: int = 2000, seed: int = 0, executor: Any = None
+) -> HandForecast:
+    """The point forecaster, but no headline draws for China (no package in any draw)."""
+    fc = point_forecaster(partner, as_of, draws=draws, seed=seed)
+    if partner != "CHN":
+        return fc
+    return HandForecast(partner, as_of, fc.p_deal_by, np.empty(0), None, 0.1, 0.2)
+
+
+def test_targets_without_model_draws_are_listed_and_paired() -> None:
+    res = run_backtest(forecaster=no_deal_for_china, draws=20, executor="serial", n_boot=50)
+    chn = [r.target.key for r in res.rows if r.target.partner == "CHN" and r.target.is_deal]
+    assert res.summary["model_without_headline_draws"] == chn
+    block = res.summary["headline_crps"]
+    deals = [r for r in res.rows if r.target.is_deal]
+    assert block["n"]["model"] == len(deals) - len(chn)
+    assert block["n"]["split_difference"] == len(deals)
+    rest = [r for r in deals if r.target.partner != "CHN"]
+    assert block["mean_on_model_targets"]["split_difference"] == pytest.approx(
+        np.mean(
+            [abs(r.baselines["headline"]["split_difference"] - r.target.headline) for r in rest]
+        )
+    )
+    page = render(res, chart=None, generated=dt.date(2026, 12, 3), command="test")
+    assert f"mean on the model's {len(rest)} targets" in page
+    assert "no headline draws" in page
 
 
 def test_two_point_crps_and_parallel_equals_serial() -> None:

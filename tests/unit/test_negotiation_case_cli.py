@@ -31,7 +31,7 @@ def test_json_contract(capsys, shared_data: Path) -> None:
     )
     assert code == 0
     j = json.loads(out)
-    # today's keys plus partner, as_of and p_deal_by (issue 10)
+    # today's keys plus partner, as_of and p_deal_by (the forecast record, PartnerForecast)
     assert set(j) == OLD_KEYS | {"partner", "as_of", "p_deal_by"}
     assert j["partner"] == "JPN" and j["as_of"] == "2025-04-15"
     assert list(j["p_deal_by"]) == ["2025-05-15", "2025-06-14", "2025-07-14"]

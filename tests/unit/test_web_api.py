@@ -14,8 +14,6 @@ import io
 
 import numpy as np
 import pytest
-
-pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient
 
 from tariffsim.web.app import create_app

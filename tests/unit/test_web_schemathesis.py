@@ -9,11 +9,10 @@ a random valid request to them takes seconds.
 from __future__ import annotations
 
 import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
 
-schemathesis = pytest.importorskip("schemathesis")
-from hypothesis import HealthCheck, settings  # noqa: E402
-
-from tariffsim.web.app import create_app  # noqa: E402
+from tariffsim.web.app import create_app
 
 APP = create_app()
 HEAVY = r"^/api/(scenario|negotiation/\{case\}$|jobs/|country/\{iso3\}/models)"

@@ -126,6 +126,11 @@ def _print_report(res: Any) -> None:
                 f"{what.split('_')[0]} 10–90 bands: coverage {b['coverage']:.0%}, mean width "
                 f"{100 * b['mean_width']:.1f} points (n = {b['n']})"
             )
+    if s.get("model_without_headline_draws"):
+        print(
+            "no model headline draws (no package in any draw) for: "
+            + ", ".join(s["model_without_headline_draws"])
+        )
     print(
         f"{res.settings['targets']} targets, {res.settings['forecasts']} forecasts; "
         f"forecasting {res.timings['forecasts_s']:.1f} s, total {res.timings['total_s']:.1f} s"

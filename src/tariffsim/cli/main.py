@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import sys
+from typing import TextIO
 
 import typer
 
@@ -80,7 +81,14 @@ def _register_all() -> None:
 _register_all()
 
 
-def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:  # type: ignore[no-untyped-def]
+def _one_line_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
     """Show a Python warning as one ``warning: …`` line (no source path, no code line)."""
     sys.stderr.write(f"warning: {message}\n")
 

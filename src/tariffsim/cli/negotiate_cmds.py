@@ -292,7 +292,8 @@ def _explain(c: Any, json_: bool) -> None:
 
 def _check(c: Any, path: Path, json_: bool) -> None:
     from tariffsim.cli.render import print_json, say
-    from tariffsim.negotiation.explain import check, read_package
+    from tariffsim.negotiation.analysis import check
+    from tariffsim.negotiation.explain import read_package
 
     res = check(c, read_package(path, c))
     if json_:
@@ -426,8 +427,8 @@ def _wave(day: dt.date, draws: int, seed: int, executor: str, json_: bool) -> No
         ],
         rows,
     )
-    for p, msg in errors.items():
-        say(f"{p}: no forecast ({msg})")
+    for who, msg in errors.items():
+        say(f"{who}: no forecast ({msg})")
     say("Benchmarks and forecasts follow from the stated priors (docs/negotiation.md).")
 
 

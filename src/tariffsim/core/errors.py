@@ -7,8 +7,28 @@ Every error a user can cause derives from :class:`InputError`; the CLI prints it
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
+
+SHOW_CHARS = 40
+"""How many characters of a user's value a message quotes (the rest is counted, not shown)."""
+
+
+def show(value: Any, limit: int = SHOW_CHARS) -> str:
+    """A user's value quoted for a message: ``'8703.23…' (1,000,000 characters)`` when too long.
+
+    Blank values (``None``, NaN, empty or white-space text) are shown as ``blank``; numpy strings
+    and other objects are shown by their text, never by their Python ``repr`` (no ``np.str_``).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "blank"
+    text = str(value)
+    if not text.strip():
+        return "blank"
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text):,} characters)"
 
 
 class TariffsimError(Exception):
@@ -48,8 +68,6 @@ class UnknownCountryError(InputError):
             if suggestions
             else "use an ISO 3166 alpha-3 code such as JPN, or a group such as EU"
         )
-        from tariffsim.core.inputs import show
-
         super().__init__(f"unknown country {show(text)}", hint=hint)
 
 

@@ -16,8 +16,9 @@ accepted or refused the same way wherever it is typed, and never misread:
 - **Dates** (:func:`parse_date`): ISO 8601 calendar dates, extended ``2025-04-05`` or basic
   ``20250405`` (both unambiguous). Anything else is refused with a hint (``4/5/2025`` is ambiguous
   between April 5 and May 4).
-- **Shown values** (:func:`show`): messages quote what the user wrote, cut to a few dozen
-  characters, so a 1 MB field never becomes a 1 MB error.
+- **Shown values** (:func:`~tariffsim.core.errors.show`, beside the errors that use it): messages
+  quote what the user wrote, cut to a few dozen characters, so a 1 MB field never becomes a 1 MB
+  error.
 
 The column forms (:func:`hs_column`, :func:`number_column`, :func:`date_column`) apply the same rules
 to a whole column of a user table at once (vectorised with polars; only the values that fail the fast
@@ -36,13 +37,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tariffsim.core.errors import InputError
+from tariffsim.core.errors import InputError, show
 
 if TYPE_CHECKING:  # numpy is imported by the column functions only (the CLI starts without it)
     import numpy as np
-
-SHOW_CHARS = 40
-"""How many characters of a user's value a message quotes (the rest is counted, not shown)."""
 
 HS_HINT = "write an HS code such as 8703.23.01.90 or 870323"
 DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2025-04-05"
@@ -77,22 +75,6 @@ def read_capped(
 
 
 # --- text ------------------------------------------------------------------------------------------
-
-
-def show(value: Any, limit: int = SHOW_CHARS) -> str:
-    """A user's value quoted for a message: ``'8703.23…' (1,000,000 characters)`` when too long.
-
-    Blank values (``None``, NaN, empty or white-space text) are shown as ``blank``; numpy strings
-    and other objects are shown by their text, never by their Python ``repr`` (no ``np.str_``).
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "blank"
-    text = str(value)
-    if not text.strip():
-        return "blank"
-    if len(text) <= limit:
-        return repr(text)
-    return f"{text[:limit]!r}… ({len(text):,} characters)"
 
 
 def normalize_text(value: Any) -> str:

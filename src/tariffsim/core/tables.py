@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from tariffsim.core.errors import InputError
-from tariffsim.core.inputs import normalize_text, read_capped, show
+from tariffsim.core.errors import InputError, show
+from tariffsim.core.inputs import normalize_text, read_capped
 
 MAX_TABLE_BYTES = 256 << 20
 """Largest table read (256 MiB ≈ 5 million entries); a longer one (or ``/dev/zero``) is refused."""

@@ -20,7 +20,7 @@ Hostile input is refused within bounded time and memory, as an
   nested lists of ten aliases each: 10^10 nodes) are refused in milliseconds; a recursive alias
   (``&a [*a]``) is refused too.
 
-Messages quote user values cut to a few dozen characters (:func:`tariffsim.core.inputs.show`).
+Messages quote user values cut to a few dozen characters (:func:`tariffsim.core.errors.show`).
 """
 
 from __future__ import annotations

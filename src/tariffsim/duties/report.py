@@ -12,7 +12,8 @@ import base64
 import datetime as dt
 import io
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from tariffsim.core.palette import (
     AUTHORITY_LABELS,
@@ -24,8 +25,12 @@ from tariffsim.core.palette import (
 from tariffsim.data.hts_chapters import chapter_label, chapter_title
 from tariffsim.duties.etr import DutyResult, EtrSeries
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-def _plt():
+
+def _plt() -> ModuleType:
+    """``matplotlib.pyplot`` on the Agg backend (imported when a chart is drawn)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -34,11 +39,16 @@ def _plt():
     return plt
 
 
-def _png(fig) -> bytes:
+def _png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     _plt().close(fig)
     return buf.getvalue()
+
+
+def _positive(x: object) -> bool:
+    """Is ``x`` a number above 0 (a column's maximum: None when the column is empty)?"""
+    return isinstance(x, int | float) and x > 0
 
 
 def plot_series_png(s: EtrSeries) -> bytes:
@@ -47,9 +57,7 @@ def plot_series_png(s: EtrSeries) -> bytes:
     fig, ax = plt.subplots(figsize=(9, 4.2))
     days = s.daily["date"].to_list()
     auth = [
-        a
-        for a in order_authorities(s.authorities)
-        if float(s.daily[f"etr_{a}"].abs().max() or 0.0) > 0
+        a for a in order_authorities(s.authorities) if _positive(s.daily[f"etr_{a}"].abs().max())
     ]
     ys = [100 * s.daily[f"etr_{a}"].to_numpy() for a in auth]
     if ys:

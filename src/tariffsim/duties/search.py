@@ -32,8 +32,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from tariffsim.core.errors import InputError
-from tariffsim.core.inputs import normalize_text, show
+from tariffsim.core.errors import InputError, show
+from tariffsim.core.inputs import normalize_text
 
 LEAF_WEIGHT = 3.0
 """BM25 weight of the line's own text relative to its heading path (weight 1)."""

@@ -12,6 +12,10 @@
    headline rate, the car rate and P(deal) over the same draws.
 4. **Tied hands** (Schelling 1960; Putnam 1988): the partner's approval line raised by a share of
    its cost of no deal; where the expected-gains Nash package moves.
+
+:func:`check` scores any proposed package (``negotiate CASE --check PACKAGE.yaml``): each side's
+utility and gain over no deal, the ratification odds per pivot, and the frontier packages that
+dominate it.
 """
 
 from __future__ import annotations
@@ -369,7 +373,7 @@ def analyze(
         case_id=case.id,
         partner=case.partner,
         as_of=case.as_of.isoformat(),
-        parties=tuple(case.parties),  # type: ignore[arg-type]
+        parties=tuple(case.parties),
         issues=tuple(
             {
                 "name": i.name,
@@ -420,3 +424,38 @@ def _explain(case: Any) -> dict[str, Any]:
     from tariffsim.negotiation.explain import explain
 
     return explain(case)
+
+
+def check(case: Any, levels: Mapping[str, Any], *, top: int = 5) -> dict[str, Any]:
+    """Utilities, gains, ratification odds of a package, and the frontier packages dominating it."""
+    c = solve_central(case)
+    pk = block_package(case, c.tables.blocks, levels)
+    u = c.problem.evaluate(pk[None, :])[0]
+    d = c.problem.reservation
+    F = c.frontier.utilities
+    dom = (F[:, 0] >= u[0]) & (F[:, 1] >= u[1]) & ((F[:, 0] > u[0]) | (F[:, 1] > u[1]))
+    idx = np.flatnonzero(dom)
+    # the dominating packages closest to the proposal (smallest total improvement) first
+    order = idx[np.argsort((F[idx, 0] - u[0]) + (F[idx, 1] - u[1]))][:top]
+    a, b = case.parties
+    return {
+        "case": case.id,
+        "package": dict(levels),
+        "utilities": {a: float(u[0]), b: float(u[1])},
+        "gains_over_no_deal": {a: float(u[0] - d[0]), b: float(u[1] - d[1])},
+        "individually_rational": bool(u[0] > d[0] and u[1] > d[1]),
+        "ratification": c.ratification.summary(pk),
+        "pareto_optimal": not bool(dom.any()),
+        "dominated_by": int(dom.sum()),
+        "dominating_examples": [
+            {
+                "package": case_levels(case, c.tables.blocks, c.frontier.packages[i]),
+                "utilities": {a: float(F[i, 0]), b: float(F[i, 1])},
+            }
+            for i in order
+        ],
+        "benchmarks": {
+            "nash": c.levels(c.nash),
+            "kalai_smorodinsky": c.levels(c.kalai_smorodinsky),
+        },
+    }

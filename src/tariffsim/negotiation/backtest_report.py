@@ -25,6 +25,8 @@ _NAMES = {
     "coin": "coin (½)",
 }
 
+_PARTNER_NAMES = {"CHN": "China"}
+
 
 def _pct(x: Any) -> str:
     return "–" if x is None else f"{100 * float(x):.1f}%"
@@ -116,19 +118,66 @@ def _target_rows(res: Any) -> list[tuple[str, ...]]:
 
 
 def _metric_table(block: dict[str, Any]) -> list[str]:
+    """Mean score per forecaster; where the model scores fewer targets than the baselines, also
+    each baseline's mean on the model's targets (what the skill compares)."""
     sk = block.get("skill", {})
+    paired = block.get("mean_on_model_targets") or {}
+    n_model = block["n"].get("model")
+    show_paired = n_model is not None and any(n != n_model for n in block["n"].values())
     rows = []
     for who, m in sorted(block["mean"].items(), key=lambda kv: kv[1]):
         s = sk.get(who)
-        rows.append(
-            (
-                _NAMES.get(who, who),
-                _f(m, 4),
-                str(block["n"][who]),
-                f"{s['skill']:+.2f} [{s['lo']:+.2f}, {s['hi']:+.2f}]" if s else "",
-            )
-        )
-    return _table(["forecaster", "mean score", "targets", "model skill vs it [90% interval]"], rows)
+        row = [_NAMES.get(who, who), _f(m, 4), str(block["n"][who])]
+        if show_paired:
+            row.append(_f(paired.get(who), 4))
+        row.append(f"{s['skill']:+.2f} [{s['lo']:+.2f}, {s['hi']:+.2f}]" if s else "")
+        rows.append(tuple(row))
+    headers = ["forecaster", "mean score", "targets"]
+    if show_paired:
+        headers.append(f"mean on the model's {n_model} targets")
+    headers.append("model skill vs it [90% interval]")
+    return _table(headers, rows)
+
+
+def _set_apart_section(s: dict[str, Any]) -> list[str]:
+    """The headline scores again without the set-apart partner (China)."""
+    from tariffsim.negotiation.backtest import SET_APART
+
+    rest = s.get(f"without_{SET_APART}") or {}
+    name = _PARTNER_NAMES.get(SET_APART, SET_APART)
+    if not (rest.get("headline_crps") or {}).get("mean"):
+        return []
+    L = [
+        f"### Headline rate without {name}",
+        "",
+        "China's headline is the IEEPA total: 145% in force and threatened in April and May 2025, "
+        "so every baseline but the capability-weighted one said 145% where Geneva set 30%. Errors "
+        "of that size on a few targets can decide a mean over all of them; the same scores over the "
+        "other partners' targets:",
+        "",
+    ]
+    for metric, title in (
+        ("headline_crps", "mean CRPS"),
+        ("headline_median_ae", "mean absolute error of the median"),
+    ):
+        block = rest.get(metric)
+        if block and block["mean"]:
+            L += [f"*{title}*", "", *_metric_table(block), ""]
+    b = rest.get("headline_band")
+    if b:
+        L += [
+            f"Model headline 10–90 bands without {name}: coverage **{b['coverage']:.0%}** of "
+            f"{b['n']} outcomes, mean width **{100 * b['mean_width']:.1f} points**.",
+            "",
+        ]
+    h2h = rest.get("median_vs_split")
+    if h2h:
+        L += [
+            f"Median against split the difference without {name}: closer on {h2h['closer']}, "
+            f"farther on {h2h['farther']}, tied on {h2h['tied']}.",
+            "",
+        ]
+    return L
 
 
 def render(res: Any, *, chart: str | None, generated: dt.date, command: str) -> str:
@@ -191,6 +240,15 @@ def render(res: Any, *, chart: str | None, generated: dt.date, command: str) -> 
         f"{res.timings['forecasts_s']:.1f} s, the whole run {res.timings['total_s']:.1f} s.",
         "",
     ]
+    if has_model:
+        L += [
+            "`docs/negotiation.md` §First scores discusses the first run of this backtest, made on "
+            "the `neg` branch (1889ede) before the law and PE-calibration merges of 3 December "
+            "2026: the forecaster, its priors and its case template are the same code now, but the "
+            "stakes they are computed from moved with the law and the calibration, so its figures "
+            "differ a little from this page's (e.g. headline CRPS 0.062 there).",
+            "",
+        ]
     for metric, title in (
         ("headline_crps", "Headline rate — mean CRPS (rate points as fractions)"),
         ("headline_is", "Headline rate — mean 10–90 interval score"),
@@ -213,6 +271,23 @@ def render(res: Any, *, chart: str | None, generated: dt.date, command: str) -> 
                 f"mean width **{100 * b['mean_width']:.1f} points**.",
                 "",
             ]
+    if s.get("model_without_headline_draws"):
+        keys = ", ".join(f"`{k}`" for k in s["model_without_headline_draws"])
+        L += [
+            "The model gave no headline draws (no package both sides prefer to no deal in any draw) "
+            f"for {keys}, though a deal was made: those targets have no model headline score, and "
+            "the skill compares the model with each baseline on the model's targets only.",
+            "",
+        ]
+    h2h = s.get("median_vs_split")
+    if h2h:
+        L += [
+            f"Model median against split the difference, target by target: closer to the deal on "
+            f"**{h2h['closer']}**, farther on **{h2h['farther']}**, tied on {h2h['tied']} "
+            f"(of {sum(h2h.values())}).",
+            "",
+        ]
+    L += _set_apart_section(s)
     if s.get("status_quo_or_threat_differ_from_facts"):
         keys = ", ".join(f"`{k}`" for k in s["status_quo_or_threat_differ_from_facts"])
         L += [

@@ -81,7 +81,8 @@ def load(path: Path) -> dict[str, np.ndarray] | None:
 
 def save(path: Path, arrays: dict[str, np.ndarray]) -> None:
     buf = io.BytesIO()
-    np.savez_compressed(buf, **arrays)
+    payload: dict[str, Any] = arrays  # numpy's stub lists allow_pickle among the keywords
+    np.savez_compressed(buf, **payload)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
     try:
         with os.fdopen(fd, "wb") as f:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tariffsim.core.errors import InputError
-from tariffsim.negotiation.schema import CaseFile, IssueSpec, check_references
+from tariffsim.negotiation.schema import CaseFile, IssueSpec, PowerSpec, check_references
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 FORMAT_HINT = "see docs/negotiation.md (case files) for the format"
@@ -123,7 +123,7 @@ class Case:
     spec: CaseFile
     path: Path | None = None
     tied_hands: tuple[str, float, tuple[str, ...] | None] | None = None
-    bargaining_power: float | str | None = None
+    bargaining_power: float | str | PowerSpec | None = None
     discount_rate: float | str = 0.0
     provenance: Mapping[str, Any] = field(default_factory=dict)
 

@@ -11,8 +11,8 @@ market size does not scale), else *evidence* (data, literature, statements). The
 terms))`` — plus, on issues with a legal risk, the part of the span the (judgement) risk removes.
 The project's standard is at most a quarter for either side.
 
-:func:`check` scores any proposed package: each side's utility and gain over no deal, the
-ratification odds per pivot, and the frontier packages that dominate it.
+:func:`read_package` reads a proposed package (``--check PACKAGE.yaml``), which
+:func:`tariffsim.negotiation.analysis.check` scores.
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def judgement_shares(case: Any, tables: Any | None = None) -> dict[str, Any]:
                 if spec.model == "direct":
                     dv = spec.values.get(ch)
                     return dv is not None and dv.kind == "judgement"
-                outs = feeds.get(ch) or [None]
+                outs: list[str | None] = [*feeds.get(ch, [])] or [None]
                 return any(_is_judgement(case, r) for o in outs for r in _scale_refs(case, spec, o))
 
             jt = np.zeros(bl.n_levels)
@@ -296,40 +296,3 @@ def read_package(path: Any, case: Any) -> dict[str, Any]:
             f"the package leaves out {missing}", where=f"{p.name}:1", hint="give every issue"
         )
     return out
-
-
-def check(case: Any, levels: Mapping[str, Any], *, top: int = 5) -> dict[str, Any]:
-    """Utilities, gains, ratification odds of a package, and the frontier packages dominating it."""
-    from tariffsim.negotiation.analysis import block_package, case_levels, solve_central
-
-    c = solve_central(case)
-    pk = block_package(case, c.tables.blocks, levels)
-    u = c.problem.evaluate(pk[None, :])[0]
-    d = c.problem.reservation
-    F = c.frontier.utilities
-    dom = (F[:, 0] >= u[0]) & (F[:, 1] >= u[1]) & ((F[:, 0] > u[0]) | (F[:, 1] > u[1]))
-    idx = np.flatnonzero(dom)
-    # the dominating packages closest to the proposal (smallest total improvement) first
-    order = idx[np.argsort((F[idx, 0] - u[0]) + (F[idx, 1] - u[1]))][:top]
-    a, b = case.parties
-    return {
-        "case": case.id,
-        "package": dict(levels),
-        "utilities": {a: float(u[0]), b: float(u[1])},
-        "gains_over_no_deal": {a: float(u[0] - d[0]), b: float(u[1] - d[1])},
-        "individually_rational": bool(u[0] > d[0] and u[1] > d[1]),
-        "ratification": c.ratification.summary(pk),
-        "pareto_optimal": not bool(dom.any()),
-        "dominated_by": int(dom.sum()),
-        "dominating_examples": [
-            {
-                "package": case_levels(case, c.tables.blocks, c.frontier.packages[i]),
-                "utilities": {a: float(F[i, 0]), b: float(F[i, 1])},
-            }
-            for i in order
-        ],
-        "benchmarks": {
-            "nash": c.levels(c.nash),
-            "kalai_smorodinsky": c.levels(c.kalai_smorodinsky),
-        },
-    }

@@ -122,7 +122,7 @@ def prepare(
             return dr[name]
         if name in case.parameters:
             return np.full(draws, float(case.value(name)))
-        return np.full(draws, float(pri[name].value))
+        return np.full(draws, pri[name].number)
 
     kappa = prior_draws("us_weight_revenue") - prior_draws("us_weight_buyers") * prior_draws(
         "passthrough_general"
@@ -252,9 +252,11 @@ def _record(
     if mult is None:
         from tariffsim.negotiation.generate import priors
 
-        mult = np.full(n, float(priors()[1]["deadline_multiplier"].value))
+        mult = np.full(n, priors()[1]["deadline_multiplier"].number)
     dls = (
-        [e.until for e in F.deadlines(case.partner, as_of)] if case.partner in F.partners() else []
+        [e.until for e in F.deadlines(case.partner, as_of) if e.until is not None]
+        if case.partner in F.partners()
+        else []
     )
     dates = [as_of + dt.timedelta(days=k) for k in HORIZON_DAYS]
     P, share = p_deal_by_regimes(

@@ -71,14 +71,13 @@ def priors() -> tuple[dict[str, SourceSpec], dict[str, ParamSpec]]:
     """The template's priors and their sources (``priors.yaml``, validated, file:line errors)."""
     from pydantic import BaseModel, ConfigDict
 
-    from tariffsim.negotiation.case import _yamlio
+    from tariffsim.core import yamlio
 
     class PriorsFile(BaseModel):
         model_config = ConfigDict(extra="forbid", frozen=True)
         sources: dict[str, SourceSpec]
         priors: dict[str, ParamSpec]
 
-    yamlio = _yamlio()
     raw = yamlio.read_yaml(PRIORS_FILE, name="priors.yaml")
     pf = yamlio.validate(PriorsFile, raw, "priors.yaml")
     for k, p in pf.priors.items():

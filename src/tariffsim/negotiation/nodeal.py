@@ -36,7 +36,7 @@ def us_exports_usd(partner: str) -> float:
 
 def retaliation_values(case: Any, env: Any) -> dict[str, np.ndarray]:
     """Expected first-order effect of the partner's retaliation on each constituency, ``(n,)``."""
-    from tariffsim.negotiation.preferences import weigh
+    from tariffsim.negotiation.valuation import weigh
 
     ret = case.retaliation
     rate = env.num(ret["rate"])

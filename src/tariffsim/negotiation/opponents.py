@@ -126,7 +126,7 @@ class FrequencyModel(OpponentModel):
             return
         lv = lv[rows]
         for j in range(self.k):
-            np.add.at(self.counts, (rows, j, lv[:, j]), 1.0)
+            np.add.at(self.counts[:, j, :], (rows, lv[:, j]), 1.0)  # a view: counts[rows, j, lv]
         same = (self.last[rows] == lv) & (self.last[rows] >= 0)
         w = self.weights[rows] + self.eta * same
         self.weights[rows] = w / w.sum(axis=1, keepdims=True)

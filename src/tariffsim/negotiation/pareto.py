@@ -164,13 +164,13 @@ def nondominated_nd(points: np.ndarray, *, block: int | None = None) -> np.ndarr
         elif d > 3:
             for f0 in range(0, front.shape[0], block):
                 fb = front[f0 : f0 + block, 1:]
-                ge = (fb[None, :, :] >= cand[:, None, 1:]).all(axis=2)
+                ge = np.all(fb[None, :, :] >= cand[:, None, 1:], axis=2)
                 dom |= ge.any(axis=1)
         # inside the block: a distinct point ≥ in every coordinate dominates (it is necessarily
         # earlier in the lexicographic-descending order)
-        ge = (cand[None, :, :] >= cand[:, None, :]).all(axis=2)  # ge[i, j]: j ≥ i everywhere
-        np.fill_diagonal(ge, False)
-        dom |= ge.any(axis=1)
+        geq = np.all(cand[None, :, :] >= cand[:, None, :], axis=2)  # geq[i, j]: j ≥ i everywhere
+        np.fill_diagonal(geq, False)
+        dom |= geq.any(axis=1)
         idx = np.flatnonzero(~dom) + s
         kept.append(idx)
         if d == 3:

@@ -38,7 +38,7 @@ import numpy as np
 from tariffsim.core.errors import InputError
 from tariffsim.negotiation.case import Case
 from tariffsim.negotiation.schema import IssueSpec
-from tariffsim.negotiation.valuation import MODELS
+from tariffsim.negotiation.valuation import MODELS, weigh
 
 # --------------------------------------------------------------------------------------------
 # Parameter environment
@@ -302,18 +302,6 @@ def _to_channels(spec: IssueSpec, raw: Mapping[str, np.ndarray]) -> dict[str, np
 # --------------------------------------------------------------------------------------------
 # Tables
 # --------------------------------------------------------------------------------------------
-
-
-def weigh(
-    stakes: Mapping[str, np.ndarray], channels: Mapping[str, np.ndarray], shape: tuple[int, int]
-) -> np.ndarray:
-    """Σ_ch stake[ch] · V_ch — a constituency's money-metric utility, ``(n, L)``."""
-    tot = np.zeros(shape)
-    for ch, v in channels.items():
-        s = stakes.get(ch)
-        if s is not None:
-            tot = tot + s * v
-    return tot
 
 
 @dataclass(frozen=True, eq=False)

@@ -153,7 +153,9 @@ def run_batch(
             sr.opp_first_u = uo.copy()
             sr.opp_best_u = uo.copy()
         else:
-            sr.opp_best_u = np.where(active, np.maximum(sr.opp_best_u, uo), sr.opp_best_u)
+            best = sr.opp_best_u
+            assert best is not None  # set with opp_first_u
+            sr.opp_best_u = np.where(active, np.maximum(best, uo), best)
         nxt = strategies[r].target(sr, s_next)
         last_round = t >= deadline - 1
         accept = active & (uo > sr.effective_reservation()) & ((uo >= nxt) | last_round)

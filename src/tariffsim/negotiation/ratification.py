@@ -141,7 +141,7 @@ def build_ratification(
                 issues=tuple(pv.issues) if pv.issues is not None else tuple(case.issue_names),
             )
         )
-    return Ratification(tuple(out), tuple(case.parties))  # type: ignore[arg-type]
+    return Ratification(tuple(out), tuple(case.parties))
 
 
 def win_sets(rat: Ratification, packages: np.ndarray, *, threshold: float = 0.5) -> dict[str, Any]:

@@ -131,6 +131,16 @@ class ParamSpec(Strict):
             raise ValueError("a judgement needs a range (low, high)")
         return self
 
+    @property
+    def number(self) -> float:
+        """The value as a number; an :class:`InputError` when it is a text, a date or a table."""
+        if isinstance(self.value, int | float):
+            return float(self.value)
+        raise InputError(
+            f"{self.value!r} is not a number",
+            hint=f"give a number in {self.unit} (source {self.source})",
+        )
+
 
 class PartySpec(Strict):
     name: str
@@ -476,15 +486,15 @@ def check_references(cf: CaseFile, where: Any) -> None:
             need_param(iss.stakes.probability, (*base, "stakes", "probability"))
         if iss.no_deal is not None:
             need_source(iss.no_deal.source, (*base, "no_deal", "source"))
-            for k, d in enumerate(iss.no_deal.draws):
-                need_source(d.source, (*base, "no_deal", "draws", k, "source"))
-                need_param(d.prob, (*base, "no_deal", "draws", k, "prob"))
+            for i, d in enumerate(iss.no_deal.draws):
+                need_source(d.source, (*base, "no_deal", "draws", i, "source"))
+                need_param(d.prob, (*base, "no_deal", "draws", i, "prob"))
                 if iss.kind == "categorical" and not any(
                     _same_level(d.value, x) for x in iss.levels
                 ):
                     raise InputError(
                         f"threat value {d.value!r} is not a level",
-                        where=where((*base, "no_deal", "draws", k, "value")),
+                        where=where((*base, "no_deal", "draws", i, "value")),
                     )
         linked = iss.link or (iss.stakes.form_issue if iss.stakes is not None else None)
         if linked is not None:
@@ -524,9 +534,9 @@ def check_references(cf: CaseFile, where: Any) -> None:
         need_source(pv.source, ("pivots", j, "source"))
         for key in ("sigma", "threshold", "needed"):
             need_param(getattr(pv, key), ("pivots", j, key))
-        for k, x in enumerate(pv.issues or []):
+        for i, x in enumerate(pv.issues or []):
             if x not in by_name:
-                raise InputError(f"unknown issue {x!r}", where=where(("pivots", j, "issues", k)))
+                raise InputError(f"unknown issue {x!r}", where=where(("pivots", j, "issues", i)))
     r = cf.retaliation
     if r.allowed:
         need_source(r.source, ("retaliation", "source"))
@@ -547,9 +557,9 @@ def check_references(cf: CaseFile, where: Any) -> None:
                 f"unknown constituency {th.constituency!r}",
                 where=where(("tied_hands", "constituency")),
             )
-        for k, ch in enumerate(th.channels or []):
+        for i, ch in enumerate(th.channels or []):
             if ch not in cf.constituencies[th.constituency].stakes:
                 raise InputError(
                     f"constituency {th.constituency!r} has no stake in {ch!r}",
-                    where=where(("tied_hands", "channels", k)),
+                    where=where(("tied_hands", "channels", i)),
                 )

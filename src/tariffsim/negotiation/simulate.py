@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -153,7 +153,7 @@ class SimulationResult:
     elapsed_s: float
     executor: str
     n_offerable: int
-    pressure: np.ndarray = field(default=None)
+    pressure: np.ndarray | None = None
 
     @property
     def draws(self) -> int:

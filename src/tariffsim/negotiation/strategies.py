@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -179,7 +179,7 @@ STRATEGIES: dict[str, type[Strategy]] = {
 }
 
 
-def strategy_from_name(name: str, **params: float) -> Strategy:
+def strategy_from_name(name: str, **params: Any) -> Strategy:
     """Build a strategy by name: boulware, conceder, linear, time_dependent, tit_for_tat,
     escalating_threat, randomizing (``params`` set its fields; ``opponent`` a model kind)."""
     model = params.pop("opponent", None)

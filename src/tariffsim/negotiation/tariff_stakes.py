@@ -28,11 +28,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from tariffsim.core.errors import InputError
+
+if TYPE_CHECKING:
+    from tariffsim.models.stakes import Form
 
 HORIZONS = ("short-run", "long-run")
 OUTPUTS = {
@@ -85,7 +88,7 @@ def model_issue(name: str, spec: Any, form: str, levels: Sequence[float]) -> Any
     return TariffIssue(
         name,
         scope=tuple(spec.scope),
-        form=form,
+        form=cast("Form", form),  # TariffIssue refuses an unknown form
         levels=tuple(float(x) for x in levels),
         replaces=None if spec.replaces is None else tuple(spec.replaces),
     )

@@ -24,6 +24,9 @@ per year. Tariff issues are not valued here (:mod:`tariffsim.negotiation.tariff_
 ``tonnage_purchase`` — as ``purchases`` with ``q = p T / 10^9``.
 ``linear`` — ``us = +a x``; ``partner = −b x``.
 ``direct`` — per-level values given in the case file.
+
+:func:`weigh` turns money flows on channels into a constituency's utility (its stakes times the
+flows); the issue tables and the value of no deal (:mod:`tariffsim.negotiation.nodeal`) both use it.
 """
 
 from __future__ import annotations
@@ -129,3 +132,19 @@ MODELS: dict[str, Model] = {
     ),
     "linear": Model("linear", ("us_value", "partner_cost"), linear),
 }
+
+
+def weigh(
+    stakes: Mapping[str, np.ndarray], channels: Mapping[str, np.ndarray], shape: tuple[int, int]
+) -> np.ndarray:
+    """Σ_ch stake[ch] · V_ch — a constituency's money-metric utility, ``(n, L)``.
+
+    ``stakes[ch]`` is the constituency's weight on channel ``ch`` (``(n, 1)``), ``channels[ch]`` the
+    channel's flow per draw and level (``(n, L)``); channels the constituency has no stake in add 0.
+    """
+    tot = np.zeros(shape)
+    for ch, v in channels.items():
+        s = stakes.get(ch)
+        if s is not None:
+            tot = tot + s * v
+    return tot

@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 
 from tariffsim.core.dates import to_day_number
-from tariffsim.core.inputs import date_column, hs_column, number_column, show
+from tariffsim.core.errors import show
+from tariffsim.core.inputs import date_column, hs_column, number_column
 from tariffsim.core.tables import (
     TableError,
     UserTable,

@@ -8,7 +8,7 @@ message; oversized bodies → 413 (see :mod:`tariffsim.web.app`).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import PlainTextResponse, Response
@@ -18,7 +18,9 @@ from tariffsim.web import services as svc
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-ERR = {422: {"model": S.ErrorOut, "description": "bad input: message and hint"}}
+ERR: dict[int | str, dict[str, Any]] = {
+    422: {"model": S.ErrorOut, "description": "bad input: message and hint"}
+}
 
 Origin = Annotated[
     str,

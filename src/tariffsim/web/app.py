@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -338,7 +339,7 @@ def create_app(
     return app
 
 
-def _plain_errors(errs: list[dict]) -> list[dict]:
+def _plain_errors(errs: Sequence[Any]) -> list[dict[str, Any]]:
     out = []
     for e in errs[:20]:
         out.append(

@@ -93,7 +93,7 @@ class EtrCache:
         duty first (ties by key), like :meth:`tariffsim.duties.etr.DutyResult.by`."""
         if key == "authority":
             m = self.imports_usd
-            rows = [
+            rows: list[dict[str, Any]] = [
                 {
                     "key": a,
                     "etr": float(self.duty_by_authority[seg, j]) / m if m > 0 else 0.0,
