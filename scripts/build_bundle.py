@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import polars as pl  # noqa: E402
 
-from tariffsim.data import paths  # noqa: E402
+from tariffsim.data import paths, store  # noqa: E402
 
 BUNDLE = paths.bundle_dir()
 # The country table belongs to the core vocabulary (tariffsim.core.countries reads it without the
@@ -85,12 +85,41 @@ def _write_atomic(path: Path, writer: Callable[[Path], None]) -> None:
     os.replace(tmp, path)
 
 
+CHECK_ONLY = False  # the "seeds" part: compare with the bundle instead of writing it
+SEEDS: dict[str, dict[str, str]] = {}
+
+
 def _write_parquet(df: pl.DataFrame, name: str, sources: list[str]) -> None:
-    _write_atomic(
-        BUNDLE / name,
-        lambda p: df.write_parquet(p, compression="zstd", compression_level=19, statistics=False),
-    )
-    print(f"  {name}: {df.height:,} rows, {(BUNDLE / name).stat().st_size / 1e6:.2f} MB")
+    if CHECK_ONLY:
+        old = BUNDLE / name
+        if not old.is_file() or not pl.read_parquet(old).equals(df):
+            print(f"  {name}: differs from a fresh build (no seed; rebuild the bundle)")
+            return
+        print(f"  {name}: same as a fresh build")
+    else:
+        _write_atomic(
+            BUNDLE / name,
+            lambda p: df.write_parquet(
+                p, compression="zstd", compression_level=19, statistics=False
+            ),
+        )
+        print(f"  {name}: {df.height:,} rows, {(BUNDLE / name).stat().st_size / 1e6:.2f} MB")
+    seed = store.seed_for(df)
+    if seed is not None:  # a frame of the data layer's cache: the bundle can seed it
+        SEEDS[seed[0]] = {"key": seed[1], "file": name}
+
+
+def write_seeds() -> None:
+    """``bundle_seeds.json`` (see ``tariffsim.data.store``): the content key of each bundled frame
+    the data layer caches, so that a cold cache reads the bundle instead of rebuilding it."""
+    import json
+
+    old = store.seeds()
+    merged = {k: v for k, v in old.items() if (BUNDLE / v["file"]).is_file()}
+    merged.update(SEEDS)
+    text = json.dumps(dict(sorted(merged.items())), indent=1) + "\n"
+    _write_atomic(store.SEEDS_FILE, lambda p: p.write_text(text, encoding="utf-8"))
+    print(f"seeds: {len(merged)} frames in {store.SEEDS_FILE.name}")
 
 
 def _out(name: str) -> Path:
@@ -99,6 +128,8 @@ def _out(name: str) -> Path:
 
 
 def _write_text(text: str, name: str, sources: list[str]) -> None:
+    if CHECK_ONLY:
+        return
 
     def w(p: Path) -> None:
         p.write_text(text, encoding="utf-8")
@@ -364,16 +395,28 @@ PARTS: dict[str, Callable[[], None]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    global CHECK_ONLY
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "parts", nargs="*", help=f"parts to build (default all): {', '.join(PARTS)}"
+        "parts",
+        nargs="*",
+        help=f"parts to build (default all): {', '.join(PARTS)}; or 'seeds' alone: check the "
+        "bundle against a fresh build and write bundle_seeds.json without rewriting the bundle",
     )
     args = parser.parse_args(argv)
+    if args.parts == ["seeds"]:
+        CHECK_ONLY = True
+        for p in PARTS:
+            print(f"checking {p}")
+            PARTS[p]()
+        write_seeds()
+        return 0
     parts = args.parts or list(PARTS)
     BUNDLE.mkdir(parents=True, exist_ok=True)
     for p in parts:
         print(f"building {p}")
         PARTS[p]()
+    write_seeds()
     write_provenance()
     total = sum(f.stat().st_size for f in BUNDLE.iterdir() if f.is_file())
     print(f"bundle: {total / 1e6:.2f} MB in {BUNDLE}")

@@ -222,7 +222,9 @@ def test_readme_etr_example(series: Any) -> None:
     check(where, m[4], r.imports_usd / 1e9, "imports (bn)", problems)
     check(where, m[5], 100 * r.approx["value_share"], "approximate AVE share", problems)
     points = {k: 100 * v for k, v in r.by("authority").select("key", "etr").iter_rows()}
-    shown = re.findall(r"(\w+) ([\d.]+)%(?: ·|$)", block)
+    # the --by table's rows: "│ ieepa_reciprocal │ IEEPA reciprocal │ 14.65% │ …"
+    table = readme_block("etr --on 2025-04-10 --by authority")
+    shown = re.findall(r"^│ (\w+)\s+│[^│]*│\s+([\d.]+)%", table, flags=re.MULTILINE)
     assert len(shown) >= 3, f"{where}: the points by authority are gone"
     for name, figure in shown:
         check(where, figure, points[name], f"points of {name}", problems)
@@ -289,11 +291,11 @@ def test_readme_benchmark_facts() -> None:
     )
 
     # Packages of the US–Japan case.
-    pk = find(r"us-japan-2025-04` \(2,000 draws, ([\d.]+) million packages\)", doc, "README")[1]
+    pk = find(r"us-japan-2025-04` \(2,000 draws, ([\d,]+) packages\)", doc, "README")[1]
     from tariffsim.negotiation.case import load_case
 
     n = load_case("us-japan-2025-04").agenda().n_packages
-    check("README benchmarks", pk, n / 1e6, "packages of us-japan-2025-04 (millions)", problems)
+    check("README benchmarks", pk, n, "packages of us-japan-2025-04", problems)
     assert not problems, "\n".join(problems)
 
 

@@ -407,9 +407,9 @@ BAD_YAML = "title: bad\nchange:\n  s232_autos:\n    insert_values:\n      - star
             ["etr", "--from", "2025-01-01", "--to", "2025-02-01", "--plot", "{tmp}/x.jpg"],
             "must be a .png",
         ),
-        (["duties", "{tmp}/none.csv"], "no such file"),
+        (["duties", "{tmp}/none.csv"], "none.csv: file not found"),
         (["duties", "{tmp}/latin1.csv"], "not UTF-8 text"),  # an Excel export in Latin-1
-        (["rate", "--input", "{tmp}/latin1.csv"], "malformed CSV (invalid utf-8"),
+        (["rate", "--input", "{tmp}/latin1.csv"], "latin1.csv:2: not UTF-8 text (byte 0xf4)"),
         (["rate", "--input", "{tmp}"], "is a folder"),
         (["duties", "{tmp}/imports_bad.csv", "--on", "2025-05-01"], "imports_bad.csv"),
         (["duties", "{tmp}/imports_ok.csv", "--on", "2031-01-01"], "--on: 2031-01-01"),

@@ -15,6 +15,18 @@ from tariffsim.core.errors import InputError
 from tariffsim.core.yamlio import MAX_NODES, LineDict, parse_yaml, read_yaml
 
 
+@pytest.fixture(autouse=True, params=["libyaml", "python"])
+def composer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs with both composers (libyaml when PyYAML has it, and pure Python)."""
+    from tariffsim.core import yamlio
+
+    if request.param == "python":
+        monkeypatch.setattr(yamlio, "_FAST", False)
+    elif not yamlio._FAST:
+        pytest.skip("PyYAML without libyaml")
+    return str(request.param)
+
+
 def alias_bomb(levels: int, width: int = 10) -> str:
     """``levels`` anchors, each a list of ``width`` aliases of the previous: width**levels nodes."""
     lines = ["title: bomb", "change:", "  x:", "    a0: &a0 [" + ",".join(['"lol"'] * width) + "]"]
@@ -105,3 +117,27 @@ def test_validation_messages_are_clipped() -> None:
     with pytest.raises(InputError) as e:
         validate(M, data, "m.yaml")
     assert len(str(e.value)) < 400 and str(e.value).startswith("m.yaml:1: v: bad value")
+
+
+def test_control_character_is_an_input_error_with_line() -> None:
+    with pytest.raises(InputError) as e:
+        parse_yaml("title: x\nchange: a\x00b\n", name="r.yaml")
+    assert str(e.value) == "r.yaml:2: malformed YAML: character U+0000 is not allowed in YAML text"
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("2025-99-01", "'2025-99-01' is not a valid date"),
+        ("2025-02-30", "is not a valid date"),
+        ("9" * 10_000, "is not a valid integer"),
+    ],
+)
+def test_bad_scalar_values_are_input_errors_with_line(value: str, says: str) -> None:
+    """PyYAML raises ValueError for dates that do not exist and integers over Python's 4,300-digit
+    conversion limit; both must be an InputError naming the line (the review's attack found the
+    first as a traceback)."""
+    with pytest.raises(InputError) as e:
+        parse_yaml(f"title: x\nstart: {value}\n", name="r.yaml")
+    assert str(e.value).startswith("r.yaml:2: bad value: ") and says in str(e.value)
+    assert len(str(e.value)) < 300

@@ -42,11 +42,7 @@ LAYERS: dict[str, int] = {
 }
 
 #: Known violations (importer, imported) → who removes it. Empty when the graph is clean.
-ALLOWED: dict[tuple[str, str], str] = {
-    # duties: flows.py rate_user_table imports etr lazily while etr imports Flows (harden: moves
-    # rate_user_table into etr.py in its merge of main; the entry goes with it).
-    ("tariffsim.duties.flows", "tariffsim.duties.etr"): "harden",
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def module_name(path: Path) -> str:

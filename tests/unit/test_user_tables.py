@@ -184,13 +184,14 @@ def test_duties_date_column_errors(capsys, tmp_path: Path) -> None:
     )
     code, _, err = run(capsys, "duties", str(f))
     assert code == 2
-    assert f"{f}:2: date: '2025-02-30' is not a date (YYYY-MM-DD)" in err
+    assert f"{f}:2: date: '2025-02-30' is not a date (no such day in the calendar)" in err
     assert f"{f}:3: date: 2031-01-01 is outside the schedule's coverage" in err
     assert f"{f}:4: advanced_semiconductor: '2' is not a share between 0 and 1" in err
 
 
 def test_read_user_table_api(tmp_path: Path) -> None:
-    from tariffsim.duties.flows import rate_user_table, read_user_table
+    from tariffsim.duties.etr import rate_user_table
+    from tariffsim.duties.flows import read_user_table
 
     f = tmp_path / "t.csv"
     f.write_text(f"origin,hs,value_usd,date\nJPN,{CAR},100,2025-03-01\nJPN,{CAR},100,2025-04-05\n")

@@ -22,6 +22,7 @@ from tariffsim.core.errors import TariffsimError
 # Modules that register commands, in help order. Each exposes register(app).
 COMMAND_MODULES = (
     "tariffsim.cli.schedule_cmds",  # rate, timeline, measures, demo
+    "tariffsim.cli.search_cmd",  # search
     "tariffsim.cli.data_cmds",  # data (info, download, cache)
     "tariffsim.cli.duties_cmds",  # etr, duties, report, reciprocal
     "tariffsim.cli.pe_cmds",  # pe

@@ -78,6 +78,87 @@ def write_output(
     return write_atomic(path, data, option=option, suffix=suffix, stdout_ok=stdout_ok)
 
 
+CSV_HELP = "also write the table(s) to this CSV file ('-' = standard output, instead of the table)"
+
+
+def csv_option(help: str = CSV_HELP) -> Any:
+    """The shared ``--csv FILE`` option: ``csv: Path | None = csv_option()`` in a command."""
+    import typer
+
+    return typer.Option(None, "--csv", help=help)
+
+
+def write_csv(path: Any, table: Any, *, option: str = "--csv") -> int:
+    """Write a table as CSV (atomically; ``-`` = standard output): a polars frame, or a list of
+    flat dicts (one per row; their keys are the header). Nested values (dicts, lists) are refused
+    (flatten them first). Returns the number of rows; says where the file went on stderr."""
+    import polars as pl
+
+    from tariffsim.core.outputs import describe_written, is_stdout
+
+    frame = table if isinstance(table, pl.DataFrame) else pl.DataFrame(list(table))
+    nested = [c for c, t in frame.schema.items() if t.is_nested()]
+    if nested:
+        raise TypeError(f"write_csv: nested columns {nested}; flatten them first")
+    frame = rounded_columns(frame)
+    write_output(path, frame.write_csv(), option=option, stdout_ok=True)
+    if not is_stdout(path):
+        sys.stderr.write(describe_written(path, frame.height, "row") + "\n")
+    return frame.height
+
+
+def rounded_columns(frame: Any) -> Any:
+    """Float noise off a table for output: rates and ETRs (columns named ``etr*``, ``rate*``,
+    ``total_rate``, ``*_rate``) to 1e-10, amounts in USD (``*_usd``) to the cent."""
+    import polars as pl
+
+    exprs = []
+    for c, t in frame.schema.items():
+        if not t.is_float():
+            continue
+        if c.endswith("_usd"):
+            exprs.append(pl.col(c).round(2))
+        elif c.startswith(("etr", "rate")) or c.endswith("rate"):
+            exprs.append(pl.col(c).round(10))
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def csv_to_stdout(path: Any) -> bool:
+    """True when ``--csv`` sends the table to standard output (then print nothing else there)."""
+    from tariffsim.core.outputs import is_stdout
+
+    return path is not None and is_stdout(path)
+
+
+def report_bad_rows(
+    name: str,
+    problems: list[str],
+    *,
+    skip: bool,
+    hint: str = "fix the rows listed above, or pass --skip-invalid to rate only the good rows",
+) -> None:
+    """The bad rows of a user's table on stderr, one line each (``error: file:line: …``); without
+    ``skip``, then the InputError that ends the command (exit 2, nothing written). With ``skip``
+    they are listed as ``skipped: …`` and the command goes on with the good rows."""
+    from tariffsim.core.errors import InputError
+
+    for p in problems:
+        sys.stderr.write(f"{'skipped' if skip else 'error'}: {_clip_lines(p)}\n")
+    if problems and not skip:
+        k = len(problems)
+        raise InputError(
+            f"{k} bad row{'s' if k > 1 else ''}; nothing written",
+            where=name,
+            hint=hint,
+        )
+
+
+def note(text: str | None) -> None:
+    """A ``note: …`` line on stderr (what a command skipped or assumed), if there is one."""
+    if text:
+        sys.stderr.write(f"note: {_clip_lines(text)}\n")
+
+
 def say(text: str) -> None:
     """Print a line of prose, wrapped at word boundaries to the terminal's width (no markup)."""
     from rich.console import Console

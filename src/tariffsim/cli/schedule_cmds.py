@@ -122,6 +122,9 @@ def rate(
         "--full",
         help="with --json: add headings, notes, the description and each group member's total",
     ),
+    csv: Path = typer.Option(
+        None, "--csv", help="write the parts (one row per measure) as CSV ('-' = standard output)"
+    ),
 ) -> None:
     """The duty rate of an entry (each measure with its reference, and the total), or of a CSV file.
 
@@ -145,6 +148,10 @@ def rate(
         raise InputError(
             "--landed needs --value (the customs value in US$)", hint="e.g. --value 25000"
         )
+    from tariffsim.cli.render import check_output_path, csv_to_stdout, write_csv
+
+    if csv is not None:
+        check_output_path(csv, option="--csv", stdout_ok=True)
     s = _schedule(reform)
     if as_known_on is not None:
         s = s.as_known_on(as_known_on)
@@ -169,6 +176,10 @@ def rate(
             from tariffsim.duties.landed import landed_cost
 
             lc = landed_cost(r, v, mode=mode)
+    if csv is not None:
+        write_csv(csv, _rate_csv(r))
+        if csv_to_stdout(csv):
+            return
     if as_json:
         from tariffsim.cli.render import print_json
 
@@ -180,6 +191,34 @@ def rate(
         print_json(out)
         return
     _print_rate(r, lc, value_duty=duty_usd)
+
+
+def _rate_csv(r: Any) -> list[dict[str, Any]]:
+    """``tariffsim rate --csv``: one row per measure and a ``total`` row (rates as fractions),
+    each with the entry's origin, HTS code, date and claim (blank = none)."""
+    head = {"origin": r.origin, "hs": r.hs, "date": r.date, "claim": r.claim or ""}
+    rows: list[dict[str, Any]] = [
+        {
+            **head,
+            "measure": p.id,
+            "authority": p.authority,
+            "rate": p.rate,
+            "heading": p.heading or "",
+            "reference": p.reference,
+        }
+        for p in r.parts
+    ]
+    rows.append(
+        {
+            **head,
+            "measure": "total",
+            "authority": "",
+            "rate": r.total_rate,
+            "heading": "",
+            "reference": "",
+        }
+    )
+    return rows
 
 
 def _print_rate(r: Any, lc: Any, *, value_duty: float | None) -> None:
@@ -303,8 +342,6 @@ def _rate_file(
     """Rate a CSV of entries; every bad row is reported (``file:line: problem``)."""
     import sys
 
-    from tariffsim.core.errors import InputError
-
     name = str(path)
     if output is not None:
         from tariffsim.cli.render import check_output_path
@@ -312,22 +349,15 @@ def _rate_file(
         check_output_path(output, option="--output", stdout_ok=True)
     from tariffsim.schedule.batch import rate_frame, read_entries, rounded
 
-    df, cols = read_entries(path, name=name)
+    table, _ = read_entries(path, name=name)
     s = _schedule(reform)
 
-    out, errors = rate_frame(s, df, cols=cols, name=name)
+    out, errors = rate_frame(s, table)
     out = rounded(out)
-    if errors:
-        if not skip_invalid:
-            for e in errors:
-                sys.stderr.write(f"error: {e}\n")
-            raise InputError(
-                f"{len(errors)} bad row{'s' if len(errors) > 1 else ''}; nothing written",
-                where=name,
-                hint="fix the rows listed above, or pass --skip-invalid to rate only the good rows",
-            )
-        for e in errors:
-            sys.stderr.write(f"skipped: {e}\n")
+    from tariffsim.cli.render import note, report_bad_rows
+
+    report_bad_rows(name, errors, skip=skip_invalid)
+    note(table.blank_note())
     if output is None:
         if as_json:
             from tariffsim.cli.render import print_json
@@ -368,6 +398,12 @@ def timeline(
         None, "--reform", help="reform (patch) YAML applied to the schedule"
     ),
     as_json: bool = typer.Option(False, "--json", help="print JSON (rates as fractions)"),
+    csv: Path = typer.Option(
+        None,
+        "--csv",
+        help="write the timeline as CSV: one row per period, a rate column per authority "
+        "('-' = standard output)",
+    ),
 ) -> None:
     """How an entry's rate changed: one row per change, with its parts, each with the day its
     value took legal effect and the day it was published."""
@@ -379,6 +415,10 @@ def timeline(
         from tariffsim.cli.render import check_output_path
 
         check_output_path(plot, option="--plot", suffix=".png")
+    if csv is not None:
+        from tariffsim.cli.render import check_output_path
+
+        check_output_path(csv, option="--csv", stdout_ok=True)
     s = _schedule(reform)
     if as_known_on is not None:
         s = s.as_known_on(as_known_on)
@@ -394,6 +434,12 @@ def timeline(
     iso, _ = s.resolve_origin(origin)
     code = normalize_hs(hs)
     rows = s.timeline(origin, hs, period.start, period.end, claim=claim)
+    if csv is not None:
+        from tariffsim.cli.render import csv_to_stdout, write_csv
+
+        write_csv(csv, _timeline_csv(rows, iso, code))
+        if csv_to_stdout(csv):
+            return
     if plot is not None:
         _plot_timeline(rows, plot, title=f"{name(iso)} ({iso}) · HTS {format_hs(code)}")
         import sys
@@ -427,6 +473,28 @@ def timeline(
 
         for line in defaults:
             Console(highlight=False).print(f"note: {line}")
+
+
+def _timeline_csv(rows: Any, iso: str, code: str) -> list[dict[str, Any]]:
+    """One row per period: ``origin, hs, from, to`` (inclusive), ``total_rate``, ``rate_<authority>``
+    for every authority that charges in some period, and the measures charging."""
+    import datetime as dt
+
+    auths = list(dict.fromkeys(p.authority for r in rows for p in r.parts if p.rate != 0.0))
+    out = []
+    for r in rows:
+        d: dict[str, Any] = {
+            "origin": iso,
+            "hs": code,
+            "from": r.start,
+            "to": r.end - dt.timedelta(days=1),
+            "total_rate": r.total_rate,
+        }
+        for a in auths:
+            d[f"rate_{a}"] = sum(p.rate for p in r.parts if p.authority == a)
+        d["measures"] = r.note or _parts_text(r.parts)
+        out.append(d)
+    return out
 
 
 def short_ref(p: Any, width: int = 44) -> str:
@@ -549,16 +617,41 @@ def measures(
         None, "--reform", help="reform (patch) YAML applied to the schedule"
     ),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
+    csv: Path = typer.Option(None, "--csv", help="write the table as CSV ('-' = standard output)"),
 ) -> None:
     """The measures of the schedule (or those in force on a date) with their references."""
-    from tariffsim.cli.render import print_json, print_table
+    from tariffsim.cli.render import (
+        check_output_path,
+        csv_to_stdout,
+        print_json,
+        print_table,
+        write_csv,
+    )
 
+    if csv is not None:
+        check_output_path(csv, option="--csv", stdout_ok=True)
     s = _schedule(reform)
     if as_known_on is not None:
         s = s.as_known_on(as_known_on)
     known = f" (law as known on {s.known_on})" if s.known_on else ""
     if on is not None:
         rows = s.in_force(on)
+        if csv is not None:
+            write_csv(
+                csv,
+                [
+                    {
+                        "id": r.id,
+                        "since": r.since,
+                        "rates": r.summary,
+                        "suspended": "; ".join(r.suspensions),
+                        "reference": r.reference,
+                    }
+                    for r in rows
+                ],
+            )
+            if csv_to_stdout(csv):
+                return
         if as_json:
             print_json(
                 {
@@ -601,6 +694,10 @@ def measures(
                 "suspensions": len(m.suspensions),
             }
         )
+    if csv is not None:
+        write_csv(csv, out)
+        if csv_to_stdout(csv):
+            return
     cov = s.coverage
     if as_json:
         print_json(
@@ -703,7 +800,7 @@ def demo(
         ),
         ("tariffsim rate EU 8703.23.01.90 --on 2025-09-20 --json", "a group origin, as JSON"),
         (
-            "tariffsim rate --input entries.csv --output rated.csv",
+            "tariffsim rate --input docs/examples/shipments.csv --output rated.csv",
             "a shipment list (origin,hs,date,value_usd)",
         ),
         ("tariffsim timeline JPN 8703230190 --plot car.png", "every change, as a chart"),

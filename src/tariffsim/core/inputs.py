@@ -21,8 +21,9 @@ accepted or refused the same way wherever it is typed, and never misread:
   error.
 
 The column forms (:func:`hs_column`, :func:`number_column`, :func:`date_column`) apply the same rules
-to a whole column of a user table at once (vectorised with numpy; only the values that fail the fast
-ASCII path are normalised one by one), returning values and per-row problems.
+to a whole column of a user table at once (vectorised with polars; only the values that fail the fast
+ASCII path are read one by one, once per distinct value), returning the values and the problems by
+row index.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import numbers
 import re
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tariffsim.core.errors import InputError, show
@@ -42,6 +44,34 @@ if TYPE_CHECKING:  # numpy is imported by the column functions only (the CLI sta
 
 HS_HINT = "write an HS code such as 8703.23.01.90 or 870323"
 DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2025-04-05"
+
+
+# --- files -----------------------------------------------------------------------------------------
+
+
+def read_capped(
+    path: str | Path, *, name: str, max_bytes: int, kind: str, large_hint: str
+) -> bytes:
+    """The bytes of a user's file, at most ``max_bytes`` of them read (an endless file such as
+    ``/dev/zero`` is refused after that many bytes, not read into memory). Missing files, folders,
+    unreadable and larger files are an :class:`InputError` naming ``name``; ``kind`` names what the
+    file should be (``"CSV"``, ``"YAML"``) and ``large_hint`` what to do with a larger one."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError(f"{name}: file not found", hint="check the path") from None
+    except IsADirectoryError:
+        raise InputError(
+            f"{name}: is a folder, not a file", hint=f"give the path of a {kind} file"
+        ) from None
+    except PermissionError:
+        raise InputError(
+            f"{name}: permission denied", hint="check the file's permissions"
+        ) from None
+    if len(data) > max_bytes:
+        raise InputError(f"{name}: larger than {max_bytes:,} bytes", hint=large_hint)
+    return data
 
 
 # --- text ------------------------------------------------------------------------------------------
@@ -133,32 +163,44 @@ def hs_problem(raw: Any, *, length: int | None = 10, field: str = "hs") -> tuple
     return code, None
 
 
+def _text_series(values: Sequence[Any]) -> Any:
+    """A polars text Series of a column's cells (``None`` stays null; other objects as text)."""
+    import polars as pl
+
+    if isinstance(values, pl.Series):
+        return values.cast(pl.Utf8)
+    try:
+        return pl.Series(values, dtype=pl.Utf8)
+    except (TypeError, pl.exceptions.PolarsError):
+        return pl.Series([None if v is None else str(v) for v in values], dtype=pl.Utf8)
+
+
 def hs_column(
     values: Sequence[Any], *, length: int = 10, field: str = "hs"
-) -> tuple[np.ndarray, list[str | None]]:
-    """A column of HS codes → (codes as ``<U{length}`` strings, "" where bad; problem per row or None).
+) -> tuple[np.ndarray, dict[int, str]]:
+    """A column of HS codes → (codes as ``<U{length}`` strings, "" where bad; problems by row).
 
-    Fast path: ASCII digits with dots, spaces or dashes; every other distinct value goes through
-    :func:`hs_problem` once.
+    Vectorised fast path for ASCII digits with dots, spaces or dashes (``[0-9]``, never the Unicode
+    ``\\d``, which would let full-width digits through unread); every other distinct value goes
+    through :func:`hs_problem` once.
     """
     import numpy as np
 
-    n = len(values)
-    out = np.full(n, "", dtype=f"<U{length}")
-    problems: list[str | None] = [None] * n
+    s = _text_series(values)
+    clean = s.str.replace_all(r"[ .\-]", "")
+    fast = clean.str.contains(f"^[0-9]{{{length}}}$").fill_null(False).to_numpy()
+    out = np.where(fast, clean.fill_null("").to_numpy().astype(f"<U{length}"), "")
+    problems: dict[int, str] = {}
     cache: dict[Any, tuple[str, str | None]] = {}
-    sep = re.compile(r"[ .\-]")
-    for i, v in enumerate(values):
-        if isinstance(v, str) and v.isascii():
-            s = sep.sub("", v)
-            if len(s) == length and s.isdigit():
-                out[i] = s
-                continue
+    for i in np.flatnonzero(~fast).tolist():
+        v = values[i]
         key = v if v is None or isinstance(v, str) else str(v)
         hit = cache.get(key)
         if hit is None:
             hit = cache[key] = hs_problem(v, length=length, field=field)
-        out[i], problems[i] = hit
+        out[i] = hit[0]
+        if hit[1] is not None:
+            problems[i] = hit[1]
     return out, problems
 
 
@@ -232,27 +274,41 @@ def number_column(
     minimum: float | None = None,
     maximum: float | None = None,
     blank_ok: bool = False,
-) -> tuple[np.ndarray, list[str | None]]:
-    """A column of numbers → (floats, NaN where bad or blank; problem per row or None).
+) -> tuple[np.ndarray, dict[int, str]]:
+    """A column of numbers → (floats, NaN where bad or blank; problems by row).
 
     With ``blank_ok`` a blank cell is NaN without a problem (the caller fills its default).
+    Vectorised fast path for plain ASCII decimals that are finite and in bounds; every other
+    distinct value goes through :func:`number_problem` once.
     """
     import numpy as np
+    import polars as pl
 
-    n = len(values)
-    out = np.full(n, np.nan)
-    problems: list[str | None] = [None] * n
+    st = _text_series(values).str.strip_chars()
+    blank = (st.is_null() | (st == "")).to_numpy()
+    plain = st.str.contains(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$").fill_null(False)
+    vals = st.cast(pl.Float64, strict=False).fill_null(np.nan).to_numpy().copy()
+    with np.errstate(invalid="ignore"):
+        fast = plain.to_numpy() & np.isfinite(vals)
+        if minimum is not None:
+            fast &= vals >= minimum
+        if maximum is not None:
+            fast &= vals <= maximum
+    out = np.where(fast, vals, np.nan)
+    problems: dict[int, str] = {}
+    if not blank_ok:
+        for i in np.flatnonzero(blank).tolist():
+            problems[i] = f"{field}: blank"
     cache: dict[Any, tuple[float, str | None]] = {}
-    for i, v in enumerate(values):
-        if v is None or (isinstance(v, str) and not v.strip()):
-            if not blank_ok:
-                problems[i] = f"{field}: blank"
-            continue
+    for i in np.flatnonzero(~fast & ~blank).tolist():
+        v = values[i]
         key = v if isinstance(v, str) else str(v)
         hit = cache.get(key)
         if hit is None:
             hit = cache[key] = number_problem(v, field=field, minimum=minimum, maximum=maximum)
-        out[i], problems[i] = hit
+        out[i] = hit[0]
+        if hit[1] is not None:
+            problems[i] = hit[1]
     return out, problems
 
 
@@ -303,21 +359,42 @@ def parse_date(value: Any, *, field: str = "date") -> dt.date:
     return d
 
 
-def date_column(
-    values: Sequence[Any], *, field: str = "date"
-) -> tuple[np.ndarray, list[str | None]]:
-    """A column of dates → (``datetime64[D]``, NaT where bad; problem per row or None)."""
-    import numpy as np
+def date_column(values: Sequence[Any], *, field: str = "date") -> tuple[np.ndarray, dict[int, str]]:
+    """A column of dates → (``datetime64[D]``, NaT where bad; problems by row).
 
-    n = len(values)
-    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    problems: list[str | None] = [None] * n
+    Vectorised fast path for ASCII ``YYYY-MM-DD`` and ``YYYYMMDD`` days of the calendar; every other
+    distinct value goes through :func:`date_problem` once (same rules as :func:`parse_date`).
+    """
+    import numpy as np
+    import polars as pl
+
+    st = _text_series(values).str.strip_chars()
+    ext = st.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$").fill_null(False)
+    bas = st.str.contains(r"^[0-9]{8}$").fill_null(False)
+    days = (
+        pl.select(
+            pl.when(ext)
+            .then(st.str.to_date("%Y-%m-%d", strict=False))
+            .when(bas)
+            .then(st.str.to_date("%Y%m%d", strict=False))
+            .otherwise(None)
+        )
+        .to_series()
+        .cast(pl.Int64)
+    )
+    fast = days.is_not_null().to_numpy()
+    out = np.full(len(st), np.datetime64("NaT"), dtype="datetime64[D]")
+    out[fast] = days.filter(days.is_not_null()).to_numpy().astype("datetime64[D]")
+    problems: dict[int, str] = {}
     cache: dict[Any, tuple[Any, str | None]] = {}
-    for i, v in enumerate(values):
+    for i in np.flatnonzero(~fast).tolist():
+        v = values[i]
         key = v if v is None or isinstance(v, str) else str(v)
         hit = cache.get(key)
         if hit is None:
             d, p = date_problem(v, field=field)
             hit = cache[key] = (np.datetime64(d, "D") if d is not None else np.datetime64("NaT"), p)
-        out[i], problems[i] = hit
+        out[i] = hit[0]
+        if hit[1] is not None:
+            problems[i] = hit[1]
     return out, problems

@@ -1,4 +1,4 @@
-"""Cache of parsed data: parquet frames under :func:`~tariffsim.data.paths.cache_dir`, queried with DuckDB.
+"""Cache of parsed data: parquet frames under :func:`~tariffsim.data.paths.cache_dir`.
 
 Parsing an HTS edition (a 35,000-entry JSON file) and deriving its MFN table takes about a second;
 the result is written once as a zstd parquet file ``frames/<name>-<key>.parquet`` and read back in
@@ -8,11 +8,20 @@ milliseconds. ``key`` is a sha256 over
 * the source code of the data-layer modules that build frames (so a parser change invalidates it).
 
 Files are written to a temporary name and renamed (atomic on POSIX), so concurrent processes (pytest
-workers, the CLI and the web server) never see half-written files and never block each other — the
-reason the frames are parquet files that DuckDB reads (:func:`connect`) rather than tables inside
-one DuckDB database file, which allows a single writing process at a time.
+workers, the CLI and the web server) never see half-written files and never block each other (one
+file per frame, rather than tables in one database file that a single process at a time may write).
 
 In-process, the frames are also memoised by (name, key).
+
+**Seeds from the bundle.** A cold cache (a fresh clone) would parse every reference file again
+(the two HTS editions alone take seconds). The package bundle already holds many of the same frames,
+built by ``scripts/build_bundle.py`` from the same files by the same code. ``bundle_seeds.json``
+(beside the bundle folder) records, for each such frame, its *content key* — sha256 over the data layer's code, the frame's
+name and the bytes of each source file (:func:`content_key`) — as the build computed it. On a cache
+miss, if the bundle seeds ``name`` and the content key of the current sources and code is the one
+recorded, the bundle file is read instead of building (then cached as usual). Any change to a
+source file or to the data layer's code changes the key, and the frame is built as before: a seed
+can make a cold start faster, never give a different frame.
 """
 
 from __future__ import annotations
@@ -28,13 +37,16 @@ from typing import TYPE_CHECKING, TypedDict
 from tariffsim.data import paths
 
 if TYPE_CHECKING:
-    import duckdb
     import polars as pl
 
 CACHE_VERSION = "1"
 _CODE_MODULES = ("hts/*.py", "census.py", "lists.py", "store.py")
 _MEMO: dict[tuple[str, str], pl.DataFrame] = {}
 _CODE_KEY: str | None = None
+SEEDS_FILE = Path(__file__).resolve().parent / "bundle_seeds.json"
+_SEEDS: dict[str, dict[str, str]] | None = None
+_DEPS: dict[str, list[Path]] = {}  # the sources of each frame built or read in this process
+_NAMES: dict[int, str] = {}  # id of a returned frame -> its name (for the bundle builder)
 
 
 def frames_dir() -> Path:
@@ -72,23 +84,22 @@ def cached_frame(name: str, deps: list[Path], build: Callable[[], pl.DataFrame])
     import polars as pl
 
     key = source_key(deps)
+    _DEPS[name] = list(deps)
     memo = _MEMO.get((name, key))
     if memo is not None:
         return memo
     try:
         path = frames_dir() / f"{name}-{key}.parquet"
     except OSError:  # no writable cache folder: build every time
-        df = build()
-        _MEMO[(name, key)] = df
-        return df
+        seeded = _seeded(name, deps)
+        return _remember(name, key, seeded if seeded is not None else build())
     if path.is_file():
         try:
-            df = pl.read_parquet(path)
-            _MEMO[(name, key)] = df
-            return df
+            return _remember(name, key, pl.read_parquet(path))
         except Exception:  # a corrupt cache file: rebuild it
             path.unlink(missing_ok=True)
-    df = build()
+    seeded = _seeded(name, deps)
+    df = seeded if seeded is not None else build()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{name}-", suffix=".parquet.tmp", dir=path.parent)
         os.close(fd)
@@ -99,21 +110,73 @@ def cached_frame(name: str, deps: list[Path], build: Callable[[], pl.DataFrame])
                 old.unlink(missing_ok=True)
     except OSError:
         pass
+    return _remember(name, key, df)
+
+
+def _remember(name: str, key: str, df: pl.DataFrame) -> pl.DataFrame:
     _MEMO[(name, key)] = df
+    _NAMES[id(df)] = name
     return df
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with one view per cached frame (the newest key of each name)."""
-    import duckdb
+def content_key(name: str, deps: Iterable[Path]) -> str:
+    """sha256 over the data layer's code, ``name`` and the bytes of each source file (named by its
+    path inside the reference data folder, else by its file name): the key a seed must match."""
+    h = hashlib.sha256(_code_key().encode())
+    h.update(name.encode())
+    root = paths.shared_data_dir()
+    for d in deps:
+        p = Path(d)
+        try:
+            rel = p.resolve().relative_to(root.resolve()).as_posix() if root else p.name
+        except ValueError:
+            rel = p.name
+        h.update(f"\n{rel}\n".encode())
+        with p.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    return h.hexdigest()
 
-    con = duckdb.connect()
-    for p in sorted(frames_dir().glob("*.parquet")):
-        name = p.stem.rsplit("-", 1)[0]
-        con.execute(
-            f"CREATE OR REPLACE VIEW \"{name}\" AS SELECT * FROM read_parquet('{p.as_posix()}')"
-        )
-    return con
+
+def seeds() -> dict[str, dict[str, str]]:
+    """``bundle_seeds.json``: frame name → ``{"key": content key, "file": bundle file}``."""
+    global _SEEDS
+    if _SEEDS is None:
+        import json
+
+        try:
+            _SEEDS = json.loads(SEEDS_FILE.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            _SEEDS = {}
+    return _SEEDS
+
+
+def _seeded(name: str, deps: list[Path]) -> pl.DataFrame | None:
+    """The bundle's copy of frame ``name`` when it was built from exactly these sources by this
+    code (see the module doc), else None."""
+    import polars as pl
+
+    seed = seeds().get(name)
+    if seed is None:
+        return None
+    f = paths.bundle_file(seed.get("file", ""))
+    if f is None:
+        return None
+    try:
+        if content_key(name, deps) != seed.get("key"):
+            return None
+        return pl.read_parquet(f)
+    except Exception:  # an unreadable source or bundle file: build instead
+        return None
+
+
+def seed_for(frame: pl.DataFrame) -> tuple[str, str] | None:
+    """``(name, content key)`` of a frame this process got from :func:`cached_frame`, if any (for
+    ``scripts/build_bundle.py`` to record seeds)."""
+    name = _NAMES.get(id(frame))
+    if name is None or name not in _DEPS:
+        return None
+    return name, content_key(name, _DEPS[name])
 
 
 class CacheInfo(TypedDict):

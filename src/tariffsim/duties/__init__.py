@@ -15,6 +15,7 @@ _EXPORTS = {
     "Flows": "tariffsim.duties.flows",
     "default_flows": "tariffsim.duties.flows",
     "read_user_table": "tariffsim.duties.flows",
+    "rate_user_table": "tariffsim.duties.etr",
     "reciprocal_table": "tariffsim.duties.reciprocal",
     "reciprocal_from_totals": "tariffsim.duties.reciprocal",
     "validate": "tariffsim.duties.validation",

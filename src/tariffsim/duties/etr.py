@@ -27,13 +27,12 @@ from typing import Any, Protocol
 
 import numpy as np
 import polars as pl
-import scipy.sparse as sp
 
 from tariffsim.core.errors import InputError
 from tariffsim.duties.flows import Flows
 from tariffsim.duties.sections import sections_of_chapters
 
-BY_KEYS = ("partner", "group", "chapter", "section", "authority")
+BY_KEYS = ("partner", "group", "chapter", "section", "hs4", "hs6", "authority")
 
 
 class CompiledLike(Protocol):
@@ -50,8 +49,11 @@ class CompiledLike(Protocol):
 # grouping
 
 
-def group_matrix(keys: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix]:
-    """Unique keys (g,) and the (n, g) one-hot matrix S with S[r, j] = 1 if row r has key j."""
+def group_matrix(keys: np.ndarray) -> tuple[np.ndarray, Any]:
+    """Unique keys (g,) and the (n, g) one-hot matrix S with S[r, j] = 1 if row r has key j
+    (``scipy.sparse.csr_matrix``)."""
+    import scipy.sparse as sp
+
     uniq, inv = np.unique(np.asarray(keys).astype(str), return_inverse=True)
     n = len(inv)
     s = sp.csr_matrix((np.ones(n), (np.arange(n), inv)), shape=(n, len(uniq)))
@@ -59,19 +61,40 @@ def group_matrix(keys: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix]:
 
 
 def row_keys(flows: Flows, by: str, *, eu_members: Sequence[str] | None = None) -> np.ndarray:
-    """The grouping key of every row: partner ISO3, group (EU members → "EU"), chapter, section."""
+    """The grouping key of every row: partner ISO3, group (EU members → "EU"), chapter, section,
+    heading (``hs4``, first 4 digits) or subheading (``hs6``)."""
     if by == "partner":
         return flows.origin.astype(str)
     if by == "group":
         eu = set(eu_members if eu_members is not None else _eu_members())
         o = flows.origin.astype(str)
         return np.where(np.isin(o, list(eu)), "EU", o)
+    if by in ("hs4", "hs6"):
+        width = int(by[2])
+        return np.asarray(flows.hs10).astype(f"<U{width}")
     ch = np.array([h[:2] for h in flows.hs10.astype(str)], dtype=object)
     if by == "chapter":
         return ch
     if by == "section":
         return sections_of_chapters(ch.astype(np.int64))
     raise InputError(f"--by {by!r} is not a grouping", hint=f"use one of: {', '.join(BY_KEYS)}")
+
+
+def partner_flows(flows: Flows, partner: str) -> tuple[Flows, str]:
+    """The rows of ``flows`` from ``partner`` (an ISO3 code, a name, or a group such as EU, whose
+    members' rows are kept) and the partner's code. InputError when it has no rows."""
+    from tariffsim.core import countries
+
+    code = countries.resolve(partner)
+    members = list(countries.expand(code))
+    rows = np.flatnonzero(np.isin(flows.origin.astype(str), members))
+    if not len(rows):
+        raise InputError(
+            f"--partner {code}: no imports from {code} in {flows.source}",
+            hint="check the partner (tariffsim etr --on DATE --by partner lists them)",
+        )
+    sub = flows.subset(rows)
+    return replace(sub, source=f"{flows.source}, partner {code}"), code
 
 
 def _eu_members() -> list[str]:
@@ -255,7 +278,17 @@ def _segment_of(c: CompiledLike, days: list[dt.date]) -> np.ndarray:
 
 
 def _authorities(c: CompiledLike) -> tuple[str, ...]:
-    return tuple(c.by_authority.keys())
+    auths = getattr(c, "authorities", None)  # a real Compiled names them without summing
+    return tuple(auths) if auths is not None else tuple(c.by_authority.keys())
+
+
+def _authority_points(c: CompiledLike, v: np.ndarray) -> dict[str, np.ndarray]:
+    """{authority: (k,) duty Σ_r A_a[s, r] v_r} (without dense (k, n) arrays when the compiled
+    schedule can dot its parts directly)."""
+    dot = getattr(c, "authority_dot", None)
+    if dot is not None:
+        return dict(dot(v))
+    return {a: np.asarray(c.by_authority[a], dtype=np.float64) @ v for a in _authorities(c)}
 
 
 def _compile(schedule: Any, flows: Flows, start: dt.date, end: dt.date) -> CompiledLike:
@@ -402,6 +435,7 @@ def duties_on(
         provenance={
             "schedule": _schedule_version(sched),
             "data": _data_version(),
+            "assumptions": list(getattr(c, "flags", ())),
             "seconds_load": round(t1 - t0, 3),
             "seconds_compile": round(t2 - t1, 3),
         },
@@ -421,39 +455,33 @@ def series_from_compiled(
 ) -> EtrSeries:
     """The daily ETR over [start, end) from one compiled schedule (no per-day loop).
 
-    Per segment s: duty_s = T[s] · v (T the (k, n) total), points of authority a = A_a[s] · v / Σv,
-    group duties D = (T ∘ v) S with S the (n, g) one-hot matrix; days map to segments by
-    ``segment_index``.
+    The sums per segment are :func:`segment_totals` (duty_s = T[s] · v, points of authority
+    a = A_a[s] · v / Σv, group duties D = (T ∘ v) S with S the (n, g) one-hot matrix), computed
+    once for each segment the days touch; days map to segments by ``segment_index``.
     """
     if end <= start:
         raise InputError(f"empty range [{start}, {end})", hint="--to must be after --from")
     days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
     seg = _segment_of(c, days)
-    v = np.asarray(flows.value_usd, dtype=np.float64)
-    m = float(v.sum())
-    total = np.asarray(c.total, dtype=np.float64)
-    duty_seg = total @ v  # (k,)
-    auth = _authorities(c)
+    _, first, pos = np.unique(seg, return_index=True, return_inverse=True)
+    starts = np.array(days, dtype="datetime64[D]")[first]
+    groupings = [b for b in by if b != "authority"]
+    tot = segment_totals(c, flows, starts, by=groupings, eu_members=eu_members)
+    m = tot.imports_usd
+    auth = tot.authorities
     daily: dict[str, Any] = {
         "date": days,
-        "etr": duty_seg[seg] / m if m > 0 else np.zeros(len(days)),
-        "duty_usd": duty_seg[seg],
+        "etr": tot.duty_usd[pos] / m if m > 0 else np.zeros(len(days)),
+        "duty_usd": tot.duty_usd[pos],
         "imports_usd": np.full(len(days), m),
     }
-    for a in auth:
-        pts = (np.asarray(c.by_authority[a], dtype=np.float64) @ v) / (m if m > 0 else 1.0)
-        daily[f"etr_{a}"] = pts[seg]
+    for j, a in enumerate(auth):
+        daily[f"etr_{a}"] = tot.duty_by_authority[pos, j] / (m if m > 0 else 1.0)
     frames = []
-    weighted = None
-    for b in by:
-        if b == "authority":
-            continue
-        if weighted is None:
-            weighted = total * v  # (k, n)
-        keys, s = group_matrix(row_keys(flows, b, eu_members=eu_members))
-        g_imp = np.asarray(s.T @ v).ravel()  # (g,)
-        g_duty = np.asarray((s.T @ weighted.T).T)  # (k, g)
-        d_days = g_duty[seg]  # (days, g)
+    for b in groupings:
+        g = tot.groups[b]
+        keys, g_imp = g.keys, g.imports_usd
+        d_days = g.duty_usd[pos]  # (days, g)
         with np.errstate(invalid="ignore", divide="ignore"):
             e_days = np.where(g_imp > 0, d_days / np.where(g_imp > 0, g_imp, 1.0), 0.0)
         nd, ng = d_days.shape
@@ -531,12 +559,83 @@ def etr_series(
         provenance={
             "schedule": _schedule_version(sched),
             "data": _data_version(),
+            "assumptions": list(getattr(c, "flags", ())),
             "seconds_load": round(t1 - t0, 3),
             "seconds_compile": round(t2 - t1, 3),
         },
     )
     t3 = time.perf_counter()
     return replace(res, provenance={**res.provenance, "seconds_aggregate": round(t3 - t2, 3)})
+
+
+def rate_user_table(flows: Flows, on: Any = None, *, schedule: Any | None = None) -> DutyResult:
+    """Duties on a user's table (:func:`tariffsim.duties.flows.read_user_table`).
+
+    Without dates (``flows.dates is None``) every row is rated on ``on`` (:func:`duties_on`). With a
+    date column each row is rated on its own date: rows are grouped by segment of the schedule
+    (rows between the same two change days share every rule; ``schedule.batch.segment_groups``, as
+    ``tariffsim rate --input`` does) and each group is rated once, on its first day. The rows keep
+    the table's order and gain a ``date`` column; ``DutyResult.date`` is the earliest date and the
+    totals (duty, imports, ETR) add up over all rows. Unknown HTS10 codes of every group are
+    reported together (InputError naming file:line).
+    """
+    if flows.dates is None:
+        if on is None:
+            raise InputError("no date to rate the table on", hint="give --on YYYY-MM-DD")
+        return duties_on(on, flows=flows, schedule=schedule)
+    if on is not None:
+        raise InputError(
+            "the table has a date column (each row is rated on its own date); --on is not used",
+            hint="drop --on, or remove the date column to rate every row on --on",
+        )
+    from tariffsim.schedule.batch import segment_groups
+
+    sched = _schedule(schedule)
+    groups = segment_groups(sched, flows.dates.astype(np.int64))
+    where = flows.source.removeprefix("user table ").split(" (")[0]
+    msgs: list[tuple[int, str]] = []
+    for day, rows in groups:
+        sub = flows.subset(rows)
+        for i in np.flatnonzero(unknown_hs10(sched, sub, day)).tolist():
+            line = int(sub.lines[i]) if sub.lines is not None else int(rows[i]) + 2
+            d = str(sub.dates[i]) if sub.dates is not None else day.isoformat()
+            msgs.append(
+                (line, f"{where}:{line}: hs: {sub.hs10[i]} is not an HTS10 line in force on {d}")
+            )
+    if msgs:
+        raise InputError(
+            f"{len(msgs)} unknown HTS10 code(s):\n  " + "\n  ".join(m for _, m in sorted(msgs)),
+            hint="check the codes against the HTS (tariffsim search WORDS finds a code)",
+        )
+    parts: list[pl.DataFrame] = []
+    order: list[np.ndarray] = []
+    first = None
+    assumptions: dict[str, None] = {}  # the assumptions of every group, in order, once each
+    for day, rows in groups:
+        sub = flows.subset(rows)
+        r = duties_on(day, flows=sub, schedule=sched)
+        first = first or r
+        assumptions.update(dict.fromkeys(r.provenance.get("assumptions", ())))
+        assert sub.dates is not None
+        parts.append(r.rows.with_columns(pl.Series("date", sub.dates).cast(pl.Date)))
+        order.append(rows)
+    pos = np.argsort(np.concatenate(order), kind="stable")
+    rows_df = pl.concat(parts, how="diagonal_relaxed")[pos.tolist()]
+    auth = tuple(dict.fromkeys(a for p in parts for a in p.columns if a.startswith("rate_")))
+    rows_df = rows_df.with_columns(pl.col(list(auth)).fill_null(0.0))
+    days = [d for d, _ in groups]
+    assert first is not None
+    prov = {
+        **dict(first.provenance),
+        "assumptions": list(assumptions),
+        "date": f"per row, {min(days)} to {flows.dates.max()} ({len(groups)} schedule segment(s))",
+    }
+    return DutyResult(
+        date=min(days),
+        rows=rows_df,
+        authorities=tuple(a.removeprefix("rate_") for a in auth),
+        provenance=prov,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -617,6 +716,15 @@ class SegmentTotals:
         )
 
 
+def _group_sums(rates: np.ndarray, v: np.ndarray, inv: np.ndarray, g: int) -> np.ndarray:
+    """(k, g) Σ_{r: inv_r = j} rates[s, r] v_r — one ``bincount`` per segment (no (k, n) temporary
+    and no transposed copies)."""
+    out = np.empty((rates.shape[0], g))
+    for i in range(rates.shape[0]):
+        out[i] = np.bincount(inv, weights=rates[i] * v, minlength=g)
+    return out
+
+
 def segment_totals(
     c: CompiledLike,
     flows: Flows,
@@ -635,16 +743,23 @@ def segment_totals(
     of one table give aligned totals; a row whose key is missing raises ``ValueError``). Group
     sums are sparse one-hot products, (S^T (T ∘ v)^T)^T with S the (n, g) indicator matrix.
     """
+    import scipy.sparse as sp
+
     st = np.asarray(starts, dtype="datetime64[D]")
     idx = np.asarray(c.segment_index(st), dtype=np.int64)
     v = np.asarray(flows.value_usd, dtype=np.float64)
-    total = np.asarray(c.total, dtype=np.float64)[idx]  # (k, n)
+    total_all = np.asarray(c.total, dtype=np.float64)
+    # the (k, n) rates of the segments asked for (a view when they are all the compiled ones)
+    total = total_all if np.array_equal(idx, np.arange(len(total_all))) else total_all[idx]
     auth = _authorities(c)
-    parts = {a: np.asarray(c.by_authority[a], dtype=np.float64)[idx] for a in auth}
     k = len(st)
-    dba = np.stack([parts[a] @ v for a in auth], axis=1) if auth else np.zeros((k, 0))
+    points = _authority_points(c, v)  # (k_all,) per authority, without dense (k, n) arrays
+    dba = np.stack([points[a][idx] for a in auth], axis=1) if auth else np.zeros((k, 0))
+    group_dot = getattr(c, "authority_group_dot", None)  # without dense (k, n) arrays
+    parts: dict[str, np.ndarray] = {}
+    if group_dot is None and any(b in by_authority for b in by):
+        parts = {a: np.asarray(c.by_authority[a], dtype=np.float64)[idx] for a in auth}
     groups: dict[str, GroupTotals] = {}
-    weighted = None
     for b in by:
         rk = row_keys(flows, b, eu_members=eu_members).astype(str)
         if keys is not None and b in keys:
@@ -657,19 +772,18 @@ def segment_totals(
             uk, inv = np.unique(rk, return_inverse=True)
         g = len(uk)
         s = sp.csr_matrix((np.ones(len(inv)), (np.arange(len(inv)), inv)), shape=(len(inv), g))
-        if weighted is None:
-            weighted = total * v
         ba = None
-        if b in by_authority:
-            ba = (
-                np.stack([np.asarray((s.T @ (parts[a] * v).T).T) for a in auth], axis=0)
-                if auth
-                else np.zeros((0, k, g))
-            )
+        if b in by_authority and not auth:
+            ba = np.zeros((0, k, g))
+        elif b in by_authority and group_dot is not None:
+            per = group_dot(v, inv, g)
+            ba = np.stack([per[a][idx] for a in auth], axis=0)
+        elif b in by_authority:
+            ba = np.stack([np.asarray((s.T @ (parts[a] * v).T).T) for a in auth], axis=0)
         groups[b] = GroupTotals(
             keys=uk,
             imports_usd=np.bincount(inv, weights=v, minlength=g).astype(np.float64),
-            duty_usd=np.asarray((s.T @ weighted.T).T),
+            duty_usd=_group_sums(total, v, inv, g),
             by_authority=ba,
         )
     return SegmentTotals(

@@ -1,152 +1,265 @@
-"""Rating a table of entries (``origin, hs, date[, value_usd]``) — the ``rate --input`` command.
+"""Users' tables of entries: the one validator behind ``rate --input``, ``duties`` and the web
+upload, and the rating of a table.
 
-A column named after a declared share (``share: declared:<name>`` in a measure, e.g.
-``advanced_semiconductor``) gives that share per row (a fraction; blank = the measure's default).
-A ``usmca_share`` column gives the share of the row's value entered under USMCA (the schedule's
-``usmca`` share; blank = the data default, the 2024 claim share of the HTS10 × origin).
+**Reading**: :func:`tariffsim.core.tables.read_table` (the same columns and aliases everywhere;
+blank rows skipped and counted; whole-file problems refused with a fix-it hint).
 
-Validation is vectorised and reports every bad row as ``file:line: column: problem`` (line 1 is the
-header). Rating groups rows by segment of the schedule (rows whose dates fall between the same two
-change days share every rule) and compiles each group once on one of its dates.
+**Validation** (:func:`check_entries`): every value is read by :mod:`tariffsim.core.inputs`, so a
+code or number typed in a table is accepted or refused exactly as on the command line: ``origin``
+(ISO3 code, name or Census code; not a group), ``hs`` (a 10-digit HTS code in any digit script;
+hints for a dropped leading zero, ``.0`` or ``8.70323E+09``), ``date`` (``2025-04-05`` or
+``20250405``, inside the schedule's coverage), ``value_usd`` (finite and ≥ 0; ``12,500`` accepted,
+NaN/inf/``1e309`` refused), ``usmca_share`` and the declared shares of the schedule's measures
+(``share: declared:<name>``, e.g. ``advanced_semiconductor``) as fractions in [0, 1], blank = the
+data or measure default. Every problem of every row is reported as ``file:line: column: problem``.
+
+**Rating** (:func:`rate_frame`): rows are grouped by segment of the schedule (rows whose dates fall
+between the same two change days share every rule) and each group is compiled once, on one of its
+dates. The HS code must be a line of the HTS edition in force on the row's date (its HTS8 or HS6
+family counts, as the schedule rates it); otherwise the nearest lines are suggested.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from tariffsim.core.dates import to_day_number
-from tariffsim.core.errors import InputError
+from tariffsim.core.errors import show
+from tariffsim.core.inputs import date_column, hs_column, number_column
+from tariffsim.core.tables import (
+    TableError,
+    UserTable,
+    read_table,
+    require_columns,
+    table_from_frame,
+)
+
+__all__ = [
+    "Entries",
+    "TableError",
+    "UserTable",
+    "check_entries",
+    "declared_shares",
+    "fill_usmca",
+    "rate_frame",
+    "read_entries",
+    "read_table",
+    "rounded",
+    "segment_groups",
+    "usmca_defaults",
+]
+
+# --- validation ------------------------------------------------------------------------------------
 
 
-def _resolve_origins(values: list[str]) -> dict[str, tuple[str | None, str | None]]:
+@dataclass(frozen=True, eq=False)
+class Entries:
+    """A validated table: per row the parsed values and the problems (``ok`` = none).
+
+    ``iso3``, ``hs10`` (``<U10``), ``day`` (days since 1970-01-01; -1 when absent or bad),
+    ``value`` (NaN when absent or bad), ``shares`` (schedule share name → fractions, NaN = blank:
+    ``usmca`` for ``usmca_share`` (blanks filled by :func:`fill_usmca`), and each declared share;
+    a blank declared share stays NaN and the schedule rates it with the measure's default on the
+    basis it rates on, as when the column is absent).
+    """
+
+    table: UserTable
+    ok: np.ndarray
+    problems: dict[int, list[str]]
+    iso3: np.ndarray
+    hs10: np.ndarray
+    day: np.ndarray
+    value: np.ndarray | None
+    shares: dict[str, np.ndarray]
+
+    def errors(self) -> list[str]:
+        """``file:line: column: problem; …`` for each bad row, in file order."""
+        name = self.table.name
+        return [
+            f"{name}:{int(self.table.lines[i])}: {'; '.join(self.problems[i])}"
+            for i in sorted(self.problems)
+        ]
+
+
+def _resolve_origins(values: list[str | None]) -> dict[str | None, tuple[str | None, str | None]]:
     """Distinct origin texts → (ISO3, None) or (None, problem)."""
     from tariffsim.core import countries
     from tariffsim.core.errors import UnknownCountryError
 
-    out: dict[str, tuple[str | None, str | None]] = {}
+    out: dict[str | None, tuple[str | None, str | None]] = {}
     for v in values:
-        if v is None or not str(v).strip():
-            out[v] = (None, "origin: empty")
+        if v is None or not v.strip():
+            out[v] = (None, "origin: blank")
             continue
         try:
             code = countries.resolve(v)
         except UnknownCountryError as exc:
             hint = f" (did you mean {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
-            out[v] = (None, f"origin: unknown country {v!r}{hint}")
+            out[v] = (None, f"origin: unknown country {show(v)}{hint}")
             continue
         if countries.is_group(code):
-            out[v] = (None, f"origin: {v!r} is a group; give the member country of origin")
+            out[v] = (None, f"origin: {show(v)} is a group; give the member country of origin")
         else:
             out[v] = (code, None)
     return out
 
 
-ENTRY_HINT = "a header line origin,hs,date[,value_usd] then one entry per line"
+def check_entries(
+    schedule: Any,
+    table: UserTable,
+    *,
+    need: tuple[str, ...] = ("origin", "hs", "date"),
+    check_codes: bool = True,
+) -> Entries:
+    """Validate every row of ``table`` against ``schedule`` (see the module doc).
 
-
-def read_entries(source: Any, *, name: str) -> tuple[Any, dict[str, str]]:
-    """Read a CSV of entries (a path, or the bytes of an upload) → (frame of strings, columns).
-
-    ``columns`` maps the lower-cased names ``origin, hs, date[, value_usd, <declared shares>]`` to the
-    file's own header names. A file that is missing, empty, not CSV or not UTF-8, or whose header
-    lacks origin/hs/date, is one :class:`InputError` naming the file (and line 1 for the header).
+    ``need``: the standard columns that must be present (``date`` and ``value_usd`` are read when
+    present either way). ``check_codes``: also check each HS code against the edition in force on
+    the row's date (needs a date column).
     """
-    import io
-    from pathlib import Path
-
     import polars as pl
 
-    if isinstance(source, bytes | bytearray):
-        if not source.strip():
-            raise InputError(f"{name}: empty file", hint=ENTRY_HINT)
-        src: Any = io.BytesIO(source)
-    else:
-        if Path(source).is_dir():
-            raise InputError(f"{name}: is a folder, not a file", hint="give the path of a CSV file")
-        if not Path(source).exists():
-            raise InputError(f"{name}: file not found", hint="check the path")
-        src = source
-    try:
-        df = pl.read_csv(src, infer_schema_length=0, null_values=[""])
-    except Exception as exc:  # polars parse errors
-        why = (str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[:200]
-        raise InputError(
-            f"{name}: malformed CSV ({why})",
-            hint="save the file as 'CSV UTF-8'" if "utf-8" in why.lower() else ENTRY_HINT,
-        ) from None
-    cols = {c.strip().lower(): c for c in df.columns}
-    missing = [c for c in ("origin", "hs", "date") if c not in cols]
-    if missing:
-        raise InputError(
-            f"missing column(s) {', '.join(missing)} (found: {', '.join(df.columns) or 'none'})",
-            where=f"{name}:1",
-            hint="the header must name origin, hs, date (and optionally value_usd)",
+    hint = (
+        "the header must name "
+        + ", ".join(need)
+        + " (and optionally "
+        + ", ".join(c for c in ("date", "value_usd", "usmca_share") if c not in need)
+        + ")"
+    )
+    require_columns(table, need, hint=hint)
+    n = table.height
+    problems: dict[int, list[str]] = {i: list(p) for i, p in table.row_problems.items()}
+
+    def add(col_problems: dict[int, str]) -> None:
+        for i, p in col_problems.items():
+            problems.setdefault(i, []).append(p)
+
+    # origins
+    o_cells = table.column("origin")
+    resolved = _resolve_origins(o_cells.unique().to_list())
+    codes = {k: v[0] for k, v in resolved.items() if k is not None and v[0] is not None}
+    iso3 = (
+        o_cells.replace_strict(codes, default="", return_dtype=pl.Utf8)
+        .fill_null("")
+        .to_numpy()
+        .astype("<U3")
+    )
+    bad_values = [k for k, v in resolved.items() if v[1] is not None]
+    if bad_values:
+        bad_rows = o_cells.is_in([b for b in bad_values if b is not None]).fill_null(False)
+        if None in bad_values:
+            bad_rows = bad_rows | o_cells.is_null()
+        add(
+            {
+                i: resolved[o_cells[i]][1] or "origin: invalid"
+                for i in np.flatnonzero(bad_rows.to_numpy()).tolist()
+            }
         )
-    return df, cols
+    # HS codes
+    hs10, hs_problems = hs_column(table.column("hs"), length=10, field="hs")
+    add(hs_problems)
+    # dates
+    day = np.full(n, -1, dtype=np.int64)
+    if table.has("date"):
+        days, d_problems = date_column(table.column("date"), field="date")
+        add(d_problems)
+        good = ~np.isnat(days)
+        day[good] = days[good].astype(np.int64)
+        lo, hi = schedule.coverage.start, schedule.coverage.last_day
+        out = good & ((day < to_day_number(lo)) | (day > to_day_number(hi)))
+        raw = table.column("date")
+        for i in np.flatnonzero(out).tolist():
+            problems.setdefault(i, []).append(
+                f"date: {raw[i]} is outside the schedule's coverage ({lo} to {hi})"
+            )
+        day[out] = -1
+    # value
+    value = None
+    if table.has("value_usd"):
+        value, v_problems = number_column(table.column("value_usd"), field="value_usd", minimum=0.0)
+        add(v_problems)
+    # shares: usmca_share (the schedule's ``usmca`` share; blank = the data default, filled in by
+    # :func:`fill_usmca`) and the declared shares (blank = NaN: the schedule rates it with the
+    # measure's default on its basis, as if the column were absent)
+    shares: dict[str, np.ndarray] = {}
+    for dname in [*schedule.declared_shares(), "usmca_share"]:
+        if not table.has(dname):
+            continue
+        vals, s_problems = number_column(
+            table.column(dname), field=dname, minimum=0.0, maximum=1.0, blank_ok=True
+        )
+        add(
+            {
+                i: f"{dname}: {_cell(table, dname, i)} is not a share between 0 and 1"
+                for i in s_problems
+            }
+        )
+        shares["usmca" if dname == "usmca_share" else dname] = vals
+    ok = np.ones(n, dtype=bool)
+    ok[list(problems)] = False
+    if check_codes and table.has("date") and ok.any():
+        _check_codes_in_edition(schedule, hs10, day, ok, problems)
+        ok[list(problems)] = False
+    return Entries(table, ok, problems, iso3, hs10, day, value, shares)
+
+
+def _cell(table: UserTable, key: str, i: int) -> str:
+    return show(table.column(key)[i])
+
+
+def _check_codes_in_edition(
+    schedule: Any, hs10: np.ndarray, day: np.ndarray, ok: np.ndarray, problems: dict[int, list[str]]
+) -> None:
+    """Each good row's HS code must be a line of the MFN edition in force on its date (its HTS8 or
+    HS6 family counts, as the schedule rates it); otherwise a problem with the nearest lines."""
+    mfn = next((m for m in schedule.rules.measures if m.is_mfn), None)
+    if mfn is None:
+        return
+    vi = np.searchsorted(mfn.starts, day, side="right") - 1
+    for j in np.unique(vi[ok]).tolist():
+        rows = np.flatnonzero(ok & (vi == j))
+        v = mfn.values[j] if j >= 0 else None
+        if v is None or not v.edition:
+            continue
+        ed = schedule.rules.editions[v.edition]
+        known = ed.locate(hs10[rows].astype(np.int64))[1] >= 0
+        for i in rows[~known].tolist():
+            near = schedule.nearest_codes(str(hs10[i]), int(day[i]), n=3)
+            problems.setdefault(i, []).append(
+                f"hs: {hs10[i]} is not an HTS10 line of edition {ed.name}"
+                + (f" (nearest: {', '.join(near)})" if near else "")
+            )
+
+
+# --- declared and USMCA shares ---------------------------------------------------------------------
 
 
 def declared_shares(schedule: Any) -> list[str]:
-    """Names of the shares the schedule's measures take per entry (``share: declared:<name>``)."""
-    from tariffsim.schedule.rules import DECLARED_PREFIX
-
-    out = {
-        m.share[len(DECLARED_PREFIX) :]
-        for m in schedule.rules.measures
-        if m.share and m.share.startswith(DECLARED_PREFIX)
-    }
-    return sorted(out)
-
-
-def declared_default(schedule: Any, name: str) -> float:
-    """The ``share_default`` of the measure(s) declaring share ``name`` (0 if none gives one)."""
-    from tariffsim.schedule.rules import DECLARED_PREFIX
-
-    return next(
-        (
-            float(m.share_default or 0.0)
-            for m in schedule.rules.measures
-            if m.share == DECLARED_PREFIX + name
-        ),
-        0.0,
-    )
+    """Names of the shares the schedule's measures take per entry (``share: declared:<name>``), as
+    :meth:`tariffsim.schedule.engine.Schedule.declared_shares` gives them."""
+    return list(schedule.declared_shares())
 
 
 def usmca_defaults(schedule: Any, hs10: np.ndarray, iso3: np.ndarray) -> np.ndarray:
     """The data's USMCA claim share of each row (HTS10 × origin; 0 for other origins or lines the
-    2024 table lacks) — what the schedule uses when no ``usmca`` share is given.
-
-    Vectorised form of ``schedule.rules.shares.usmca_share(hs10, iso3)``.
-    """
-    hs10 = np.asarray(hs10, dtype=str)
-    iso3 = np.asarray(iso3, dtype=str)
-    out = np.zeros(len(hs10))
-    tabs = schedule.rules.shares.usmca
-    for o in np.unique(iso3).tolist():
-        tab = tabs.get(o)
-        if tab is None or not len(tab[0]):
-            continue
-        rows = np.flatnonzero(iso3 == o)
-        codes = hs10[rows].astype(np.int64)
-        i = np.minimum(np.searchsorted(tab[0], codes), len(tab[0]) - 1)
-        hit = tab[0][i] == codes
-        out[rows[hit]] = tab[1][i[hit]]
+    2024 table lacks) — what the schedule uses when no ``usmca`` share is given
+    (:meth:`tariffsim.schedule.engine.Schedule.data_share`)."""
+    if not len(hs10):
+        return np.zeros(0)
+    out: np.ndarray = schedule.data_share("usmca", hs10, iso3)
     return out
 
 
-def share_column(raw: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Texts of a share column → (values, NaN where blank; mask of bad cells: not a number in [0, 1])."""
-    import polars as pl
-
-    sr = pl.Series(list(raw), dtype=pl.Utf8).str.strip_chars()
-    blank = (sr.is_null() | (sr == "")).to_numpy()
-    vals = sr.cast(pl.Float64, strict=False).fill_null(np.nan).to_numpy().copy()
-    with np.errstate(invalid="ignore"):
-        ok = (vals >= 0.0) & (vals <= 1.0)  # NaN (not a number, or "nan") fails
-    bad = ~blank & ~ok
-    vals[~ok] = np.nan
-    return vals, bad
+def fill_usmca(schedule: Any, entries: Entries, rows: np.ndarray) -> None:
+    """Blank ``usmca_share`` cells of ``rows`` → the data's claim share of the row (in place)."""
+    u = entries.shares.get("usmca")
+    if u is None:
+        return
+    blank = rows[np.isnan(u[rows])]
+    u[blank] = usmca_defaults(schedule, entries.hs10[blank], entries.iso3[blank])
 
 
 def segment_groups(schedule: Any, day: np.ndarray) -> list[tuple[Any, np.ndarray]]:
@@ -167,124 +280,62 @@ def segment_groups(schedule: Any, day: np.ndarray) -> list[tuple[Any, np.ndarray
     return out
 
 
-def rate_frame(schedule: Any, df: Any, *, cols: dict[str, str], name: str) -> tuple[Any, list[str]]:
-    """(rated frame of the good rows, problems ``"file:line: …"`` of the bad rows, in line order)."""
+# --- rating ----------------------------------------------------------------------------------------
+
+
+def read_entries(source: Any, *, name: str) -> tuple[UserTable, dict[str, int]]:
+    """Read a table of entries (``origin, hs, date[, value_usd, shares]``): ``(table, columns)``.
+
+    The whole-file problems (missing columns included) are :class:`InputError`; row problems are
+    found by :func:`rate_frame`.
+    """
+    table = read_table(source, name=name)
+    require_columns(
+        table,
+        ("origin", "hs", "date"),
+        hint="the header must name origin, hs, date (and optionally value_usd)",
+    )
+    return table, table.columns
+
+
+def rate_frame(
+    schedule: Any, table: Any, *, cols: Any = None, name: str | None = None
+) -> tuple[Any, list[str]]:
+    """(rated frame of the good rows, problems ``"file:line: …"`` of the bad rows, in line order).
+
+    ``table``: a :class:`UserTable` (:func:`read_table`) or a polars frame (named ``name`` in the
+    problems). The result keeps the table's columns as read (text) and adds ``total_rate``,
+    ``duty_usd`` (with a ``value_usd`` column) and one ``rate_<authority>`` column per authority of
+    the schedule. ``cols`` is accepted for older callers and not used.
+    """
     import polars as pl
 
-    n = df.height
-    origin_raw = df.get_column(cols["origin"]).cast(pl.Utf8).str.strip_chars()
-    hs = df.get_column(cols["hs"]).cast(pl.Utf8).str.replace_all(r"[\s.\-]", "")
-    date_col = df.get_column(cols["date"]).cast(pl.Utf8).str.strip_chars()
-    dates = date_col.str.to_date("%Y-%m-%d", strict=False)
-    date_raw = date_col.to_list()
-
-    problems: list[list[str]] = [[] for _ in range(n)]
-
-    def flag(mask: np.ndarray, text_of: Any) -> None:
-        for i in np.flatnonzero(mask).tolist():
-            problems[i].append(text_of(i))
-
-    # origins
-    uniq = origin_raw.unique().to_list()
-    resolved = _resolve_origins(uniq)
-    iso = origin_raw.replace_strict(
-        {k: v[0] for k, v in resolved.items() if k is not None}, default=None, return_dtype=pl.Utf8
-    )
-    bad_o = iso.is_null().to_numpy()
-    o_list = origin_raw.to_list()
-    flag(bad_o, lambda i: resolved.get(o_list[i], (None, "origin: empty"))[1] or "origin: invalid")
-    # HS codes
-    hs_np = np.asarray(hs.fill_null("").to_list(), dtype=str)
-    ok_hs = (np.char.str_len(hs_np) == 10) & np.char.isdigit(hs_np)
-    raw_hs = df.get_column(cols["hs"]).cast(pl.Utf8).to_list()
-    flag(
-        ~ok_hs,
-        lambda i: (
-            f"hs: {raw_hs[i]!r} is not a 10-digit HTS code"
-            + (" (8 digits: give the statistical line)" if len(hs_np[i]) == 8 else "")
-        ),
-    )
-    # dates
-    bad_d = dates.is_null().to_numpy()
-    flag(bad_d, lambda i: f"date: {date_raw[i]!r} is not a date (YYYY-MM-DD)")
-    lo, hi = schedule.coverage.start, schedule.coverage.last_day
-    day = np.where(bad_d, 0, (dates.cast(pl.Int64).fill_null(0)).to_numpy())
-    out_cov = ~bad_d & ((day < to_day_number(lo)) | (day > to_day_number(hi)))
-    flag(
-        out_cov, lambda i: f"date: {date_raw[i]} is outside the schedule's coverage ({lo} to {hi})"
-    )
-    # value
-    value = None
-    if "value_usd" in cols:
-        vcol = df.get_column(cols["value_usd"]).cast(pl.Utf8).str.strip_chars()
-        value_s = vcol.cast(pl.Float64, strict=False)
-        vraw = vcol.to_list()
-        bad_v = (value_s.is_null() | (value_s < 0).fill_null(True)).to_numpy()
-        flag(bad_v, lambda i: f"value_usd: {vraw[i]!r} is not a non-negative number")
-        value = value_s.fill_null(0.0).to_numpy()
-    # declared shares (share: declared:<name>): an optional column <name> with a fraction per row;
-    # usmca_share: the schedule's ``usmca`` share (blank = the data default, filled in below)
-    declared: dict[str, np.ndarray] = {}
-    for dname in [*declared_shares(schedule), "usmca_share"]:
-        col = cols.get(dname) or (dname if dname in df.columns else None)
-        if col is not None:
-            draw = df.get_column(col).cast(pl.Utf8).to_list()
-            vals, bad = share_column(draw)
-            flag(bad, lambda i, d=dname, r=draw: f"{d}: {r[i]!r} is not a share between 0 and 1")
-            if dname == "usmca_share":
-                declared["usmca"] = vals
-            else:
-                declared[dname] = np.where(np.isnan(vals), declared_default(schedule, dname), vals)
-    # HS code known in the edition in force on the row's date
-    good = ~np.array([bool(p) for p in problems], dtype=bool)
-    mfn = next((m for m in schedule.rules.measures if m.is_mfn), None)
-    if mfn is not None and good.any():
-        vi = np.searchsorted(mfn.starts, day, side="right") - 1
-        for j in np.unique(vi[good]):
-            rows = np.flatnonzero(good & (vi == j))
-            v = mfn.values[j] if j >= 0 else None
-            if v is None or not v.edition:
-                continue
-            ed = schedule.rules.editions[v.edition]
-            known = ed.locate(hs_np[rows].astype(np.int64))[1] >= 0  # HTS8/HS6 fallbacks count
-            for i in rows[~known].tolist():
-                near = schedule.nearest_codes(hs_np[i], int(day[i]), n=3)
-                problems[i].append(
-                    f"hs: {hs_np[i]} is not an HTS10 line of edition {ed.name}"
-                    + (f" (nearest: {', '.join(near)})" if near else "")
-                )
-
-    errors = [f"{name}:{i + 2}: {'; '.join(p)}" for i, p in enumerate(problems) if p]
-    good = ~np.array([bool(p) for p in problems], dtype=bool)
-    idx = np.flatnonzero(good)
-
+    if not isinstance(table, UserTable):  # a polars frame
+        table = table_from_frame(table, name=name or "<frame>")
+    e = check_entries(schedule, table)
+    idx = np.flatnonzero(e.ok)
     auths = schedule.authorities
     total = np.zeros(len(idx))
     by_auth = {a: np.zeros(len(idx)) for a in auths}
     if len(idx):
-        iso_np = np.asarray(iso.fill_null("").to_list(), dtype=str)
-        if "usmca" in declared:  # blank cells: the data's claim share of the row
-            u = declared["usmca"]
-            blank = idx[np.isnan(u[idx])]
-            u[blank] = usmca_defaults(schedule, hs_np[blank], iso_np[blank])
-        for on, sel in segment_groups(schedule, day[idx]):
+        fill_usmca(schedule, e, idx)
+        for on, sel in segment_groups(schedule, e.day[idx]):
             rows = idx[sel]
             c = schedule.compile(
-                hs_np[rows],
-                iso_np[rows],
+                e.hs10[rows],
+                e.iso3[rows],
                 on,
-                shares={k: v[rows] for k, v in declared.items()} or None,
+                shares={k: v[rows] for k, v in e.shares.items()} or None,
             )
             total[sel] = c.total[0]
             for a, arr in c.by_authority.items():
                 by_auth[a][sel] = arr[0]
-    out = df[idx.tolist()] if len(idx) < n else df
+    out = table.frame(idx)
     extra = [pl.Series("total_rate", total)]
-    if value is not None:
-        extra.append(pl.Series("duty_usd", value[idx] * total))
+    if e.value is not None:
+        extra.append(pl.Series("duty_usd", e.value[idx] * total))
     extra += [pl.Series(f"rate_{a}", by_auth[a]) for a in auths]
-    out = out.with_columns(extra)
-    return out, errors
+    return out.with_columns(extra), e.errors()
 
 
 def rounded(frame: Any) -> Any:

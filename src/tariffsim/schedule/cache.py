@@ -1,7 +1,8 @@
 """Caching of resolved schedules: in memory per process, and as a pickle in ``cache_dir()``.
 
 The key hashes (1) the bytes of every library file (``measures/*.yaml``, ``lists*.yaml``,
-``library.yaml``), (2) the size and time of the engine's own modules (a code change invalidates),
+``library.yaml``), (2) the bytes of the engine's own modules (``schedule/**/*.py`` and ``core/*.py``:
+a code change invalidates),
 (3) the data source's fingerprint (:meth:`DataLayerSource.fingerprint`: sizes and times of the data
 files and of the data layer's code). Only :class:`~tariffsim.schedule.rules.Rules` is pickled —
 plain dataclasses and numpy arrays; the pydantic models are re-read from YAML only when needed
@@ -38,11 +39,18 @@ def library_hash(root: Path) -> str:
     for p in library_files(root):
         h.update(p.name.encode())
         h.update(p.read_bytes())
-    code = Path(__file__).resolve().parent
-    for p in sorted(code.glob("*.py")):
-        st = p.stat()
-        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    pkg = Path(__file__).resolve().parents[1]
+    for p in _engine_code(pkg):
+        h.update(p.relative_to(pkg).as_posix().encode())
+        h.update(p.read_bytes())
     return h.hexdigest()[:20]
+
+
+def _engine_code(pkg: Path) -> list[Path]:
+    """The modules whose code decides the resolved rules: ``schedule/**`` (sub-packages too) and
+    the ``core`` readers (YAML, inputs). Hashed by content, not by time, so a fresh clone and a
+    touched file with the same bytes share the cache."""
+    return sorted((pkg / "schedule").rglob("*.py")) + sorted((pkg / "core").glob("*.py"))
 
 
 def cached_schedule(root: Path | None, source: Any, *, use_cache: bool = True) -> Any:

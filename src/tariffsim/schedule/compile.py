@@ -66,6 +66,13 @@ class _Part:
         else:
             out[self.rows] += self.vals
 
+    def dot(self, w: np.ndarray) -> float:
+        """Σ_r part_r · w_r."""
+        if self.dense is not None:
+            return float(self.dense @ w)
+        assert self.rows is not None and self.vals is not None
+        return float(self.vals @ w[self.rows])
+
     def gather(self, rows: np.ndarray) -> np.ndarray:
         """The part's values at the sorted ``rows`` (0 where it has none)."""
         if self.dense is not None:
@@ -130,6 +137,45 @@ class Compiled:
                 out[a] = self._sum(rows)
             self._by_auth = out
         return self._by_auth
+
+    @property
+    def authorities(self) -> tuple[str, ...]:
+        """The authorities, in the order of :attr:`by_authority` (without building it)."""
+        return tuple(dict.fromkeys(self.measure_authorities))
+
+    def authority_dot(self, weights: np.ndarray) -> dict[str, np.ndarray]:
+        """{authority: (k,) Σ_r A_a[s, r] · w_r} — the weighted sums of :attr:`by_authority`
+        without its dense (k, n) arrays: each distinct stored part is dotted with ``weights`` once
+        and the parts of an authority's measures are added per segment."""
+        w = np.asarray(weights, dtype=np.float64)
+        dots = np.array([p.dot(w) for p in self._store] + [0.0])  # index -1 = all zero
+        out: dict[str, np.ndarray] = {}
+        for a in self.authorities:
+            rows = [i for i, x in enumerate(self.measure_authorities) if x == a]
+            out[a] = dots[self.part_ids[rows]].sum(axis=0)
+        return out
+
+    def authority_group_dot(
+        self, weights: np.ndarray, groups: np.ndarray, n_groups: int
+    ) -> dict[str, np.ndarray]:
+        """{authority: (k, g) Σ_{r in group j} A_a[s, r] · w_r} for rows labelled ``groups``
+        (integers 0 … n_groups − 1): each distinct stored part is summed by group once (a
+        ``bincount`` over its non-zero rows), then the parts of an authority's measures are added per
+        segment — no dense (k, n) array."""
+        w = np.asarray(weights, dtype=np.float64)
+        inv = np.asarray(groups, dtype=np.int64)
+        sums = np.zeros((len(self._store) + 1, n_groups))  # last row: the all-zero part (-1)
+        for i, p in enumerate(self._store):
+            if p.dense is not None:
+                sums[i] = np.bincount(inv, weights=p.dense * w, minlength=n_groups)
+            else:
+                assert p.rows is not None and p.vals is not None
+                sums[i] = np.bincount(inv[p.rows], weights=p.vals * w[p.rows], minlength=n_groups)
+        out: dict[str, np.ndarray] = {}
+        for a in self.authorities:
+            rows = [i for i, x in enumerate(self.measure_authorities) if x == a]
+            out[a] = sums[self.part_ids[rows]].sum(axis=0)
+        return out
 
     def _sum(self, measure_rows: list[int]) -> np.ndarray:
         arr = np.zeros((self.k, self.n), dtype=self.dtype)
@@ -282,7 +328,8 @@ class _RowShares:
                     rows = np.flatnonzero(self.oinv == j)
                     i, hit = lookup(tab[0], self.codes[self.hinv[rows]])
                     out[rows[hit]] = tab[1][i[hit]]
-                self.used.add("usmca")
+                if out.any():  # flagged only where a row took a data share (not for JPN-only rows)
+                    self.used.add("usmca")
         elif name == "non_usmca":
             out = 1.0 - self.get("usmca")
         elif name == "non_metal_content":
