@@ -261,5 +261,5 @@ def test_allow_list_entries_are_still_needed() -> None:
 
 
 def test_allow_list_is_empty() -> None:
-    # Issue 13: the layers import one way with no exception (docs/architecture.md).
+    # The layers import one way with no exception (docs/architecture.md).
     assert ALLOWED == {}
