@@ -292,7 +292,10 @@ def _authority_points(c: CompiledLike, v: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _compile(schedule: Any, flows: Flows, start: dt.date, end: dt.date) -> CompiledLike:
-    return schedule.compile(flows.hs10, flows.origin, start, end, shares=dict(flows.shares) or None)
+    c: CompiledLike = schedule.compile(
+        flows.hs10, flows.origin, start, end, shares=dict(flows.shares) or None
+    )
+    return c
 
 
 def _schedule(schedule: Any | None) -> Any:
@@ -343,7 +346,8 @@ def _mfn_edition(schedule: Any, on: dt.date) -> Any | None:
 def _locate(edition: Any, hs10: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(line index, level) of each row in the edition, as the schedule rates it: level 0 = the
     HTS10 line, 1 = its HTS8's rate, 2 = its HS6 family's single rate, -1 = unknown."""
-    return edition.locate(np.asarray(hs10).astype(np.int64))
+    out: tuple[np.ndarray, np.ndarray] = edition.locate(np.asarray(hs10).astype(np.int64))
+    return out
 
 
 def unknown_hs10(schedule: Any, flows: Flows, on: dt.date) -> np.ndarray:
@@ -685,7 +689,7 @@ class SegmentTotals:
             shape[axis] = len(auths)
             out = np.zeros(shape)
             for j, a in enumerate(t.authorities):
-                idx = [slice(None)] * arr.ndim
+                idx: list[slice | int] = [slice(None)] * arr.ndim
                 src = list(idx)
                 idx[axis], src[axis] = auths.index(a), j
                 out[tuple(idx)] = arr[tuple(src)]

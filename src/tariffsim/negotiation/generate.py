@@ -94,6 +94,16 @@ def priors() -> tuple[dict[str, SourceSpec], dict[str, ParamSpec]]:
 # --------------------------------------------------------------------------------------------
 
 
+def _bound(p: ParamSpec, end: str) -> float:
+    """The ``low`` or ``high`` end of a ranged prior; an :class:`InputError` when it has none."""
+    x = getattr(p, end)
+    if x is None:
+        raise InputError(
+            f"the prior {p.help!r} has no {end} end", hint="give it low and high (priors.yaml)"
+        )
+    return float(x)
+
+
 def resolve_partner(text: str) -> str:
     """ISO3 code or ``EU`` of a partner typed as a code, a Census code or a name."""
     from tariffsim.core.countries import resolve
@@ -271,12 +281,12 @@ def _generate(P: str, d: dt.date) -> CaseFile:
         sq = nominal_rate(hl_part[prow], law.value[prow])
         threat = sq
     assert threat is not None
-    floors = [
-        o
+    floor_rates = [
+        o.rate
         for o in F.us_objectives(d, "floor")
         if o.rate is not None and (o.partners == "all" or P in o.partners)
     ]
-    floor_rate = floors[-1].rate if floors else 0.0
+    floor_rate = floor_rates[-1] if floor_rates else 0.0
     prov.update(status_quo_rate=sq, threat_rate=threat, stated_floor=floor_rate)
     deadlines = F.deadlines(P, d) if have_facts else []
     live = []
@@ -451,7 +461,7 @@ def _generate(P: str, d: dt.date) -> CaseFile:
         cap_usd = float(law.value[cap_rows].sum())
         if cap_usd >= MIN_ISSUE_USD:
             use("s232_action_probability")
-            r = float(pri["s232_expected_rate"].value)
+            r = pri["s232_expected_rate"].number
             use("s232_expected_rate")
             cap_spec = StakesSpec(
                 scope=["hs:" + ",".join(pref)],
@@ -503,9 +513,9 @@ def _generate(P: str, d: dt.date) -> CaseFile:
             "ge-2023",
         )
         params["purchase_market"] = {
-            "value": round(market * float(pri["purchase_market_share"].value), 2),
-            "low": round(market * float(pri["purchase_market_share"].low), 2),
-            "high": round(market * float(pri["purchase_market_share"].high), 2),
+            "value": round(market * pri["purchase_market_share"].number, 2),
+            "low": round(market * _bound(pri["purchase_market_share"], "low"), 2),
+            "high": round(market * _bound(pri["purchase_market_share"], "high"), 2),
             "unit": "US$ bn/yr",
             "help": "Extra US goods the partner's buyers could take per year (its imports from others × purchase_market_share).",
             "kind": "judgement",
@@ -554,9 +564,9 @@ def _generate(P: str, d: dt.date) -> CaseFile:
         use("pledge_years")
         use("investment_capacity_gdp")
         params["investment_capacity"] = {
-            "value": round(gdp_bn * float(pri["investment_capacity_gdp"].value), 1),
-            "low": round(gdp_bn * float(pri["investment_capacity_gdp"].low), 1),
-            "high": round(gdp_bn * float(pri["investment_capacity_gdp"].high), 1),
+            "value": round(gdp_bn * pri["investment_capacity_gdp"].number, 1),
+            "low": round(gdp_bn * _bound(pri["investment_capacity_gdp"], "low"), 1),
+            "high": round(gdp_bn * _bound(pri["investment_capacity_gdp"], "high"), 1),
             "unit": "US$ bn",
             "help": "Pledge size at which its cost to the partner doubles (partner_gdp × investment_capacity_gdp).",
             "kind": "judgement",
@@ -729,7 +739,7 @@ def _generate(P: str, d: dt.date) -> CaseFile:
         x = us_exports_usd(P) / 1e9
         cover = min(1.0, (r0.value_usd_bn or x) / x) if x > 0 else 1.0
         params["retaliation_rate"] = {
-            "value": round(float(r0.rate) * cover, 4),
+            "value": round(float(r0.rate or 0.0) * cover, 4),  # rets keep rate > 0
             "unit": "fraction of US exports",
             "help": "The partner's announced counter-duty, averaged over all US exports to it.",
             "kind": "fact",

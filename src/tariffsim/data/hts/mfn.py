@@ -89,15 +89,15 @@ def _hts10_lines(rev: pl.DataFrame) -> pl.DataFrame:
         other.append(ot2)
         rate_line.append(src or "")
     only8 = [k for k in rate8 if k not in with_stat]
-    for k in only8:
-        g8, sp8, ot8 = last_rate[k]
-        hts10.append(k + "00")
-        desc.append(rate8[k][0])
-        ctx.append(rate8[k][1])
+    for h8 in only8:
+        g8, sp8, ot8 = last_rate[h8]
+        hts10.append(h8 + "00")
+        desc.append(rate8[h8][0])
+        ctx.append(rate8[h8][1])
         general.append(g8)
         special.append(sp8)
         other.append(ot8)
-        rate_line.append(k)
+        rate_line.append(h8)
     flag = [False] * (len(hts10) - len(only8)) + [True] * len(only8)
     return (
         pl.DataFrame(
