@@ -158,6 +158,41 @@ def test_rate_lookup_page(server, page):
     assert not page.js_errors, page.js_errors
 
 
+def test_hs_search_words(server, page):
+    """The HS box's hints are the project's HS search (``duties.search``), checkable in the HTSUS:
+    "bicycle" → 8712.00.48 "Other bicycles"; "wine" → heading 2204, never "swine" (0103);
+    "Roquefort" → 0406.20.10 "Roquefort cheese"; full-width "８７１２．００．１５" → the three
+    statistical lines of 8712.00.15; words in the HS box are rated as their best hit."""
+    page.goto(server + "/")
+    cases = [
+        ("bicycle", "8712004800"),
+        ("wine", "2204212000"),
+        ("Roquefort", "0406201000"),
+        ("\uff18\uff17\uff11\uff12\uff0e\uff10\uff10\uff0e\uff11\uff15", "8712001510"),
+    ]
+    for text, first in cases:
+        page.fill("#hs", text)
+        page.wait_for_selector(f"#hs-hits li:first-child a[data-pick-hs='{first}']", timeout=10_000)
+        api = httpx.get(server + "/api/hs/search", params={"q": text, "limit": 12}).json()
+        shown = page.eval_on_selector_all(
+            "#hs-hits a[data-pick-hs]", "els => els.map(e => e.dataset.pickHs)"
+        )
+        assert shown == [h["hs"] for h in api], text
+    assert not [c for c in shown if c.startswith("0103")]
+    # words typed and sent: the best hit is rated, the others offered
+    page.fill("#origin", "JPN")
+    page.fill("#hs", "bicycle")
+    page.fill("#date", "2025-04-05")
+    page.click("#rate-submit")
+    page.wait_for_selector("#hs-picked")
+    assert "8712.00.48" in page.inner_text("#hs-picked")
+    rate = httpx.get(
+        server + "/api/rate", params={"origin": "JPN", "hs": "8712004800", "date": "2025-04-05"}
+    ).json()
+    assert page.inner_text("#total-rate").strip() == _pct(rate["total_rate"])
+    assert not page.js_errors, page.js_errors
+
+
 def test_rate_batch_download(server, page, tmp_path):
     f = tmp_path / "entries.csv"
     f.write_text("origin,hs,date,value_usd\nJPN,8703230190,2025-04-05,40000\n")

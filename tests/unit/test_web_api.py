@@ -150,14 +150,75 @@ def test_timeline_and_measures_equal_library(client, state):
 def test_hs_search(client):
     hits = client.get("/api/hs/search", params={"q": "8703.23.01"}).json()
     assert hits and all(h["hs"].startswith("87032301") for h in hits)
+    assert all(h["score"] == 1.0 for h in hits)
     assert "8703230190" in [
         h["hs"] for h in client.get("/api/hs/search", params={"q": "8703230190"}).json()
     ]
     words = client.get(
         "/api/hs/search", params={"q": "spark-ignition 1,500 cc", "limit": 100}
     ).json()
+    # HTSUS 8703.23: spark-ignition engines of a cylinder capacity over 1,500 cc, not over 3,000 cc
     assert any(h["hs"].startswith("870323") for h in words)
-    assert all("spark-ignition" in h["path"].lower() for h in words)
+    assert all("spark" in h["path"].lower() for h in words[:10])
+
+
+def _codes(client, **params):
+    r = client.get("/api/hs/search", params=params)
+    assert r.status_code == 200, r.text
+    return [h["hs"] for h in r.json()]
+
+
+def test_hs_search_words_checkable_against_the_hts(client):
+    """Words a user types, with hits anyone can look up in the HTSUS."""
+    # "bicycle": HTSUS 8712.00.48 "Other bicycles" (heading 8712, bicycles and other cycles);
+    # bicycle inner tubes 4013.20.00 and tires 4011.50.00 follow
+    bikes = _codes(client, q="bicycle", limit=5)
+    assert bikes[0] == "8712004800"
+    assert {"4013200000", "4011500000"} <= set(bikes)
+    # "wine": heading 2204 (wine of fresh grapes), matched as a word — never "swine" (0103)
+    wine = client.get("/api/hs/search", params={"q": "wine", "limit": 40}).json()
+    assert wine[0]["hs"].startswith("2204")
+    assert not [h for h in wine if h["hs"].startswith("0103")]
+    # a French name the HTS uses: 0406.20.10 "Roquefort cheese" (heading 0406, cheese)
+    assert _codes(client, q="Roquefort", limit=3)[0] == "0406201000"
+    # full-width characters (an East Asian keyboard) read as ASCII (NFKC): the same hits
+    assert _codes(client, q="\uff57\uff49\uff4e\uff45", limit=5) == _codes(
+        client, q="wine", limit=5
+    )
+    assert _codes(client, q="\uff18\uff17\uff11\uff12\uff0e\uff10\uff10\uff0e\uff11\uff15") == [
+        "8712001510",
+        "8712001520",
+        "8712001550",
+    ]  # HTSUS 8712.00.15: bicycles with wheels not over 63.5 cm, by wheel size (statistical lines)
+
+
+def test_hs_search_is_the_cli_search(client):
+    """One HS search in the project: the API returns what ``duties.search.search_hs`` returns."""
+    from tariffsim.duties.search import search_hs
+
+    for q in ("lithium batteries", "laptop", "8471.30"):
+        assert _codes(client, q=q, limit=10) == [h.hs for h in search_hs(q, limit=10)]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "--"},  # no words
+        {"q": "   "},  # blank
+    ],
+)
+def test_hs_search_bad_input_is_422(client, params):
+    r = client.get("/api/hs/search", params=params)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"]
+
+
+def test_hs_hints_partial(client):
+    """The HS box's hints: the search's hits; text with no words gives the "no match" line."""
+    r = client.get("/ui/hs-search", params={"q": "bicycle"})
+    assert r.status_code == 200 and 'data-pick-hs="8712004800"' in r.text
+    r = client.get("/ui/hs-search", params={"q": "--"})
+    assert r.status_code == 200 and "no HTS line matches" in r.text
 
 
 def test_health(client, state):

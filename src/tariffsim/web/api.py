@@ -96,7 +96,8 @@ async def hs_search(
     q: Annotated[str, Query(min_length=1, max_length=100, examples=["passenger cars"])],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list:
-    """HTS10 lines whose code starts with the digits given or whose description has every word."""
+    """HTS10 lines whose code starts with the digits given, or ranked by the words (the search of
+    ``tariffsim search``: whole words, stemmed, BM25-ranked, everyday words mapped to the HTS's)."""
     return svc.hs_search(_state(request), q, limit)
 
 

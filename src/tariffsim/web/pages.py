@@ -17,6 +17,7 @@ Three rules:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
@@ -276,7 +277,7 @@ def _rate_ctx(request: Request, origin: str, hs: str, date: str) -> dict[str, An
         rows.append(
             {
                 **row,
-                "to": svc.last_day(row["end"], hi).isoformat(),
+                "to": svc.last_day(row["start"], row["end"], hi).isoformat(),
                 "by_authority": _by_auth(row["measures"]),
             }
         )
@@ -328,7 +329,10 @@ def hs_partial(
     digits = q.replace(".", "").strip()
     if digits.isdigit() and len(digits) == 10:
         q = ""  # a full code: nothing to suggest
-    hits = svc.hs_search(_state(request), q, 12) if len(q.strip()) >= 2 else []
+    hits: list[dict[str, Any]] = []
+    if len(q.strip()) >= 2:
+        with contextlib.suppress(InputError):  # no words to search for (e.g. "--"): no hints
+            hits = svc.hs_search(_state(request), q, 12)
     return templates.TemplateResponse(request, "partials/hs_hits.html", {"hits": hits, "q": q})
 
 
@@ -396,7 +400,7 @@ def etr_page(request: Request, date: Q = None) -> HTMLResponse:
         rows,
         auths,
         title="ETR on 2024 US imports, by authority",
-        end=(st.etr.end - dt.timedelta(days=1)).isoformat(),
+        end=st.schedule.coverage.last_day.isoformat(),
     )
     text = date if date is not None else ETR_DATE
     ctx: dict[str, Any] = {"series_spec": spec, "date": text}
@@ -500,7 +504,9 @@ def country_page(request: Request, iso3: str, date: Q = None, models: Q = None) 
         [{"start": r["start"], "by_authority": r["by_authority"]} for r in c["timeline"]],
         auths,
         title=f"ETR on 2024 imports from {c['name']}, by authority",
-        end=svc.last_day(c["timeline"][-1]["end"], st.schedule.coverage.last_day).isoformat()
+        end=svc.last_day(
+            c["timeline"][-1]["start"], c["timeline"][-1]["end"], st.schedule.coverage.last_day
+        ).isoformat()
         if c["timeline"]
         else None,
     )

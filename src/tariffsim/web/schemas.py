@@ -91,8 +91,9 @@ class MeasuresOut(BaseModel):
 
 class HsHit(BaseModel):
     hs: str
-    description: str
+    description: str = Field(description="the line's own text")
     path: str = Field(description="the full description (headings › subheadings › line)")
+    score: float = Field(description="relevance (BM25, higher is better); 1 for a code prefix")
 
 
 class CountryOut(BaseModel):

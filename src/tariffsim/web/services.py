@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from tariffsim.core.dates import Period
 from tariffsim.core.errors import InputError, TariffsimError
 
 GE_SCENARIO = "ustr_income_tax"
@@ -100,9 +101,8 @@ def timeline(
     lo, hi = s.coverage.start, s.coverage.last_day
     d1 = parse_day(state, start, "from") if start else lo
     d2 = parse_day(state, end, "to") if end else hi
-    if d2 < d1:
-        raise InputError(f"to ({d2}) is before from ({d1})", hint="'to' is the last day, inclusive")
-    rows = s.timeline(origin, hs, d1, d2 + dt.timedelta(days=1))
+    span = Period.from_inclusive(d1, d2, fields=("from", "to"))
+    rows = s.timeline(origin, hs, span.start, span.end)
     return {
         "origin": origin,
         "hs": hs,
@@ -112,11 +112,15 @@ def timeline(
     }
 
 
-def last_day(end: str | dt.date, coverage_end: dt.date) -> dt.date:
-    """The inclusive last day of a half-open row ``[start, end)``, never past the coverage (the
-    CLI's "to (incl.)" column)."""
-    e = dt.date.fromisoformat(end) if isinstance(end, str) else end
-    return min(e - dt.timedelta(days=1), coverage_end)
+def last_day(start: str | dt.date, end: str | dt.date, coverage_end: dt.date) -> dt.date:
+    """The inclusive last day of a half-open row ``[start, end)`` (``Period.last_day``), never past
+    the coverage (the CLI's "to (incl.)" column)."""
+    p = Period(_day(start), _day(end))
+    return min(p.last_day, coverage_end)
+
+
+def _day(d: str | dt.date) -> dt.date:
+    return dt.date.fromisoformat(d) if isinstance(d, str) else d
 
 
 def measures(state: Any, on: str) -> dict[str, Any]:
@@ -175,10 +179,33 @@ def rate_csv(
     return rounded(out).write_csv(), errors
 
 
-def hs_search(state: Any, q: str, limit: int = 20) -> list[dict[str, str]]:
-    from tariffsim.web.state import search_hs
+def hs_search(
+    state: Any, q: str, limit: int = 20, origin: str | None = None, on: str | None = None
+) -> list[dict[str, Any]]:
+    """The HS search of ``tariffsim search`` (:func:`tariffsim.duties.search.search_hs`): HTS10
+    lines whose code starts with the digits of ``q``, or ranked by its words (BM25), as
+    ``{hs, description (the line's text), path (headings › … › line), score}``, plus
+    ``total_rate`` (fraction) when ``origin`` and ``on`` are given."""
+    from tariffsim.duties.search import search_hs
 
-    return search_hs(state.hs, q, limit=limit)
+    if (origin is None) != (on is None):
+        raise InputError(
+            "give both origin and date to rate the hits", hint="e.g. origin=JPN&date=2025-04-05"
+        )
+    day = parse_day(state, on, required=True) if on is not None else None
+    hits = search_hs(q, limit=limit, origin=origin, on=day, schedule=state.schedule)
+    out = []
+    for h in hits:
+        row: dict[str, Any] = {
+            "hs": h.hs,
+            "description": h.description,
+            "path": h.path,
+            "score": h.score,
+        }
+        if h.total_rate is not None:
+            row["total_rate"] = h.total_rate
+        out.append(row)
+    return out
 
 
 def countries_list() -> dict[str, Any]:
@@ -202,8 +229,9 @@ def etr(state: Any, on: str | None, by: str | None, top: int | None) -> dict[str
 def etr_series(state: Any, start: str | None, end: str | None) -> list[dict[str, Any]]:
     lo, hi = state.schedule.coverage.start, state.schedule.coverage.last_day
     d1 = parse_day(state, start, "from") if start else lo
-    d2 = parse_day(state, end, "to") + dt.timedelta(days=1) if end else hi + dt.timedelta(days=1)
-    return state.etr.series_json(d1, d2)
+    d2 = parse_day(state, end, "to") if end else hi
+    span = Period.from_inclusive(d1, d2, fields=("from", "to"))
+    return state.etr.series_json(span)
 
 
 # --- countries --------------------------------------------------------------------------------

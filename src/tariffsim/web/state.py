@@ -12,7 +12,7 @@ for the split by authority, D_{s,a} = Σ_r τ_{r,a,s} v_r. At start-up the defau
 (k, n) by-authority arrays of one chunk are freed before the next) and reduced to these (k, g)
 tables with sparse one-hot products, so an ETR request is an index into a small array.
 
-Start-up also loads the HTS descriptions for search and warms the engine's per-edition caches
+Start-up also loads the HTS descriptions, opens the HS search index (``duties.search``) and warms the engine's per-edition caches
 with one rate lookup, so the first user request is as fast as the next.
 """
 
@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from tariffsim.core.dates import Period
 from tariffsim.core.errors import InputError
 
 GROUPINGS = ("partner", "group", "chapter", "section")
@@ -74,7 +75,7 @@ class EtrCache:
         """Index of the segment holding ``on``; :class:`InputError` outside the coverage."""
         d = np.datetime64(on, "D")
         if d < self.starts[0] or on >= self.end:
-            last = self.end - dt.timedelta(days=1)
+            last = Period(self.start, self.end).last_day
             raise InputError(
                 f"date {on} is outside the schedule's coverage ({self.start} to {last})",
                 hint=f"give a date from {self.start} to {last}",
@@ -153,13 +154,12 @@ class EtrCache:
         }
         return out
 
-    def series_json(self, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-        """Daily ``[{date, etr, duty_usd, by_authority}]`` over ``[start, end)`` (the CLI's
-        ``tariffsim etr --from --to --json``)."""
-        if end <= start:
-            raise InputError(f"empty range [{start}, {end})", hint="'to' must be after 'from'")
+    def series_json(self, span: Period) -> list[dict[str, Any]]:
+        """Daily ``[{date, etr, duty_usd, by_authority}]`` over ``span`` = ``[start, end)`` (the
+        CLI's ``tariffsim etr --from --to --json``)."""
+        start, end = span.start, span.end
         self.segment(start)
-        self.segment(end - dt.timedelta(days=1))
+        self.segment(span.last_day)
         days = np.arange(np.datetime64(start, "D"), np.datetime64(end, "D"))
         seg = np.searchsorted(self.starts, days, side="right") - 1
         m = self.imports_usd
@@ -217,8 +217,7 @@ def build_etr_cache(
     from tariffsim.duties.etr import ave_approx_flags, row_keys, segment_totals
 
     t0 = time.perf_counter()
-    lo, hi = schedule.coverage.start, schedule.coverage.last_day
-    end = hi + dt.timedelta(days=1)
+    lo, end = schedule.coverage.start, schedule.coverage.end
     starts = np.array([lo, *schedule.change_days(lo, end)], dtype="datetime64[D]")
     v_all = np.asarray(flows.value_usd, dtype=np.float64)
     keys = {b: np.unique(row_keys(flows, b, eu_members=eu_members).astype(str)) for b in GROUPINGS}
@@ -327,6 +326,7 @@ class AppState:
             self.timings["etr_cache_s"] = self.etr.seconds
             t = time.perf_counter()
             self.hs = _hs_table()
+            _warm_search()
             self.timings["hs_s"] = time.perf_counter() - t
             t = time.perf_counter()
             lo, hi = self.schedule.coverage.start, self.schedule.coverage.last_day
@@ -350,41 +350,17 @@ class AppState:
 
 
 def _hs_table() -> pl.DataFrame:
+    """The HTS descriptions (``hts10``, ``description``, ``description_full``) the pages show."""
     from tariffsim.data.hts import descriptions
 
-    d = descriptions()
-    return d.with_columns(
-        pl.concat_str(
-            [pl.col("description_full").fill_null(""), pl.col("description").fill_null("")],
-            separator=" ",
-        )
-        .str.to_lowercase()
-        .alias("_text")
-    )
+    return descriptions()
 
 
-def search_hs(table: pl.DataFrame, q: str, *, limit: int = 20) -> list[dict[str, str]]:
-    """HTS10 lines whose code starts with the digits of ``q`` or whose text holds every word of it."""
-    q = q.strip()
-    digits = q.replace(".", "").replace(" ", "")
-    if not q:
-        return []
-    if digits.isdigit():
-        hit = table.filter(pl.col("hts10").str.starts_with(digits))
-    else:
-        words = [w for w in q.lower().split() if w]
-        expr = pl.lit(True)
-        for w in words:
-            expr = expr & pl.col("_text").str.contains(w, literal=True)
-        hit = table.filter(expr)
-    return [
-        {
-            "hs": r["hts10"],
-            "description": r["description"] or "",
-            "path": r["description_full"] or "",
-        }
-        for r in hit.head(limit).iter_rows(named=True)
-    ]
+def _warm_search() -> None:
+    """Open (or build, once per data version) the HS search index, so the first search is fast."""
+    from tariffsim.duties.search import search_hs
+
+    search_hs("wine", limit=1)
 
 
 STATE = AppState()
