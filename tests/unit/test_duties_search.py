@@ -54,8 +54,10 @@ def test_rate_of_each_hit_matches_rate_command() -> None:
     assert hit.total_rate == pytest.approx(0.275)
     eu = search_hs("8703230190", origin="EU", on="2025-09-20")
     assert eu[0].total_rate == pytest.approx(0.15)
+    # a bicycle entered without a USMCA claim pays the fentanyl duty of its origin: Canada 35%
+    # (9903.01.10 as amended 1 Aug 2025), Mexico 25% (9903.01.01), so the group has no one rate
     with pytest.raises(InputError, match="members of USMCA pay different rates"):
-        search_hs("8703230190", origin="USMCA", on="2025-09-20")
+        search_hs("8712004800", origin="USMCA", on="2025-09-20")
     with pytest.raises(InputError, match="give both an origin and a date"):
         search_hs("cars", origin="JPN")
 
@@ -110,3 +112,20 @@ def test_docs_table_is_the_code_table() -> None:
         f"| {k} | {v[0]} | {', '.join(format_hs(p) for p in v[1])} |" for k, v in SYNONYMS.items()
     ]
     assert rows == want
+
+
+def test_accented_words_stay_one_word() -> None:
+    # HTS 0406.30.53.00 "Gruyere-process cheese": the index folds accents (SQLite unicode61), so the
+    # query must too; "gruyère" split at the è found sugar ("gruy") and garments ("re") before.
+    assert codes("gruyère", 3) == codes("Gruyere", 3)
+    assert codes("gruyère")[0].startswith("0406")
+
+
+def test_a_hit_is_rated_as_one_entry_without_claim() -> None:
+    # A Japanese bicycle 8712.00.48 on 2025-04-05: MFN 11% (HTSUS column 1 general) + the 10%
+    # reciprocal baseline (9903.01.25) = 21%, as `tariffsim rate` answers; not the trade data's
+    # blend of preference claims.
+    hit = next(
+        h for h in search_hs("bicycle", origin="JPN", on="2025-04-05") if h.hs == "8712004800"
+    )
+    assert hit.total_rate == pytest.approx(0.21, abs=1e-12)

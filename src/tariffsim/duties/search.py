@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -233,10 +234,17 @@ def _index() -> _Index:
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+def _fold(text: str) -> str:
+    """Lower case without accents ("Gruyère" → "gruyere"), as the index's unicode61 tokenizer
+    folds the HTS descriptions, so that an accented word stays one word."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
 def _rewrite(text: str) -> tuple[list[str], tuple[str, ...]]:
     """The query's words with everyday phrases replaced by the tariff's words, and the HS prefixes
     those phrases mean."""
-    words = _WORD.findall(text.lower().replace("-", " "))
+    words = _WORD.findall(_fold(text).replace("-", " "))
     out: list[str] = []
     prefixes: list[str] = []
     keys = sorted(SYNONYMS, key=lambda k: -len(k.split()))
@@ -364,7 +372,11 @@ def _rated(hits: list[SearchHit], origin: str, on: Any, schedule: Any | None) ->
         return []
     # a group (EU) is rated for each member; its rate is theirs when they all pay the same
     k = len(members)
-    c = schedule.compile(np.tile(codes, k), np.repeat(np.array(members), len(codes)), day)
+    # each hit is rated as one entry with no preference claim, as `tariffsim rate` rates it (not
+    # at the trade data's claim shares, which price flows, not a shipment)
+    c = schedule.compile(
+        np.tile(codes, k), np.repeat(np.array(members), len(codes)), day, basis="entry"
+    )
     each = np.asarray(c.total[0], dtype=float).reshape(k, len(codes))
     total = each[0]
     if k > 1 and np.ptp(each, axis=0).max() > 1e-12:
