@@ -166,7 +166,9 @@ def option_checks() -> list[Case]:
         (["search", "!!!"], "refuse"),
         (["search", "laptop", "--origin", "JPN"], "refuse"),
         (["search", "laptop", "--origin", "JPN", "--on", "2025-04-05", "--limit", "3"], "ok"),
-        (["search", "cars", "--origin", "USMCA", "--on", "2025-04-05"], "refuse"),
+        # a group is refused only where its members' rates differ: an unclaimed bicycle pays the
+        # fentanyl duty of its origin (Canada 35%, Mexico 25% on 2025-09-20)
+        (["search", "bicycles", "--origin", "USMCA", "--on", "2025-09-20"], "refuse"),
         (["search", '"NEAR(a b)*'], "ok"),
         (["rate", "JPN", CAR, "--on", DAY, "--share", "advanced_semiconductor=2"], "refuse"),
         (["rate", "JPN", CAR, "--on", DAY, "--share", "advanced_semiconductor=nan"], "refuse"),
