@@ -109,6 +109,12 @@ SLOW: dict[str, str] = {
     "tests/unit/test_schedule_cli.py::test_timeline_and_plot": "18 s",
     "tests/unit/test_duties_report.py::test_report_is_self_contained": "13.5 s",
     "tests/unit/test_duties_s301_exclusions.py::test_library_list_matches_the_hts": "10.4 s",
+    # measured at a load of ~1-2 (so about an idle machine's seconds): ETR series over every row
+    "tests/unit/test_cli_exports.py::test_etr_partner_equals_its_row": "4.2 s",
+    "tests/unit/test_cli_exports.py::test_post_substitution_series_beside_static": "3.7 s",
+    "tests/unit/test_cli_exports.py::test_by_tables_add_up": "2.0-3.5 s each",
+    "tests/unit/test_cli_exports.py::test_series_csv_and_segments": "2.0 s",
+    "tests/unit/test_cli_exports.py::test_etr_and_duties_say_their_assumptions": "1.9 s",
 }
 
 
@@ -117,6 +123,7 @@ SLOW: dict[str, str] = {
 #: built once rather than once per worker (the web app's warm state: ~25 s of CPU).
 SHARED_SETUP: dict[str, str] = {
     "tests/unit/test_web_api.py": "web-app-state",
+    "tests/unit/test_import_graph.py": "import-graph",  # the graph of every module, read once
 }
 
 
