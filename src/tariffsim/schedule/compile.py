@@ -11,8 +11,12 @@ state of the day before the value started) — and on the parts of the measures 
 (``excluded_by``, ``floor_base``). Parts are computed once per distinct (measure, state, referred
 parts) and reused across segments. Product matching works on the distinct HS10 codes: a code
 matches an ``L``-digit prefix when ``code // 10**(10-L)`` equals it (numpy ``isin`` per prefix
-length); origin rules work on the distinct origins and are gathered to rows by index. No loop runs
-over rows or days; loops run over segments × measures (tens × tens) and distinct states.
+length); origin rules work on the distinct origins and are gathered to rows by index. A measure whose
+scope (codes × origins with a rule in force) holds under a quarter of the rows is computed on those
+rows only — found from the rows of its codes when they are few, else from the rows of its origins
+when they are few, else from one pass over the rows — with the same element-wise operations in the
+same order as on whole arrays, so the same numbers. No loop runs over rows or days; loops run over
+segments × measures (tens × tens) and distinct states.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from tariffsim.schedule.products import ProductMasks
 from tariffsim.schedule.rules import DAY_MAX, DECLARED_PREFIX, MeasureRule, Rules, lookup
 
 _EPOCH = np.datetime64("1970-01-01", "D")
+_NO_ROWS = np.zeros(0, dtype=bool)
 
 
 class _Part:
@@ -43,8 +48,9 @@ class _Part:
     vals: np.ndarray | None
 
     def __init__(self, arr: np.ndarray) -> None:
-        nz = np.flatnonzero(arr)
-        if len(nz) * 4 < len(arr):
+        nzm = arr != 0.0  # as np.nonzero counts (NaN in, -0.0 out); counted before any index
+        if np.count_nonzero(nzm) * 4 < len(arr):
+            nz = np.flatnonzero(nzm)
             self.dense = None
             self.rows = nz
             self.vals = arr[nz]
@@ -142,6 +148,23 @@ class Compiled:
     def authorities(self) -> tuple[str, ...]:
         """The authorities, in the order of :attr:`by_authority` (without building it)."""
         return tuple(dict.fromkeys(self.measure_authorities))
+
+    def authority_at(self, segment: int) -> dict[str, np.ndarray]:
+        """{authority: (n,) rates on one segment} — the row ``segment`` of each
+        :attr:`by_authority` array (same sums in the same order, so the same numbers) without
+        building the (k, n) arrays of every segment."""
+        if self._by_auth is not None:
+            return {a: arr[segment] for a, arr in self._by_auth.items()}
+        out: dict[str, np.ndarray] = {}
+        buf = np.zeros(self.n)
+        for a in self.authorities:
+            buf[:] = 0.0
+            for m, x in enumerate(self.measure_authorities):
+                pid = int(self.part_ids[m, segment])
+                if x == a and pid >= 0:
+                    self._store[pid].add_to(buf)
+            out[a] = buf.astype(self.dtype)
+        return out
 
     def authority_dot(self, weights: np.ndarray) -> dict[str, np.ndarray]:
         """{authority: (k,) Σ_r A_a[s, r] · w_r} — the weighted sums of :attr:`by_authority`
@@ -505,6 +528,10 @@ class _Compiler:
             np.array([m.covers_origin(o) for o in self.o_list], dtype=bool) for m in rules.measures
         ]
         self.mfn_memo: dict[tuple[str, int], np.ndarray] = {}
+        self.origin_memo: dict[
+            tuple[int, int, tuple[int, ...]],
+            tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, list[int]]],
+        ] = {}
 
     # --- MFN ---------------------------------------------------------------------------------
     def _program_weight(
@@ -601,11 +628,49 @@ class _Compiler:
         offs = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(total)
         return np.sort(self.code_order[offs])
 
+    def scope_rows(self, pm: np.ndarray, eff: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+        """(sorted rows in scope, or None when they are a quarter of the rows or more; the
+        row mask when it was built, else an empty mask) for the codes ``pm`` and origins
+        ``eff``: from the rows of the codes when they are few, else of the origins when they are
+        few, else from one pass over the rows."""
+        cand = self.rows_of_codes(pm)
+        if cand is not None:
+            return cand[eff[self.oinv[cand]]], _NO_ROWS
+        cand = self.rows_of_origins(eff)
+        if cand is not None:
+            return cand[pm[self.hinv[cand]]], _NO_ROWS
+        rowmask: np.ndarray = pm[self.hinv] & eff[self.oinv]
+        if int(np.count_nonzero(rowmask)) * 4 < self.n:
+            return np.flatnonzero(rowmask), rowmask
+        return None, rowmask
+
+    def rows_of_origins(self, eff: np.ndarray) -> np.ndarray | None:
+        """The sorted rows whose origin is in the mask ``eff`` over distinct origins, or None when
+        they are a sixteenth of the rows or more (then one pass over the rows is as fast)."""
+        idx = np.flatnonzero(eff)
+        starts = self.bounds[idx]
+        lens = self.bounds[idx + 1] - starts
+        total = int(lens.sum())
+        if total * 16 >= self.n:
+            return None
+        offs = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(total)
+        return np.sort(self.order[offs])
+
     def origin_arrays(
         self, m: MeasureRule, vi: int, susp: tuple[int, ...]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, list[int]]]:
         """Per distinct origin: additive rate, floor (nan = none), kind (0 none, 1 add, 2 floor),
-        and {share name: origins whose rule multiplies by it}."""
+        and {share name: origins whose rule multiplies by it} (computed once per value and
+        suspensions in force; callers do not modify them)."""
+        key = (m.index, vi, susp)
+        got = self.origin_memo.get(key)
+        if got is None:
+            got = self.origin_memo[key] = self._origin_arrays(m, vi, susp)
+        return got
+
+    def _origin_arrays(
+        self, m: MeasureRule, vi: int, susp: tuple[int, ...]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, list[int]]]:
         v = m.values[vi]
         nu = len(self.uo)
         add = np.zeros(nu)
@@ -660,13 +725,11 @@ class _Compiler:
             eff = om & (kind > 0)
             if not eff.any():
                 return None, None, None
-            cand = self.rows_of_codes(pm)
-            if cand is not None:  # few rows: the same arithmetic on them only
-                r = cand[eff[oinv[cand]]]
+            r, rowmask = self.scope_rows(pm, eff)
+            if r is not None:  # few rows: the same arithmetic on them only
                 if not len(r):
                     return None, None, None
                 return self._sparse(m, vi, r, add, flo, kind, eff, oshare, xstate, deps, xdeps)
-            rowmask = pm[hinv] & eff[oinv]
             part = np.where(rowmask, add[oinv], 0.0)
             if (kind[eff] == 2).any():
                 base = np.zeros(n)
