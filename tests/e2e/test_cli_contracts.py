@@ -207,7 +207,7 @@ def test_rate_file_json_output_and_skip(capsys, tmp_path: Path) -> None:
     good.write_text(
         "origin,hs,date,value_usd\nJPN,8703.23.01.90,2025-04-05,30000\nJapan,8703230190,2025-03-01,1000\n"
     )
-    rows = run_json(capsys, "rate", "--input", str(good))
+    rows = run_json(capsys, "rate", "--input", str(good))["rows"]
     # 30,000 x 27.5% = 8,250 and 1,000 x 2.5% = 25 (hand computation)
     assert [r["total_rate"] for r in rows] == pytest.approx([0.275, 0.025])
     assert [r["duty_usd"] for r in rows] == pytest.approx([8250.0, 25.0])
@@ -215,11 +215,13 @@ def test_rate_file_json_output_and_skip(capsys, tmp_path: Path) -> None:
     code, _, err = run(capsys, "rate", "--input", str(good), "--output", str(out))
     assert code == 0 and out.is_file() and "wrote 2 rows" in err
     assert (
-        out.read_text().splitlines()[0].startswith("origin,hs,date,value_usd,total_rate,duty_usd")
+        out.read_text()
+        .splitlines()[0]
+        .startswith("origin,hs,date,value_usd,claim,total_rate,duty_usd")
     )
     # --output with --json: the file is written and the rows are printed too
     out.unlink()
-    both = run_json(capsys, "rate", "--input", str(good), "--output", str(out))
+    both = run_json(capsys, "rate", "--input", str(good), "--output", str(out))["rows"]
     assert out.is_file() and [r["duty_usd"] for r in both] == pytest.approx([8250.0, 25.0])
 
 
@@ -511,4 +513,4 @@ def test_batch_reports_every_bad_row_and_writes_nothing(capsys, tmp_path: Path) 
     assert "entries.csv:2:" not in err and "6 bad rows; nothing written" in err
     code, _, err = run(capsys, "rate", "--input", str(f), "--output", str(out), "--skip-invalid")
     assert code == 0 and "wrote 1 row to" in err and "(6 skipped)" in err
-    assert out.read_text().splitlines()[1].startswith("JPN,8703.23.01.90,2025-04-05,30000,0.275,")
+    assert out.read_text().splitlines()[1].startswith("JPN,8703.23.01.90,2025-04-05,30000,,0.275,")

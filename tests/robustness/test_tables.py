@@ -68,7 +68,7 @@ def test_blank_rows_skipped_and_said(capsys: pytest.CaptureFixture[str], tmp_pat
     f = tmp_path / "t.csv"
     f.write_text(f"{HEADER}\n\nJPN,{CAR},{DAY},1\n,,,\n   \nJPN,{CAR},{DAY},2\n\n")
     code, out, err = run(capsys, "rate", "--input", str(f), "--json")
-    assert code == 0 and len(json.loads(out)) == 2
+    assert code == 0 and len(json.loads(out)["rows"]) == 2
     assert f"note: {f}: skipped 4 empty rows (lines 2, 4, 5, 7)" in err
     code, _, err = run(capsys, "duties", str(f), "--json")
     assert code == 0 and "skipped 4 empty rows" in err

@@ -92,10 +92,13 @@ def test_malformed_reform_file(synthetic, capsys, tmp_path: Path) -> None:
 def test_batch_csv(synthetic, capsys, tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text(
-        "origin,hs,date,value_usd\n"
-        "JPN,8703.23.01.90,2025-04-05,30000\n"  # 27.5% -> 8250
-        "Canada,6110200000,2025-03-04,1000\n"  # 6.6% + 10% -> 166
-        "CHN,8471300100,2025-05-01,500\n"  # fentanyl 10% -> 50
+        "origin,hs,date,value_usd,claim\n"
+        "JPN,8703.23.01.90,2025-04-05,30000,\n"  # 27.5% -> 8250
+        # an entry without claim: MFN 16.5% + fentanyl 25% -> 415 (not the trade-flows blend
+        # 0.4 x 41.5% = 16.6% of the synthetic 60% USMCA share)
+        "Canada,6110200000,2025-03-04,1000,\n"
+        "Canada,6110200000,2025-03-04,1000,S\n"  # USMCA: special rate Free, no fentanyl -> 0
+        "CHN,8471300100,2025-05-01,500,\n"  # fentanyl 10% -> 50
     )
     out = tmp_path / "out.csv"
     code, _, err = run(capsys, "rate", "--input", str(src), "--output", str(out))
@@ -103,9 +106,21 @@ def test_batch_csv(synthetic, capsys, tmp_path: Path) -> None:
     import polars as pl
 
     df = pl.read_csv(out)
-    assert df["total_rate"].to_list() == pytest.approx([0.275, 0.166, 0.10])
-    assert df["duty_usd"].to_list() == pytest.approx([8250.0, 166.0, 50.0])
-    assert df["rate_s232"].to_list() == pytest.approx([0.25, 0.0, 0.0])
+    assert df["total_rate"].to_list() == pytest.approx([0.275, 0.415, 0.0, 0.10])
+    assert df["duty_usd"].to_list() == pytest.approx([8250.0, 415.0, 0.0, 50.0])
+    assert df["rate_s232"].to_list() == pytest.approx([0.25, 0.0, 0.0, 0.0])
+    assert df["claim"].to_list() == [None, None, "usmca", None]
+    # the trade-flows basis on request: the Canadian rows take the 60% data share
+    code, _, err = run(
+        capsys, "rate", "--input", str(src), "--output", str(out), "--usmca-share", "data"
+    )
+    assert code == 2 and "claims are made by entries" in err
+    src.write_text("origin,hs,date\nCanada,6110200000,2025-03-04\n")
+    code, _, err = run(
+        capsys, "rate", "--input", str(src), "--output", str(out), "--usmca-share", "data"
+    )
+    assert code == 0 and "flag: basis: trade flows" in err, err
+    assert pl.read_csv(out)["total_rate"].to_list() == pytest.approx([0.4 * 0.415])
 
 
 def test_batch_reports_every_bad_row_and_writes_nothing(synthetic, capsys, tmp_path: Path) -> None:

@@ -64,6 +64,8 @@ def _expected(u: float) -> float:
 
 
 def test_rate_input_usmca_share(capsys, tmp_path: Path) -> None:
+    """Entries (the default): a usmca_share value is the entry's declared USMCA share, a blank is
+    no claim. ``--usmca-share data``: the rows are trade flows and a blank takes the 2024 share."""
     f = tmp_path / "cars.csv"
     f.write_text(
         "origin,hs,date,value_usd,usmca_share\n"
@@ -73,10 +75,24 @@ def test_rate_input_usmca_share(capsys, tmp_path: Path) -> None:
     g.write_text(f"origin,hs,date,value_usd\nMEX,{CAR},{DAY},25000\n")
     code, out, err = run(capsys, "rate", "--input", str(f), "--json")
     assert code == 0, err
-    rates = [r["total_rate"] for r in json.loads(out)]
-    code, out, err = run(capsys, "rate", "--input", str(g), "--json")
+    doc = json.loads(out)
+    assert doc["basis"] == "entry" and "flag: basis: trade flows" not in err
+    assert [r["claim"] for r in doc["rows"]] == [None, "usmca", None]
+    # entry: 0 -> 2.5% + 25%; 1 -> special rate + 25% on the non-US content, the whole value
+    # unless declared (U.S. note 33(d): without a US-content submission CBP charges the full value);
+    # blank = no claim
+    assert [r["total_rate"] for r in doc["rows"]] == pytest.approx(
+        [0.275, _usmca_special_rate() + 0.25, 0.275], abs=1e-10
+    )
+    code, out, err = run(capsys, "rate", "--input", str(f), "--json", "--usmca-share", "data")
     assert code == 0, err
-    absent = json.loads(out)[0]["total_rate"]
+    doc = json.loads(out)
+    assert doc["basis"] == "flows" and doc["flags"][0].startswith("basis: trade flows")
+    assert "flag: basis: trade flows (--usmca-share data)" in err
+    rates = [r["total_rate"] for r in doc["rows"]]
+    code, out, err = run(capsys, "rate", "--input", str(g), "--json", "--usmca-share", "data")
+    assert code == 0, err
+    absent = json.loads(out)["rows"][0]["total_rate"]
     u = _claim_share()
     assert 0.3 < u < 0.5  # product_lists/usmca_product_shares_2024.csv: 0.417
     assert rates[0] == pytest.approx(0.275, abs=1e-10)  # declared not USMCA
@@ -84,6 +100,102 @@ def test_rate_input_usmca_share(capsys, tmp_path: Path) -> None:
     assert rates[1] == pytest.approx(_expected(1.0), abs=1e-10)
     assert rates[2] == pytest.approx(absent, abs=1e-10)  # blank cell = absent column
     assert absent == pytest.approx(_expected(u), abs=1e-9)
+
+
+# CAN polyethylene packaging 3923.21.00.85 on 2025-08-01: MFN 3% (HTS 3923.21.00 column 1) + the
+# IEEPA fentanyl duty on Canada, 35% from 1 Aug 2025 (EO 14325, 9903.01.10); both off under a
+# USMCA claim (HTS special column "S": Free; 9903.01.14 for USMCA goods)
+PLASTIC = "3923.21.00.85"
+
+
+def test_rate_input_claim_column(capsys, tmp_path: Path) -> None:
+    f = tmp_path / "claims.csv"
+    f.write_text(
+        "origin,hs,date,value_usd,claim\n"
+        f"CAN,{PLASTIC},2025-08-01,1000,\n"
+        f"CAN,{PLASTIC},2025-08-01,1000,S\n"
+        f"CAN,{PLASTIC},2025-08-01,1000,usmca\n"
+        f"CAN,{PLASTIC},2025-08-01,1000,s+\n"
+        # KORUS: a Korean car on 2025-06-01 pays 2.5% MFN + 25% s232 autos; claimed under KORUS
+        # the special rate (Free, HTS 8703.23.01 "KR") + 25%
+        f"KOR,{CAR},2025-06-01,1000,KR\n"
+        f"KOR,{CAR},2025-06-01,1000,none\n"
+    )
+    code, out, err = run(capsys, "rate", "--input", str(f), "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["basis"] == "entry"
+    rows = doc["rows"]
+    assert [r["claim"] for r in rows] == [None, "usmca", "usmca", "usmca", "korus", None]
+    assert [r["total_rate"] for r in rows] == pytest.approx(
+        [0.38, 0.0, 0.0, 0.0, 0.25, 0.275], abs=1e-10
+    )
+    assert rows[0]["rate_ieepa_fentanyl"] == pytest.approx(0.35)
+    assert rows[0]["duty_usd"] == pytest.approx(380.0)
+    # = tariffsim rate CAN 3923.21.00.85 --on 2025-08-01 [--claim S]
+    from tariffsim.schedule import load_schedule
+
+    s = load_schedule()
+    assert rows[0]["total_rate"] == pytest.approx(s.rate("CAN", PLASTIC, DAY_AUG).total_rate)
+    assert rows[1]["total_rate"] == pytest.approx(
+        s.rate("CAN", PLASTIC, DAY_AUG, claim="S").total_rate
+    )
+    # CSV: the claim column holds the program key
+    code, out, err = run(capsys, "rate", "--input", str(f))
+    assert code == 0, err
+    got = [r["claim"] for r in csv.DictReader(io.StringIO(out))]
+    assert got == ["", "usmca", "usmca", "usmca", "korus", ""]
+
+
+DAY_AUG = "2025-08-01"
+
+
+def test_rate_input_data_shares_is_the_flows_blend(capsys, tmp_path: Path) -> None:
+    """``--usmca-share data`` = the trade-flows basis: the Canadian line pays the 2024 non-USMCA
+    share of (3% + 35%): (1 - u) x 0.38, u the line's 2024 USMCA claim share (regression of the
+    flows basis; a claim column is refused there)."""
+    from tariffsim.schedule import load_schedule
+
+    f = tmp_path / "flows.csv"
+    f.write_text(f"origin,hs,date\nCAN,{PLASTIC},{DAY_AUG}\n")
+    code, out, err = run(capsys, "rate", "--input", str(f), "--json", "--usmca-share", "data")
+    assert code == 0, err
+    got = json.loads(out)["rows"][0]["total_rate"]
+    u = load_schedule().rules.shares.usmca_share(PLASTIC.replace(".", ""), "CAN")
+    assert 0.99 < u < 1.0  # nearly all of it entered under USMCA in 2024
+    assert got == pytest.approx((1 - u) * 0.38, abs=1e-9)
+    assert got == pytest.approx(0.000592, abs=5e-7)  # the 0.059% of the old batch default
+    assert got == pytest.approx(
+        load_schedule().rate("CAN", PLASTIC, DAY_AUG, basis="flows").total_rate, abs=1e-10
+    )
+    g = tmp_path / "claims.csv"
+    g.write_text(f"origin,hs,date,claim\nCAN,{PLASTIC},{DAY_AUG},S\n")
+    code, out, err = run(capsys, "rate", "--input", str(g), "--usmca-share", "data")
+    assert code == 2 and "claims are made by entries" in err and out == ""
+    code, out, err = run(capsys, "rate", "--input", str(g), "--usmca-share", "none")
+    assert code == 2 and "the only value is data" in err
+
+
+def test_rate_input_bad_claim_named_with_line(capsys, tmp_path: Path) -> None:
+    f = tmp_path / "bad.csv"
+    f.write_text(
+        "origin,hs,date,SPI\n"
+        f"CAN,{PLASTIC},{DAY_AUG},XX\n"
+        f"CAN,{PLASTIC},{DAY_AUG},S\n"
+        f"CHN,{CAR},{DAY_AUG},KR\n"
+        f"MEX,{CAR},{DAY_AUG},\n"
+    )
+    out = tmp_path / "rated.csv"
+    code, _, err = run(capsys, "rate", "--input", str(f), "--output", str(out))
+    assert code == 2 and not out.exists()
+    assert f"{f}:2: claim: 'XX' is not a special tariff program" in err
+    assert "usmca (S, S+), nafta (CA, MX), korus (KR)" in err  # the valid names
+    assert f"{f}:4: claim: korus (United States-Korea Free Trade Agreement) is not available" in err
+    assert f"{f}:3:" not in err and f"{f}:5:" not in err
+    h = tmp_path / "mixed.csv"
+    h.write_text(f"origin,hs,date,usmca_share,claim\nMEX,{CAR},{DAY},0.5,KR\n")
+    code, _, err = run(capsys, "rate", "--input", str(h))
+    assert code == 2 and f"{h}:2: usmca_share: 0.5 on a row claiming korus" in err
 
 
 def test_rate_input_bad_share_reported_with_line(capsys, tmp_path: Path) -> None:
@@ -122,9 +234,9 @@ def test_rate_output_rounded_and_mode(capsys, tmp_path: Path) -> None:
                 assert decimals <= 10, (k, v)
             if k == "duty_usd":
                 assert decimals <= 2, v
-    # the Mexican car at the 2024 claim share: 31,000 x (1 - u) x 27.5%, to the cent
+    # the Mexican car, an entry with no claim: 31,000 x (2.5% + 25%) = 8,525 USD
     mex = next(r for r in rows if r["origin"] == "MEX")
-    assert float(mex["duty_usd"]) == round(31_000 * _expected(_claim_share()), 2)
+    assert mex["duty_usd"] == "8525.0" and mex["claim"] == ""
 
 
 def test_duties_usmca_blank_is_absent(capsys, tmp_path: Path) -> None:
@@ -151,9 +263,12 @@ def test_duties_date_column_and_declared_shares(capsys) -> None:
     code, out, err = run(capsys, "duties", str(EXAMPLES), "--json")
     assert code == 0, err
     d = json.loads(out)
-    code, out, err = run(capsys, "rate", "--input", str(EXAMPLES), "--json")
+    # duties prices trade flows: the same as rate --input on the flows basis
+    code, out, err = run(
+        capsys, "rate", "--input", str(EXAMPLES), "--json", "--usmca-share", "data"
+    )
     assert code == 0, err
-    ref = json.loads(out)
+    ref = json.loads(out)["rows"]
     assert d["date"] is None
     assert [r["date"] for r in d["rows"]] == [r["date"] for r in ref]
     assert [r["rate"] for r in d["rows"]] == pytest.approx([r["total_rate"] for r in ref])

@@ -312,6 +312,25 @@ def test_rate_batch_upload(client):
     assert r.status_code == 422 and "missing column" in r.json()["detail"]
 
 
+def test_rate_batch_upload_rates_entries(client):
+    """Each uploaded row is an entry with its claim (= tariffsim rate --input): CAN 3923.21.00.85 on
+    2025-08-01 pays 3% MFN + 35% fentanyl (9903.01.10) = 38% without claim, 0 under USMCA (S)."""
+    data = (
+        b"origin,hs,date,value_usd,claim\n"
+        b"CAN,3923.21.00.85,2025-08-01,1000,\nCAN,3923.21.00.85,2025-08-01,1000,S\n"
+    )
+    r = client.post("/api/rate/batch", files={"file": ("e.csv", data, "text/csv")})
+    assert r.status_code == 200, r.text
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert [float(x["total_rate"]) for x in rows] == pytest.approx([0.38, 0.0])
+    assert [x["claim"] for x in rows] == ["", "usmca"]
+    assert float(rows[0]["duty_usd"]) == pytest.approx(380.0)
+    bad = data.replace(b",S\n", b",XX\n")
+    r = client.post("/api/rate/batch", files={"file": ("e.csv", bad, "text/csv")})
+    assert r.status_code == 422
+    assert "upload.csv:3: claim: 'XX' is not a special tariff program" in r.json()["detail"]
+
+
 def test_upload_limit_413(client):
     big = b"origin,hs,date\n" + b"JPN,8703230190,2025-04-05\n" * 220_000  # ~5.7 MB > 5 MB
     r = client.post("/api/rate/batch", files={"file": ("big.csv", big, "text/csv")})

@@ -38,6 +38,35 @@ def _fmt(x: float) -> str:
     return f"{x:+.2f}"
 
 
+def _csv_option(what: str) -> Any:
+    """``--csv FILE`` of a ``ge`` command; ``what`` names the table it writes."""
+    from tariffsim.cli.render import csv_option
+
+    return csv_option(
+        f"write {what} as CSV, the same rows and numbers as --json; "
+        "'-' = standard output, instead of the table"
+    )
+
+
+def _check_csv(csv: Path | None) -> None:
+    """Refuse an unwritable ``--csv`` target before anything is solved."""
+    if csv is not None:
+        from tariffsim.cli.render import check_output_path
+
+        check_output_path(csv, option="--csv", stdout_ok=True)
+
+
+def _write_csv(csv: Path | None, table: Any) -> bool:
+    """Write ``table`` to ``--csv`` when given; True when it went to standard output (then the
+    command prints nothing else)."""
+    if csv is None:
+        return False
+    from tariffsim.cli.render import csv_to_stdout, write_csv
+
+    write_csv(csv, table)
+    return csv_to_stdout(csv)
+
+
 def _region_table(title: str, rows: list[dict[str, Any]], with_scenario: bool = False) -> None:
     from tariffsim.cli.render import print_table
 
@@ -125,6 +154,10 @@ def run_cmd(
     plot: Annotated[
         Path | None, typer.Option(help="write welfare and price bar charts to this PNG")
     ] = None,
+    csv: Path | None = _csv_option(
+        "the regions table (frames.regions), or with --countries the countries table "
+        "(frames.countries, every country and column, in the model's order)"
+    ),
     json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Solve the GE model for a paper scenario or for the US tariffs the law sets on a date."""
@@ -134,6 +167,7 @@ def run_cmd(
     from tariffsim.models.horizons import check_horizon
 
     check_horizon(horizon)
+    _check_csv(csv)
 
     if retaliation is not None and retaliation not in RETALIATIONS:
         raise InputError(
@@ -168,7 +202,7 @@ def run_cmd(
             retaliation=retaliation or "none",  # type: ignore[arg-type]
             revenue=revenue or "income_tax",
         )
-        _show_run(result, countries=countries, plot=plot, json=json)
+        _show_run(result, countries=countries, plot=plot, csv=csv, json=json)
         return
     if horizon != "long-run":
         raise InputError(
@@ -184,15 +218,26 @@ def run_cmd(
         t = apply_retaliation(model, t, retaliation)  # type: ignore[arg-type]
         name += f"+{retaliation}_retaliation"
     eq = ge.solve(model, t, revenue=rev)  # type: ignore[arg-type]
-    _show_run(ge.make_result(model, eq, scenario=name), countries=countries, plot=plot, json=json)
+    _show_run(
+        ge.make_result(model, eq, scenario=name),
+        countries=countries,
+        plot=plot,
+        csv=csv,
+        json=json,
+    )
 
 
-def _show_run(result: Any, *, countries: bool, plot: Path | None, json: bool) -> None:
-    """Print (or plot) a solved GE run: region table, optional country table, or JSON."""
+def _show_run(
+    result: Any, *, countries: bool, plot: Path | None, csv: Path | None, json: bool
+) -> None:
+    """Print (or plot) a solved GE run: region table, optional country table, or JSON; ``--csv``
+    gets the regions frame, or the countries frame with ``--countries``."""
     from tariffsim.cli.render import print_json, print_table
 
     if plot is not None:
         _plot(result, plot)
+    if _write_csv(csv, result.frame("countries" if countries else "regions")):
+        return
     if json:
         out = result.to_dict()
         if not countries:
@@ -230,12 +275,18 @@ def _show_run(result: Any, *, countries: bool, plot: Path | None, json: bool) ->
 
 
 @ge_app.command("reproduce-ilms2025")
-def reproduce_cmd(json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
+def reproduce_cmd(
+    csv: Path | None = _csv_option("the 36 rows (scenario, region)"),
+    json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
     """The paper's 9 scenarios x 4 regions (USA, CHN, EU, non-US)."""
     from tariffsim.cli.render import print_json
     from tariffsim.models.ge_scenarios import reproduce_ilms2025
 
+    _check_csv(csv)
     rows = reproduce_ilms2025()
+    if _write_csv(csv, rows):
+        return
     if json:
         print_json(rows)
         return
@@ -271,6 +322,10 @@ def optimal_cmd(
     two_region: Annotated[
         bool, typer.Option("--two-region", help="the model aggregated to US vs rest of world")
     ] = False,
+    csv: Path | None = _csv_option(
+        "one row per method (the fixed point's terms as terms_<name> columns, empty for "
+        "the other methods)"
+    ),
     json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """The US's unilaterally optimal uniform tariff: formula on baseline data, formula at the
@@ -293,6 +348,7 @@ def optimal_cmd(
         )
     if revenue not in ("income_tax", "lump_sum"):
         raise InputError(f"--revenue {revenue!r} is not known", hint="use income_tax or lump_sum")
+    _check_csv(csv)
     model = load_model("baseline")
     if two_region:
         model = aggregate_model(model, {"USA": ("USA",)})
@@ -316,6 +372,8 @@ def optimal_cmd(
         }
         for r in res
     ]
+    if _write_csv(csv, _optimal_csv(rows)):
+        return
     if json:
         print_json(rows)
         return
@@ -354,6 +412,9 @@ def nash_cmd(
         ),
     ] = "two-region",
     revenue: Annotated[str, typer.Option(help="income_tax | lump_sum")] = "income_tax",
+    csv: Path | None = _csv_option(
+        "one row per player (player, tariff on the others, welfare_pct)"
+    ),
     json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Nash equilibrium in uniform tariffs by best-response iteration."""
@@ -367,6 +428,7 @@ def nash_cmd(
         )
     if revenue not in ("income_tax", "lump_sum"):
         raise InputError(f"--revenue {revenue!r} is not known", hint="use income_tax or lump_sum")
+    _check_csv(csv)
     model = load_model("baseline")
     if players == "members":
         inside = {"USA", "CHN", *EU_MEMBERS}
@@ -381,6 +443,12 @@ def nash_cmd(
         blocs = {"USA": ("USA",)} if players == "two-region" else DEFAULT_BLOCS
         res = nash_tariffs(aggregate_model(model, blocs), revenue=revenue)  # type: ignore[arg-type]
     d = res.to_dict()
+    nash_rows = [
+        {"player": p, "tariff": d["tariffs"][p], "welfare_pct": d["welfare_pct"][p]}
+        for p in res.players
+    ]
+    if _write_csv(csv, nash_rows):
+        return
     if json:
         print_json(d)
         return
@@ -414,6 +482,7 @@ def montecarlo_cmd(
     seed: Annotated[int, typer.Option(help="random seed")] = 20250402,
     executor: Annotated[str, typer.Option(help="serial | local | ray")] = "local",
     workers: Annotated[int | None, typer.Option(help="processes (default: CPUs available)")] = None,
+    csv: Path | None = _csv_option("the bands (one row per region and outcome; --json's bands)"),
     json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Percentile bands of the outcomes per region over parameter uncertainty."""
@@ -426,6 +495,7 @@ def montecarlo_cmd(
         raise InputError(
             f"--percentiles {percentiles!r} is not a list of numbers", hint="e.g. 5,50,95"
         ) from None
+    _check_csv(csv)
     res = run_montecarlo(
         scenario=scenario,
         draws=draws,
@@ -441,6 +511,8 @@ def montecarlo_cmd(
         progress=not json,
     )
     df = res.frame("bands")
+    if _write_csv(csv, df):
+        return
     if json:
         print_json(
             {
@@ -467,3 +539,16 @@ def montecarlo_cmd(
         ],
         right=set(range(2, 3 + len(pcols))),
     )
+
+
+def _optimal_csv(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``ge optimal --csv``: the JSON rows with the nested ``terms`` as ``terms_<name>`` columns
+    (every row has every column; empty where a method has no such term)."""
+    terms = list(dict.fromkeys(k for r in rows for k in r.get("terms", {})))
+    return [
+        {
+            **{k: v for k, v in r.items() if k != "terms"},
+            **{f"terms_{k}": r.get("terms", {}).get(k) for k in terms},
+        }
+        for r in rows
+    ]

@@ -35,6 +35,13 @@ def pe(
         None, "--passthrough", help="pass-through ρ in [0,1] (overrides --omega)"
     ),
     plot: Path = typer.Option(None, "--plot", help="PNG chart of import changes by partner"),
+    csv: Path | None = typer.Option(
+        None,
+        "--csv",
+        help="write the --by table as CSV, all rows and every column of the frame --json shows "
+        "under frames.partners / chapters / products (products: all, not only --top); "
+        "'-' = standard output, instead of the tables",
+    ),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Partial equilibrium per product between two dates: imports, creation, diversion, welfare.
@@ -43,7 +50,7 @@ def pe(
     imports by source, trade creation and diversion, tariff revenue, consumer prices, deadweight
     loss and the post-substitution effective tariff rate.
     """
-    from tariffsim.cli.render import pct, print_json, print_table
+    from tariffsim.cli.render import check_output_path, pct, print_json, print_table
     from tariffsim.core.dates import parse_date
     from tariffsim.core.errors import InputError
     from tariffsim.models.horizons import check_horizon, pe_params
@@ -61,9 +68,9 @@ def pe(
     if top < 1:
         raise InputError(f"--top must be at least 1, got {top}", hint="e.g. --top 15")
     if plot is not None:
-        from tariffsim.cli.render import check_output_path
-
         check_output_path(plot, option="--plot", suffix=".png")
+    if csv is not None:
+        check_output_path(csv, option="--csv", stdout_ok=True)
     check_horizon(horizon)
     override: dict[str, Any] = {
         k: v
@@ -86,6 +93,12 @@ def pe(
     table = {"partner": "partners", "chapter": "chapters", "product": "products"}[by]
     if plot is not None:
         _plot(res, plot, top)
+    if csv is not None:
+        from tariffsim.cli.render import csv_to_stdout, write_csv
+
+        write_csv(csv, res.frame(table))
+        if csv_to_stdout(csv):
+            return
     if as_json:
         d = res.to_dict()
         # ~18,000 products: JSON carries the top --top of them (by baseline spending), not all.

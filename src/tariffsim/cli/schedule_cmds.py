@@ -82,8 +82,15 @@ def rate(
     input_file: Path = typer.Option(
         None,
         "--input",
-        help="CSV of entries: origin, hs, date[, value_usd, usmca_share, declared shares such as "
-        "advanced_semiconductor] (shares 0-1; blank = the data or measure default)",
+        help="CSV of entries: origin, hs, date[, value_usd, claim, usmca_share, declared shares "
+        "such as advanced_semiconductor] (claim as --claim, blank = none; shares 0-1, blank = "
+        "the measure default)",
+    ),
+    usmca_share: str = typer.Option(
+        None,
+        "--usmca-share",
+        help="with --input: 'data' prices the rows as trade flows, a blank usmca_share taking "
+        "the 2024 share of the line × origin that claimed USMCA (default: each row an entry)",
     ),
     output: Path = typer.Option(None, "--output", help="CSV to write (default: standard output)"),
     skip_invalid: bool = typer.Option(
@@ -136,8 +143,20 @@ def rate(
     if input_file is not None:
         if origin is not None or hs is not None:
             raise InputError("give either ORIGIN HS --on DATE or --input FILE.csv, not both")
-        _rate_file(input_file, output, skip_invalid=skip_invalid, reform=reform, as_json=as_json)
+        _rate_file(
+            input_file,
+            output,
+            skip_invalid=skip_invalid,
+            reform=reform,
+            as_json=as_json,
+            usmca_share=usmca_share,
+        )
         return
+    if usmca_share is not None:
+        raise InputError(
+            "--usmca-share goes with --input FILE.csv",
+            hint="for one entry give --claim S (or --share usmca=0.6 for a blended entry)",
+        )
     if origin is None or hs is None or on is None:
         missing = [n for n, v in (("ORIGIN", origin), ("HS", hs), ("--on DATE", on)) if v is None]
         raise InputError(
@@ -337,32 +356,52 @@ def rate_json(r: Any, *, full: bool = False) -> dict[str, Any]:
 
 
 def _rate_file(
-    path: Path, output: Path | None, *, skip_invalid: bool, reform: Path | None, as_json: bool
+    path: Path,
+    output: Path | None,
+    *,
+    skip_invalid: bool,
+    reform: Path | None,
+    as_json: bool,
+    usmca_share: str | None = None,
 ) -> None:
-    """Rate a CSV of entries; every bad row is reported (``file:line: problem``)."""
+    """Rate a CSV of entries; every bad row is reported (``file:line: problem``). Each row is an
+    entry (its ``claim``; blank = none); ``usmca_share="data"`` prices the rows as trade flows.
+    The assumptions are printed as ``flag: …`` lines on stderr; ``--json`` prints ``{"basis",
+    "flags", "rows"}``."""
     import sys
 
+    from tariffsim.core.errors import InputError
+
+    if usmca_share is not None and usmca_share.strip().lower() != "data":
+        raise InputError(
+            f"--usmca-share {usmca_share!r}: the only value is data",
+            hint="--usmca-share data prices the rows as trade flows with the 2024 USMCA claim "
+            "shares; without it each row is an entry (a claim column, blank = no claim)",
+        )
     name = str(path)
     if output is not None:
         from tariffsim.cli.render import check_output_path
 
         check_output_path(output, option="--output", stdout_ok=True)
-    from tariffsim.schedule.batch import rate_frame, read_entries, rounded
+    from tariffsim.schedule.batch import rate_table, read_entries, rounded
 
     table, _ = read_entries(path, name=name)
     s = _schedule(reform)
 
-    out, errors = rate_frame(s, table)
-    out = rounded(out)
+    r = rate_table(s, table, usmca_share="data" if usmca_share else "declared")
+    out, errors = rounded(r.frame), r.errors
     from tariffsim.cli.render import note, report_bad_rows
 
     report_bad_rows(name, errors, skip=skip_invalid)
     note(table.blank_note())
+    for f in r.flags:
+        sys.stderr.write(f"flag: {f}\n")
+    doc = {"basis": r.basis, "flags": list(r.flags), "rows": out.to_dicts()}
     if output is None:
         if as_json:
             from tariffsim.cli.render import print_json
 
-            print_json(out.to_dicts())
+            print_json(doc)
         else:
             sys.stdout.write(out.write_csv())
         return
@@ -378,7 +417,7 @@ def _rate_file(
     if as_json:  # --output and --json: the file is written, and the rows printed as JSON
         from tariffsim.cli.render import print_json
 
-        print_json(out.to_dicts())
+        print_json(doc)
 
 
 # --- timeline -----------------------------------------------------------------------------------

@@ -52,6 +52,9 @@ ALIASES: dict[str, str] = {
     "entered_value": "value_usd",
     "date_of_entry": "date",
     "entry_date": "date",
+    "spi": "claim",
+    "program": "claim",
+    "special_program_indicator": "claim",
 }
 """Header names (normalised: lower case, ``_`` for spaces) read as the standard columns."""
 

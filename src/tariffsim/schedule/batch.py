@@ -13,10 +13,21 @@ NaN/inf/``1e309`` refused), ``usmca_share`` and the declared shares of the sched
 (``share: declared:<name>``, e.g. ``advanced_semiconductor``) as fractions in [0, 1], blank = the
 data or measure default. Every problem of every row is reported as ``file:line: column: problem``.
 
-**Rating** (:func:`rate_frame`): rows are grouped by segment of the schedule (rows whose dates fall
-between the same two change days share every rule) and each group is compiled once, on one of its
-dates. The HS code must be a line of the HTS edition in force on the row's date (its HTS8 or HS6
-family counts, as the schedule rates it); otherwise the nearest lines are suggested.
+A ``claim`` column (aliases ``spi``, ``program``) names the preference each entry claims, as
+``rate --claim`` does (:func:`tariffsim.schedule.claims.normalize_claim`: a special program
+indicator such as ``S``, ``KR``, ``A+`` or a program name such as ``usmca``, any case; blank = no
+claim); a claim the row's origin cannot make is refused as ``rate`` refuses it.
+
+**Rating** (:func:`rate_table`): each row is an entry (``basis="entry"``): it pays the preference
+it claims and nothing else; a ``usmca_share`` value is the declared share of the entry's value
+claiming USMCA (blank = the ``claim`` column decides: 1 for a USMCA claim, else 0). With
+``usmca_share="data"`` the rows are priced as trade flows instead (``basis="flows"``): a blank
+``usmca_share`` takes the share of the row's HTS10 × origin value that claimed USMCA in 2024 — a
+blend no single entry pays, so the result says so in its flags. Rows are grouped by segment of the
+schedule (rows whose dates fall between the same two change days share every rule) and each group
+is compiled once, on one of its dates. The HS code must be a line of the HTS edition in force on
+the row's date (its HTS8 or HS6 family counts, as the schedule rates it); otherwise the nearest
+lines are suggested.
 """
 
 from __future__ import annotations
@@ -38,13 +49,16 @@ from tariffsim.core.tables import (
 )
 
 __all__ = [
+    "DATA_SHARES_FLAG",
     "Entries",
+    "RatedTable",
     "TableError",
     "UserTable",
     "check_entries",
     "declared_shares",
     "fill_usmca",
     "rate_frame",
+    "rate_table",
     "read_entries",
     "read_table",
     "rounded",
@@ -63,7 +77,8 @@ class Entries:
     ``value`` (NaN when absent or bad), ``shares`` (schedule share name → fractions, NaN = blank:
     ``usmca`` for ``usmca_share`` (blanks filled by :func:`fill_usmca`), and each declared share;
     a blank declared share stays NaN and the schedule rates it with the measure's default on the
-    basis it rates on, as when the column is absent).
+    basis it rates on, as when the column is absent), ``claims`` (the program key of the ``claim``
+    column per row, ``""`` = no claim; None unless asked for and present).
     """
 
     table: UserTable
@@ -74,6 +89,7 @@ class Entries:
     day: np.ndarray
     value: np.ndarray | None
     shares: dict[str, np.ndarray]
+    claims: np.ndarray | None = None  # program key per row ("" = no claim), with ``claims=True``
 
     def errors(self) -> list[str]:
         """``file:line: column: problem; …`` for each bad row, in file order."""
@@ -113,12 +129,15 @@ def check_entries(
     *,
     need: tuple[str, ...] = ("origin", "hs", "date"),
     check_codes: bool = True,
+    claims: bool = False,
 ) -> Entries:
     """Validate every row of ``table`` against ``schedule`` (see the module doc).
 
     ``need``: the standard columns that must be present (``date`` and ``value_usd`` are read when
     present either way). ``check_codes``: also check each HS code against the edition in force on
-    the row's date (needs a date column).
+    the row's date (needs a date column). ``claims``: read the ``claim`` column (when present):
+    each cell a program (:func:`~tariffsim.schedule.claims.normalize_claim`) the row's origin may
+    claim on its date, and no ``usmca_share`` above 0 on a row claiming another program.
     """
     import polars as pl
 
@@ -198,12 +217,74 @@ def check_entries(
             }
         )
         shares["usmca" if dname == "usmca_share" else dname] = vals
+    claim = None
+    if claims and table.has("claim"):
+        claim, c_problems = _claim_column(table.column("claim"), shares.get("usmca"))
+        add(c_problems)
     ok = np.ones(n, dtype=bool)
     ok[list(problems)] = False
+    if claim is not None and table.has("date"):
+        _check_claims_available(schedule, claim, iso3, day, ok, problems)
+        ok[list(problems)] = False
     if check_codes and table.has("date") and ok.any():
         _check_codes_in_edition(schedule, hs10, day, ok, problems)
         ok[list(problems)] = False
-    return Entries(table, ok, problems, iso3, hs10, day, value, shares)
+    return Entries(table, ok, problems, iso3, hs10, day, value, shares, claim)
+
+
+def _claim_column(cells: Any, usmca: np.ndarray | None) -> tuple[np.ndarray, dict[int, str]]:
+    """The ``claim`` cells → (program key per row, ``""`` = no claim; problems by row)."""
+    from tariffsim.core.errors import InputError
+    from tariffsim.schedule.claims import accepted_names, normalize_claim
+
+    keys: dict[str | None, str] = {}
+    bad: dict[str | None, str] = {}
+    for v in cells.unique().to_list():
+        try:
+            keys[v] = normalize_claim(v) or ""
+        except InputError:
+            bad[v] = (
+                f"claim: {show(v)} is not a special tariff program (give an indicator or name: "
+                f"{accepted_names()}; blank for no claim)"
+            )
+    vals = cells.to_list()
+    out = np.array([keys.get(v, "") for v in vals], dtype=object)
+    problems = {i: bad[v] for i, v in enumerate(vals) if v in bad}
+    if usmca is not None:  # an entry claims one program: no USMCA share on another's claim
+        other = (out != "") & (out != "usmca") & ~np.isnan(usmca) & (usmca > 0)
+        for i in np.flatnonzero(other).tolist():
+            problems.setdefault(
+                i,
+                f"usmca_share: {usmca[i]:g} on a row claiming {out[i]} (an entry claims one "
+                "program: leave usmca_share blank or the claim usmca)",
+            )
+    return out, problems
+
+
+def _check_claims_available(
+    schedule: Any,
+    claim: np.ndarray,
+    iso3: np.ndarray,
+    day: np.ndarray,
+    ok: np.ndarray,
+    problems: dict[int, list[str]],
+) -> None:
+    """Each good row's claim must be one its origin may make on its date (as ``rate --claim``
+    checks it: :meth:`tariffsim.schedule.engine.Schedule.check_claim`)."""
+    from tariffsim.core.errors import InputError
+
+    rows = np.flatnonzero(ok & (claim != ""))
+    seen: dict[tuple[str, str, int], str | None] = {}
+    for i in rows.tolist():
+        k = (str(claim[i]), str(iso3[i]), int(day[i]))
+        if k not in seen:
+            try:
+                schedule.check_claim(k[0], (k[1],), k[2])
+                seen[k] = None
+            except InputError as exc:
+                seen[k] = f"{exc} ({exc.hint})" if exc.hint else str(exc)
+        if seen[k] is not None:
+            problems.setdefault(i, []).append(str(seen[k]))
 
 
 def _cell(table: UserTable, key: str, i: int) -> str:
@@ -298,27 +379,72 @@ def read_entries(source: Any, *, name: str) -> tuple[UserTable, dict[str, int]]:
     return table, table.columns
 
 
-def rate_frame(
-    schedule: Any, table: Any, *, cols: Any = None, name: str | None = None
-) -> tuple[Any, list[str]]:
-    """(rated frame of the good rows, problems ``"file:line: …"`` of the bad rows, in line order).
+DATA_SHARES_FLAG = (
+    "basis: trade flows (--usmca-share data): a row without a usmca_share takes the share of its "
+    "HTS10 × origin value that claimed USMCA in 2024 (data) — a blend, not what one entry pays"
+)
+"""The flag of a table rated with the data's USMCA shares (``usmca_share="data"``)."""
+
+
+@dataclass(frozen=True, eq=False)
+class RatedTable:
+    """A rated table: ``frame`` (the good rows), ``errors`` (``"file:line: …"`` of the bad rows, in
+    line order), ``basis`` (``"entry"`` or ``"flows"``) and ``flags`` (the assumptions behind the
+    numbers: the schedule's ``Compiled.flags`` and, on the flows basis, :data:`DATA_SHARES_FLAG`)."""
+
+    frame: Any
+    errors: list[str]
+    basis: str
+    flags: tuple[str, ...]
+
+
+def rate_table(
+    schedule: Any, table: Any, *, usmca_share: str = "declared", name: str | None = None
+) -> RatedTable:
+    """Rate a table of entries (see the module doc).
 
     ``table``: a :class:`UserTable` (:func:`read_table`) or a polars frame (named ``name`` in the
-    problems). The result keeps the table's columns as read (text) and adds ``total_rate``,
-    ``duty_usd`` (with a ``value_usd`` column) and one ``rate_<authority>`` column per authority of
-    the schedule. ``cols`` is accepted for older callers and not used.
+    problems). ``usmca_share``: ``"declared"`` (default) rates each row as an entry
+    (``basis="entry"``: its ``claim`` and declared shares; no claim = none); ``"data"`` prices the
+    rows as trade flows (``basis="flows"``; a blank ``usmca_share`` = the 2024 claim share; a
+    ``claim`` column is refused, since flows claim nothing). The frame keeps the table's columns as
+    read (text; on the entry basis the ``claim`` column holds the program key, ``usmca`` for a row
+    declaring a USMCA share, blank for none) and adds ``total_rate``, ``duty_usd`` (with a
+    ``value_usd`` column) and one ``rate_<authority>`` column per authority of the schedule.
     """
     import polars as pl
 
+    from tariffsim.core.errors import InputError
+
+    if usmca_share not in ("declared", "data"):
+        raise InputError(
+            f"usmca_share: {show(usmca_share)} is not declared or data",
+            hint="data prices rows as trade flows with the 2024 USMCA claim shares",
+        )
     if not isinstance(table, UserTable):  # a polars frame
         table = table_from_frame(table, name=name or "<frame>")
-    e = check_entries(schedule, table)
+    flows = usmca_share == "data"
+    if flows and table.has("claim"):
+        raise InputError(
+            f"column {show(table.header_of('claim'))}: claims are made by entries, and "
+            "--usmca-share data prices the rows as trade flows (the 2024 claim shares)",
+            where=table.name,
+            hint="drop the claim column, or drop --usmca-share data to rate each row as an entry",
+        )
+    e = check_entries(schedule, table, claims=not flows)
     idx = np.flatnonzero(e.ok)
+    claim = e.claims if e.claims is not None else np.full(table.height, "", dtype=object)
+    u = e.shares.get("usmca")
+    if u is not None and not flows:  # declared share; blank = the claim column decides
+        u[:] = np.where(np.isnan(u), (claim == "usmca").astype(np.float64), u)
+        claim = np.where((claim == "") & (u > 0), "usmca", claim)
     auths = schedule.authorities
     total = np.zeros(len(idx))
     by_auth = {a: np.zeros(len(idx)) for a in auths}
+    flags: list[str] = [DATA_SHARES_FLAG] if flows else []
     if len(idx):
-        fill_usmca(schedule, e, idx)
+        if flows:
+            fill_usmca(schedule, e, idx)
         for on, sel in segment_groups(schedule, e.day[idx]):
             rows = idx[sel]
             c = schedule.compile(
@@ -326,16 +452,41 @@ def rate_frame(
                 e.iso3[rows],
                 on,
                 shares={k: v[rows] for k, v in e.shares.items()} or None,
+                claims=None
+                if flows or not (claim[rows] != "").any()
+                else [x or None for x in claim[rows].tolist()],
+                basis="flows" if flows else "entry",
             )
             total[sel] = c.total[0]
             for a, arr in c.by_authority.items():
                 by_auth[a][sel] = arr[0]
+            flags += [f for f in c.flags if f not in flags]
     out = table.frame(idx)
-    extra = [pl.Series("total_rate", total)]
+    extra = []
+    if not flows:
+        head = table.header_of("claim") if table.has("claim") else "claim"
+        extra.append(pl.Series(head, [x or None for x in claim[idx].tolist()], dtype=pl.Utf8))
+    extra.append(pl.Series("total_rate", total))
     if e.value is not None:
         extra.append(pl.Series("duty_usd", e.value[idx] * total))
     extra += [pl.Series(f"rate_{a}", by_auth[a]) for a in auths]
-    return out.with_columns(extra), e.errors()
+    return RatedTable(
+        out.with_columns(extra), e.errors(), "flows" if flows else "entry", tuple(flags)
+    )
+
+
+def rate_frame(
+    schedule: Any,
+    table: Any,
+    *,
+    cols: Any = None,
+    name: str | None = None,
+    usmca_share: str = "declared",
+) -> tuple[Any, list[str]]:
+    """(rated frame of the good rows, problems of the bad rows): :func:`rate_table` without the
+    basis and flags. ``cols`` is accepted for older callers and not used."""
+    r = rate_table(schedule, table, usmca_share=usmca_share, name=name)
+    return r.frame, r.errors
 
 
 def rounded(frame: Any) -> Any:

@@ -610,7 +610,10 @@ class Schedule:
             p.key for p in C.PROGRAMS if any(ed.special_rate(c, rep) is not None for c in p.codes)
         }
 
-    def _check_claim(self, claim: str | None, members: tuple[str, ...], day: int) -> None:
+    def check_claim(self, claim: str | None, members: tuple[str, ...], day: int) -> None:
+        """Refuse (:class:`InputError`) a claim (program key) that goods of ``members`` cannot make
+        on ``day`` (days since 1970-01-01): no MFN edition lists the program for them and no
+        measure excludes goods claiming it. End-use programs (any origin) always pass."""
         if claim is None:
             return
         p = C.program(claim)
@@ -701,7 +704,7 @@ class Schedule:
         code, members = self.resolve_origin(origin)
         hs_code, lines = hs_lines(self._rules, hs, day, allow_family=allow_family)
         if basis == "entry":
-            self._check_claim(claim_key, members, day)
+            self.check_claim(claim_key, members, day)
         terms = Terms(
             claim=claim_key,
             shares=dict(shares) if shares else None,

@@ -118,11 +118,12 @@ async def get_countries() -> dict:
 )
 def rate_batch(
     request: Request,
-    file: Annotated[UploadFile, File(description="CSV: origin, hs, date[, value_usd]")],
+    file: Annotated[UploadFile, File(description="CSV: origin, hs, date[, value_usd, claim]")],
     skip_invalid: Annotated[bool, Query()] = False,
 ) -> Response:
-    """Rate a CSV of entries → the same rows with ``total_rate``, ``duty_usd`` and one
-    ``rate_<authority>`` column per authority (``tariffsim rate --input``)."""
+    """Rate a CSV of entries, each row an entry with its ``claim`` (blank = none) → the same rows
+    with ``claim``, ``total_rate``, ``duty_usd`` and one ``rate_<authority>`` column per authority
+    (``tariffsim rate --input``)."""
     data = file.file.read()
     text, skipped = svc.rate_csv(
         _state(request), data, name="upload.csv", skip_invalid=skip_invalid

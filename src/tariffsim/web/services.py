@@ -153,7 +153,9 @@ def rate_csv(
     skip_invalid: bool = False,
     skip_hint: str = SKIP_HINT_API,
 ) -> tuple[str, list[str]]:
-    """Rate an uploaded CSV (``origin, hs, date[, value_usd]``) → (rated CSV text, skipped rows).
+    """Rate an uploaded CSV (``origin, hs, date[, value_usd, claim]``), each row an entry as in
+    ``tariffsim rate --input`` (:func:`tariffsim.schedule.batch.rate_frame`) → (rated CSV text,
+    skipped rows).
 
     Bad rows (unless ``skip_invalid``) → :class:`InputError` with the message of ``tariffsim rate
     --input`` ("N bad rows; nothing written", then each ``file:line: problem``) and ``skip_hint``,
