@@ -496,6 +496,36 @@ def _base(known: dt.date | None, skey: str) -> _Base:
     return got
 
 
+#: The schedule compiled on one day for every flow (per process: the law on the day read by a
+#: caller through :func:`law_on_day` and the state of that day share one compile).
+_DAY_COMPILED: dict[tuple[Any, ...], Any] = {}
+
+
+def _compiled_day(base: _Base, day: dt.date, key: tuple[Any, ...]) -> Any:
+    got = _DAY_COMPILED.get(key)
+    if got is None:
+        got = base.schedule.compile(
+            hs10=base.hs10,
+            origin=base.origin,
+            start=day,
+            end=day + dt.timedelta(days=1),
+            shares=base.shares,
+        )
+        if len(_DAY_COMPILED) >= 2:
+            _DAY_COMPILED.pop(next(iter(_DAY_COMPILED)))
+        _DAY_COMPILED[key] = got
+    return got
+
+
+def law_on_day(day: dt.date) -> Any:
+    """The law in force on ``day`` compiled for every 2024 flow (one segment): the schedule's
+    compiled result (``total``, ``by_authority``, ``part`` …) on the flows of :func:`_base`, in
+    their order. The as-of state of ``day`` reuses it, so reading the day's rates and then its
+    stakes compile the day once per process."""
+    skey = _schedule_key()
+    return _compiled_day(_base(None, skey), day, (skey, None, day))
+
+
 def _day_law(
     base: _Base, day: dt.date, key: tuple[Any, ...]
 ) -> tuple[np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]], dict[str, str]]:
@@ -503,13 +533,7 @@ def _day_law(
     ``day`` (one compile of one day, shared by the horizons)."""
     got = _DAY_LAW.get(key)
     if got is None:
-        c = base.schedule.compile(
-            hs10=base.hs10,
-            origin=base.origin,
-            start=day,
-            end=day + dt.timedelta(days=1),
-            shares=base.shares,
-        )
+        c = _compiled_day(base, day, key)
         parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         authority: dict[str, str] = {}
         for mid, auth in zip(c.measure_ids, c.measure_authorities, strict=True):
@@ -729,6 +753,7 @@ def _assemble(
 def clear_cache() -> None:
     """Forget the in-memory states and what they share (the disk cache stays)."""
     _STATES.clear()
+    _DAY_COMPILED.clear()
     _BASES.clear()
     _DAY_LAW.clear()
 

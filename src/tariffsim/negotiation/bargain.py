@@ -163,6 +163,57 @@ def _pack(keep: np.ndarray, idx: np.ndarray) -> np.ndarray:
     return out
 
 
+#: Elements of one ``(draws, rest packages)`` work array: the frontier is computed for blocks of
+#: draws of about this size (each draw's row is independent), so the working memory stays a few MB
+#: instead of ``draws × R`` (fresh pages cost more than the arithmetic on them).
+_CHUNK_ELEMENTS = 1 << 18
+
+
+def _row_chunks(n: int, width: int) -> list[tuple[int, int]]:
+    step = max(1, _CHUNK_ELEMENTS // max(width, 1))
+    return [(s, min(n, s + step)) for s in range(0, n, step)]
+
+
+def _frontier_by_chunks(
+    tables: Tables,
+    parties: tuple[str, str],
+    rest: tuple[int, ...],
+    a_h: np.ndarray,
+    b_h: np.ndarray,
+    reservation: tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rest frontier of every draw and both parties' rest utilities on it: ``front``
+    ``(n, K)`` (−1 padding), ``fa``, ``fb`` (−inf padding). Only rest points that can give both
+    sides a gain with some headline level can be chosen (claims only lower the imposer's headline
+    table, so this stays a superset). Computed for blocks of draws; ``K`` is the widest row."""
+    n = tables.n
+    a, b = parties
+    d_a, d_b = reservation
+    r = int(np.prod([tables.blocks[i].n_levels for i in rest])) if rest else 1
+    max_a = a_h.max(axis=1, keepdims=True)
+    max_b = b_h.max(axis=1, keepdims=True)
+    parts = []
+    for s, e in _row_chunks(n, r):
+        ua = _outer_sum([tables.party[a][i][s:e] for i in rest], e - s)
+        ub = _outer_sum([tables.party[b][i][s:e] for i in rest], e - s)
+        can = (ua + max_a[s:e] > d_a[s:e, None]) & (ub + max_b[s:e] > d_b[s:e, None])
+        front = rest_frontier(ua, ub, can)
+        safe = np.maximum(front, 0)
+        fa = np.where(front >= 0, np.take_along_axis(ua, safe, axis=1), -np.inf)
+        fb = np.where(front >= 0, np.take_along_axis(ub, safe, axis=1), -np.inf)
+        parts.append((front, fa, fb))
+    k = max(p[0].shape[1] for p in parts)
+    front_all = np.full((n, k), -1, dtype=np.int64)
+    fa_all = np.full((n, k), -np.inf)
+    fb_all = np.full((n, k), -np.inf)
+    for (s, e), (front, fa, fb) in zip(_row_chunks(n, r), parts, strict=True):
+        w = front.shape[1]
+        front_all[s:e, :w] = front
+        fa_all[s:e, :w] = fa
+        fb_all[s:e, :w] = fb
+    return front_all, fa_all, fb_all
+
+
 def build_problem(tables: Tables, *, head_issue: str = "reciprocal_rate") -> DrawProblem:
     """Prepare the per-draw maximisation for a case's tables."""
     from tariffsim.negotiation.preferences import blocks_of  # noqa: F401  (blocks come with tables)
@@ -185,22 +236,13 @@ def build_problem(tables: Tables, *, head_issue: str = "reciprocal_rate") -> Dra
     index = (
         np.stack([g.reshape(-1) for g in grids], axis=1) if sizes else np.zeros((1, 0), dtype=int)
     )
-    ua = _rest_utilities(tables, a, rest)
-    ub = _rest_utilities(tables, b, rest)
     if head is not None:
         a_h, b_h = tables.party[a][head], tables.party[b][head]
     else:
         a_h, b_h = np.zeros((n, 1)), np.zeros((n, 1))
     d_a, d_b = tables.reservation[a], tables.reservation[b]
-    # only rest points that can give both sides a gain with some headline level can be chosen
-    # (claims only lower the imposer's headline table, so this stays a superset)
-    can = (ua + a_h.max(axis=1, keepdims=True) > d_a[:, None]) & (
-        ub + b_h.max(axis=1, keepdims=True) > d_b[:, None]
-    )
-    front = rest_frontier(ua, ub, can)
+    front, fa, fb = _frontier_by_chunks(tables, (a, b), rest, a_h, b_h, (d_a, d_b))
     safe = np.maximum(front, 0)
-    fa = np.where(front >= 0, np.take_along_axis(ua, safe, axis=1), -np.inf)
-    fb = np.where(front >= 0, np.take_along_axis(ub, safe, axis=1), -np.inf)
     sq = status_quo_utilities(tables)
     pivots = []
     exact = True
@@ -225,10 +267,13 @@ def build_problem(tables: Tables, *, head_issue: str = "reciprocal_rate") -> Dra
                 if head is not None
                 else np.zeros((n, 1))
             )
-            rest_t = _outer_sum(
-                [tables.constituency[pv.constituency][bi] * mask[bi] for bi in rest], n
-            )
-            rest_t = np.where(front >= 0, np.take_along_axis(rest_t, safe, axis=1), 0.0)
+            tabs = [tables.constituency[pv.constituency][bi] * mask[bi] for bi in rest]
+            rest_t = np.zeros(front.shape)
+            for s, e in _row_chunks(n, R):
+                full = _outer_sum([t[s:e] for t in tabs], e - s)
+                rest_t[s:e] = np.where(
+                    front[s:e] >= 0, np.take_along_axis(full, safe[s:e], axis=1), 0.0
+                )
             nd = (tables.no_deal[pv.constituency] * np.asarray(mask)[None, :]).sum(axis=1)
         scale = np.ones(n)
         spec = next(p for p in case.spec.pivots if p.name == pv.name)
@@ -310,20 +355,26 @@ def status_quo_utilities(tables: Tables) -> np.ndarray:
     return out
 
 
-def _log_ratify(prob: DrawProblem, ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
-    """log P(ratified) of candidates with utilities ``ua``/``ub`` (``(n, L, K)``)."""
+def _log_ratify(
+    prob: DrawProblem, ua: np.ndarray, ub: np.ndarray, where: np.ndarray | None = None
+) -> np.ndarray:
+    """log P(ratified) of candidates with utilities ``ua``/``ub`` (``(n, L, K)``); with ``where``
+    (a mask of that shape) only there, 0 elsewhere (the same numbers where computed)."""
     tot = np.zeros_like(ua)
+    if where is None:
+        where = np.ones(ua.shape, dtype=bool)
+    r, h, k = np.nonzero(where)
+    acc = np.zeros(r.shape[0])
     for pv in prob.pivots:
-        if pv.on_party:
-            u = ua if pv.party == 0 else ub
+        on = ua if pv.party == 0 else ub
+        u = on[r, h, k] if pv.on_party else pv.head[r, h] + pv.rest[r, k]  # type: ignore[index]
+        z = (u - pv.no_deal[r] - pv.threshold[r]) / pv.sigma[r]
+        if np.all(pv.needed == 1.0):
+            acc = acc + log_ndtr(z)
         else:
-            u = pv.head[:, :, None] + pv.rest[:, None, :]  # type: ignore[index]
-        z = (u - pv.no_deal[:, None, None] - pv.threshold[:, None, None]) / pv.sigma[:, None, None]
-        n_ = pv.needed[:, None, None]
-        if np.all(n_ == 1.0):
-            tot = tot + log_ndtr(z)
-        else:
-            tot = tot + np.log(np.maximum(1.0 - n_ + n_ * np.exp(log_ndtr(z)), 1e-300))
+            n_ = pv.needed[r]
+            acc = acc + np.log(np.maximum(1.0 - n_ + n_ * np.exp(log_ndtr(z)), 1e-300))
+    tot[r, h, k] = acc
     return tot
 
 
@@ -342,20 +393,22 @@ def solve_draws(
     a_h = prob.a_h if head_adjust is None else prob.a_h + head_adjust
     for s in range(0, n, chunk):
         e = min(n, s + chunk)
-        ua = a_h[s:e, :, None] + prob.fa[s:e, None, :]
-        ub = prob.b_h[s:e, :, None] + prob.fb[s:e, None, :]
+        # the chunk's frontier width: the columns after it are padding in every row of the chunk
+        # (never feasible, so the first maximum below is the same with or without them)
+        K = max(int((prob.front[s:e] >= 0).sum(axis=1).max()), 1)
+        ua = a_h[s:e, :, None] + prob.fa[s:e, None, :K]
+        ub = prob.b_h[s:e, :, None] + prob.fb[s:e, None, :K]
         ga = ua - prob.d_a[s:e, None, None]
         gb = ub - prob.d_b[s:e, None, None]
         ok = (ga > 0) & (gb > 0) & np.isfinite(ua)
         al = prob.alpha[s:e, None, None]
         with np.errstate(divide="ignore", invalid="ignore"):
             obj = al * np.log(np.where(ok, ga, 1.0)) + (1 - al) * np.log(np.where(ok, gb, 1.0))
-        piv = _log_ratify(_slice(prob, s, e), ua, ub) if prob.pivots else np.zeros_like(obj)
+        piv = _log_ratify(_slice(prob, s, e), ua, ub, ok) if prob.pivots else np.zeros_like(obj)
         obj = np.where(ok, obj + piv, -np.inf)
         flat = obj.reshape(e - s, -1)
         best = np.argmax(flat, axis=1)
         any_ok = np.isfinite(flat[np.arange(e - s), best])
-        K = prob.front.shape[1]
         hi, ki = best // K, best % K
         rows = np.arange(e - s)
         feas[s:e] = any_ok

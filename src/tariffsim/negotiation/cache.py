@@ -79,10 +79,15 @@ def load(path: Path) -> dict[str, np.ndarray] | None:
         return None
 
 
-def save(path: Path, arrays: dict[str, np.ndarray]) -> None:
+def save(path: Path, arrays: dict[str, np.ndarray], *, compress: bool = True) -> None:
+    """Write an entry; ``compress=False`` for an entry read by every process (stored as is: it
+    loads in a few milliseconds where inflating it takes a few tenths of a second)."""
     buf = io.BytesIO()
     payload: dict[str, Any] = arrays  # numpy's stub lists allow_pickle among the keywords
-    np.savez_compressed(buf, **payload)
+    if compress:
+        np.savez_compressed(buf, **payload)
+    else:
+        np.savez(buf, **payload)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
     try:
         with os.fdopen(fd, "wb") as f:

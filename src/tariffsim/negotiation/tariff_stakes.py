@@ -282,18 +282,26 @@ _PARTS = ("mfn", "s232", "ieepa_reciprocal", "ieepa_fentanyl", "ieepa_other", "s
 
 @lru_cache(maxsize=1)
 def _flows() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The 2024 flows (HTS10, origin, value), from the disk cache when present."""
+    """The 2024 flows (HTS10, origin, value), from the disk cache when present (stored with the
+    HTS10 codes as integers, which :func:`prefix_mask` uses)."""
     from tariffsim.negotiation import cache
 
-    path = cache.entry("flows", {"flows": "census-2024"})
+    path = cache.entry("flows", {"flows": "census-2024", "stored": "uncompressed+codes"})
     z = cache.load(path)
     if z is not None:
-        return z["hs10"], z["origin"], z["value"]
+        out = (z["hs10"], z["origin"], z["value"])
+        if "codes" in z:
+            _CODES.clear()
+            _CODES[id(out[0])] = z["codes"]
+        return out
     from tariffsim.duties.flows import default_flows
 
     f = default_flows()
     out = (np.asarray(f.hs10), np.asarray(f.origin), np.asarray(f.value_usd, float))
-    cache.save(path, {"hs10": out[0], "origin": out[1], "value": out[2]})
+    arrays = {"hs10": out[0], "origin": out[1], "value": out[2]}
+    if np.char.isdigit(out[0]).all():  # else prefix_mask converts (and fails) itself
+        arrays["codes"] = out[0].astype(np.int64)
+    cache.save(path, arrays, compress=False)
     return out
 
 
@@ -314,13 +322,22 @@ def law_on(day: dt.date, as_known_on: dt.date | None = None) -> LawOnDay:
     hs10, origin, value = _flows()
     z = cache.load(path)
     if z is None:
-        from tariffsim.duties.flows import default_flows
+        if kw:
+            from tariffsim.duties.flows import default_flows
 
-        f = default_flows()
-        s = load_schedule(**kw)
-        c = s.compile(
-            hs10=f.hs10, origin=f.origin, start=day, end=day + dt.timedelta(days=1), shares=f.shares
-        )
+            f = default_flows()
+            c = load_schedule(**kw).compile(
+                hs10=f.hs10,
+                origin=f.origin,
+                start=day,
+                end=day + dt.timedelta(days=1),
+                shares=f.shares,
+            )
+        else:
+            # the law in force: the models' compile of the day, which the day's stakes reuse
+            from tariffsim.models.stakes import law_on_day
+
+            c = law_on_day(day)
         ba = c.by_authority
         z = {"total": np.asarray(c.total[0], float)}
         for name in _PARTS:
@@ -352,10 +369,21 @@ def partner_codes(partner: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=32)
 def list_prefixes(name: str) -> tuple[str, ...]:
-    """HS prefixes of a product list of the data layer (:func:`tariffsim.data.lists.product_list`)."""
+    """HS prefixes of a product list of the data layer (:func:`tariffsim.data.lists.product_list`),
+    in the list's order; cached on disk per version of the law and data (reading a list takes
+    the data frame library and the list file, most of a second in a fresh process)."""
+    from tariffsim.negotiation import cache
+
+    path = cache.entry("list", {"list": name})
+    z = cache.load(path)
+    if z is not None:
+        return tuple(str(x) for x in z["prefix"].tolist())
     from tariffsim.data.lists import product_list
 
-    return tuple(product_list(name)["prefix"].to_list())
+    got = tuple(product_list(name)["prefix"].to_list())
+    if all(isinstance(x, str) for x in got):
+        cache.save(path, {"prefix": np.asarray(got, dtype=str)})
+    return got
 
 
 def prefix_mask(hs10: np.ndarray, prefixes: Sequence[str]) -> np.ndarray:
