@@ -39,6 +39,11 @@ def run_mypy() -> tuple[list[str], int]:
     if proc.returncode not in (0, 1):  # 2 = mypy itself failed (bad configuration, crash)
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(proc.returncode)
+    # exit 1 is also Python's "No module named mypy": a run that checked nothing must not pass
+    if not any(line.startswith(("Success:", "Found ")) for line in proc.stdout.splitlines()):
+        sys.stderr.write(proc.stdout + proc.stderr)
+        sys.stderr.write("mypy did not run (is it installed? `make test` installs the dev extra)\n")
+        raise SystemExit(2)
     return proc.stdout.splitlines(), proc.returncode
 
 
