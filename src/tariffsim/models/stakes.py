@@ -57,9 +57,7 @@ import datetime as dt
 import hashlib
 import json
 import math
-import os
 import pickle
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -655,15 +653,9 @@ def _read_own(path: Any) -> dict[str, Any] | None:
 
 
 def _write_own(path: Any, own: dict[str, Any]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".stakes-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(own, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        from pathlib import Path
+    from tariffsim.core.cachefile import write_pickle
 
-        Path(tmp).unlink(missing_ok=True)
+    write_pickle(path, own)
 
 
 def _build_own(

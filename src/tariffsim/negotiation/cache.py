@@ -13,13 +13,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from tariffsim.core.cachefile import write_cache
 
 _VERSION = "neg-cache-v1"
 
@@ -88,10 +88,4 @@ def save(path: Path, arrays: dict[str, np.ndarray], *, compress: bool = True) ->
         np.savez_compressed(buf, **payload)
     else:
         np.savez(buf, **payload)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(buf.getvalue())
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
+    write_cache(path, lambda f: f.write(buf.getvalue()))

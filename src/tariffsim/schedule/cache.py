@@ -13,11 +13,11 @@ crash never leaves half a cache.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from tariffsim.core.cachefile import write_pickle
 
 _MEMORY: dict[str, Any] = {}
 US_ROOT = Path(__file__).resolve().parents[1] / "jurisdictions" / "us"
@@ -90,13 +90,7 @@ def cached_schedule(root: Path | None, source: Any, *, use_cache: bool = True) -
     s = Schedule(rules, root=root, spec=spec, source=src)
     _MEMORY[key] = s
     if path is not None:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".schedule-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(rules, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
+        write_pickle(path, rules)
     return s
 
 

@@ -8,15 +8,14 @@ safe YAML reader (line numbers kept), validates it against a pydantic model, and
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from tariffsim.core.cachefile import write_pickle
 from tariffsim.core.errors import InputError
 from tariffsim.core.yamlio import LineDict, LineList, display_name, read_yaml, validate
 
@@ -107,15 +106,5 @@ def cached(tag: str, files: Sequence[Path], build: Callable[[], T]) -> T:
         except Exception:  # a broken cache file is rebuilt
             pass
     obj = build()
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".negotiation-{tag}-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:  # pragma: no cover - read-only cache: keep the result in memory only
-        pass
+    write_pickle(path, obj)  # a read-only cache keeps the result in memory only
     return obj
