@@ -950,21 +950,34 @@ class _LevelContext:
     partner_before: float
 
 
+def _product_rows(
+    st: _State, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The PE rows that a change on ``rows`` touches: every origin of the touched products.
+
+    Returns ``keep`` (which of ``rows`` are in the PE problem), ``prow`` (their problem rows),
+    ``groups`` (the touched products, sorted), ``lens`` (rows of each product) and ``sel`` (the
+    problem rows of those products, product by product: a product's rows are contiguous, from
+    ``group_start`` to ``group_end``)."""
+    prow = st.pos_of_state[rows]
+    keep = prow >= 0
+    prow = prow[keep]
+    groups = np.unique(st.problem.groups[prow])
+    starts, ends = st.group_start[groups], st.group_end[groups]
+    lens = ends - starts
+    sel = np.repeat(starts - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens) + np.arange(
+        lens.sum()
+    )
+    return keep, prow, groups, lens, sel
+
+
 def _level_context(st: _State, rows: np.ndarray, members: Sequence[str]) -> _LevelContext:
     key = (hashlib.sha1(rows.tobytes()).hexdigest(), tuple(members))
     got = st.pe_ctx.get(key)
     if got is not None:
         return got
     prob = st.problem
-    prow = st.pos_of_state[rows]
-    keep = prow >= 0
-    prow = prow[keep]
-    groups = np.unique(prob.groups[prow])
-    starts, ends = st.group_start[groups], st.group_end[groups]
-    lens = ends - starts
-    sel = np.repeat(starts - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens) + np.arange(
-        lens.sum()
-    )
+    keep, prow, groups, lens, sel = _product_rows(st, rows)
     local = np.repeat(np.arange(len(groups)), lens)
     where = np.searchsorted(sel, prow)
     in_c = np.zeros(len(sel), bool)
@@ -1753,15 +1766,7 @@ def negotiation_table(
     }
     if len(rows):
         prob = st.problem
-        prow = st.pos_of_state[rows]
-        keep = prow >= 0
-        prow = prow[keep]
-        groups = np.unique(prob.groups[prow])
-        starts, ends = st.group_start[groups], st.group_end[groups]
-        lens = ends - starts
-        sel = np.repeat(starts - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens) + np.arange(
-            lens.sum()
-        )
+        keep, prow, groups, lens, sel = _product_rows(st, rows)
         m, G = len(sel), len(groups)
         where = np.searchsorted(sel, prow)
         mine = np.zeros(m, bool)
