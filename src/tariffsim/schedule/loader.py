@@ -213,7 +213,7 @@ def check_measure(
     """
 
     def fail(path: tuple[Any, ...], msg: str, hint: str | None = None) -> None:
-        raise _err(name, data, (*prefix, *path), _field_text((*prefix, *path)), msg, hint)
+        raise _err(name, data, (*prefix, *path), field_text((*prefix, *path)), msg, hint)
 
     if m.is_mfn:
         for key in ("excluded_by", "rates_from", "rates_by_origin", "member_of"):
@@ -342,7 +342,8 @@ def check_measure(
                     fail(("suspensions", i, key, j), p)
 
 
-def _field_text(path: tuple[Any, ...]) -> str:
+def field_text(path: tuple[Any, ...]) -> str:
+    """A location in a measure or reform file as text: ``values[1].rate`` (dates as ISO)."""
     ftxt = ""
     for p in path:
         if isinstance(p, int):
@@ -365,7 +366,7 @@ def check_library(
     def fail(mid: str, path: tuple[Any, ...], msg: str, hint: str | None = None) -> InputError:
         name, prefix = where(mid)
         full = (*prefix, *path)
-        return _err(name, spec.raw.get(name), full, _field_text(full), msg, hint)
+        return _err(name, spec.raw.get(name), full, field_text(full), msg, hint)
 
     for m in sorted(spec.measures.values(), key=lambda x: x.id):
         name, prefix = where(m.id)

@@ -33,7 +33,7 @@ from typing import Any
 from tariffsim.core.errors import InputError
 from tariffsim.core.yamlio import FORMAT_HINT, line_of
 from tariffsim.schedule import schema as S
-from tariffsim.schedule.loader import LibrarySpec, check_library
+from tariffsim.schedule.loader import LibrarySpec, check_library, field_text
 
 
 def read_reform(path: str | Path) -> S.Reform:
@@ -48,17 +48,6 @@ def read_reform(path: str | Path) -> S.Reform:
         )
     model: S.Reform = validate(S.Reform, data, name)
     return model.with_source(data, name)
-
-
-def _field_text(path: tuple[Any, ...]) -> str:
-    out = ""
-    for p in path:
-        if isinstance(p, int):
-            out += f"[{p}]"
-        else:
-            p = p.isoformat() if isinstance(p, dt.date) else p
-            out += f".{p}" if out else str(p)
-    return out
 
 
 def _dump(m: Any) -> Any:
@@ -147,7 +136,7 @@ def apply_to_spec(base: LibrarySpec, reform: S.Reform) -> LibrarySpec:
     def fail(path: tuple[Any, ...], msg: str, hint: str | None = None) -> InputError:
         line = line_of(data, path) if data is not None else 1
         return InputError(
-            f"{_field_text(path)}: {msg}", where=f"{name}:{line}", hint=hint or FORMAT_HINT
+            f"{field_text(path)}: {msg}", where=f"{name}:{line}", hint=hint or FORMAT_HINT
         )
 
     measures: dict[str, S.Measure] = dict(base.measures)
