@@ -4,6 +4,12 @@ Each area owns one module in this package that exposes ``register(app: typer.Typ
 adds its commands. Command modules import heavy libraries (scipy, matplotlib, fastapi, the data
 layer) inside the command functions, never at module level, so ``tariffsim rate`` starts fast.
 
+A run imports only the module of the command it names (``tariffsim rate …`` registers
+``schedule_cmds`` alone: typer then builds and checks the parameters of 4 commands, not of ~40);
+``--help``, ``--version``, no command or an unknown one register every module, in help order.
+:data:`COMMAND_MODULES` says which module owns which top-level name (a test checks it against what
+each ``register`` adds). ``app`` (for ``typer.main.get_command(app)``) has every command.
+
 Errors: any :class:`~tariffsim.core.errors.TariffsimError` becomes one line ``error: …`` and a
 ``hint: …`` line on stderr, exit code 2 for bad input.
 """
@@ -13,26 +19,26 @@ from __future__ import annotations
 import contextlib
 import importlib
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 import typer
 
 from tariffsim.core.errors import TariffsimError
 
-# Modules that register commands, in help order. Each exposes register(app).
-COMMAND_MODULES = (
-    "tariffsim.cli.schedule_cmds",  # rate, timeline, measures, demo
-    "tariffsim.cli.search_cmd",  # search
-    "tariffsim.cli.data_cmds",  # data (info, download, cache)
-    "tariffsim.cli.duties_cmds",  # etr, duties, report, reciprocal
-    "tariffsim.cli.pe_cmds",  # pe
-    "tariffsim.cli.ge_cmds",  # ge run, ge reproduce-ilms2025, ge optimal, ge nash, ge montecarlo
-    "tariffsim.cli.negotiate_cmds",  # negotiate
-    "tariffsim.cli.backtest_cmds",  # backtest wave
-    "tariffsim.cli.serve_cmd",  # serve
+# Modules that register commands, in help order, with the top-level names each adds.
+COMMAND_MODULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("tariffsim.cli.schedule_cmds", ("rate", "timeline", "measures", "demo")),
+    ("tariffsim.cli.search_cmd", ("search",)),
+    ("tariffsim.cli.data_cmds", ("data",)),  # data info | download | cache
+    ("tariffsim.cli.duties_cmds", ("etr", "duties", "reciprocal", "report")),
+    ("tariffsim.cli.pe_cmds", ("pe",)),
+    ("tariffsim.cli.ge_cmds", ("ge",)),  # run, reproduce-ilms2025, optimal, nash, montecarlo
+    ("tariffsim.cli.negotiate_cmds", ("negotiate",)),
+    ("tariffsim.cli.backtest_cmds", ("backtest",)),  # wave
+    ("tariffsim.cli.serve_cmd", ("serve",)),
 )
 
-app = typer.Typer(
+_app = typer.Typer(
     name="tariffsim",
     help="US tariffs of 2025–26 as code: rates, duties, effective rates, models and negotiations.",
     no_args_is_help=True,
@@ -54,7 +60,7 @@ def _print_version(value: bool) -> None:
     raise typer.Exit(0)
 
 
-@app.callback()
+@_app.callback()
 def _root(
     version: bool = typer.Option(
         False,
@@ -67,18 +73,47 @@ def _root(
     """US tariffs of 2025–26 as code: rates, duties, effective rates, models and negotiations."""
 
 
-def _register_all() -> None:
-    for name in COMMAND_MODULES:
+# module -> (its commands, its groups) once registered
+_REGISTERED: dict[str, tuple[list[Any], list[Any]]] = {}
+
+
+def _register(modules: list[str]) -> None:
+    """Register the command modules not yet registered; keep the app's commands and groups in
+    the order of :data:`COMMAND_MODULES` whatever the order modules were registered in."""
+    for name in modules:
+        if name in _REGISTERED:
+            continue
+        n_cmd, n_grp = len(_app.registered_commands), len(_app.registered_groups)
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
             if exc.name == name:  # the area has not been built yet
+                _REGISTERED[name] = ([], [])
                 continue
             raise
-        module.register(app)
+        module.register(_app)
+        _REGISTERED[name] = (_app.registered_commands[n_cmd:], _app.registered_groups[n_grp:])
+        del _app.registered_commands[n_cmd:], _app.registered_groups[n_grp:]
+    order = [m for m, _ in COMMAND_MODULES if m in _REGISTERED]
+    _app.registered_commands[:] = [c for m in order for c in _REGISTERED[m][0]]
+    _app.registered_groups[:] = [g for m in order for g in _REGISTERED[m][1]]
 
 
-_register_all()
+def _modules_for(argv: list[str]) -> list[str]:
+    """The command modules a run needs: the owner of the command named first, else all."""
+    if argv and not argv[0].startswith("-"):
+        for module, names in COMMAND_MODULES:
+            if argv[0] in names:
+                return [module]
+    return [m for m, _ in COMMAND_MODULES]
+
+
+def __getattr__(attr: str) -> Any:
+    # ``app``: the whole CLI (every command registered), for tools that walk its commands.
+    if attr == "app":
+        _register([m for m, _ in COMMAND_MODULES])
+        return _app
+    raise AttributeError(f"module {__name__!r} has no attribute {attr!r}")
 
 
 def _one_line_warning(
@@ -107,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(argv: list[str] | None) -> int:
     try:
-        app(args=argv, prog_name="tariffsim", standalone_mode=False)
+        _register(_modules_for(list(argv) if argv is not None else sys.argv[1:]))
+        _app(args=argv, prog_name="tariffsim", standalone_mode=False)
         sys.stdout.flush()  # a full disk or a closed pipe is found here, not at exit
     except BrokenPipeError:
         # the reader went away (``tariffsim … | head``): stop quietly, as Unix tools do

@@ -130,6 +130,12 @@ class _Tables:
     countries: dict[str, Country]
     groups: dict[str, tuple[str, ...]]
     by_census: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """The name index, built on the first lookup by name (an ISO3 code or group needs none)."""
+
     by_key: dict[str, str]  # normalised name/alias/code -> iso3 or group
     display: dict[str, str]  # normalised key -> a display name, for suggestions
 
@@ -159,8 +165,14 @@ def _tables() -> _Tables:
         for r in csv.DictReader(f):
             groups_l.setdefault(r["group"], []).append(r["iso3"])
     groups = {g: tuple(sorted(m)) for g, m in groups_l.items()}
-
     by_census = {code: c.iso3 for c in countries.values() for code in c.cty_codes}
+    return _Tables(countries, groups, by_census)
+
+
+@cache
+def _names() -> _Names:
+    t = _tables()
+    countries, groups = t.countries, t.groups
     by_key: dict[str, str] = {}
     display: dict[str, str] = {}
 
@@ -189,7 +201,7 @@ def _tables() -> _Tables:
         k = _norm(alias)
         by_key[k] = target  # aliases win over automatic name parts
         display.setdefault(k, alias)
-    return _Tables(countries, groups, by_census, by_key, display)
+    return _Names(by_key, display)
 
 
 def __getattr__(attr: str) -> Any:
@@ -233,7 +245,7 @@ def resolve(text: str) -> str:
             return iso
         raise UnknownCountryError(raw, [])
     key = _norm(raw)
-    hit = t.by_key.get(key)
+    hit = _names().by_key.get(key)
     if hit:
         return hit
     raise UnknownCountryError(raw, suggest(raw))
@@ -245,8 +257,9 @@ def suggest(text: str, n: int = 5) -> list[str]:
     key = _norm(text)
     out: list[str] = []
     seen: set[str] = set()
-    for k in difflib.get_close_matches(key, list(t.by_key), n=4 * n, cutoff=0.6):
-        target = t.by_key[k]
+    by_key = _names().by_key
+    for k in difflib.get_close_matches(key, list(by_key), n=4 * n, cutoff=0.6):
+        target = by_key[k]
         if target in seen:
             continue
         seen.add(target)

@@ -38,7 +38,9 @@ class Edition:
     codes: np.ndarray  # (m,) sorted int64 HS10
     rate: np.ndarray  # (m,) float64 (ad valorem or AVE; 0 where none)
     flag: np.ndarray  # (m,) int8 AveFlag: EXACT ad valorem/free, ESTIMATED AVE, NONE no AVE
-    texts_z: bytes  # zlib of "description\tgeneral_text" lines (unpacked on first use)
+    # "description\tgeneral_text" lines in blocks of TEXT_BLOCK lines, each zlib-compressed: one
+    # line's text unpacks its block only (a single rate reads 1-2 lines of ~20,000)
+    texts_z: tuple[bytes, ...]
     special: dict[str, tuple[np.ndarray, np.ndarray]]  # program -> (sorted int64 HS10, ave)
     other: np.ndarray | None = None  # (m,) column 2 AVE (nan where the data give none)
     other_flag: np.ndarray | None = None  # (m,) int8 AveFlag: EXACT, ESTIMATED (scaled), NONE
@@ -48,25 +50,27 @@ class Edition:
     fallback: tuple[
         tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...
     ] = ()
-    texts: list[tuple[str, str]] | None = None
+    texts: dict[int, list[str]] | None = None  # unpacked blocks
 
-    def _texts(self) -> list[tuple[str, str]]:
+    def _text(self, i: int) -> tuple[str, str]:
+        """(description, general text) of line ``i``."""
+        block, k = divmod(i, TEXT_BLOCK)
         if self.texts is None:
+            self.texts = {}
+        lines = self.texts.get(block)
+        if lines is None:
             import zlib
 
-            lines = zlib.decompress(self.texts_z).decode("utf-8").split("\n")
-            texts: list[tuple[str, str]] = []
-            for ln in lines:
-                a, _, b = ln.partition("\t")
-                texts.append((a, b))
-            self.texts = texts
-        return self.texts
+            lines = zlib.decompress(self.texts_z[block]).decode("utf-8").split("\n")
+            self.texts[block] = lines
+        a, _, b = lines[k].partition("\t")
+        return a, b
 
     def description(self, i: int) -> str:
-        return self._texts()[i][0]
+        return self._text(i)[0]
 
     def general_text(self, i: int) -> str:
-        return self._texts()[i][1]
+        return self._text(i)[1]
 
     @property
     def hts10(self) -> np.ndarray:
@@ -140,17 +144,20 @@ class Edition:
 _AD_VALOREM_KINDS = {"ad_valorem", "free", "advalorem", "av"}
 
 
-def _pack_texts(desc: list[Any], gen: list[Any]) -> bytes:
+TEXT_BLOCK = 256
+"""Lines per compressed block of :attr:`Edition.texts_z`."""
+
+
+def _pack_texts(desc: list[Any], gen: list[Any]) -> tuple[bytes, ...]:
     import zlib
 
     def clean(x: Any) -> str:
         return "" if x is None else str(x).replace("\t", " ").replace("\n", " ")
 
-    return zlib.compress(
-        "\n".join(f"{clean(d)}\t{clean(g)}" for d, g in zip(desc, gen, strict=True)).encode(
-            "utf-8"
-        ),
-        6,
+    lines = [f"{clean(d)}\t{clean(g)}" for d, g in zip(desc, gen, strict=True)]
+    return tuple(
+        zlib.compress("\n".join(lines[k : k + TEXT_BLOCK]).encode("utf-8"), 6)
+        for k in range(0, len(lines), TEXT_BLOCK)
     )
 
 
