@@ -1,19 +1,17 @@
 """Schedule engine benchmark: rates of every 2024 HS10 × partner row, on one day and every day.
 
 Targets: all 334,728 rows of ``census/us_imports_hs10_by_partner_2024`` on one date in ≤ 0.5 s;
-every day of the library (2024-01-01 → 2026-06-30) in ≤ 1 s (piecewise-constant segments); one
-``tariffsim rate`` lookup ≤ 0.5 s wall including start-up. Wall times on a loaded machine overstate
-the cost, so CPU times (``process_time``) are reported too. Run: ``python benchmarks/run.py schedule``.
+every day of the library (2024-01-01 → 2026-06-30) in ≤ 1 s (piecewise-constant segments). Wall
+times on a loaded machine overstate the cost, so CPU times (``process_time``) are reported too.
+One ``tariffsim rate`` from a new process (start-up included, cold and warm) is timed by
+``bench_cli_cold.py``. Run: ``python benchmarks/run.py schedule``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
@@ -67,16 +65,6 @@ def run(*, quick: bool) -> dict:
 
     etr = float((c1.total[0] * w).sum() / w.sum())
 
-    # CLI start-up: wall time of `tariffsim rate` (schedule cache warm)
-    exe = Path(sys.executable).with_name("tariffsim")
-    cmd = [str(exe), "rate", "JPN", "8703230190", "--on", "2025-04-05", "--json"]
-    subprocess.run(cmd, capture_output=True, check=True)
-    walls = []
-    for _ in range(3 if quick else 7):
-        t = time.perf_counter()
-        subprocess.run(cmd, capture_output=True, check=True, env=dict(os.environ))
-        walls.append(time.perf_counter() - t)
-
     return {
         "rows": n,
         "measures": len(s.measure_ids),
@@ -95,8 +83,6 @@ def run(*, quick: bool) -> dict:
         "authorities": len(by_auth),
         "rows_missing_mfn_line": c1.missing_mfn,
         "import_weighted_rate_2025-09-20": round(etr, 4),
-        "cli_rate_wall_s (median)": round(float(np.median(walls)), 3),
-        "cli_rate_wall_s (min)": round(float(np.min(walls)), 3),
     }
 
 

@@ -12,12 +12,13 @@ crash never leaves half a cache.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
 from pathlib import Path
 from typing import Any
 
-from tariffsim.core.cachefile import write_pickle
+from tariffsim.core.cachefile import write_cache, write_pickle
 
 _MEMORY: dict[str, Any] = {}
 US_ROOT = Path(__file__).resolve().parents[1] / "jurisdictions" / "us"
@@ -34,16 +35,47 @@ def library_files(root: Path) -> list[Path]:
 
 
 def library_hash(root: Path) -> str:
+    """A hash of the contents of the library files and of the engine code (see the module doc).
+
+    The files' names, sizes and modification times find a content hash computed before: it is
+    kept in ``cache_dir()/schedule-keys/`` (one small file per state of the files), so a run that
+    changed nothing reads none of them. A file whose size or time moved is hashed again (and a
+    touched file with the same bytes gives the same content hash, hence the same schedule cache).
+    """
+    pkg = Path(__file__).resolve().parents[1]
+    files = [(p.name, p) for p in library_files(root)]
+    files += [(p.relative_to(pkg).as_posix(), p) for p in _engine_code(pkg)]
+    state = hashlib.sha256(_VERSION.encode())
+    state.update(str(root.resolve()).encode())
+    for name, p in files:
+        st = p.stat()
+        state.update(f"{name}:{p}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    memo = _key_memo(state.hexdigest()[:32])
+    if memo is not None:
+        with contextlib.suppress(OSError):
+            known = memo.read_text(encoding="ascii")
+            if len(known) == 20 and all(c in "0123456789abcdef" for c in known):
+                return known
     h = hashlib.sha256(_VERSION.encode())
     h.update(str(root.resolve()).encode())
-    for p in library_files(root):
-        h.update(p.name.encode())
+    for name, p in files:
+        h.update(name.encode())
         h.update(p.read_bytes())
-    pkg = Path(__file__).resolve().parents[1]
-    for p in _engine_code(pkg):
-        h.update(p.relative_to(pkg).as_posix().encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()[:20]
+    key = h.hexdigest()[:20]
+    if memo is not None:
+        write_cache(memo, lambda f: f.write(key.encode("ascii")))
+    return key
+
+
+def _key_memo(state: str) -> Path | None:
+    from tariffsim.data.paths import cache_dir
+
+    try:
+        folder = cache_dir() / "schedule-keys"
+        folder.mkdir(exist_ok=True)
+    except OSError:  # no writable cache: hash the contents every time
+        return None
+    return folder / state
 
 
 def _engine_code(pkg: Path) -> list[Path]:

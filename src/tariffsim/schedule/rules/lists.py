@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from tariffsim.schedule import schema as S
 
 
+SCAN_LOOKUPS = 8
+"""Scalar lookups of a list answered by a scan before :meth:`ListRule.member_on` indexes it."""
+
+
 @dataclass(slots=True)
 class ListRule:
     """Items of a product list: prefix digit strings with membership ``[start, end)`` day numbers,
@@ -39,6 +43,7 @@ class ListRule:
     end_published: np.ndarray | None = None  # (m,) int64
     except_published: np.ndarray | None = None  # (x,) int64
     index: dict[str, list[tuple[int, int]]] | None = None  # prefix -> [(start, end)], built on use
+    lookups: int = 0  # scalar lookups answered by scanning the items (see member_on)
     lengths: tuple[int, ...] = ()
     grouped: Any = None  # see groups(), built on use
     xgrouped: Any = None  # see except_groups(), built on use
@@ -59,7 +64,19 @@ class ListRule:
 
     def member_on(self, hs10: str, day: int) -> bool:
         """Is ``hs10`` covered by an item whose membership ``[start, end)`` contains ``day``, and
-        not taken out by an exception in force that day?"""
+        not taken out by an exception in force that day?
+
+        The first :data:`SCAN_LOOKUPS` calls scan the items (one vectorised pass: a single
+        ``tariffsim rate`` asks ~20 lists once each, and building their indexes would cost more
+        than the answer); a list asked more often (a server, a timeline) gets a prefix index."""
+        if self.index is None and self.lookups < SCAN_LOOKUPS:
+            self.lookups += 1
+            if self.except_prefixes and self.excepted_on(hs10, day):
+                return False
+            if not len(self.prefixes):
+                return False
+            hit = np.strings.startswith(hs10, self.prefixes)
+            return bool((hit & (self.start <= day) & (self.end > day)).any())
         if self.index is None:
             idx: dict[str, list[tuple[int, int]]] = {}
             for p, s, e in zip(
