@@ -16,6 +16,7 @@ from tariffsim.negotiation.outcomes import OutcomeFile, all_outcomes
 
 _NAMES = {
     "model": "model",
+    "recalibrated": "model, recalibrated (rolling)",
     "status_quo": "status quo",
     "split_difference": "split the difference",
     "last_deal": "last deal",
@@ -93,6 +94,7 @@ def _target_rows(res: Any) -> list[tuple[str, ...]]:
         t = r.target
         fc = r.forecast or {}
         h = fc.get("headline") or {}
+        rh = (getattr(r, "recalibrated", None) or {}).get("headline") or {}
         hb = r.baselines["headline"]
         rows.append(
             (
@@ -103,6 +105,9 @@ def _target_rows(res: Any) -> list[tuple[str, ...]]:
                 else "no deal",
                 f"{_pct(h.get('median'))} [{_pct(h.get('p10'))}–{_pct(h.get('p90'))}]"
                 if h
+                else "–",
+                f"{_pct(rh.get('median'))} [{_pct(rh.get('p10'))}–{_pct(rh.get('p90'))}]"
+                if rh
                 else "–",
                 _pct(hb["status_quo"]),
                 _pct(hb["split_difference"]),
@@ -117,10 +122,82 @@ def _target_rows(res: Any) -> list[tuple[str, ...]]:
     return rows
 
 
+def _skill(s: dict[str, Any] | None) -> str:
+    return f"{s['skill']:+.2f} [{s['lo']:+.2f}, {s['hi']:+.2f}]" if s else ""
+
+
+def _band_lines(s: dict[str, Any], key: str, label: str, suffix: str = "") -> list[str]:
+    """'coverage, mean width' sentences of the raw and the recalibrated model."""
+    out = []
+    for who, name in (("", "Model"), ("_recalibrated", "Recalibrated model")):
+        b = s.get(key + who)
+        if b:
+            out += [
+                f"{name} {label} 10–90 bands{suffix}: coverage **{b['coverage']:.0%}** of "
+                f"{b['n']} outcomes, mean width **{100 * b['mean_width']:.1f} points**.",
+                "",
+            ]
+    return out
+
+
+def _h2h_lines(s: dict[str, Any], suffix: str = "") -> list[str]:
+    out = []
+    for who, name in (("", "Model"), ("_recalibrated", "Recalibrated model")):
+        h2h = s.get("median_vs_split" + who)
+        if h2h:
+            out += [
+                f"{name} median against split the difference{suffix}, target by target: closer "
+                f"to the deal on **{h2h['closer']}**, farther on **{h2h['farther']}**, tied on "
+                f"{h2h['tied']} (of {sum(h2h.values())}).",
+                "",
+            ]
+    return out
+
+
+def _recal_fit_table(res: Any) -> list[str]:
+    """Per target: what the recalibration was fitted on (deals), the weight, shift and added s.d."""
+    rows = []
+    for r in res.rows:
+        rc = getattr(r, "recalibrated", None)
+        if not rc:
+            continue
+        for what, label in (("headline", "headline"), ("auto", "cars")):
+            f = (rc.get("fit") or {}).get(what)
+            if not f:
+                continue
+            rows.append(
+                (
+                    f"{r.target.partner} {r.target.origin}",
+                    r.target.as_of.isoformat(),
+                    label,
+                    str(f["n"]),
+                    ", ".join(f"`{d}`" for d in f["deals"]) or "–",
+                    _f(f["weight"], 2) if f["applied"] else "not applied",
+                    f"{100 * f['shift']:+.1f}" if f["applied"] else "–",
+                    f"{100 * f['sd']:.1f}" if f["applied"] else "–",
+                )
+            )
+    if not rows:
+        return []
+    return [
+        "### Recalibration per target: fitted on what",
+        "",
+        "Training deals are those concluded before the forecast date, each with the model's "
+        "own forecast made 3 days before it (shift and added s.d. in rate points):",
+        "",
+        *_table(
+            ["target", "as of", "rate", "deals", "training deals", "weight", "shift", "added s.d."],
+            rows,
+        ),
+        "",
+    ]
+
+
 def _metric_table(block: dict[str, Any]) -> list[str]:
     """Mean score per forecaster; where the model scores fewer targets than the baselines, also
     each baseline's mean on the model's targets (what the skill compares)."""
     sk = block.get("skill", {})
+    skr = block.get("skill_recalibrated")
     paired = block.get("mean_on_model_targets") or {}
     n_model = block["n"].get("model")
     show_paired = n_model is not None and any(n != n_model for n in block["n"].values())
@@ -130,12 +207,16 @@ def _metric_table(block: dict[str, Any]) -> list[str]:
         row = [_NAMES.get(who, who), _f(m, 4), str(block["n"][who])]
         if show_paired:
             row.append(_f(paired.get(who), 4))
-        row.append(f"{s['skill']:+.2f} [{s['lo']:+.2f}, {s['hi']:+.2f}]" if s else "")
+        row.append(_skill(s))
+        if skr is not None:
+            row.append(_skill(skr.get(who)))
         rows.append(tuple(row))
     headers = ["forecaster", "mean score", "targets"]
     if show_paired:
         headers.append(f"mean on the model's {n_model} targets")
     headers.append("model skill vs it [90% interval]")
+    if skr is not None:
+        headers.append("recalibrated skill vs it [90% interval]")
     return _table(headers, rows)
 
 
@@ -163,26 +244,15 @@ def _set_apart_section(s: dict[str, Any]) -> list[str]:
         block = rest.get(metric)
         if block and block["mean"]:
             L += [f"*{title}*", "", *_metric_table(block), ""]
-    b = rest.get("headline_band")
-    if b:
-        L += [
-            f"Model headline 10–90 bands without {name}: coverage **{b['coverage']:.0%}** of "
-            f"{b['n']} outcomes, mean width **{100 * b['mean_width']:.1f} points**.",
-            "",
-        ]
-    h2h = rest.get("median_vs_split")
-    if h2h:
-        L += [
-            f"Median against split the difference without {name}: closer on {h2h['closer']}, "
-            f"farther on {h2h['farther']}, tied on {h2h['tied']}.",
-            "",
-        ]
+    L += _band_lines(rest, "headline_band", "headline", f" without {name}")
+    L += _h2h_lines(rest, f" without {name}")
     return L
 
 
 PREREGISTRATION = (
-    "the specification below was committed on branch `research` before the recalibration was run "
-    "on any backtest target; the commit that first added it is named here once it exists"
+    "commit `af6fe7d` (af6fe7da957ca207d6ac74515437f5eb3246f5be) on branch `research`, "
+    "2026-12-03 21:08:53 UTC, which holds the specification below and no implementation; the "
+    "recalibration was first run on the backtest targets after it, unchanged"
 )
 """Where and when the recalibration was pre-registered (commit hash and UTC time)."""
 
@@ -298,14 +368,14 @@ def render(res: Any, *, chart: str | None, generated: dt.date, command: str) -> 
         block = s.get(metric)
         if block and block["mean"]:
             L += [f"### {title}", "", *_metric_table(block), ""]
+    if "brier" in s and any(getattr(r, "recalibrated", None) for r in res.rows):
+        L += [
+            "P(deal) is not recalibrated (specification, point 6): the recalibrated model's "
+            "Brier score is the raw model's.",
+            "",
+        ]
     for what, label in (("headline_band", "headline"), ("auto_band", "car")):
-        if what in s:
-            b = s[what]
-            L += [
-                f"Model {label} 10–90 bands: coverage **{b['coverage']:.0%}** of {b['n']} outcomes, "
-                f"mean width **{100 * b['mean_width']:.1f} points**.",
-                "",
-            ]
+        L += _band_lines(s, what, label)
     if s.get("model_without_headline_draws"):
         keys = ", ".join(f"`{k}`" for k in s["model_without_headline_draws"])
         L += [
@@ -314,14 +384,7 @@ def render(res: Any, *, chart: str | None, generated: dt.date, command: str) -> 
             "the skill compares the model with each baseline on the model's targets only.",
             "",
         ]
-    h2h = s.get("median_vs_split")
-    if h2h:
-        L += [
-            f"Model median against split the difference, target by target: closer to the deal on "
-            f"**{h2h['closer']}**, farther on **{h2h['farther']}**, tied on {h2h['tied']} "
-            f"(of {sum(h2h.values())}).",
-            "",
-        ]
+    L += _h2h_lines(s)
     L += _set_apart_section(s)
     if s.get("status_quo_or_threat_differ_from_facts"):
         keys = ", ".join(f"`{k}`" for k in s["status_quo_or_threat_differ_from_facts"])
@@ -355,6 +418,7 @@ def render(res: Any, *, chart: str | None, generated: dt.date, command: str) -> 
                 "as of",
                 "outcome",
                 "model median [10–90]",
+                "recalibrated median [10–90]",
                 "status quo",
                 "split",
                 "last deal",
@@ -367,6 +431,7 @@ def render(res: Any, *, chart: str | None, generated: dt.date, command: str) -> 
             _target_rows(res),
         ),
         "",
+        *_recal_fit_table(res),
         "## The outcome files",
         "",
         "One dated, sourced YAML file per deal and per impasse (sources are ids of "
@@ -421,6 +486,11 @@ def plot(res: Any, path: Path) -> None:
                 solid_capstyle="butt",
             )
             ax.plot(h["median"], y, "|", color=colours["model"], ms=12, mew=2)
+        rh = (getattr(r, "recalibrated", None) or {}).get("headline")
+        if rh:
+            yr = y - 0.3
+            ax.plot([rh["p10"], rh["p90"]], [yr, yr], color=colours["model"], lw=1.5)
+            ax.plot(rh["median"], yr, "|", color=colours["model"], ms=6, mew=1.5)
         hb = r.baselines["headline"]
         ax.plot(hb["split_difference"], y, "d", color=colours["split"], ms=5)
         ax.plot(hb["last_deal"], y, "s", color=colours["last"], ms=4)
@@ -436,13 +506,19 @@ def plot(res: Any, path: Path) -> None:
     for r in rows:
         hb = r.baselines["headline"]
         top += [hb["split_difference"], hb["last_deal"]]
-        h = (r.forecast or {}).get("headline")
-        if h:
-            top.append(h["p90"])
+        for h in (
+            (r.forecast or {}).get("headline"),
+            (getattr(r, "recalibrated", None) or {}).get("headline"),
+        ):
+            if h:
+                top.append(h["p90"])
     ax.set_xlim(0, min(1.6, max(top) + 0.05))
     handles = [
         matplotlib.lines.Line2D(
             [], [], color=colours["model"], lw=5, alpha=0.45, label="model 10–90"
+        ),
+        matplotlib.lines.Line2D(
+            [], [], color=colours["model"], lw=1.5, label="recalibrated 10–90 (below)"
         ),
         matplotlib.lines.Line2D(
             [], [], color=colours["split"], marker="d", ls="", label="split the difference"
