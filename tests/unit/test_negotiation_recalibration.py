@@ -206,3 +206,26 @@ def test_backtest_scores_the_recalibrated_model() -> None:
     assert "| model, recalibrated (rolling) |" in page
     assert "Recalibrated model headline 10–90 bands: coverage" in page
     assert "af6fe7d" in page
+    assert "### Raw against recalibrated" in page and "### Recalibration per target" in page
+
+
+def test_forecast_partner_hook_applies_the_recalibration() -> None:
+    """neg's forecast_partner with ``recalibration_history``: the same record with recalibrated
+    draws. Japan on 19 Jul 2025 with UK/Vietnam/Indonesia forecasts of means .10/.30/.30 and
+    variances 0/0/.01 (10 draws each): b = -.035, s^2 = .0036917 - (1.1 * .01)/3 = .000025."""
+    from tariffsim.negotiation.forecast import forecast_partner
+
+    hist = {
+        "gbr-2025-05-08": PastForecast("gbr-2025-05-08", "GBR", D(2025, 5, 5), 0.1, 0.0, 10),
+        "vnm-2025-07-02": PastForecast("vnm-2025-07-02", "VNM", D(2025, 6, 29), 0.3, 0.0, 10),
+        "idn-2025-07-15": PastForecast("idn-2025-07-15", "IDN", D(2025, 7, 12), 0.3, 0.01, 10),
+    }
+    raw = forecast_partner("JPN", "2025-07-19", draws=50)
+    rec = forecast_partner("JPN", "2025-07-19", draws=50, recalibration_history=hist)
+    f = rec.inputs["recalibration"]["headline"]
+    assert f["shift"] == pytest.approx(-0.035) and f["sd"] == pytest.approx(0.005)
+    np.testing.assert_array_equal(rec.inputs["_raw_headline"], raw.headline)
+    z = np.random.default_rng([0, 1]).standard_normal(raw.headline.size)
+    np.testing.assert_allclose(rec.headline, np.maximum(raw.headline - 0.035 + 0.005 * z, 0.0))
+    assert rec.p_deal_by == raw.p_deal_by
+    assert "recalibration" not in raw.inputs

@@ -154,6 +154,89 @@ def _h2h_lines(s: dict[str, Any], suffix: str = "") -> list[str]:
     return out
 
 
+def _recal_summary(res: Any) -> list[str]:
+    """Raw against recalibrated, side by side, from the summary (no judgement typed by hand)."""
+    from tariffsim.negotiation.backtest import SET_APART
+
+    s = res.summary
+    if "recalibrated" not in (s.get("headline_crps") or {}).get("mean", {}):
+        return []
+    scored = [r for r in res.rows if "headline_crps" in r.scores.get("recalibrated", {})]
+    applied = [
+        r
+        for r in scored
+        if ((r.recalibrated or {}).get("fit") or {}).get("headline", {}).get("applied")
+    ]
+    rest = s.get(f"without_{SET_APART}") or {}
+    name = _PARTNER_NAMES.get(SET_APART, SET_APART)
+
+    def row(label: str, blk: dict[str, Any], key: str, fmt: Any) -> tuple[str, ...]:
+        b = blk.get(key) or {}
+        m = b.get("mean", {})
+        paired = b.get("mean_on_model_targets") or m  # split on the model's targets
+        return (
+            label,
+            fmt(m.get("model")),
+            fmt(m.get("recalibrated")),
+            fmt(paired.get("split_difference")),
+        )
+
+    def band(blk: dict[str, Any], key: str) -> tuple[str, str]:
+        a, b = blk.get(key), blk.get(key + "_recalibrated")
+
+        def f(x: dict[str, Any]) -> str:
+            return f"{x['coverage']:.0%} / {100 * x['mean_width']:.1f} pts"
+
+        return (f(a) if a else "–", f(b) if b else "–")
+
+    def h2h(blk: dict[str, Any], key: str) -> str:
+        h = blk.get(key)
+        return f"{h['closer']} / {h['farther']} / {h['tied']}" if h else "–"
+
+    rows = [
+        row("headline CRPS, all targets", s, "headline_crps", lambda x: _f(x, 4)),
+        row(f"headline CRPS without {name}", rest, "headline_crps", lambda x: _f(x, 4)),
+        row("headline interval score, all", s, "headline_is", lambda x: _f(x, 4)),
+        row(f"headline interval score without {name}", rest, "headline_is", lambda x: _f(x, 4)),
+        row("median abs. error, all", s, "headline_median_ae", lambda x: _f(x, 4)),
+        row(f"median abs. error without {name}", rest, "headline_median_ae", lambda x: _f(x, 4)),
+        row("car CRPS", s, "auto_crps", lambda x: _f(x, 4)),
+        ("10–90 coverage / mean width, all", *band(s, "headline_band"), "–"),
+        (f"10–90 coverage / mean width without {name}", *band(rest, "headline_band"), "–"),
+        ("car 10–90 coverage / mean width", *band(s, "auto_band"), "–"),
+        (
+            "median vs split: closer / farther / tied, all",
+            h2h(s, "median_vs_split"),
+            h2h(s, "median_vs_split_recalibrated"),
+            "–",
+        ),
+        (
+            f"median vs split: closer / farther / tied without {name}",
+            h2h(rest, "median_vs_split"),
+            h2h(rest, "median_vs_split_recalibrated"),
+            "–",
+        ),
+    ]
+    return [
+        "### Raw against recalibrated",
+        "",
+        f"The recalibration changed {len(applied)} of the {len(scored)} scored headline forecasts "
+        "(the others had fewer than 3 earlier deals of their class with a model forecast, so they "
+        "are the raw model's); every 15 April 2025 forecast is unchanged.",
+        "",
+        *_table(
+            [
+                "",
+                "model (raw)",
+                "model, recalibrated (rolling)",
+                "split the difference (on the model's targets)",
+            ],
+            rows,
+        ),
+        "",
+    ]
+
+
 def _recal_fit_table(res: Any) -> list[str]:
     """Per target: what the recalibration was fitted on (deals), the weight, shift and added s.d."""
     rows = []
@@ -163,7 +246,7 @@ def _recal_fit_table(res: Any) -> list[str]:
             continue
         for what, label in (("headline", "headline"), ("auto", "cars")):
             f = (rc.get("fit") or {}).get(what)
-            if not f:
+            if not f or not f["n"]:
                 continue
             rows.append(
                 (
@@ -183,7 +266,9 @@ def _recal_fit_table(res: Any) -> list[str]:
         "### Recalibration per target: fitted on what",
         "",
         "Training deals are those concluded before the forecast date, each with the model's "
-        "own forecast made 3 days before it (shift and added s.d. in rate points):",
+        "own forecast made 3 days before it (shift and added s.d. in rate points). Forecasts "
+        "not listed had no such deal (every 15 April 2025 forecast among them) and are the raw "
+        "model's; car fits are listed also where the deal set no car rate to score them on:",
         "",
         *_table(
             ["target", "as of", "rate", "deals", "training deals", "weight", "shift", "added s.d."],
@@ -252,7 +337,9 @@ def _set_apart_section(s: dict[str, Any]) -> list[str]:
 PREREGISTRATION = (
     "commit `af6fe7d` (af6fe7da957ca207d6ac74515437f5eb3246f5be) on branch `research`, "
     "2026-12-03 21:08:53 UTC, which holds the specification below and no implementation; the "
-    "recalibration was first run on the backtest targets after it, unchanged"
+    "recalibration was first run on the backtest targets after it, as implemented in commit "
+    "`93147f5` (2026-12-03 21:14:02 UTC), and neither the specification nor its code was changed "
+    "after any score was seen (only this page's presentation was)"
 )
 """Where and when the recalibration was pre-registered (commit hash and UTC time)."""
 
@@ -386,6 +473,7 @@ def render(res: Any, *, chart: str | None, generated: dt.date, command: str) -> 
         ]
     L += _h2h_lines(s)
     L += _set_apart_section(s)
+    L += _recal_summary(res)
     if s.get("status_quo_or_threat_differ_from_facts"):
         keys = ", ".join(f"`{k}`" for k in s["status_quo_or_threat_differ_from_facts"])
         L += [
