@@ -234,6 +234,42 @@ def _recal_summary(res: Any) -> list[str]:
             rows,
         ),
         "",
+        *_changed_only(applied),
+    ]
+
+
+def _changed_only(rows: Sequence[Any]) -> list[str]:
+    """The same comparison on the forecasts the recalibration changed."""
+    if not rows:
+        return []
+
+    def mean(who: str, key: str) -> float:
+        return sum(r.scores[who][key] for r in rows) / len(rows)
+
+    def cov(get: Any) -> str:
+        bs = [get(r)["headline"] for r in rows]
+        c = sum(bool(b["in_band"]) for b in bs)
+        w = 100 * sum(b["width"] for b in bs) / len(bs)
+        return f"{c} of {len(bs)}, mean width {w:.1f} points"
+
+    worse = [
+        r.target.key
+        for r in rows
+        if r.scores["recalibrated"]["headline_crps"] > r.scores["model"]["headline_crps"]
+    ]
+    return [
+        f"On the {len(rows)} forecasts it changed: mean headline CRPS raw "
+        f"{mean('model', 'headline_crps'):.4f}, recalibrated "
+        f"{mean('recalibrated', 'headline_crps'):.4f}, split the difference "
+        f"{mean('split_difference', 'headline_crps'):.4f}; absolute error of the median "
+        f"{mean('model', 'headline_median_ae'):.4f} / "
+        f"{mean('recalibrated', 'headline_median_ae'):.4f} / "
+        f"{mean('split_difference', 'headline_median_ae'):.4f}; outcomes inside the 10–90 band "
+        f"raw {cov(lambda r: r.forecast)}, recalibrated {cov(lambda r: r.recalibrated)}. "
+        "Recalibrated CRPS worse than raw on: "
+        + (", ".join(f"`{k}`" for k in worse) if worse else "none")
+        + ".",
+        "",
     ]
 
 
