@@ -229,3 +229,21 @@ def test_forecast_partner_hook_applies_the_recalibration() -> None:
     np.testing.assert_allclose(rec.headline, np.maximum(raw.headline - 0.035 + 0.005 * z, 0.0))
     assert rec.p_deal_by == raw.p_deal_by
     assert "recalibration" not in raw.inputs
+
+
+def test_build_history_forecasts_each_earlier_deal_at_its_t3() -> None:
+    calls: list[tuple[str, dt.date]] = []
+
+    def fc(partner: str, as_of: dt.date, **kw: Any) -> Rec:
+        calls.append((partner, as_of))
+        return point_forecaster(partner, as_of, draws=5)
+
+    hist = RC.build_history(D(2025, 7, 20), fc, partner="JPN", draws=5)
+    # China's Geneva deal is another headline class and set no car rate: not forecast
+    assert calls == [("GBR", D(2025, 5, 5)), ("VNM", D(2025, 6, 29)), ("IDN", D(2025, 7, 12))]
+    assert set(hist) == {"gbr-2025-05-08", "vnm-2025-07-02", "idn-2025-07-15"}
+    g = hist["gbr-2025-05-08"]
+    assert (g.headline_mean, g.headline_var, g.headline_n) == (pytest.approx(0.15), 0.0, 5)
+    out = recalibrate(np.array([0.15]), partner="JPN", as_of=D(2025, 7, 20), history=hist)
+    # r = -.05, .05, .04 (as in the backtest test): b = .5 * .04/3
+    assert out.fit.shift == pytest.approx(0.5 * 0.04 / 3)
