@@ -30,18 +30,22 @@ def _waited() -> float:
         return float("nan")
 
 
-def _best(fn, reps: int) -> tuple[float, object, float]:
-    """(best wall time, last result, CPU wait of the best run: wall minus CPU when the process
-    neither sleeps nor reads disk, i.e. the time other processes held the cores)."""
-    best, out, wait = float("inf"), None, float("nan")
-    for _ in range(reps):
+def _best(fn, reps: int) -> tuple[float, object, float, tuple[float, float]]:
+    """(best wall time, last result, CPU wait of the best run — wall minus CPU when the process
+    neither sleeps nor reads disk, i.e. the time other processes held the cores —, (wall, CPU)
+    of the first run, which also pays for fresh memory)."""
+    best, out, wait, first = float("inf"), None, float("nan"), (float("nan"), float("nan"))
+    for i in range(reps):
         w = _waited()
+        c = time.process_time()
         t = time.perf_counter()
         out = fn()
         dt_ = time.perf_counter() - t
+        if i == 0:
+            first = (dt_, time.process_time() - c)
         if dt_ < best:
             best, wait = dt_, _waited() - w
-    return best, out, wait
+    return best, out, wait, first
 
 
 def run(*, quick: bool) -> dict:
@@ -59,9 +63,9 @@ def run(*, quick: bool) -> dict:
     org = df["iso3"].to_numpy().astype(str)
     n = len(hs)
 
-    one_day, c1, _ = _best(lambda: s.compile(hs, org, dt.date(2025, 9, 20)), reps)
+    one_day, c1, _, _ = _best(lambda: s.compile(hs, org, dt.date(2025, 9, 20)), reps)
     cov = s.coverage
-    all_days, c2, all_wait = _best(
+    all_days, c2, all_wait, all_first = _best(
         lambda: s.compile(hs, org, cov.start, cov.end, dtype=np.float32), reps
     )
     cpu = float("inf")
@@ -107,6 +111,7 @@ def run(*, quick: bool) -> dict:
         "all_days_waiting_for_cpu_s (best wall run; other processes on the cores)": round(
             all_wait, 3
         ),
+        "all_days_first_run_s (wall, CPU)": (round(all_first[0], 3), round(all_first[1], 3)),
         "all_days_target_s": 1.0,
         "segments": c2.k,
         "distinct_parts": len(c2._store),

@@ -571,6 +571,8 @@ class _Compiler:
         self.order = _stable_order(self.oinv, len(self.uo))
         self.bounds = np.searchsorted(self.oinv[self.order], np.arange(len(self.uo) + 1))
         self.store: list[_Part] = []
+        # where each distinct evaluation applies: a mask over the rows, or (evaluated on few
+        # rows) the sorted rows where it applies
         self.applies_store: list[np.ndarray] = []
         self.missing = np.zeros(self.n, dtype=bool)
         self.o_index = {o: j for j, o in enumerate(self.o_list)}
@@ -878,12 +880,17 @@ class _Compiler:
             return None
         got = self.blocked_memo.get(ids)
         if got is None:
-            if len(ids) == 1:
-                got = self.applies_store[ids[0]]
+            first = self.applies_store[ids[0]]
+            if len(ids) == 1 and first.dtype == np.bool_:
+                got = first
             else:
-                got = self.applies_store[ids[0]] | self.applies_store[ids[1]]
-                for a in ids[2:]:
-                    got |= self.applies_store[a]
+                got = np.zeros(self.n, dtype=bool)
+                for a in ids:
+                    x = self.applies_store[a]
+                    if x.dtype == np.bool_:
+                        got |= x
+                    else:
+                        got[x] = True
             self.blocked_memo[ids] = got
         return got
 
@@ -1124,9 +1131,7 @@ class _Compiler:
                     self.store.append(_Part.sparse(r[nz], part[nz]))
                     pid = len(self.store) - 1
                 if app.any():
-                    fapp = np.zeros(self.n, dtype=bool)
-                    fapp[r] = app
-                    self.applies_store.append(fapp)
+                    self.applies_store.append(r[app])  # the sorted rows where it applies
                     aid = len(self.applies_store) - 1
                 return pid, aid
             arr, app = part, app
