@@ -364,18 +364,27 @@ def _log_ratify(
     if where is None:
         where = np.ones(ua.shape, dtype=bool)
     r, h, k = np.nonzero(where)
+    tot[r, h, k] = _log_ratify_at(prob, ua[r, h, k], ub[r, h, k], r, h, k)
+    return tot
+
+
+def _log_ratify_at(
+    prob: DrawProblem, ua: np.ndarray, ub: np.ndarray, r: np.ndarray, h: np.ndarray, k: np.ndarray
+) -> np.ndarray:
+    """log P(ratified) at the candidates ``(r, h, k)`` (draw, headline level, frontier column)
+    whose utilities are ``ua``/``ub``: Σ over pivots of log Φ((u − u_nd − τ)/σ), or with a share
+    ``n`` of the pivot needed, log(1 − n + n Φ(·)) (:mod:`tariffsim.negotiation.ratification`)."""
     acc = np.zeros(r.shape[0])
     for pv in prob.pivots:
         on = ua if pv.party == 0 else ub
-        u = on[r, h, k] if pv.on_party else pv.head[r, h] + pv.rest[r, k]  # type: ignore[index]
+        u = on if pv.on_party else pv.head[r, h] + pv.rest[r, k]  # type: ignore[index]
         z = (u - pv.no_deal[r] - pv.threshold[r]) / pv.sigma[r]
         if np.all(pv.needed == 1.0):
             acc = acc + log_ndtr(z)
         else:
             n_ = pv.needed[r]
             acc = acc + np.log(np.maximum(1.0 - n_ + n_ * np.exp(log_ndtr(z)), 1e-300))
-    tot[r, h, k] = acc
-    return tot
+    return acc
 
 
 def solve_draws(
@@ -398,14 +407,25 @@ def solve_draws(
         K = max(int((prob.front[s:e] >= 0).sum(axis=1).max()), 1)
         ua = a_h[s:e, :, None] + prob.fa[s:e, None, :K]
         ub = prob.b_h[s:e, :, None] + prob.fb[s:e, None, :K]
-        ga = ua - prob.d_a[s:e, None, None]
-        gb = ub - prob.d_b[s:e, None, None]
-        ok = (ga > 0) & (gb > 0) & np.isfinite(ua)
-        al = prob.alpha[s:e, None, None]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            obj = al * np.log(np.where(ok, ga, 1.0)) + (1 - al) * np.log(np.where(ok, gb, 1.0))
-        piv = _log_ratify(_slice(prob, s, e), ua, ub, ok) if prob.pivots else np.zeros_like(obj)
-        obj = np.where(ok, obj + piv, -np.inf)
+        # the candidates where both gain (u − d > 0 exactly when u > d); the objective is
+        # computed on them alone (−∞ elsewhere), element by element as on the whole array
+        ok = (ua > prob.d_a[s:e, None, None]) & (ub > prob.d_b[s:e, None, None])
+        ok &= np.isfinite(ua)
+        idx = np.flatnonzero(ok)
+        lk = ua.shape[1] * K
+        r = idx // lk
+        ua_ok, ub_ok = ua.reshape(-1)[idx], ub.reshape(-1)[idx]
+        ga, gb = ua_ok - prob.d_a[s:e][r], ub_ok - prob.d_b[s:e][r]
+        al = prob.alpha[s:e][r]
+        val = al * np.log(ga) + (1 - al) * np.log(gb)
+        piv = np.zeros(ua.shape)
+        if prob.pivots:
+            h, kk = (idx // K) % ua.shape[1], idx % K
+            lr = _log_ratify_at(_slice(prob, s, e), ua_ok, ub_ok, r, h, kk)
+            piv.reshape(-1)[idx] = lr
+            val = val + lr
+        obj = np.full(ua.shape, -np.inf)
+        obj.reshape(-1)[idx] = val
         flat = obj.reshape(e - s, -1)
         best = np.argmax(flat, axis=1)
         any_ok = np.isfinite(flat[np.arange(e - s), best])
