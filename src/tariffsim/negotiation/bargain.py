@@ -355,19 +355,6 @@ def status_quo_utilities(tables: Tables) -> np.ndarray:
     return out
 
 
-def _log_ratify(
-    prob: DrawProblem, ua: np.ndarray, ub: np.ndarray, where: np.ndarray | None = None
-) -> np.ndarray:
-    """log P(ratified) of candidates with utilities ``ua``/``ub`` (``(n, L, K)``); with ``where``
-    (a mask of that shape) only there, 0 elsewhere (the same numbers where computed)."""
-    tot = np.zeros_like(ua)
-    if where is None:
-        where = np.ones(ua.shape, dtype=bool)
-    r, h, k = np.nonzero(where)
-    tot[r, h, k] = _log_ratify_at(prob, ua[r, h, k], ub[r, h, k], r, h, k)
-    return tot
-
-
 def _log_ratify_at(
     prob: DrawProblem, ua: np.ndarray, ub: np.ndarray, r: np.ndarray, h: np.ndarray, k: np.ndarray
 ) -> np.ndarray:
@@ -400,31 +387,40 @@ def solve_draws(
     feas = np.zeros(n, dtype=bool)
     head_lv = np.full(n, -1, dtype=np.int64)
     a_h = prob.a_h if head_adjust is None else prob.a_h + head_adjust
+    # work arrays allocated once and reused by every chunk (fresh pages for each chunk cost more
+    # system time than the arithmetic); a chunk uses their first m·L·K elements
+    size = min(chunk, n) * a_h.shape[1] * max(prob.fa.shape[1], 1)
+    buf_a, buf_b, buf_o = np.empty(size), np.empty(size), np.empty(size)
+    buf_ok, buf_t = np.empty(size, dtype=bool), np.empty(size, dtype=bool)
     for s in range(0, n, chunk):
         e = min(n, s + chunk)
         # the chunk's frontier width: the columns after it are padding in every row of the chunk
         # (never feasible, so the first maximum below is the same with or without them)
         K = max(int((prob.front[s:e] >= 0).sum(axis=1).max()), 1)
-        ua = a_h[s:e, :, None] + prob.fa[s:e, None, :K]
-        ub = prob.b_h[s:e, :, None] + prob.fb[s:e, None, :K]
+        shape = (e - s, a_h.shape[1], K)
+        m = shape[0] * shape[1] * K
+        ua = np.add(a_h[s:e, :, None], prob.fa[s:e, None, :K], out=buf_a[:m].reshape(shape))
+        ub = np.add(prob.b_h[s:e, :, None], prob.fb[s:e, None, :K], out=buf_b[:m].reshape(shape))
         # the candidates where both gain (u − d > 0 exactly when u > d); the objective is
         # computed on them alone (−∞ elsewhere), element by element as on the whole array
-        ok = (ua > prob.d_a[s:e, None, None]) & (ub > prob.d_b[s:e, None, None])
-        ok &= np.isfinite(ua)
+        ok = np.greater(ua, prob.d_a[s:e, None, None], out=buf_ok[:m].reshape(shape))
+        tmp = buf_t[:m].reshape(shape)
+        ok &= np.greater(ub, prob.d_b[s:e, None, None], out=tmp)
+        ok &= np.isfinite(ua, out=tmp)
         idx = np.flatnonzero(ok)
-        lk = ua.shape[1] * K
+        lk = shape[1] * K
         r = idx // lk
         ua_ok, ub_ok = ua.reshape(-1)[idx], ub.reshape(-1)[idx]
         ga, gb = ua_ok - prob.d_a[s:e][r], ub_ok - prob.d_b[s:e][r]
         al = prob.alpha[s:e][r]
         val = al * np.log(ga) + (1 - al) * np.log(gb)
-        piv = np.zeros(ua.shape)
+        lr = None
         if prob.pivots:
-            h, kk = (idx // K) % ua.shape[1], idx % K
+            h, kk = (idx // K) % shape[1], idx % K
             lr = _log_ratify_at(_slice(prob, s, e), ua_ok, ub_ok, r, h, kk)
-            piv.reshape(-1)[idx] = lr
             val = val + lr
-        obj = np.full(ua.shape, -np.inf)
+        obj = buf_o[:m].reshape(shape)
+        obj.fill(-np.inf)
         obj.reshape(-1)[idx] = val
         flat = obj.reshape(e - s, -1)
         best = np.argmax(flat, axis=1)
@@ -432,7 +428,12 @@ def solve_draws(
         hi, ki = best // K, best % K
         rows = np.arange(e - s)
         feas[s:e] = any_ok
-        rat[s:e] = np.where(any_ok, np.exp(piv.reshape(e - s, -1)[rows, best]), 0.0)
+        # the ratification odds of the chosen candidate (a feasible one: its flat index is in idx)
+        if lr is None or idx.size == 0:
+            rat[s:e] = np.where(any_ok, 1.0, 0.0)
+        else:
+            at = np.minimum(np.searchsorted(idx, rows * lk + best), idx.size - 1)
+            rat[s:e] = np.where(any_ok, np.exp(lr[at]), 0.0)
         utilities[s:e, 0] = np.where(any_ok, ua.reshape(e - s, -1)[rows, best], np.nan)
         utilities[s:e, 1] = np.where(any_ok, ub.reshape(e - s, -1)[rows, best], np.nan)
         head_lv[s:e] = np.where(any_ok, hi, -1)
