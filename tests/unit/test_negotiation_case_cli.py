@@ -79,7 +79,7 @@ def test_check_a_package(capsys, tmp_path: Path, shared_data: Path) -> None:
     pkg = tmp_path / "p.yaml"
     pkg.write_text(
         "reciprocal_rate: 0.15\nreciprocal_form: floor\nauto_rate: 0.15\ns232_cap: 0.15\n"
-        "purchases: 0\ninvestment: 420\ninvestment_terms: us_directed\n",
+        "purchases: 0\ninvestment: 368\ninvestment_terms: us_directed\n",
         encoding="utf-8",
     )
     code, out, _ = _run(capsys, ["negotiate", "us-japan-2025-04", "--check", str(pkg), "--json"])

@@ -234,3 +234,18 @@ def test_the_wave_prices_in_the_claims(shared_data: Path) -> None:
     with_claims = lv[fc["JPN"].inputs["_packages"][ok, hj]]
     without = lv[free.packages[ok, hj]]
     assert (with_claims >= without - 1e-12).all()
+
+
+def test_partner_rows_equals_testing_every_row() -> None:
+    # the origins are factorised once per flow array; the mask is np.isin over every row
+    import datetime as _dt
+
+    from tariffsim.negotiation.tariff_stakes import LawOnDay, partner_codes, partner_rows
+
+    origin = np.array(["JPN", "DEU", "FRA", "JPN", "VNM", "DEU", ""], dtype="<U3")
+    z = np.zeros(len(origin))
+    law = LawOnDay(_dt.date(2025, 4, 15), origin, origin, z, z, z, z, z, "t")
+    for p in ("JPN", "EU", "VNM", "KOR"):
+        assert np.array_equal(partner_rows(law, p), np.isin(origin, partner_codes(p)))
+    other = LawOnDay(_dt.date(2025, 4, 15), origin, origin[::-1].copy(), z, z, z, z, z, "t")
+    assert np.array_equal(partner_rows(other, "JPN"), np.isin(origin[::-1], ["JPN"]))

@@ -331,3 +331,41 @@ def test_law_as_known_on_a_day_is_recorded():
     src = s.levels[0].figures["us_tariff_revenue_bn"].source
     assert f"as known on {AS_OF}" in src
     assert s.provenance["state_key"] != S._state(AS_OF, "short-run").key
+
+
+def test_base_from_disk_is_the_base_built(shared_data):
+    # The shared part of every state (flows, their codes, the law on the PE and GE baseline dates,
+    # the sorted PE rows) is stored once per law version and read back by a new process: the same
+    # arrays, bit for bit, as building it again from the schedule and the flows.
+    from tariffsim.models.pe_params import PEParams
+
+    skey = S._schedule_key()
+    S.clear_cache()
+    S._base(None, skey)  # built or read, and stored
+    assert S._base_path(None, skey).is_file()
+    S.clear_cache()
+    read = S._base(None, skey)
+    built = S._build_base(None)
+    for name in S._BASE_FIELDS:
+        if name == "problems":
+            continue
+        a, b = getattr(read, name), getattr(built, name)
+        if isinstance(a, np.ndarray):
+            assert a.dtype == b.dtype and np.array_equal(a, b), name
+        elif name == "shares":
+            assert a.keys() == b.keys()
+            assert all(np.array_equal(np.asarray(a[k]), np.asarray(b[k])) for k in a)
+        else:
+            assert a == b, name
+    key = (PEParams.sigma_min, PEParams.sigma_max)
+    p_read, p_built = read.problems[key], built.problem(*key)
+    assert all(np.array_equal(x, y) for x, y in zip(p_read[1:], p_built[1:], strict=True))
+    assert np.array_equal(p_read[0].v0, p_built[0].v0)
+    assert np.array_equal(p_read[0].sigma_raw, p_built[0].sigma_raw)
+
+
+def test_hs10_ints_by_hand():
+    codes = np.array(["0101210010", "8703230190", "9903011000"], dtype="<U10")
+    assert S.hs10_ints(codes).tolist() == [101210010, 8703230190, 9903011000]
+    # a code that is not ten digits: parsed as the strings say (0 where not digits)
+    assert S.hs10_ints(np.array(["12345", "abc"], dtype="<U10")).tolist() == [12345, 0]

@@ -67,12 +67,15 @@ def _print_report(res: Any) -> None:
         h = fc.get("headline") or {}
         hb = r.baselines["headline"]
         model = f"{_pct(h['median'])} [{_pct(h['p10'])}–{_pct(h['p90'])}]" if h else "–"
+        rh = (r.recalibrated or {}).get("headline") or {}
+        recal = f"{_pct(rh['median'])} [{_pct(rh['p10'])}–{_pct(rh['p90'])}]" if rh else "–"
         rows.append(
             (
                 f"{t.partner} {t.origin}",
                 t.as_of.isoformat(),
                 _pct(t.headline) + (" fl" if t.form == "floor" else ""),
                 model,
+                recal,
                 f"{_pct(hb['status_quo'])} / {_pct(hb['split_difference'])} / {_pct(hb['last_deal'])}",
                 "yes" if t.deal_within else "no",
                 f"{_num(fc.get('p_deal_within'), 2)} / {_num(r.baselines['p_deal']['hazard'], 2)}",
@@ -85,12 +88,13 @@ def _print_report(res: Any) -> None:
             "as of",
             "outcome",
             "model [10–90]",
+            "recalibrated [10–90]",
             "sq / split / last deal",
             "deal ≤60d",
             "P model / hazard",
         ],
         rows,
-        right={2, 3, 4, 6},
+        right={2, 3, 4, 5, 7},
     )
     s = res.summary
     for metric, title in (
@@ -120,12 +124,13 @@ def _print_report(res: Any) -> None:
             title, ["forecaster", "mean", "n", "model skill vs it [90% CI]"], table, right={1, 2}
         )
     for what in ("headline_band", "auto_band"):
-        if what in s:
-            b = s[what]
-            print(
-                f"{what.split('_')[0]} 10–90 bands: coverage {b['coverage']:.0%}, mean width "
-                f"{100 * b['mean_width']:.1f} points (n = {b['n']})"
-            )
+        for key, who in (("", "model"), ("_recalibrated", "recalibrated")):
+            if what + key in s:
+                b = s[what + key]
+                print(
+                    f"{who} {what.split('_')[0]} 10–90 bands: coverage {b['coverage']:.0%}, mean "
+                    f"width {100 * b['mean_width']:.1f} points (n = {b['n']})"
+                )
     if s.get("model_without_headline_draws"):
         print(
             "no model headline draws (no package in any draw) for: "

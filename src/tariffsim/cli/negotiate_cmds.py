@@ -264,9 +264,9 @@ def _explain(c: Any, json_: bool) -> None:
     for iss in e["issues"]:
         say(f"[{iss['issue']}] model: {iss.get('model_doc') or iss.get('model')}")
         if "data" in iss:
-            say(
-                f"    data: {iss['data']}; {iss.get('elasticities', '')}; scope US$ {iss.get('scope_usd_bn', 0):,.1f} bn"
-            )
+            parts = [iss["data"], iss.get("elasticities", "")]
+            parts.append(f"scope US$ {iss.get('scope_usd_bn', 0):,.1f} bn")
+            say("    data: " + "; ".join(x for x in parts if x))
         for prm in iss["parameters"]:
             say(
                 f"    {prm['parameter']} = {prm['value']} {prm['unit']} ({prm['kind']}; {prm['source_title'][:90]})"

@@ -830,7 +830,6 @@ def demo(
     if as_json:
         print_json(result)
         return
-    from rich.table import Table
 
     tips = [
         (
@@ -847,19 +846,25 @@ def demo(
     ]
     hints = {
         "etr": ("tariffsim etr --on 2025-05-15 --by partner", "effective tariff rates, 2024 trade"),
-        "duties": ("tariffsim duties imports.csv --on 2025-09-20", "duties on your import table"),
+        "duties": (
+            "tariffsim duties docs/examples/shipments.csv",
+            "duties on an import table, row by row, and the totals",
+        ),
         "pe": ("tariffsim pe --from 2025-01-01 --to 2025-08-07", "partial equilibrium by product"),
         "ge": ("tariffsim ge --help", "194-country general equilibrium"),
-        "negotiate": ("tariffsim negotiate --help", "US–Japan negotiation analysis"),
+        "negotiate": (
+            "tariffsim negotiate JPN --as-of 2025-07-19",
+            "a forecast of the deal with a partner as of a date",
+        ),
         "serve": ("tariffsim serve", "the web dashboard"),
     }
     tips += [hints[c] for c in others]
-    t = Table(title="Try next", box=None, show_header=False, title_justify="left")
-    t.add_column("command", style="bold", no_wrap=True)
-    t.add_column("what")
+    # One tip per two lines (what it shows, then the command): a two-column table squeezes the
+    # descriptions into a few characters on an 80-column terminal.
+    con.print("[bold]Try next[/]")
     for cmd, what in tips:
-        t.add_row(cmd, what)
-    con.print(t)
+        con.print(f"  [dim]# {what}[/]")
+        con.print(f"  {cmd}", style="bold", soft_wrap=True)
 
 
 def _registered_commands(ctx: typer.Context) -> set[str]:

@@ -399,8 +399,10 @@ def duties_from_compiled(
         "duty_usd": total * v,
         "ave_approx": ave_approx if ave_approx is not None else np.zeros(flows.n, dtype=bool),
     }
+    at = getattr(c, "authority_at", None)  # a real Compiled: one segment, no (k, n) arrays
+    seg_rates = at(seg) if at is not None else {a: c.by_authority[a][seg] for a in auth}
     for a in auth:
-        cols[f"rate_{a}"] = np.asarray(c.by_authority[a][seg], dtype=np.float64)
+        cols[f"rate_{a}"] = np.asarray(seg_rates[a], dtype=np.float64)
     prov = {"date": on.isoformat(), "flows": flows.source, **(provenance or {})}
     return DutyResult(date=on, rows=pl.DataFrame(cols), authorities=auth, provenance=prov)
 

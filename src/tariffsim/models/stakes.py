@@ -442,11 +442,99 @@ def _schedule(as_known_on: dt.date | None) -> Any:
     return sched if as_known_on is None else sched.as_known_on(as_known_on)
 
 
+_BASE_VERSION = "stakes-base-v1"
+
+
+def _inputs_stamp() -> str:
+    """Sizes and times of the data files the base reads beyond the schedule's key: the 2024
+    Census flows and the elasticities (``default_flows``, ``sigma_for``)."""
+    from tariffsim.data import paths
+
+    parts = []
+    shared = paths.shared_data_dir()
+    for rel in ("census", "elasticities"):
+        root = None if shared is None else shared / rel
+        if root is None or not root.is_dir():
+            parts.append(f"{rel}:-")
+            continue
+        for f in sorted(p for p in root.rglob("*") if p.is_file()):
+            st = f.stat()
+            parts.append(f"{f.name}:{st.st_size}:{st.st_mtime_ns}")
+    return ";".join(parts)
+
+
+def _base_path(known: dt.date | None, skey: str) -> Any:
+    """The disk file of the base for the law version ``skey`` (and ``known``): keyed by the
+    schedule's key, the models' code, the data files read and this format's version."""
+    from tariffsim.data.paths import cache_dir
+
+    raw = json.dumps(
+        [_BASE_VERSION, skey, _code_stamp(), _inputs_stamp(), None if known is None else str(known)]
+    )
+    return cache_dir() / f"stakes-base-{hashlib.sha256(raw.encode()).hexdigest()[:24]}.pkl"
+
+
+_BASE_FIELDS = (
+    "hs10",
+    "origin",
+    "v2024",
+    "shares",
+    "hs_int",
+    "origin_names",
+    "origin_code",
+    "t_law0",
+    "t_ge_base",
+    "list_measures",
+    "displaced_by",
+    "list_prefixes",
+    "problems",
+)
+
+
 def _base(known: dt.date | None, skey: str) -> _Base:
+    """The process's :class:`_Base` for the law version ``skey``: from memory, else from
+    ``$TARIFFSIM_CACHE`` (``stakes-base-*.pkl``: the arrays and the PE problem of the default σ
+    clipping, the same numbers as a build), else built and stored. The schedule itself comes from
+    the schedule's own cache."""
     key = (skey, known)
     got = _BASES.get(key)
     if got is not None:
         return got
+    path = _base_path(known, skey)
+    with _lock(path):
+        saved = _read_own(path)
+        if saved is not None:
+            got = _Base(schedule=_schedule(known), **{k: saved[k] for k in _BASE_FIELDS})
+        else:
+            from tariffsim.models.pe_params import PEParams
+
+            got = _build_base(known)
+            got.problem(PEParams.sigma_min, PEParams.sigma_max)  # every horizon's clipping
+            from tariffsim.core.cachefile import write_pickle
+
+            write_pickle(
+                path,
+                {"version": _STATE_VERSION, **{k: getattr(got, k) for k in _BASE_FIELDS}},
+            )
+    if len(_BASES) >= 2:
+        _BASES.pop(next(iter(_BASES)))
+    _BASES[key] = got
+    return got
+
+
+def hs10_ints(hs10: np.ndarray) -> np.ndarray:
+    """HTS10 strings (``<U10``) as integers, 0 where a code is not all digits: read from the
+    strings' code points (no per-row parsing); the same numbers as parsing each string."""
+    if hs10.dtype == np.dtype("<U10") and len(hs10):
+        ch = np.frombuffer(hs10.tobytes(), dtype=np.uint32).reshape(-1, 10).astype(np.int64) - 48
+        ok = ((ch >= 0) & (ch <= 9)).all(axis=1)
+        if ok.all():
+            return ch @ (10 ** np.arange(9, -1, -1, dtype=np.int64))
+    return np.where(np.char.isdigit(hs10), hs10, "0").astype(np.int64)
+
+
+def _build_base(known: dt.date | None) -> _Base:
+    """Compile the law on the PE and GE baseline dates for every 2024 flow (see :class:`_Base`)."""
     from tariffsim.duties.flows import default_flows
     from tariffsim.models.law_tariffs import BASELINE as GE_BASE
     from tariffsim.models.pe import BASELINE_DATE
@@ -476,7 +564,7 @@ def _base(known: dt.date | None, skey: str) -> _Base:
         origin=origin,
         v2024=np.asarray(flows.value_usd, float),
         shares=shares,
-        hs_int=np.where(np.char.isdigit(hs10), hs10, "0").astype(np.int64),
+        hs_int=hs10_ints(hs10),
         origin_names=origin_names,
         origin_code=origin_code.ravel(),
         t_law0=np.asarray(c.at(BASELINE_DATE), float),
@@ -488,9 +576,6 @@ def _base(known: dt.date | None, skey: str) -> _Base:
             for name, lr in rules.lists.items()
         },
     )
-    if len(_BASES) >= 2:
-        _BASES.pop(next(iter(_BASES)))
-    _BASES[key] = got
     return got
 
 

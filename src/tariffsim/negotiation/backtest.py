@@ -21,6 +21,10 @@ threat_rate, inputs`` (the PartnerForecast record). They run in parallel over ta
 date and deals concluded before it; anything fitted (the fraction of the way to the threat, the
 deal hazard) is fitted on earlier deals only (rolling origin).
 
+**Recalibrated model.** Each forecast is also recalibrated on the model's own T3 forecasts of the
+deals concluded before its date (:mod:`tariffsim.negotiation.recalibration`, pre-registered) and
+scored as the forecaster ``recalibrated`` (its P(deal) is the raw model's and is not scored again).
+
 **Summary.** Mean scores per forecaster, skill ``1 − S_model/S_baseline`` with a paired bootstrap
 interval over targets, the coverage and mean width of the 10–90 bands, and a reliability table of
 P(deal within 60 days).
@@ -41,6 +45,12 @@ from tariffsim.core.errors import InputError
 from tariffsim.negotiation import wave_baselines as WB
 from tariffsim.negotiation.case_scoring import Outcome, load_outcome, score, score_rows
 from tariffsim.negotiation.outcomes import OutcomeFile, all_outcomes
+from tariffsim.negotiation.recalibration import (
+    PastForecast,
+    Recalibrated,
+    history_from,
+    recalibrate,
+)
 from tariffsim.negotiation.scoring import (
     band,
     bootstrap_skill,
@@ -77,6 +87,8 @@ SET_APART = "CHN"
 """The partner whose targets are also summarised apart: China's headline is the IEEPA total
 (145% in force and threatened in April and May 2025, deals at 30% and 20%), on another scale than
 every other partner's, so its targets alone can decide a mean over all targets."""
+MODELS = ("model", "recalibrated")
+"""The forecasters whose skill against every other forecaster is computed."""
 TIE = 1e-6
 """Two point forecasts whose absolute errors differ by at most this (rate fraction) are tied."""
 
@@ -236,17 +248,47 @@ class TargetResult:
     baselines: dict[str, Any]
     forecast: dict[str, Any] | None = None
     scores: dict[str, dict[str, float]] = field(default_factory=dict)
+    recalibrated: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "target": self.target.to_dict(),
             "forecast": self.forecast,
+            "recalibrated": self.recalibrated,
             "baselines": self.baselines,
             "scores": self.scores,
         }
 
 
-def _score_target(t: Target, fc: ForecastRecord | None, partners: Sequence[str]) -> TargetResult:
+def _score_draws(
+    who: str, h: np.ndarray, a: np.ndarray | None, t: Target, put: Callable[[str, str, float], None]
+) -> dict[str, Any]:
+    """Score one forecaster's headline and car draws on a target; its bands for the summary."""
+    f: dict[str, Any] = {}
+    if h.size:
+        f["headline"] = {"median": float(np.median(h)), "p10": band(h)[0], "p90": band(h)[1]}
+        if t.is_deal and t.headline is not None:
+            s = _score_dist(h, t.headline)
+            put(who, "headline_crps", float(s["crps"]))
+            put(who, "headline_is", float(s["interval_score"]))
+            put(who, "headline_median_ae", abs(float(s["median"]) - t.headline))
+            f["headline"].update(in_band=s["in_band"], width=s["width"])
+    if a is not None and a.size:
+        f["auto"] = {"median": float(np.median(a)), "p10": band(a)[0], "p90": band(a)[1]}
+        if t.auto is not None:
+            s = _score_dist(a, t.auto)
+            put(who, "auto_crps", float(s["crps"]))
+            put(who, "auto_is", float(s["interval_score"]))
+            f["auto"].update(in_band=s["in_band"], width=s["width"])
+    return f
+
+
+def _score_target(
+    t: Target,
+    fc: ForecastRecord | None,
+    partners: Sequence[str],
+    recal: tuple[Recalibrated, Recalibrated | None] | None = None,
+) -> TargetResult:
     hb = WB.headline_baselines(t.partner, t.as_of)
     ab = WB.auto_baselines(t.partner, t.as_of) if t.auto is not None else None
     eb = WB.deal_baselines(t.as_of, partners, HORIZON_DAYS)
@@ -285,27 +327,14 @@ def _score_target(t: Target, fc: ForecastRecord | None, partners: Sequence[str])
             and abs(f["threat_rate"] - hb["inputs"]["threat"]) < 1e-9
         )
         h = np.asarray(fc.headline, dtype=float)
-        if h.size:
-            f["headline"] = {
-                "median": float(np.median(h)),
-                "p10": band(h)[0],
-                "p90": band(h)[1],
-            }
-            if t.is_deal and t.headline is not None:
-                s = _score_dist(h, t.headline)
-                put("model", "headline_crps", float(s["crps"]))
-                put("model", "headline_is", float(s["interval_score"]))
-                put("model", "headline_median_ae", abs(float(s["median"]) - t.headline))
-                f["headline"].update(in_band=s["in_band"], width=s["width"])
-        if fc.auto is not None and np.asarray(fc.auto).size:
-            a = np.asarray(fc.auto, dtype=float)
-            f["auto"] = {"median": float(np.median(a)), "p10": band(a)[0], "p90": band(a)[1]}
-            if t.auto is not None:
-                s = _score_dist(a, t.auto)
-                put("model", "auto_crps", float(s["crps"]))
-                put("model", "auto_is", float(s["interval_score"]))
-                f["auto"].update(in_band=s["in_band"], width=s["width"])
+        a = None if fc.auto is None else np.asarray(fc.auto, dtype=float)
+        f.update(_score_draws("model", h, a, t, put))
         res.forecast = f
+        if recal is not None:
+            rh, ra = recal
+            rc = _score_draws("recalibrated", rh.draws, None if ra is None else ra.draws, t, put)
+            rc["fit"] = {"headline": rh.to_dict(), "auto": None if ra is None else ra.to_dict()}
+            res.recalibrated = rc
     res.scores = scores
     return res
 
@@ -325,7 +354,28 @@ def _metric_block(
         vals = [r.scores[w][metric] for r in rows if metric in r.scores.get(w, {})]
         block["mean"][w] = float(np.mean(vals))
         block["n"][w] = len(vals)
-    if "model" in who_has:
+    for me in MODELS:
+        if me not in who_has:
+            continue
+        key = "" if me == "model" else f"_{me}"
+        _skills(block, rows, metric, me, key, who_has, n_boot=n_boot, seed=seed)
+    return block
+
+
+def _skills(
+    block: dict[str, Any],
+    rows: Sequence[TargetResult],
+    metric: str,
+    me: str,
+    key: str,
+    who_has: Sequence[str],
+    *,
+    n_boot: int,
+    seed: int,
+) -> None:
+    """``me``'s paired skill against every other forecaster (and, for the raw model, every
+    forecaster's mean on the model's targets)."""
+    if me == "model":
         # the baselines' means on the targets the model has a score for (the skill's pairs)
         block["mean_on_model_targets"] = {
             w: float(np.mean(v))
@@ -338,27 +388,25 @@ def _metric_block(
                 ]
             )
         }
-        block["skill"] = {}
-        for w in who_has:
-            if w == "model":
-                continue
-            pairs = [
-                (r.scores["model"][metric], r.scores[w][metric])
-                for r in rows
-                if metric in r.scores.get("model", {}) and metric in r.scores.get(w, {})
-            ]
-            if pairs:
-                m, b = zip(*pairs, strict=True)
-                block["skill"][w] = bootstrap_skill(m, b, n_boot=n_boot, seed=seed).to_dict()
-    return block
+    block["skill" + key] = {}
+    for w in who_has:
+        if w == me:
+            continue
+        pairs = [
+            (r.scores[me][metric], r.scores[w][metric])
+            for r in rows
+            if metric in r.scores.get(me, {}) and metric in r.scores.get(w, {})
+        ]
+        if pairs:
+            m, b = zip(*pairs, strict=True)
+            block["skill" + key][w] = bootstrap_skill(m, b, n_boot=n_boot, seed=seed).to_dict()
 
 
-def _band(rows: Sequence[TargetResult], what: str) -> dict[str, Any] | None:
-    fs = [
-        r.forecast[what]
-        for r in rows
-        if r.forecast and what in r.forecast and "in_band" in r.forecast[what]
-    ]
+def _band(rows: Sequence[TargetResult], what: str, who: str = "model") -> dict[str, Any] | None:
+    def rec(r: TargetResult) -> dict[str, Any] | None:
+        return r.forecast if who == "model" else getattr(r, "recalibrated", None)
+
+    fs = [f[what] for r in rows if (f := rec(r)) and what in f and "in_band" in f[what]]
     if not fs:
         return None
     return {
@@ -368,12 +416,14 @@ def _band(rows: Sequence[TargetResult], what: str) -> dict[str, Any] | None:
     }
 
 
-def _head_to_head(rows: Sequence[TargetResult], other: str) -> dict[str, int] | None:
-    """On how many targets the model's median is closer to the deal than ``other``'s value."""
+def _head_to_head(
+    rows: Sequence[TargetResult], other: str, who: str = "model"
+) -> dict[str, int] | None:
+    """On how many targets ``who``'s median is closer to the deal than ``other``'s value."""
     pairs = [
-        (r.scores["model"]["headline_median_ae"], r.scores[other]["headline_median_ae"])
+        (r.scores[who]["headline_median_ae"], r.scores[other]["headline_median_ae"])
         for r in rows
-        if "headline_median_ae" in r.scores.get("model", {})
+        if "headline_median_ae" in r.scores.get(who, {})
         and "headline_median_ae" in r.scores.get(other, {})
     ]
     if not pairs:
@@ -390,24 +440,26 @@ def summarize(rows: Sequence[TargetResult], *, n_boot: int, seed: int) -> dict[s
     out: dict[str, Any] = {}
     for metric in SCORES:
         out[metric] = _metric_block(rows, metric, n_boot=n_boot, seed=seed)
-    h2h = _head_to_head(rows, "split_difference")
-    if h2h:
-        out["median_vs_split"] = h2h
     rest = [r for r in rows if r.target.partner != SET_APART]
     out[f"without_{SET_APART}"] = {
         metric: _metric_block(rest, metric, n_boot=n_boot, seed=seed)
         for metric in ("headline_crps", "headline_is", "headline_median_ae")
     }
-    band_rest = _band(rest, "headline")
-    if band_rest:
-        out[f"without_{SET_APART}"]["headline_band"] = band_rest
-    h2h_rest = _head_to_head(rest, "split_difference")
-    if h2h_rest:
-        out[f"without_{SET_APART}"]["median_vs_split"] = h2h_rest
-    for what in ("headline", "auto"):
-        b = _band(rows, what)
-        if b:
-            out[f"{what}_band"] = b
+    for who in MODELS:
+        key = "" if who == "model" else f"_{who}"
+        h2h = _head_to_head(rows, "split_difference", who)
+        if h2h:
+            out["median_vs_split" + key] = h2h
+        band_rest = _band(rest, "headline", who)
+        if band_rest:
+            out[f"without_{SET_APART}"]["headline_band" + key] = band_rest
+        h2h_rest = _head_to_head(rest, "split_difference", who)
+        if h2h_rest:
+            out[f"without_{SET_APART}"]["median_vs_split" + key] = h2h_rest
+        for what in ("headline", "auto"):
+            b = _band(rows, what, who)
+            if b:
+                out[f"{what}_band" + key] = b
     unscored = [
         r.target.key
         for r in rows
@@ -453,6 +505,35 @@ class BacktestResult:
         }
 
 
+def recalibration_history(
+    tg: Sequence[Target], fcs: Sequence[ForecastRecord | None]
+) -> dict[str, PastForecast]:
+    """The model's T3 forecast of each deal among the targets (the recalibration's history)."""
+    return history_from(
+        (t.outcome_id, fc)
+        for t, fc in zip(tg, fcs, strict=True)
+        if fc is not None and t.origin == "T3" and t.is_deal
+    )
+
+
+def recalibrate_all(
+    tg: Sequence[Target], fcs: Sequence[ForecastRecord | None], *, seed: int
+) -> list[tuple[Recalibrated, Recalibrated | None] | None]:
+    """Each target's forecast recalibrated on the history (``recalibrate`` keeps only the deals
+    concluded before the target's date)."""
+    hist = recalibration_history(tg, fcs)
+    out: list[tuple[Recalibrated, Recalibrated | None] | None] = []
+    for t, fc in zip(tg, fcs, strict=True):
+        if fc is None:
+            out.append(None)
+            continue
+        kw: dict[str, Any] = {"partner": t.partner, "as_of": t.as_of, "history": hist, "seed": seed}
+        h = recalibrate(fc.headline, what="headline", **kw)
+        a = None if fc.auto is None else recalibrate(fc.auto, what="auto", **kw)
+        out.append((h, a))
+    return out
+
+
 def run_backtest(
     *,
     forecaster: Forecaster | None = None,
@@ -492,7 +573,8 @@ def run_backtest(
         t_fc = time.perf_counter() - t1
         by_task = dict(zip(tasks, got, strict=True))
         fcs = [by_task[(t.partner, t.as_of)] for t in tg]
-    rows = [_score_target(t, fc, partners) for t, fc in zip(tg, fcs, strict=True)]
+    recals = recalibrate_all(tg, fcs, seed=seed)
+    rows = [_score_target(t, fc, partners, rc) for t, fc, rc in zip(tg, fcs, recals, strict=True)]
     summary = summarize(rows, n_boot=n_boot, seed=seed)
     total = time.perf_counter() - t0
     return BacktestResult(

@@ -355,27 +355,23 @@ def status_quo_utilities(tables: Tables) -> np.ndarray:
     return out
 
 
-def _log_ratify(
-    prob: DrawProblem, ua: np.ndarray, ub: np.ndarray, where: np.ndarray | None = None
+def _log_ratify_at(
+    prob: DrawProblem, ua: np.ndarray, ub: np.ndarray, r: np.ndarray, h: np.ndarray, k: np.ndarray
 ) -> np.ndarray:
-    """log P(ratified) of candidates with utilities ``ua``/``ub`` (``(n, L, K)``); with ``where``
-    (a mask of that shape) only there, 0 elsewhere (the same numbers where computed)."""
-    tot = np.zeros_like(ua)
-    if where is None:
-        where = np.ones(ua.shape, dtype=bool)
-    r, h, k = np.nonzero(where)
+    """log P(ratified) at the candidates ``(r, h, k)`` (draw, headline level, frontier column)
+    whose utilities are ``ua``/``ub``: Σ over pivots of log Φ((u − u_nd − τ)/σ), or with a share
+    ``n`` of the pivot needed, log(1 − n + n Φ(·)) (:mod:`tariffsim.negotiation.ratification`)."""
     acc = np.zeros(r.shape[0])
     for pv in prob.pivots:
         on = ua if pv.party == 0 else ub
-        u = on[r, h, k] if pv.on_party else pv.head[r, h] + pv.rest[r, k]  # type: ignore[index]
+        u = on if pv.on_party else pv.head[r, h] + pv.rest[r, k]  # type: ignore[index]
         z = (u - pv.no_deal[r] - pv.threshold[r]) / pv.sigma[r]
         if np.all(pv.needed == 1.0):
             acc = acc + log_ndtr(z)
         else:
             n_ = pv.needed[r]
             acc = acc + np.log(np.maximum(1.0 - n_ + n_ * np.exp(log_ndtr(z)), 1e-300))
-    tot[r, h, k] = acc
-    return tot
+    return acc
 
 
 def solve_draws(
@@ -391,28 +387,53 @@ def solve_draws(
     feas = np.zeros(n, dtype=bool)
     head_lv = np.full(n, -1, dtype=np.int64)
     a_h = prob.a_h if head_adjust is None else prob.a_h + head_adjust
+    # work arrays allocated once and reused by every chunk (fresh pages for each chunk cost more
+    # system time than the arithmetic); a chunk uses their first m·L·K elements
+    size = min(chunk, n) * a_h.shape[1] * max(prob.fa.shape[1], 1)
+    buf_a, buf_b, buf_o = np.empty(size), np.empty(size), np.empty(size)
+    buf_ok, buf_t = np.empty(size, dtype=bool), np.empty(size, dtype=bool)
     for s in range(0, n, chunk):
         e = min(n, s + chunk)
         # the chunk's frontier width: the columns after it are padding in every row of the chunk
         # (never feasible, so the first maximum below is the same with or without them)
         K = max(int((prob.front[s:e] >= 0).sum(axis=1).max()), 1)
-        ua = a_h[s:e, :, None] + prob.fa[s:e, None, :K]
-        ub = prob.b_h[s:e, :, None] + prob.fb[s:e, None, :K]
-        ga = ua - prob.d_a[s:e, None, None]
-        gb = ub - prob.d_b[s:e, None, None]
-        ok = (ga > 0) & (gb > 0) & np.isfinite(ua)
-        al = prob.alpha[s:e, None, None]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            obj = al * np.log(np.where(ok, ga, 1.0)) + (1 - al) * np.log(np.where(ok, gb, 1.0))
-        piv = _log_ratify(_slice(prob, s, e), ua, ub, ok) if prob.pivots else np.zeros_like(obj)
-        obj = np.where(ok, obj + piv, -np.inf)
+        shape = (e - s, a_h.shape[1], K)
+        m = shape[0] * shape[1] * K
+        ua = np.add(a_h[s:e, :, None], prob.fa[s:e, None, :K], out=buf_a[:m].reshape(shape))
+        ub = np.add(prob.b_h[s:e, :, None], prob.fb[s:e, None, :K], out=buf_b[:m].reshape(shape))
+        # the candidates where both gain (u − d > 0 exactly when u > d); the objective is
+        # computed on them alone (−∞ elsewhere), element by element as on the whole array
+        ok = np.greater(ua, prob.d_a[s:e, None, None], out=buf_ok[:m].reshape(shape))
+        tmp = buf_t[:m].reshape(shape)
+        ok &= np.greater(ub, prob.d_b[s:e, None, None], out=tmp)
+        ok &= np.isfinite(ua, out=tmp)
+        idx = np.flatnonzero(ok)
+        lk = shape[1] * K
+        r = idx // lk
+        ua_ok, ub_ok = ua.reshape(-1)[idx], ub.reshape(-1)[idx]
+        ga, gb = ua_ok - prob.d_a[s:e][r], ub_ok - prob.d_b[s:e][r]
+        al = prob.alpha[s:e][r]
+        val = al * np.log(ga) + (1 - al) * np.log(gb)
+        lr = None
+        if prob.pivots:
+            h, kk = (idx // K) % shape[1], idx % K
+            lr = _log_ratify_at(_slice(prob, s, e), ua_ok, ub_ok, r, h, kk)
+            val = val + lr
+        obj = buf_o[:m].reshape(shape)
+        obj.fill(-np.inf)
+        obj.reshape(-1)[idx] = val
         flat = obj.reshape(e - s, -1)
         best = np.argmax(flat, axis=1)
         any_ok = np.isfinite(flat[np.arange(e - s), best])
         hi, ki = best // K, best % K
         rows = np.arange(e - s)
         feas[s:e] = any_ok
-        rat[s:e] = np.where(any_ok, np.exp(piv.reshape(e - s, -1)[rows, best]), 0.0)
+        # the ratification odds of the chosen candidate (a feasible one: its flat index is in idx)
+        if lr is None or idx.size == 0:
+            rat[s:e] = np.where(any_ok, 1.0, 0.0)
+        else:
+            at = np.minimum(np.searchsorted(idx, rows * lk + best), idx.size - 1)
+            rat[s:e] = np.where(any_ok, np.exp(lr[at]), 0.0)
         utilities[s:e, 0] = np.where(any_ok, ua.reshape(e - s, -1)[rows, best], np.nan)
         utilities[s:e, 1] = np.where(any_ok, ub.reshape(e - s, -1)[rows, best], np.nan)
         head_lv[s:e] = np.where(any_ok, hi, -1)

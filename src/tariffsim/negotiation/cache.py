@@ -80,12 +80,16 @@ def load(path: Path) -> dict[str, np.ndarray] | None:
 
 
 def save(path: Path, arrays: dict[str, np.ndarray], *, compress: bool = True) -> None:
-    """Write an entry; ``compress=False`` for an entry read by every process (stored as is: it
-    loads in a few milliseconds where inflating it takes a few tenths of a second)."""
+    """Write an entry (an ``.npz`` archive :func:`numpy.load` reads); ``compress=False`` for an
+    entry read by every process (stored as is: it loads in a few milliseconds where inflating it
+    takes a few tenths of a second). Compressed entries use deflate level 1: a third of the time
+    of numpy's default level for about 1.4 times the size (a day's law: 0.06 s, 0.8 MB)."""
+    import zipfile
+
     buf = io.BytesIO()
-    payload: dict[str, Any] = arrays  # numpy's stub lists allow_pickle among the keywords
-    if compress:
-        np.savez_compressed(buf, **payload)
-    else:
-        np.savez(buf, **payload)
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(buf, "w", method, compresslevel=1 if compress else None) as zf:
+        for name, arr in arrays.items():
+            with zf.open(f"{name}.npy", "w", force_zip64=True) as fh:
+                np.lib.format.write_array(fh, np.asanyarray(arr), allow_pickle=False)
     write_cache(path, lambda f: f.write(buf.getvalue()))

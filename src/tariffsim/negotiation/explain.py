@@ -6,8 +6,9 @@ with the model, the data and the parameters (with their kind and source) each is
 **Typed judgement share.** For each party and block, the utility table is split into the sum over
 channels of ``weight × stake × flow``; a channel's term is *judgement* when its stake is a judgement
 parameter or when its flow is scaled by one (:data:`SCALES`: a purchase's margin or credibility, a
-pledge's values, a typed per-level table, the probability of a pending action — a bound such as the
-market size does not scale), else *evidence* (data, literature, statements). The share is ``Σ_b span(judgement terms) / Σ_b (span(judgement terms) + span(evidence
+pledge's values, term and capacity, a typed per-level table, the probability of a pending action — a
+bound such as the market size of purchases does not scale), else *evidence* (data, literature,
+statements). The share is ``Σ_b span(judgement terms) / Σ_b (span(judgement terms) + span(evidence
 terms))`` — plus, on issues with a legal risk, the part of the span the (judgement) risk removes.
 The project's standard is at most a quarter for either side.
 
@@ -31,10 +32,12 @@ def _param_kinds(case: Any, refs: list[Any]) -> list[dict[str, Any]]:
     from tariffsim.negotiation.schema import ref_name
 
     out = []
+    seen: set[str] = set()
     for r in refs:
         name = ref_name(r)
-        if name is None or name not in case.parameters:
+        if name is None or name not in case.parameters or name in seen:
             continue
+        seen.add(name)
         p = case.parameters[name]
         src = case.sources.get(p.source)
         out.append(
@@ -88,7 +91,10 @@ SCALES: dict[str, dict[str, tuple[str, ...]]] = {
         "buyer": ("credibility", "buyer_premium", "price_usd_per_t"),
         "domestic": ("credibility", "domestic_displacement", "price_usd_per_t"),
     },
-    "pledge": {"host": ("credibility", "us_value"), "investor": ("credibility", "partner_cost")},
+    "pledge": {
+        "host": ("credibility", "us_value", "pledge_years"),
+        "investor": ("credibility", "partner_cost", "pledge_years", "capacity"),
+    },
     "linear": {"us": ("us_value",), "partner": ("partner_cost",)},
     "quota_access": {
         "sellers": ("seller_margin", "price_usd_per_t", "reference_share"),

@@ -27,7 +27,7 @@ without claims.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -355,10 +355,14 @@ def forecast_partner(
     seed: int = 0,
     executor: str | None = None,
     case: Any = None,
+    recalibration_history: Mapping[str, Any] | None = None,
 ) -> PartnerForecast:
     """The forecast for one partner (symmetric claims by the open partners; module docstring).
 
-    ``executor`` is accepted for the interface; one partner is solved in process."""
+    ``executor`` is accepted for the interface; one partner is solved in process.
+    ``recalibration_history`` (off by default): the model's past forecasts of earlier deals
+    (``recalibration.build_history``); when given, the headline and car draws are recalibrated
+    on them (``negotiation.recalibration``)."""
     day = _as_date(as_of)
     prep = prepare(partner, day, draws=draws, seed=seed, case=case)
     fixed, rec = concluded_refs(prep.partner, day, draws)
@@ -371,7 +375,20 @@ def forecast_partner(
         sols.append(sol)
         its.append(it)
     claims = {"concluded": rec, "open": others, "open_base_usd_bn": others_base, "iterations": its}
-    return _record(prep, sols, day, seed, {"mode": "partner", "claims": claims}, changes)
+    out = _record(prep, sols, day, seed, {"mode": "partner", "claims": claims}, changes)
+    return _recalibrated(out, recalibration_history, seed)
+
+
+def _recalibrated(
+    fc: PartnerForecast, history: Mapping[str, Any] | None, seed: int
+) -> PartnerForecast:
+    """The record, recalibrated on ``history`` when one is given (research's hook)."""
+    if history is None:
+        return fc
+    from tariffsim.negotiation.recalibration import apply
+
+    out: PartnerForecast = apply(fc, history, seed=seed)
+    return out
 
 
 def _prepare_item(item: tuple[str, str, int, int]) -> Prepared | str:
@@ -395,11 +412,12 @@ def forecast_wave(
     seed: int = 0,
     executor: str | None = None,
     errors: dict[str, str] | None = None,
+    recalibration_history: Mapping[str, Any] | None = None,
 ) -> list[PartnerForecast]:
     """Every open partner's forecast with claims between them (Nash-in-Nash; module docstring).
 
     A partner whose case cannot be built (an input error) is left out of the wave; its message goes
-    to ``errors`` when a dict is given."""
+    to ``errors`` when a dict is given. ``recalibration_history``: as in :func:`forecast_partner`."""
     from tariffsim.negotiation.bargain import solve_draws
 
     day = _as_date(as_of)
@@ -453,16 +471,10 @@ def forecast_wave(
             "open": [q.partner for q in preps if q.partner != pp.partner],
             "iterations": it,
         }
-        out.append(
-            _record(
-                pp,
-                [sols[pp.partner], *later],
-                day,
-                seed,
-                {"mode": "wave", "claims": claims},
-                changes,
-            )
+        rec = _record(
+            pp, [sols[pp.partner], *later], day, seed, {"mode": "wave", "claims": claims}, changes
         )
+        out.append(_recalibrated(rec, recalibration_history, seed))
     return out
 
 

@@ -26,8 +26,10 @@ The agenda (the template):
     probability ``s232_action_probability``.
 ``purchases``  extra purchases of US goods, up to the market: ``purchase_market_share`` of the
     partner's imports from other suppliers (GE data, 2023), discounted by ``purchase_credibility``.
-``investment`` + ``investment_terms``  a pledge of 0-20% of the partner's GDP, its projects chosen by
-    the partner or by the US (with snap-back).
+``investment`` + ``investment_terms``  a pledge of up to the partner's outward direct investment over
+    the pledge's term (``investment_data.yaml``; else 0-20% of its GDP), its projects chosen by the
+    partner or by the US (with snap-back); valued by :func:`tariffsim.negotiation.valuation.pledge`
+    with the priors' sourced rates of return.
 
 Objectives: the US government weighs tariff revenue, US buyers' surplus, displaced imports (the
 deficit, and reshoring in the sectors it named), purchases and investment; the partner's government
@@ -57,7 +59,9 @@ S232_LISTS = {
     "copper": "s232_copper_products",
     "trucks": "s232_mhd_parts",
 }
-INVESTMENT_SHARES = (0.0, 0.01, 0.025, 0.05, 0.1, 0.2)
+INVESTMENT_SHARES = (0.0, 0.01, 0.025, 0.05, 0.1, 0.2)  # of GDP, without outward-FDI data
+INVESTMENT_FDI_SHARES = (0.0, 1 / 16, 1 / 8, 1 / 4, 1 / 2, 1.0)  # of outward FDI over the term
+INVESTMENT_DATA_FILE = _HERE / "investment_data.yaml"
 PURCHASE_SHARES = (0.0, 0.25, 0.5, 1.0)
 
 
@@ -153,6 +157,54 @@ def _ge_numbers(partner: str) -> dict[str, float]:
         "gdp": float(r.gdp[idx].sum()) * k,
         "us_gdp": float(r.gdp[us]) * k,
     }
+
+
+@lru_cache(maxsize=1)
+def _investment_data() -> tuple[dict[str, SourceSpec], dict[str, list[dict[str, Any]]]]:
+    """``investment_data.yaml``, validated (file:line errors)."""
+    from pydantic import BaseModel, ConfigDict
+
+    from tariffsim.core import yamlio
+
+    class Entry(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+        year: int
+        usd_bn: float
+        source: str
+        note: str = ""
+
+    class DataFile(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+        sources: dict[str, SourceSpec]
+        partners: dict[str, list[Entry]]
+
+    raw = yamlio.read_yaml(INVESTMENT_DATA_FILE, name="investment_data.yaml")
+    df = yamlio.validate(DataFile, raw, "investment_data.yaml")
+    for k, entries in df.partners.items():
+        for i, e in enumerate(entries):
+            if e.source not in df.sources:
+                raise InputError(
+                    f"{k}: entry cites unknown source {e.source!r}",
+                    where=f"investment_data.yaml:{yamlio.line_of(raw, ('partners', k, i, 'source'))}",
+                )
+    return dict(df.sources), {k: [e.model_dump() for e in v] for k, v in df.partners.items()}
+
+
+def outward_fdi(partner: str, as_of: dt.date) -> tuple[str, dict[str, Any], float, int, str] | None:
+    """The partner's latest outward direct investment (US$ bn/yr) published by ``as_of``:
+    ``(source id, source, usd_bn, year, note)``, or None when ``investment_data.yaml`` has none."""
+    srcs, parts = _investment_data()
+    known = [e for e in parts.get(partner, []) if srcs[e["source"]].date <= as_of]
+    if not known:
+        return None
+    e = max(known, key=lambda e: (e["year"], srcs[e["source"]].date))
+    return (
+        e["source"],
+        srcs[e["source"]].model_dump(),
+        float(e["usd_bn"]),
+        int(e["year"]),
+        e["note"],
+    )
 
 
 def _grid(lo: float, hi: float, must: tuple[float, ...] = ()) -> list[float]:
@@ -518,8 +570,8 @@ def _generate(P: str, d: dt.date) -> CaseFile:
             "high": round(market * _bound(pri["purchase_market_share"], "high"), 2),
             "unit": "US$ bn/yr",
             "help": "Extra US goods the partner's buyers could take per year (its imports from others × purchase_market_share).",
-            "kind": "judgement",
-            "source": "template",
+            "kind": pri["purchase_market_share"].kind,
+            "source": pri["purchase_market_share"].source,
             "note": "partner_imports_from_others × purchase_market_share",
             "derived": {"prior": "purchase_market_share", "factor": round(market, 1)},
         }
@@ -562,27 +614,56 @@ def _generate(P: str, d: dt.date) -> CaseFile:
             "partner_gdp", round(gdp_bn, 1), "US$ bn", "The partner's GDP in 2023.", "ge-2023"
         )
         use("pledge_years")
-        use("investment_capacity_gdp")
-        params["investment_capacity"] = {
-            "value": round(gdp_bn * pri["investment_capacity_gdp"].number, 1),
-            "low": round(gdp_bn * _bound(pri["investment_capacity_gdp"], "low"), 1),
-            "high": round(gdp_bn * _bound(pri["investment_capacity_gdp"], "high"), 1),
-            "unit": "US$ bn",
-            "help": "Pledge size at which its cost to the partner doubles (partner_gdp × investment_capacity_gdp).",
-            "kind": "judgement",
-            "source": "template",
-            "derived": {"prior": "investment_capacity_gdp", "factor": round(gdp_bn, 1)},
-        }
+        years = pri["pledge_years"].number
+        fdi = outward_fdi(P, d)
+        if fdi is not None:
+            # the capacity is the partner's outward direct investment over the pledge's term: a
+            # pledge of all of it costs twice as much per dollar as a small one
+            sid, src, usd_bn, year, note = fdi
+            sources[sid] = src
+            data_param(
+                "partner_outward_fdi",
+                usd_bn,
+                "US$ bn/yr",
+                f"The partner's outward direct investment to all destinations in {year}.",
+                sid,
+                note,
+            )
+            pl = pri["pledge_years"]
+            params["investment_capacity"] = {
+                "value": round(usd_bn * years, 1),
+                "low": round(usd_bn * _bound(pl, "low"), 1),
+                "high": round(usd_bn * _bound(pl, "high"), 1),
+                "unit": "US$ bn",
+                "help": "Pledge size at which its cost to the partner doubles (partner_outward_fdi × pledge_years).",
+                "kind": "data",
+                "source": sid,
+                "note": "the partner's outward direct investment over the pledge's term",
+                "derived": {"prior": "pledge_years", "factor": usd_bn},
+            }
+            inv_top = usd_bn * years
+            inv_levels = [_sig(s * inv_top) for s in INVESTMENT_FDI_SHARES]
+        else:
+            use("investment_capacity_gdp")
+            params["investment_capacity"] = {
+                "value": round(gdp_bn * pri["investment_capacity_gdp"].number, 1),
+                "low": round(gdp_bn * _bound(pri["investment_capacity_gdp"], "low"), 1),
+                "high": round(gdp_bn * _bound(pri["investment_capacity_gdp"], "high"), 1),
+                "unit": "US$ bn",
+                "help": "Pledge size at which its cost to the partner doubles (partner_gdp × investment_capacity_gdp).",
+                "kind": "judgement",
+                "source": "template",
+                "derived": {"prior": "investment_capacity_gdp", "factor": round(gdp_bn, 1)},
+            }
+            inv_levels = [_sig(s * gdp_bn) for s in INVESTMENT_SHARES]
         for n in (
             "credibility_partner_directed",
             "credibility_us_directed",
-            "us_value_partner_directed",
-            "us_value_us_directed",
+            "us_value_investment",
             "partner_cost_partner_directed",
             "partner_cost_us_directed",
         ):
             use(n)
-        inv_levels = [_sig(s * gdp_bn) for s in INVESTMENT_SHARES]
         issues.append(
             {
                 "name": "investment",
@@ -611,12 +692,12 @@ def _generate(P: str, d: dt.date) -> CaseFile:
                 "terms": {
                     "partner_directed": {
                         "credibility": "credibility_partner_directed",
-                        "us_value": "us_value_partner_directed",
+                        "us_value": "us_value_investment",
                         "partner_cost": "partner_cost_partner_directed",
                     },
                     "us_directed": {
                         "credibility": "credibility_us_directed",
-                        "us_value": "us_value_us_directed",
+                        "us_value": "us_value_investment",
                         "partner_cost": "partner_cost_us_directed",
                     },
                 },

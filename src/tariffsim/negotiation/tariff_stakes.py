@@ -300,7 +300,9 @@ def _flows() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     out = (np.asarray(f.hs10), np.asarray(f.origin), np.asarray(f.value_usd, float))
     arrays = {"hs10": out[0], "origin": out[1], "value": out[2]}
     if np.char.isdigit(out[0]).all():  # else prefix_mask converts (and fails) itself
-        arrays["codes"] = out[0].astype(np.int64)
+        from tariffsim.models.stakes import hs10_ints
+
+        arrays["codes"] = hs10_ints(out[0])
     cache.save(path, arrays, compress=False)
     return out
 
@@ -412,8 +414,19 @@ def _codes(hs10: np.ndarray) -> np.ndarray:
     return got
 
 
+_ORIGINS: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+
 def partner_rows(law: LawOnDay, partner: str) -> np.ndarray:
-    return np.isin(law.origin, np.asarray(partner_codes(partner)))
+    """Rows of the partner's goods (a group: any member's). The origins are factorised once per
+    flow array (kept with it), so each call tests the few distinct codes, not every row."""
+    got = next((g for g in _ORIGINS if g[0] is law.origin), None)
+    if got is None:
+        names, inverse = np.unique(law.origin, return_inverse=True)
+        got = (law.origin, names, inverse.ravel())
+        _ORIGINS[:] = [got]
+    _, names, inverse = got
+    return np.isin(names, np.asarray(partner_codes(partner)))[inverse]
 
 
 def nominal_rate(rates: np.ndarray, weights: np.ndarray) -> float:

@@ -11,11 +11,13 @@ state of the day before the value started) — and on the parts of the measures 
 (``excluded_by``, ``floor_base``). Parts are computed once per distinct (measure, state, referred
 parts) and reused across segments. Product matching works on the distinct HS10 codes: a code
 matches an ``L``-digit prefix when ``code // 10**(10-L)`` equals it (numpy ``isin`` per prefix
-length); origin rules work on the distinct origins and are gathered to rows by index. A measure whose
-scope (codes × origins with a rule in force) holds under a quarter of the rows is computed on those
-rows only — found from the rows of its codes when they are few, else from the rows of its origins
-when they are few, else from one pass over the rows — with the same element-wise operations in the
-same order as on whole arrays, so the same numbers. No loop runs over rows or days; loops run over
+length); origin rules work on the distinct origins and are gathered to rows by index. A measure is computed
+on the rows of its scope (codes × origins with a rule in force) only — found from the rows of its
+codes when they are under a quarter of the rows, else from the rows of its origins when they are
+under half, else from one pass over the rows when the scope holds under a quarter — with the same
+element-wise operations in the same order as on whole arrays, so the same numbers. Its part before
+exclusions is kept while only the measures that exclude it change (then only the excluded rows are
+zeroed), and the rows excluded by a set of measures are found once per set. No loop runs over rows or days; loops run over
 segments × measures (tens × tens) and distinct states.
 """
 
@@ -32,7 +34,14 @@ from tariffsim.core.dates import from_day_number, parse_date, to_day_number
 from tariffsim.core.errors import InputError
 from tariffsim.schedule import claims as C
 from tariffsim.schedule.products import ProductMasks
-from tariffsim.schedule.rules import DAY_MAX, DECLARED_PREFIX, MeasureRule, Rules, lookup
+from tariffsim.schedule.rules import (
+    DAY_MAX,
+    DECLARED_PREFIX,
+    MeasureRule,
+    OriginRule,
+    Rules,
+    lookup,
+)
 
 _EPOCH = np.datetime64("1970-01-01", "D")
 _NO_ROWS = np.zeros(0, dtype=bool)
@@ -435,13 +444,21 @@ def _hs_codes(hs10: np.ndarray) -> np.ndarray:
     """HS10 strings → int64 codes; InputError naming the first bad row if any is not 10 digits.
 
     For ``<U10`` arrays the digits are checked and combined on the raw UCS-4 code points (no
-    per-row Python work).
+    per-row Python work, no copy of the strings).
     """
     if hs10.dtype == np.dtype("<U10"):
-        chars = np.frombuffer(hs10.tobytes(), dtype=np.uint32).reshape(-1, 10).astype(np.int64) - 48
-        ok = ((chars >= 0) & (chars <= 9)).all(axis=1)
-        if ok.all():
-            return np.asarray(chars @ (10 ** np.arange(9, -1, -1, dtype=np.int64)), dtype=np.int64)
+        if not len(hs10):
+            return np.zeros(0, dtype=np.int64)
+        # digit values d (characters other than 0-9 wrap around above 9);
+        # code = (Σ_{i<5} d_i·10^(4-i))·10^5 + Σ_{i≥5} d_i·10^(9-i)
+        d = np.ascontiguousarray(hs10).view(np.uint32).reshape(-1, 10) - np.uint32(48)
+        if int(d.max()) <= 9:
+            w = 10 ** np.arange(4, -1, -1, dtype=np.int64)
+            hi: np.ndarray = d[:, :5].astype(np.int64) @ w
+            lo: np.ndarray = d[:, 5:].astype(np.int64) @ w
+            code: np.ndarray = hi * 100_000 + lo
+            return code
+        ok = (d <= 9).all(axis=1)
     else:
         ok = (
             (np.char.str_len(hs10) == 10) & np.char.isdigit(hs10)
@@ -457,15 +474,48 @@ def _hs_codes(hs10: np.ndarray) -> np.ndarray:
     )
 
 
+def _factorize_codes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct codes ascending, inverse), as ``np.unique(codes, return_inverse=True)``; one pass
+    without a sort when the codes are already in order (trade tables usually are sorted by HS)."""
+    if len(codes) and bool((codes[1:] >= codes[:-1]).all()):
+        new = np.empty(len(codes), dtype=bool)
+        new[0] = True
+        np.not_equal(codes[1:], codes[:-1], out=new[1:])
+        inv: np.ndarray = np.cumsum(new) - 1
+        return codes[new], inv
+    uniq, inv = np.unique(codes, return_inverse=True)
+    return uniq, inv.ravel()
+
+
 def _factorize_origins(origin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(distinct origins, inverse) — via int64 keys for 3-letter codes (much faster than string sort)."""
+    """(distinct origins ascending, inverse), as ``np.unique(origin, return_inverse=True)``.
+
+    Codes of three letters A–Z (ISO3) are numbered ``q = 676·(c₀−65) + 26·(c₁−65) + (c₂−65)``
+    (the same order as the strings): a count over the 26³ numbers gives the distinct codes and a
+    cumulative sum their ranks, without a sort. Other arrays: ``np.unique``.
+    """
     if origin.dtype == np.dtype("<U3") and len(origin):
-        chars = np.frombuffer(origin.tobytes(), dtype=np.uint32).reshape(-1, 3).astype(np.int64)
-        key = (chars[:, 0] << 42) | (chars[:, 1] << 21) | chars[:, 2]
-        _uk, first, inv = np.unique(key, return_index=True, return_inverse=True)
-        return origin[first], inv.ravel()
+        d = np.ascontiguousarray(origin).view(np.uint32).reshape(-1, 3) - np.uint32(65)
+        if bool((d < 26).all()):
+            q = ((d[:, 0] * 26 + d[:, 1]) * 26 + d[:, 2]).astype(np.intp)
+            present = np.bincount(q, minlength=26**3) > 0
+            rank = np.cumsum(present) - 1
+            uq = np.flatnonzero(present)
+            letters = np.stack([uq // 676, uq // 26 % 26, uq % 26], axis=1) + 65
+            uo = np.ascontiguousarray(letters.astype(np.uint32)).view("<U3").ravel()
+            return uo, rank[q]
     uo, inv = np.unique(origin, return_inverse=True)
     return uo, inv.ravel()
+
+
+def _stable_order(inv: np.ndarray, k: int) -> np.ndarray:
+    """``np.argsort(inv, kind="stable")`` for labels ``0 <= inv < k``: the identity when they are
+    already in order; a radix sort on 16-bit labels when ``k <= 2**16``."""
+    if not len(inv) or bool((inv[1:] >= inv[:-1]).all()):
+        return np.arange(len(inv))
+    if k <= 2**16:
+        return np.argsort(inv.astype(np.uint16), kind="stable")
+    return np.argsort(inv, kind="stable")
 
 
 def _loaded_days(loaded_on: Any, n: int) -> np.ndarray | None:
@@ -504,8 +554,7 @@ class _Compiler:
     ) -> None:
         self.rules = rules
         self.n = len(codes)
-        uniq, hinv = np.unique(codes, return_inverse=True)
-        self.hinv = hinv.ravel()
+        uniq, self.hinv = _factorize_codes(codes)
         self.uo, self.oinv = _factorize_origins(origin)
         self.o_list: list[str] = self.uo.tolist()
         self.prods = ProductMasks(uniq, rules)
@@ -516,18 +565,29 @@ class _Compiler:
         )
         self.loaded = loaded
         # rows grouped by HS code: the rows of a set of codes without a pass over every row
-        self.code_order = np.argsort(self.hinv, kind="stable")
+        self.code_order = _stable_order(self.hinv, len(uniq))
         self.code_bounds = np.searchsorted(self.hinv[self.code_order], np.arange(len(uniq) + 1))
         # rows grouped by origin, for per-origin MFN programs
-        self.order = np.argsort(self.oinv, kind="stable")
+        self.order = _stable_order(self.oinv, len(self.uo))
         self.bounds = np.searchsorted(self.oinv[self.order], np.arange(len(self.uo) + 1))
         self.store: list[_Part] = []
+        # where each distinct evaluation applies: a mask over the rows, or (evaluated on few
+        # rows) the sorted rows where it applies
         self.applies_store: list[np.ndarray] = []
         self.missing = np.zeros(self.n, dtype=bool)
+        self.o_index = {o: j for j, o in enumerate(self.o_list)}
+        self.omask_memo: dict[tuple[frozenset[str] | None, frozenset[str]], np.ndarray] = {}
+        self.rule_memo: dict[tuple[int, int], tuple[np.ndarray, list[OriginRule | None]]] = {}
         self.origin_scope = [
-            np.array([m.covers_origin(o) for o in self.o_list], dtype=bool) for m in rules.measures
+            self._origins_mask(m.origins, m.exclude_origins) for m in rules.measures
         ]
         self.mfn_memo: dict[tuple[str, int], np.ndarray] = {}
+        # per measure: (key, result) of its last :meth:`scoped` call
+        self.scoped_memo: dict[
+            int, tuple[Any, tuple[np.ndarray | None, np.ndarray, np.ndarray] | None]
+        ] = {}
+        self.blocked_memo: dict[tuple[int, ...], np.ndarray] = {}
+        self.origin_rows_memo: dict[bytes, np.ndarray | None] = {}
         self.origin_memo: dict[
             tuple[int, int, tuple[int, ...]],
             tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, list[int]]],
@@ -564,18 +624,33 @@ class _Compiler:
         mfn_h, _flag, rep, level = ed.rates_for(codes_h)
         self.missing[level[hinv] < 0] = True
         qcodes = np.where(level > 0, ed.codes[rep] if len(ed.codes) else 0, codes_h)
-        rows = mfn_h[hinv]
+        rows: np.ndarray = mfn_h[hinv]
         if v.column2:
             col2_h = ed.rates_for(codes_h, column2=True)[0]
 
+        bests: dict[tuple[str, ...], np.ndarray] = {}
+        specials: dict[str, np.ndarray | None] = {}
+        prefs: dict[tuple[str, ...], np.ndarray | None] = {}
+
         def best_of(codes: tuple[str, ...]) -> np.ndarray:
+            """Lowest special rate of the programs ``codes`` per distinct code (inf: none); once
+            per program set (origins of one program share it; callers do not modify it)."""
+            got = bests.get(codes)
+            if got is not None:
+                return got
             best = np.full(len(codes_h), np.inf)
             for c in codes:
-                tab = ed.special.get(c)
-                if tab is None or not len(tab[0]):
-                    continue
-                ci, hit = lookup(tab[0], qcodes)
-                best = np.where(hit, np.minimum(best, tab[1][ci]), best)
+                if c not in specials:  # program c's rate per distinct code (inf: none)
+                    tab = ed.special.get(c)
+                    if tab is None or not len(tab[0]):
+                        specials[c] = None
+                    else:
+                        ci, hit = lookup(tab[0], qcodes)
+                        specials[c] = np.where(hit, tab[1][ci], np.inf)
+                sp = specials[c]
+                if sp is not None:
+                    best = np.minimum(best, sp)
+            bests[codes] = best
             return best
 
         any_origin = (
@@ -591,10 +666,13 @@ class _Compiler:
             prog = v.programs.get(o)
             if prog is not None and len(r):
                 codes, share_name = prog
-                best = best_of(codes)
-                use = best < mfn_h
-                if use.any():
-                    pref = np.where(use, best, mfn_h)[hinv[r]]
+                if codes not in prefs:  # the preferential rate per distinct code, once per set
+                    best = best_of(codes)
+                    use = best < mfn_h
+                    prefs[codes] = np.where(use, best, mfn_h) if use.any() else None
+                pref_h = prefs[codes]
+                if pref_h is not None:
+                    pref = pref_h[hinv[r]]
                     w, blend = self._program_weight(r, codes, share_name)
                     if w is None:
                         rows[r] = pref
@@ -626,13 +704,14 @@ class _Compiler:
         if total * 4 >= self.n:
             return None
         offs = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(total)
-        return np.sort(self.code_order[offs])
+        return np.sort(self.code_order[offs], kind="stable")  # sorted runs: merged in O(m log runs)
 
     def scope_rows(self, pm: np.ndarray, eff: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
-        """(sorted rows in scope, or None when they are a quarter of the rows or more; the
-        row mask when it was built, else an empty mask) for the codes ``pm`` and origins
-        ``eff``: from the rows of the codes when they are few, else of the origins when they are
-        few, else from one pass over the rows."""
+        """(sorted rows in scope, or None for whole arrays; the row mask when it was built, else
+        an empty mask) for the codes ``pm`` and origins ``eff``: from the rows of the codes when
+        they are under a quarter of the rows, else from the rows of the origins when they are
+        under half, else from one pass over the rows (whole arrays when a quarter or more are in
+        scope)."""
         cand = self.rows_of_codes(pm)
         if cand is not None:
             return cand[eff[self.oinv[cand]]], _NO_ROWS
@@ -646,15 +725,23 @@ class _Compiler:
 
     def rows_of_origins(self, eff: np.ndarray) -> np.ndarray | None:
         """The sorted rows whose origin is in the mask ``eff`` over distinct origins, or None when
-        they are a sixteenth of the rows or more (then one pass over the rows is as fast)."""
+        they are half the rows or more (then one pass over the rows is as fast); once per distinct
+        mask. Few rows: gathered from the rows grouped by origin; more: one pass over the rows."""
+        key = eff.tobytes()
+        if key in self.origin_rows_memo:
+            return self.origin_rows_memo[key]
         idx = np.flatnonzero(eff)
         starts = self.bounds[idx]
         lens = self.bounds[idx + 1] - starts
         total = int(lens.sum())
-        if total * 16 >= self.n:
-            return None
-        offs = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(total)
-        return np.sort(self.order[offs])
+        got: np.ndarray | None = None
+        if total * 16 < self.n:
+            offs = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(total)
+            got = np.sort(self.order[offs], kind="stable")
+        elif total * 2 < self.n:
+            got = np.flatnonzero(eff[self.oinv])
+        self.origin_rows_memo[key] = got
+        return got
 
     def origin_arrays(
         self, m: MeasureRule, vi: int, susp: tuple[int, ...]
@@ -668,33 +755,84 @@ class _Compiler:
             got = self.origin_memo[key] = self._origin_arrays(m, vi, susp)
         return got
 
+    def _origins_mask(self, origins: frozenset[str] | None, but: frozenset[str]) -> np.ndarray:
+        """Mask over the distinct origins: in ``origins`` (None = every origin) and not in ``but``
+        (one per distinct pair)."""
+        key = (origins, but)
+        got = self.omask_memo.get(key)
+        if got is None:
+            idx = self.o_index
+            got = np.zeros(len(self.o_list), dtype=bool)
+            if origins is None:
+                got[:] = True
+            else:
+                got[[idx[o] for o in origins if o in idx]] = True
+            got[[idx[o] for o in but if o in idx]] = False
+            self.omask_memo[key] = got
+        return got
+
+    def _rule_codes(self, m: MeasureRule, vi: int) -> tuple[np.ndarray, list[OriginRule | None]]:
+        """(code per distinct origin, rules): origin ``j`` pays ``rules[code[j]]`` under value
+        ``vi`` (its own rule, else the value's default); code 0 = none (``rules[0]`` is None)."""
+        key = (m.index, vi)
+        got = self.rule_memo.get(key)
+        if got is None:
+            v = m.values[vi]
+            rules: list[OriginRule | None] = [None]
+            ids: dict[int, int] = {}
+
+            def code(r: OriginRule | None) -> int:
+                if r is None:
+                    return 0
+                c = ids.get(id(r))
+                if c is None:
+                    c = ids[id(r)] = len(rules)
+                    rules.append(r)
+                return c
+
+            ci = np.full(len(self.o_list), code(v.default), dtype=np.int64)
+            idx = self.o_index
+            js = [idx.get(o, -1) for o in v.by_origin]
+            cs = [code(r) for j, r in zip(js, v.by_origin.values(), strict=True) if j >= 0]
+            ci[[j for j in js if j >= 0]] = cs
+            got = self.rule_memo[key] = (ci, rules)
+        return got
+
     def _origin_arrays(
         self, m: MeasureRule, vi: int, susp: tuple[int, ...]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, list[int]]]:
-        v = m.values[vi]
-        nu = len(self.uo)
-        add = np.zeros(nu)
-        flo = np.full(nu, np.nan)
-        kind = np.zeros(nu, dtype=np.int8)
-        oshare: dict[str, list[int]] = {}
-        active = [m.suspensions[s] for s in susp]
-        for j, o in enumerate(self.o_list):
-            r = v.rule_for(o)
-            if r is None:
-                continue
-            for s in reversed(active):
-                if s.covers(o):
-                    r = s.rule
-                    break
+        """Origin ``j`` with a rule under the value takes the rule of the last suspension in force
+        that covers it, else its own; a rule adds ``add`` (kind 1) or sets the all-in ``floor``
+        (kind 2); no rule: kind 0. Gathered from a table of the distinct rules by code."""
+        ci, rules = self._rule_codes(m, vi)
+        if susp:
+            base = ci != 0
+            ci = ci.copy()
+            rules = list(rules)
+            for si in susp:  # in order: a later suspension overrides an earlier one
+                sr = m.suspensions[si]
+                cov = base & self._origins_mask(sr.origins, sr.except_origins)
+                if sr.rule is None:
+                    ci[cov] = 0
+                else:
+                    rules.append(sr.rule)
+                    ci[cov] = len(rules) - 1
+        add_r = np.zeros(len(rules))
+        flo_r = np.full(len(rules), np.nan)
+        kind_r = np.zeros(len(rules), dtype=np.int8)
+        share_r: dict[str, list[int]] = {}
+        for c, r in enumerate(rules):
             if r is None:
                 continue
             if r.floor is not None:
-                flo[j], kind[j] = r.floor, 2
+                flo_r[c], kind_r[c] = r.floor, 2
             else:
-                add[j], kind[j] = float(r.add or 0.0), 1
+                add_r[c], kind_r[c] = float(r.add or 0.0), 1
             if r.share:
-                oshare.setdefault(r.share, []).append(j)
-        return add, flo, kind, oshare
+                share_r.setdefault(r.share, []).append(c)
+        oshare = {name: np.flatnonzero(np.isin(ci, cs)).tolist() for name, cs in share_r.items()}
+        oshare = {name: js for name, js in oshare.items() if js}
+        return add_r[ci], flo_r[ci], kind_r[ci], oshare
 
     def compute(
         self,
@@ -707,7 +845,66 @@ class _Compiler:
         xdeps: dict[int, int],
     ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
         """(rows, part, applies): ``rows`` None for whole arrays, else the sorted rows the two
-        arrays give (all other rows 0 / not applying); (None, None, None) when nothing applies."""
+        arrays give (all other rows 0 / not applying); (None, None, None) when nothing applies.
+
+        Two stages: the part and applies before exclusions (:meth:`scoped`, which depends on the
+        state and the floor bases only, and is kept for the measure's next state), then the rows
+        where a measure of ``excluded_by`` applies set to 0 / not applying (``xdeps``: those
+        measures' applies ids). A change of an excluding measure alone thus redoes only the
+        second stage."""
+        key = (vi, susp, pstate, xstate, tuple(deps.items()))
+        last = self.scoped_memo.get(m.index)
+        if last is not None and last[0] == key:
+            pre = last[1]
+        else:
+            pre = self.scoped(m, vi, susp, pstate, xstate, deps)
+            self.scoped_memo[m.index] = (key, pre)
+        if pre is None:
+            return None, None, None
+        r, part, applies = pre
+        blocked = self.blocked_by(tuple(xdeps[j] for j in m.excluded_by_on(vi)))
+        if blocked is None:
+            return r, part, applies
+        b = blocked if r is None else blocked[r]
+        if not b.any():
+            return r, part, applies
+        # new arrays: ``part`` and ``applies`` stay as kept for the next state
+        return r, np.where(b, 0.0, part), applies & ~b
+
+    def blocked_by(self, aids: tuple[int, ...]) -> np.ndarray | None:
+        """Rows where any of the applies ids ``aids`` (-1 = applies nowhere) applies: the OR of
+        their masks, computed once per distinct set (measures excluded by the same set share it);
+        None when none applies anywhere. Callers do not modify it."""
+        ids = tuple(sorted({a for a in aids if a >= 0}))
+        if not ids:
+            return None
+        got = self.blocked_memo.get(ids)
+        if got is None:
+            first = self.applies_store[ids[0]]
+            if len(ids) == 1 and first.dtype == np.bool_:
+                got = first
+            else:
+                got = np.zeros(self.n, dtype=bool)
+                for a in ids:
+                    x = self.applies_store[a]
+                    if x.dtype == np.bool_:
+                        got |= x
+                    else:
+                        got[x] = True
+            self.blocked_memo[ids] = got
+        return got
+
+    def scoped(
+        self,
+        m: MeasureRule,
+        vi: int,
+        susp: tuple[int, ...],
+        pstate: Any,
+        xstate: Any,
+        deps: dict[int, int],
+    ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray] | None:
+        """(rows or None, part, applies) of :meth:`compute` before exclusions; None when nothing
+        applies. Callers do not modify the arrays."""
         prods, n = self.prods, self.n
         hinv, oinv = self.hinv, self.oinv
         pm = prods.mask(m.products, pstate)
@@ -715,7 +912,7 @@ class _Compiler:
         if ex.lists or ex.prefixes or ex.all_products:
             pm = pm & ~prods.mask(ex, xstate)
         if not pm.any():
-            return None, None, None
+            return None
         om = self.origin_scope[m.index]
         if m.is_mfn:
             rowmask = pm[hinv] & om[oinv]
@@ -724,12 +921,12 @@ class _Compiler:
             add, flo, kind, oshare = self.origin_arrays(m, vi, susp)
             eff = om & (kind > 0)
             if not eff.any():
-                return None, None, None
+                return None
             r, rowmask = self.scope_rows(pm, eff)
             if r is not None:  # few rows: the same arithmetic on them only
                 if not len(r):
-                    return None, None, None
-                return self._sparse(m, vi, r, add, flo, kind, eff, oshare, xstate, deps, xdeps)
+                    return None
+                return self._sparse(m, r, add, flo, kind, eff, oshare, xstate, deps)
             part = np.where(rowmask, add[oinv], 0.0)
             if (kind[eff] == 2).any():
                 base = np.zeros(n)
@@ -757,21 +954,11 @@ class _Compiler:
                 keep = np.where(inlist, 1.0 - s, 1.0)
                 part = np.where(keep != 1.0, part * keep, part)
                 applies &= keep != 0.0
-        excl = m.excluded_by_on(vi)
-        if excl:
-            blocked = np.zeros(n, dtype=bool)
-            for j in excl:
-                aid = xdeps[j]
-                if aid >= 0:
-                    blocked |= self.applies_store[aid]
-            part[blocked] = 0.0
-            applies &= ~blocked
         return None, part, applies
 
     def _sparse(
         self,
         m: MeasureRule,
-        vi: int,
         r: np.ndarray,
         add: np.ndarray,
         flo: np.ndarray,
@@ -780,9 +967,8 @@ class _Compiler:
         oshare: dict[str, list[int]],
         xstate: Any,
         deps: dict[int, int],
-        xdeps: dict[int, int],
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """:meth:`compute` on the rows ``r`` (in scope, a rule in force) only: element by element
+        """:meth:`scoped` on the rows ``r`` (in scope, a rule in force) only: element by element
         the same operations in the same order, so the same numbers."""
         oi = self.oinv[r]
         part = add[oi]
@@ -812,15 +998,6 @@ class _Compiler:
                 keep = np.where(inlist, 1.0 - s, 1.0)
                 part = np.where(keep != 1.0, part * keep, part)
                 applies &= keep != 0.0
-        excl = m.excluded_by_on(vi)
-        if excl:
-            blocked = np.zeros(len(r), dtype=bool)
-            for j in excl:
-                aid = xdeps[j]
-                if aid >= 0:
-                    blocked |= self.applies_store[aid][r]
-            part[blocked] = 0.0
-            applies &= ~blocked
         return r, part, applies
 
     def state(self, m: MeasureRule, day: int, vi: int) -> tuple[Any, ...]:
@@ -843,10 +1020,29 @@ class _Compiler:
         # measure, so an all-in floor that adds 0 (MFN already above it) still excludes the
         # measures that name it.
         applies_ids = np.full((M, k), -1, dtype=np.int32)
+        self.prods.prime(law_days)
+        law = np.asarray(law_days, dtype=np.int64)
+        # the value in force on each day, per measure (one search per measure)
+        vis = [
+            (np.searchsorted(m.starts, law, side="right") - 1).tolist() for m in self.rules.measures
+        ]
+        # whether a measure's own state (value, suspensions, list items in force) may differ from
+        # the segment before: one of its change days c lies in (law[i-1], law[i]]. With loading
+        # days the in-transit state depends on more: always rebuilt then.
+        moved = [self._moved(m, law) for m in self.rules.measures]
+        prevp, preva = [-1] * M, [-1] * M
         for i, day in enumerate(law_days):
+            pcol, acol = [-1] * M, [-1] * M  # this segment's ids so far (measures in order)
             for m in self.rules.measures:
-                vi = m.value_index(day)
+                vi = vis[m.index][i]
                 if vi < 0 or m.values[vi].stop:
+                    continue
+                if (
+                    not moved[m.index][i]
+                    and all(pcol[j] == prevp[j] for j in m.floor_base)
+                    and all(acol[j] == preva[j] for j in m.excluded_by_on(vi))
+                ):  # same state and same referred parts: the key, hence the ids, of the segment before
+                    pcol[m.index], acol[m.index] = prevp[m.index], preva[m.index]
                     continue
                 main = self.state(m, day, vi)
                 alt: tuple[Any, ...] | None = None
@@ -856,19 +1052,45 @@ class _Compiler:
                     before = v.start - 1
                     pv = m.value_index(before)
                     alt = ("none",) if pv < 0 or m.values[pv].stop else self.state(m, before, pv)
-                xrefs = set(m.excluded_by_on(vi))
+                xrefs = m.excluded_by_on(vi)
                 if alt is not None and alt[0] != "none":
-                    xrefs |= set(m.excluded_by_on(alt[0]))
-                pdeps = tuple((j, int(part_ids[j, i])) for j in m.floor_base)
-                adeps = tuple((j, int(applies_ids[j, i])) for j in sorted(xrefs))
+                    xrefs = tuple(sorted(set(xrefs) | set(m.excluded_by_on(alt[0]))))
+                elif len(xrefs) > 1:
+                    xrefs = tuple(sorted(set(xrefs)))
+                pdeps = tuple((j, pcol[j]) for j in m.floor_base)
+                adeps = tuple((j, acol[j]) for j in xrefs)
                 key = (m.index, main, alt, pdeps, adeps)
                 ids = memo.get(key)
                 if ids is None:
                     ids = memo[key] = self._evaluate(
                         m, main, alt, dict(pdeps), dict(adeps), transit
                     )
-                part_ids[m.index, i], applies_ids[m.index, i] = ids
+                pcol[m.index], acol[m.index] = ids
+            part_ids[:, i] = pcol
+            applies_ids[:, i] = acol
+            prevp, preva = pcol, acol
         return part_ids, applies_ids
+
+    def _moved(self, m: MeasureRule, law: np.ndarray) -> list[bool]:
+        """Per segment: may ``m``'s own state differ from the segment before's? (True on the
+        first segment and always when loading days are given.)"""
+        if self.loaded is not None:
+            return [True] * len(law)
+        ch = [m.starts]
+        for sp in m.suspensions:
+            ch.append(np.array([sp.start, sp.end], dtype=np.int64))
+        ps, xs = m.products, m.exclude_products
+        for name in (*ps.lists, *xs.lists, *(c.name for c in (*ps.claims, *xs.claims))):
+            lr = self.rules.lists[name]
+            ch += [lr.groups()[0], lr.groups()[1]]
+            if len(lr.except_prefixes):
+                ch += [lr.except_groups()[0], lr.except_groups()[1]]
+        days = np.sort(np.concatenate(ch).astype(np.int64))
+        pos = np.searchsorted(days, law, side="right")
+        out = np.ones(len(law), dtype=bool)
+        out[1:] = pos[1:] != pos[:-1]
+        moved: list[bool] = out.tolist()
+        return moved
 
     def _evaluate(
         self,
@@ -899,13 +1121,17 @@ class _Compiler:
             if r is not None and part is not None and app is not None:
                 pid = aid = -1
                 nz = part != 0.0
-                if nz.any():
+                cnt = int(np.count_nonzero(nz))
+                if cnt * 4 >= self.n:  # stored as _Part stores it: by its values, not its path
+                    full = np.zeros(self.n)
+                    full[r] = part
+                    self.store.append(_Part(full))
+                    pid = len(self.store) - 1
+                elif cnt:
                     self.store.append(_Part.sparse(r[nz], part[nz]))
                     pid = len(self.store) - 1
                 if app.any():
-                    fapp = np.zeros(self.n, dtype=bool)
-                    fapp[r] = app
-                    self.applies_store.append(fapp)
+                    self.applies_store.append(r[app])  # the sorted rows where it applies
                     aid = len(self.applies_store) - 1
                 return pid, aid
             arr, app = part, app
@@ -954,8 +1180,8 @@ def compile_rows(
     coverage's end on are rated with the law of its last day (flagged).
     """
     out_dtype = np.dtype(dtype or np.float64)
-    hs_arr = np.asarray(hs10).astype(str)
-    org = np.asarray(origin).astype(str)
+    hs_arr = np.asarray(hs10).astype(str, copy=False)  # no copy when already strings
+    org = np.asarray(origin).astype(str, copy=False)
     if hs_arr.shape != org.shape or hs_arr.ndim != 1:
         raise InputError(
             f"hs10 and origin must be 1-d arrays of equal length (got {hs_arr.shape} and {org.shape})"
