@@ -17,15 +17,15 @@ time grows with the load, the CPU time much less.
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_cli_cold import _run as cli_child_run  # one child runner for the CLI
 
 CASES: tuple[tuple[str, str], ...] = (
     ("JPN", "2025-04-15"),
@@ -36,28 +36,14 @@ CASES: tuple[tuple[str, str], ...] = (
     ("IND", "2026-02-01"),
 )
 WARM_WITH = ("GBR", "2025-05-05")
-_CHILD = "import sys\nfrom tariffsim.cli.main import main\nsys.exit(main(sys.argv[1:]))\n"
 
 
 def _run(partner: str, day: str, cache: Path) -> dict[str, float]:
+    """One ``negotiate`` in a new process (the CLI child runner of ``bench_cli_cold``)."""
     env = dict(os.environ, TARIFFSIM_CACHE=str(cache))
     load = os.getloadavg()[0]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", _CHILD, "negotiate", partner, "--as-of", day, "--json"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
-    wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
-        raise RuntimeError(f"negotiate {partner} --as-of {day} failed: {proc.stderr[-500:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall_s": wall, "cpu_s": cpu, "load": load}
+    r = cli_child_run(["negotiate", partner, "--as-of", day, "--json"], env)
+    return {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "load": load}
 
 
 def _median(runs: list[dict[str, float]]) -> dict[str, float]:
