@@ -7,13 +7,13 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test test-fast typecheck docs lint format bench bench-env browser-deps bundle clean
 
+# An editable install leaves the package's own modules uncompiled (a wheel install compiles them):
+# compileall does it once, so the first commands do not (nor every command in a shell with
+# PYTHONDONTWRITEBYTECODE=1: about 0.1 s each).
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,ray]'
-	# An editable install leaves the package's own modules uncompiled (a wheel install compiles
-	# them); compile them once so the first commands do not (and shells with
-	# PYTHONDONTWRITEBYTECODE=1 do not recompile them on every run: about 0.1 s per command).
 	$(PY) -m compileall -q src
 	touch $(STAMP)
 
