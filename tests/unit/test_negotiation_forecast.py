@@ -249,3 +249,20 @@ def test_partner_rows_equals_testing_every_row() -> None:
         assert np.array_equal(partner_rows(law, p), np.isin(origin, partner_codes(p)))
     other = LawOnDay(_dt.date(2025, 4, 15), origin, origin[::-1].copy(), z, z, z, z, z, "t")
     assert np.array_equal(partner_rows(other, "JPN"), np.isin(origin[::-1], ["JPN"]))
+
+
+def test_concluded_claimants_share_the_headline_class() -> None:
+    """Deals concluded before 19 Jul 2025 (outcome files): UK 8 May, China (Geneva) 12 May, Vietnam
+    2 Jul, Indonesia 15 Jul. China's headline is its IEEPA total (fentanyl + reciprocal,
+    ``facts.HEADLINE_MEASURES``), so it is no claimant on the Philippines' reciprocal rate; the
+    other three are, at their deals' headlines (10%, 20%, 19%)."""
+    import datetime as dt
+
+    from tariffsim.negotiation import facts as F
+    from tariffsim.negotiation.forecast import concluded_refs
+
+    assert not F.same_headline_class("CHN", "PHL")
+    assert F.same_headline_class("JPN", "PHL")
+    refs, rec = concluded_refs("PHL", dt.date(2025, 7, 19), 4)
+    assert {r["partner"]: r["headline"] for r in rec} == {"GBR": 0.1, "VNM": 0.2, "IDN": 0.19}
+    assert len(refs) == 3

@@ -191,12 +191,21 @@ def claim_adjustment(prep: Prepared, refs: Sequence[tuple[float, np.ndarray]]) -
 def concluded_refs(
     partner: str, as_of: dt.date, n: int
 ) -> tuple[list[tuple[float, np.ndarray]], list[dict[str, Any]]]:
-    """Claimants among the deals concluded before ``as_of``: (B_j, their headline) — and a record."""
+    """Claimants among the deals concluded before ``as_of``: (B_j, their headline) — and a record.
+
+    Only deals whose headline adds up the same measures as ``partner``'s
+    (``facts.same_headline_class``) are claimants: a claim compares rates, and China's IEEPA total
+    (fentanyl + reciprocal) is not comparable with another partner's reciprocal rate."""
+    from tariffsim.negotiation import facts as F
     from tariffsim.negotiation.outcomes import known_outcomes
 
     latest: dict[str, Any] = {}
     for o in known_outcomes(as_of):
-        if o.partner != partner and o.headline is not None:
+        if (
+            o.partner != partner
+            and o.headline is not None
+            and F.same_headline_class(o.partner, partner)
+        ):
             latest[o.partner] = o
     refs, rec = [], []
     for p, o in sorted(latest.items()):
@@ -418,6 +427,7 @@ def forecast_wave(
 
     A partner whose case cannot be built (an input error) is left out of the wave; its message goes
     to ``errors`` when a dict is given. ``recalibration_history``: as in :func:`forecast_partner`."""
+    from tariffsim.negotiation import facts as F
     from tariffsim.negotiation.bargain import solve_draws
 
     day = _as_date(as_of)
@@ -441,7 +451,11 @@ def forecast_wave(
 
     def refs_for(pp: Prepared, sols: dict[str, Any]) -> list[tuple[float, np.ndarray]]:
         refs = list(fixed_by[pp.partner][0])
-        refs += [(q.base_bn, _x(q, sols[q.partner])) for q in preps if q.partner != pp.partner]
+        refs += [
+            (q.base_bn, _x(q, sols[q.partner]))
+            for q in preps
+            if q.partner != pp.partner and F.same_headline_class(q.partner, pp.partner)
+        ]
         return refs
 
     sols = {

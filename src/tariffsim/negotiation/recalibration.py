@@ -154,7 +154,7 @@ def _t3(o: OutcomeFile) -> dt.date | None:
 
 
 def _same_class(o: OutcomeFile, partner: str) -> bool:
-    return set(F.headline_measures(o.partner)) == set(F.headline_measures(partner))
+    return F.same_headline_class(o.partner, partner)
 
 
 @dataclass(frozen=True)

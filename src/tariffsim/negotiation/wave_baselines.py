@@ -101,7 +101,7 @@ def _day(as_of: Any) -> dt.date:
 
 
 def _same_class(o: OutcomeFile, partner: str) -> bool:
-    return set(F.headline_measures(o.partner)) == set(F.headline_measures(partner))
+    return F.same_headline_class(o.partner, partner)
 
 
 def _known_fraction(deals: Sequence[OutcomeFile], measures: Sequence[str] | None) -> float | None:

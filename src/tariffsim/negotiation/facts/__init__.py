@@ -37,6 +37,7 @@ __all__ = [
     "rates_in_force",
     "retaliation",
     "s232_investigations",
+    "same_headline_class",
     "sources",
     "threat_rate",
     "threats",
@@ -60,6 +61,12 @@ plus 40% under EO 14323. This is the definition of the target, not an outcome.""
 def headline_measures(partner: str) -> tuple[str, ...]:
     """The measures a partner's headline rate adds up (see :data:`HEADLINE_MEASURES`)."""
     return HEADLINE_MEASURES.get(partner, ("reciprocal",))
+
+
+def same_headline_class(a: str, b: str) -> bool:
+    """Whether two partners' headline rates add up the same measures, so that one can be read as
+    the other's (China's IEEPA total of fentanyl and reciprocal duties is not a reciprocal rate)."""
+    return set(headline_measures(a)) == set(headline_measures(b))
 
 
 @dataclass(frozen=True)
