@@ -197,3 +197,21 @@ def test_demo_runs(capsys) -> None:
     assert d["goods"][0]["hs"] == "8703230190" and d["goods"][1]["hs"].startswith("84295210")
     car = {r["date"]: r["total_rate"] for r in d["goods"][0]["rates"]}
     assert car["2025-04-05"] == pytest.approx(0.275)
+
+
+def test_demo_names_the_other_commands_from_a_new_process() -> None:
+    """A run registers only the module of the command it names (cli.main.COMMAND_MODULES); the
+    demo's "Try next" must still list the commands of the other modules (regression: it listed
+    only rate, timeline and measures)."""
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "tariffsim.cli.main", "demo", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=dict(os.environ),
+    ).stdout
+    assert json.loads(out)["next"] == ["etr", "duties", "pe", "ge", "negotiate", "serve"]
