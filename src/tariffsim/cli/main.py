@@ -62,6 +62,7 @@ def _print_version(value: bool) -> None:
 
 @_app.callback()
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False,
         "--version",
@@ -71,6 +72,9 @@ def _root(
     ),
 ) -> None:
     """US tariffs of 2025–26 as code: rates, duties, effective rates, models and negotiations."""
+    # every top-level name, registered in this run or not (the demo lists them; click's meta is
+    # shared with the subcommands' contexts)
+    ctx.meta["tariffsim.commands"] = tuple(n for _, names in COMMAND_MODULES for n in names)
 
 
 # module -> (its commands, its groups) once registered

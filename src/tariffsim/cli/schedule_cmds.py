@@ -868,12 +868,10 @@ def demo(
 
 
 def _registered_commands(ctx: typer.Context) -> set[str]:
-    """Names of the commands of the running CLI: those registered in the click context, and every
-    name of ``cli.main.COMMAND_MODULES`` (a run registers only the module of the command it names,
-    so the context alone would hold the demo's own module)."""
-    from tariffsim.cli.main import COMMAND_MODULES
-
+    """Names of the commands of the running CLI: those registered in the click context, and those
+    the root callback of ``cli.main`` puts in ``ctx.meta`` (a run registers only the module of the
+    command it names, so the context alone would hold the demo's own module)."""
     root = ctx.find_root().command
     cmds = getattr(root, "commands", None)
     names = set(cmds) if isinstance(cmds, dict) else set()
-    return names | {n for _, ns in COMMAND_MODULES for n in ns}
+    return names | set(ctx.meta.get("tariffsim.commands", ()))
