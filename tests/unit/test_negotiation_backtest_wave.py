@@ -7,7 +7,6 @@ known draws, so every score below can be computed by hand.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -16,36 +15,27 @@ import pytest
 from tariffsim.negotiation import wave_baselines as WB
 from tariffsim.negotiation.backtest import COMMON_ORIGIN, run_backtest, targets
 from tariffsim.negotiation.backtest_report import render
+from tariffsim.negotiation.forecast import PartnerForecast
 from tariffsim.negotiation.outcomes import all_outcomes
-
-
-@dataclass(frozen=True)
-class HandForecast:
-    partner: str
-    as_of: dt.date
-    p_deal_by: dict[dt.date, float]
-    headline: np.ndarray
-    auto: np.ndarray | None
-    status_quo_rate: float
-    threat_rate: float
-    inputs: dict[str, Any] = field(default_factory=dict)
 
 
 def point_forecaster(
     partner: str, as_of: dt.date, *, draws: int = 2000, seed: int = 0, executor: Any = None
-) -> HandForecast:
+) -> PartnerForecast:
     """Every draw at 15% (headline and cars); P(deal by +30/+60/+90 days) = 0.3/0.5/0.7."""
     days = {as_of + dt.timedelta(days=d): p for d, p in ((30, 0.3), (60, 0.5), (90, 0.7))}
-    return HandForecast(partner, as_of, days, np.full(draws, 0.15), np.full(draws, 0.15), 0.1, 0.2)
+    return PartnerForecast(
+        partner, as_of, days, np.full(draws, 0.15), np.full(draws, 0.15), 0.1, 0.2
+    )
 
 
 def two_point_forecaster(
     partner: str, as_of: dt.date, *, draws: int = 2000, seed: int = 0, executor: Any = None
-) -> HandForecast:
+) -> PartnerForecast:
     """Half the draws at 10%, half at 20%: CRPS at y is E|X - y| - 0.025."""
     h = np.repeat([0.10, 0.20], draws // 2)
     days = {as_of + dt.timedelta(days=d): 0.5 for d in (30, 60, 90)}
-    return HandForecast(partner, as_of, days, h, None, 0.1, 0.2)
+    return PartnerForecast(partner, as_of, days, h, None, 0.1, 0.2)
 
 
 def test_targets() -> None:
@@ -155,12 +145,12 @@ def test_model_scores_by_hand() -> None:
 
 def no_deal_for_china(
     partner: str, as_of: dt.date, *, draws: int = 2000, seed: int = 0, executor: Any = None
-) -> HandForecast:
+) -> PartnerForecast:
     """The point forecaster, but no headline draws for China (no package in any draw)."""
     fc = point_forecaster(partner, as_of, draws=draws, seed=seed)
     if partner != "CHN":
         return fc
-    return HandForecast(partner, as_of, fc.p_deal_by, np.empty(0), None, 0.1, 0.2)
+    return PartnerForecast(partner, as_of, fc.p_deal_by, np.empty(0), None, 0.1, 0.2)
 
 
 def test_targets_without_model_draws_are_listed_and_paired() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,6 +19,7 @@ from tariffsim.core.errors import InputError
 from tariffsim.negotiation import recalibration as RC
 from tariffsim.negotiation.backtest import run_backtest
 from tariffsim.negotiation.backtest_report import render
+from tariffsim.negotiation.forecast import PartnerForecast
 from tariffsim.negotiation.recalibration import PastForecast, apply, fit, recalibrate
 
 D = dt.date
@@ -138,22 +138,10 @@ def test_never_reads_an_outcome_on_or_after_as_of(monkeypatch: pytest.MonkeyPatc
     assert recalibrate(x, partner="KOR", as_of=D(2025, 7, 23), history=future).fit.n == 5
 
 
-@dataclass(frozen=True)
-class Rec:
-    partner: str
-    as_of: dt.date
-    p_deal_by: dict[dt.date, float]
-    headline: np.ndarray
-    auto: np.ndarray | None
-    status_quo_rate: float
-    threat_rate: float
-    inputs: dict[str, Any] = field(default_factory=dict)
-
-
 def test_apply_to_a_record_keeps_p_deal_and_the_raw_draws() -> None:
     x = np.array([0.20, 0.30])
     pdb = {D(2025, 8, 19): 0.4}
-    fc = Rec("JPN", D(2025, 7, 20), pdb, x, np.array([0.25]), 0.1, 0.25, {"case": "c"})
+    fc = PartnerForecast("JPN", D(2025, 7, 20), pdb, x, np.array([0.25]), 0.1, 0.25, {"case": "c"})
     wide = {k: PastForecast(**{**v.__dict__, "headline_var": 0.01}) for k, v in HIST.items()}
     out = apply(fc, wide)
     np.testing.assert_allclose(out.headline, [0.165, 0.265])
@@ -167,9 +155,11 @@ def test_apply_to_a_record_keeps_p_deal_and_the_raw_draws() -> None:
 
 def point_forecaster(
     partner: str, as_of: dt.date, *, draws: int = 2000, seed: int = 0, executor: Any = None
-) -> Rec:
+) -> PartnerForecast:
     days = {as_of + dt.timedelta(days=d): 0.5 for d in (30, 60, 90)}
-    return Rec(partner, as_of, days, np.full(draws, 0.15), np.full(draws, 0.15), 0.1, 0.2)
+    return PartnerForecast(
+        partner, as_of, days, np.full(draws, 0.15), np.full(draws, 0.15), 0.1, 0.2
+    )
 
 
 def test_backtest_scores_the_recalibrated_model() -> None:
@@ -234,7 +224,7 @@ def test_forecast_partner_hook_applies_the_recalibration() -> None:
 def test_build_history_forecasts_each_earlier_deal_at_its_t3() -> None:
     calls: list[tuple[str, dt.date]] = []
 
-    def fc(partner: str, as_of: dt.date, **kw: Any) -> Rec:
+    def fc(partner: str, as_of: dt.date, **kw: Any) -> PartnerForecast:
         calls.append((partner, as_of))
         return point_forecaster(partner, as_of, draws=5)
 
