@@ -108,6 +108,27 @@ def _bound(p: ParamSpec, end: str) -> float:
     return float(x)
 
 
+def _scaled_prior(
+    pri: dict[str, ParamSpec],
+    prior: str,
+    factor: float,
+    digits: int,
+    derived_factor: float,
+    **fields: str,
+) -> dict[str, Any]:
+    """A case parameter that is a data quantity times a ranged prior: value, low and high are
+    ``factor × prior`` (its number and range ends) rounded to ``digits``; ``fields`` (unit, help,
+    kind, source, note) follow in that order; ``derived`` names the prior and the factor."""
+    p = pri[prior]
+    return {
+        "value": round(factor * p.number, digits),
+        "low": round(factor * _bound(p, "low"), digits),
+        "high": round(factor * _bound(p, "high"), digits),
+        **fields,
+        "derived": {"prior": prior, "factor": derived_factor},
+    }
+
+
 def resolve_partner(text: str) -> str:
     """ISO3 code or ``EU`` of a partner typed as a code, a Census code or a name."""
     from tariffsim.core.countries import resolve
@@ -564,17 +585,18 @@ def _generate(P: str, d: dt.date) -> CaseFile:
             "The partner's 2023 goods imports from suppliers other than the US (the market purchases would divert).",
             "ge-2023",
         )
-        params["purchase_market"] = {
-            "value": round(market * pri["purchase_market_share"].number, 2),
-            "low": round(market * _bound(pri["purchase_market_share"], "low"), 2),
-            "high": round(market * _bound(pri["purchase_market_share"], "high"), 2),
-            "unit": "US$ bn/yr",
-            "help": "Extra US goods the partner's buyers could take per year (its imports from others × purchase_market_share).",
-            "kind": pri["purchase_market_share"].kind,
-            "source": pri["purchase_market_share"].source,
-            "note": "partner_imports_from_others × purchase_market_share",
-            "derived": {"prior": "purchase_market_share", "factor": round(market, 1)},
-        }
+        params["purchase_market"] = _scaled_prior(
+            pri,
+            "purchase_market_share",
+            market,
+            2,
+            round(market, 1),
+            unit="US$ bn/yr",
+            help="Extra US goods the partner's buyers could take per year (its imports from others × purchase_market_share).",
+            kind=pri["purchase_market_share"].kind,
+            source=pri["purchase_market_share"].source,
+            note="partner_imports_from_others × purchase_market_share",
+        )
         use("purchase_market_share")
         sources["template"] = psrc["template"].model_dump()
         for n in (
@@ -629,32 +651,33 @@ def _generate(P: str, d: dt.date) -> CaseFile:
                 sid,
                 note,
             )
-            pl = pri["pledge_years"]
-            params["investment_capacity"] = {
-                "value": round(usd_bn * years, 1),
-                "low": round(usd_bn * _bound(pl, "low"), 1),
-                "high": round(usd_bn * _bound(pl, "high"), 1),
-                "unit": "US$ bn",
-                "help": "Pledge size at which its cost to the partner doubles (partner_outward_fdi × pledge_years).",
-                "kind": "data",
-                "source": sid,
-                "note": "the partner's outward direct investment over the pledge's term",
-                "derived": {"prior": "pledge_years", "factor": usd_bn},
-            }
+            params["investment_capacity"] = _scaled_prior(
+                pri,
+                "pledge_years",
+                usd_bn,
+                1,
+                usd_bn,
+                unit="US$ bn",
+                help="Pledge size at which its cost to the partner doubles (partner_outward_fdi × pledge_years).",
+                kind="data",
+                source=sid,
+                note="the partner's outward direct investment over the pledge's term",
+            )
             inv_top = usd_bn * years
             inv_levels = [_sig(s * inv_top) for s in INVESTMENT_FDI_SHARES]
         else:
             use("investment_capacity_gdp")
-            params["investment_capacity"] = {
-                "value": round(gdp_bn * pri["investment_capacity_gdp"].number, 1),
-                "low": round(gdp_bn * _bound(pri["investment_capacity_gdp"], "low"), 1),
-                "high": round(gdp_bn * _bound(pri["investment_capacity_gdp"], "high"), 1),
-                "unit": "US$ bn",
-                "help": "Pledge size at which its cost to the partner doubles (partner_gdp × investment_capacity_gdp).",
-                "kind": "judgement",
-                "source": "template",
-                "derived": {"prior": "investment_capacity_gdp", "factor": round(gdp_bn, 1)},
-            }
+            params["investment_capacity"] = _scaled_prior(
+                pri,
+                "investment_capacity_gdp",
+                gdp_bn,
+                1,
+                round(gdp_bn, 1),
+                unit="US$ bn",
+                help="Pledge size at which its cost to the partner doubles (partner_gdp × investment_capacity_gdp).",
+                kind="judgement",
+                source="template",
+            )
             inv_levels = [_sig(s * gdp_bn) for s in INVESTMENT_SHARES]
         for n in (
             "credibility_partner_directed",
