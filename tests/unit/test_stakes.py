@@ -283,10 +283,12 @@ def test_cached_state_is_the_law_and_the_pe_of_the_day(jpn):
     assert np.abs(st.ge_rates - ref).max() < 1e-12
     # Built again from nothing but the shared part: bit for bit what memory or disk held.
     skey = S._schedule_key()
-    own = S._build_own(S._base(None, skey), AS_OF, st.params, None, skey)
-    assert np.array_equal(own["t_asof"], st.t_asof)
+    base = S._base(None, skey)
+    t_asof = S._day_law(base, AS_OF, (skey, None, AS_OF))[0]
+    own = S._build_own(base, AS_OF, st.params, t_asof)
+    assert np.array_equal(t_asof, st.t_asof)
     assert np.array_equal(own["v_sorted"], st.problem.v0)
-    assert np.array_equal(own["ge_rates"], st.ge_rates)
+    assert np.array_equal(S._ge_rates(base, t_asof, AS_OF, None), st.ge_rates)
     # Read back from the disk cache after the memory is cleared: the same stakes, bit for bit.
     before = jpn["reciprocal"].level(0.25).figures
     S.clear_cache()
@@ -346,9 +348,8 @@ def test_base_from_disk_is_the_base_built(shared_data):
     S.clear_cache()
     read = S._base(None, skey)
     built = S._build_base(None)
-    for name in S._BASE_FIELDS:
-        if name == "problems":
-            continue
+    flow_fields = ("hs10", "origin", "v2024", "shares", "hs_int", "origin_names", "origin_code")
+    for name in (*S._BASE_FIELDS, *flow_fields):
         a, b = getattr(read, name), getattr(built, name)
         if isinstance(a, np.ndarray):
             assert a.dtype == b.dtype and np.array_equal(a, b), name
@@ -360,12 +361,33 @@ def test_base_from_disk_is_the_base_built(shared_data):
     key = (PEParams.sigma_min, PEParams.sigma_max)
     p_read, p_built = read.problems[key], built.problem(*key)
     assert all(np.array_equal(x, y) for x, y in zip(p_read[1:], p_built[1:], strict=True))
-    assert np.array_equal(p_read[0].v0, p_built[0].v0)
-    assert np.array_equal(p_read[0].sigma_raw, p_built[0].sigma_raw)
+    for f in ("product", "origin", "v0", "t0", "groups", "products", "sigma_raw", "sigma_source"):
+        x, y = getattr(p_read[0], f), getattr(p_built[0], f)
+        assert x.dtype == y.dtype and np.array_equal(x, y), f
 
 
-def test_hs10_ints_by_hand():
-    codes = np.array(["0101210010", "8703230190", "9903011000"], dtype="<U10")
-    assert S.hs10_ints(codes).tolist() == [101210010, 8703230190, 9903011000]
-    # a code that is not ten digits: parsed as the strings say (0 where not digits)
-    assert S.hs10_ints(np.array(["12345", "abc"], dtype="<U10")).tolist() == [12345, 0]
+def test_hs10_strings_by_hand():
+    # integer HTS10 codes back to the 10-digit strings, leading zeros kept; the schedule's
+    # converter (schedule.compile._hs_codes, the one string -> int) inverts it
+    from tariffsim.schedule.compile import _hs_codes
+
+    codes = np.array(["0101210010", "8703230190", "9903011000", "0000000001"], dtype="<U10")
+    assert _hs_codes(codes).tolist() == [101210010, 8703230190, 9903011000, 1]
+    back = S.hs10_strings(_hs_codes(codes))
+    assert back.dtype == np.dtype("<U10") and back.tolist() == codes.tolist()
+
+
+def test_flows_2024_are_the_census_flows():
+    # the stakes' flows (from disk in a later process) are default_flows' rows in its order:
+    # codes, origins and values as default_flows gives them
+    from tariffsim.duties.flows import default_flows
+
+    f, ref = S.flows_2024(), default_flows()
+    assert np.array_equal(f.hs10, ref.hs10) and np.array_equal(f.origin, ref.origin)
+    assert np.array_equal(f.value, ref.value_usd)
+    assert np.array_equal(f.codes, np.asarray(ref.hs10).astype(np.int64))
+    assert np.array_equal(f.origin_names[f.origin_code], ref.origin)
+    S._FLOWS.clear()  # read back from the cache file: the same arrays
+    g = S.flows_2024()
+    assert g is not f and np.array_equal(g.hs10, f.hs10) and np.array_equal(g.origin, f.origin)
+    assert np.array_equal(g.codes, f.codes) and np.array_equal(g.value, f.value)

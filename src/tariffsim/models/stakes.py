@@ -69,7 +69,7 @@ from tariffsim.core.errors import InputError
 Form = Literal["add_on", "floor", "total", "extra"]
 FORMS: tuple[str, ...] = ("add_on", "floor", "total", "extra")
 RECIPROCAL = "ieepa_reciprocal"
-_STATE_VERSION = "stakes-v2"
+_STATE_VERSION = "stakes-v3"
 BN = 1e9
 
 
@@ -412,12 +412,8 @@ class _Base:
             zeros = np.zeros(len(self.v2024))
             flows = Flows(hs10=self.hs10, origin=self.origin, value_usd=self.v2024, source="")
             prob = build_problem(flows, zeros, zeros, sigma_min=sigma_min, sigma_max=sigma_max)
-            rows = np.asarray(prob.rows)
-            pos = np.full(len(self.v2024), -1, np.int64)
-            pos[rows] = np.arange(len(rows))
-            counts = np.bincount(prob.groups, minlength=prob.n_products)
-            end = np.cumsum(counts)
-            got = (prob, rows, pos, np.stack([end - counts, end]))
+            # the rows as a base read from disk has them (product and origin as <U10 / <U3)
+            got = _rows_from_disk(self, _rows_on_disk(prob))
             self.problems[(sigma_min, sigma_max)] = got
         return got
 
@@ -442,7 +438,8 @@ def _schedule(as_known_on: dt.date | None) -> Any:
     return sched if as_known_on is None else sched.as_known_on(as_known_on)
 
 
-_BASE_VERSION = "stakes-base-v1"
+_BASE_VERSION = "stakes-base-v2"
+_FLOWS_VERSION = "stakes-flows-v1"
 
 
 def _inputs_stamp() -> str:
@@ -475,27 +472,20 @@ def _base_path(known: dt.date | None, skey: str) -> Any:
 
 
 _BASE_FIELDS = (
-    "hs10",
-    "origin",
-    "v2024",
-    "shares",
-    "hs_int",
-    "origin_names",
-    "origin_code",
     "t_law0",
     "t_ge_base",
     "list_measures",
     "displaced_by",
     "list_prefixes",
-    "problems",
 )
 
 
 def _base(known: dt.date | None, skey: str) -> _Base:
     """The process's :class:`_Base` for the law version ``skey``: from memory, else from
-    ``$TARIFFSIM_CACHE`` (``stakes-base-*.pkl``: the arrays and the PE problem of the default σ
-    clipping, the same numbers as a build), else built and stored. The schedule itself comes from
-    the schedule's own cache."""
+    ``$TARIFFSIM_CACHE`` (``stakes-base-*.pkl``: the law on the baseline dates, the product lists
+    and the PE rows of the default σ clipping in the compact form of :func:`_rows_on_disk` — the
+    same numbers as a build), else built and stored. The flows come from :func:`flows_2024`, the
+    schedule from the schedule's own cache."""
     key = (skey, known)
     got = _BASES.get(key)
     if got is not None:
@@ -504,7 +494,13 @@ def _base(known: dt.date | None, skey: str) -> _Base:
     with _lock(path):
         saved = _read_own(path)
         if saved is not None:
-            got = _Base(schedule=_schedule(known), **{k: saved[k] for k in _BASE_FIELDS})
+            got = _Base(
+                schedule=_schedule(known),
+                **_flow_fields(flows_2024()),
+                **{k: saved[k] for k in _BASE_FIELDS},
+            )
+            for clip, light in saved["problems"].items():
+                got.problems[clip] = _rows_from_disk(got, light)
         else:
             from tariffsim.models.pe_params import PEParams
 
@@ -514,7 +510,11 @@ def _base(known: dt.date | None, skey: str) -> _Base:
 
             write_pickle(
                 path,
-                {"version": _STATE_VERSION, **{k: getattr(got, k) for k in _BASE_FIELDS}},
+                {
+                    "version": _STATE_VERSION,
+                    **{k: getattr(got, k) for k in _BASE_FIELDS},
+                    "problems": {c: _rows_on_disk(p[0]) for c, p in got.problems.items()},
+                },
             )
     if len(_BASES) >= 2:
         _BASES.pop(next(iter(_BASES)))
@@ -522,31 +522,157 @@ def _base(known: dt.date | None, skey: str) -> _Base:
     return got
 
 
-def hs10_ints(hs10: np.ndarray) -> np.ndarray:
-    """HTS10 strings (``<U10``) as integers, 0 where a code is not all digits: read from the
-    strings' code points (no per-row parsing); the same numbers as parsing each string."""
-    if hs10.dtype == np.dtype("<U10") and len(hs10):
-        ch = np.frombuffer(hs10.tobytes(), dtype=np.uint32).reshape(-1, 10).astype(np.int64) - 48
-        ok = ((ch >= 0) & (ch <= 9)).all(axis=1)
-        if ok.all():
-            return ch @ (10 ** np.arange(9, -1, -1, dtype=np.int64))
-    return np.where(np.char.isdigit(hs10), hs10, "0").astype(np.int64)
+_ROW_FIELDS = ("groups", "products", "sigma_raw", "sigma_source", "level", "dropped_usd", "rows")
+
+
+def _rows_on_disk(prob: Any) -> dict[str, Any]:
+    """What a PE problem of the base adds to the flows: the sort of its rows (``rows``), their
+    products (``groups``, ``products``) and σ. Its HTS10, origin and value are those of the flows
+    at ``rows`` and its tariffs zero (:meth:`_Base.problem`), so they are not stored."""
+    return {k: getattr(prob, k) for k in _ROW_FIELDS}
+
+
+def _rows_from_disk(
+    base: _Base, light: dict[str, Any]
+) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+    """The PE problem of :func:`_rows_on_disk` on the base's flows, with its row maps (as
+    :meth:`_Base.problem` returns them)."""
+    from tariffsim.models.pe import PEProblem
+
+    rows = np.asarray(light["rows"])
+    zeros = np.zeros(len(rows))
+    prob = PEProblem(
+        product=base.hs10[rows],
+        origin=base.origin[rows],
+        v0=base.v2024[rows],
+        t0=zeros,
+        t1=zeros,
+        **{k: light[k] for k in _ROW_FIELDS},
+    )
+    pos = np.full(len(base.v2024), -1, np.int64)
+    pos[rows] = np.arange(len(rows))
+    counts = np.bincount(prob.groups, minlength=prob.n_products)
+    end = np.cumsum(counts)
+    return prob, rows, pos, np.stack([end - counts, end])
+
+
+@dataclass(frozen=True, eq=False)
+class Flows2024:
+    """The 2024 Census flows (:func:`tariffsim.duties.flows.default_flows`, same rows and order)
+    with what every reader of them derives: the HTS10 codes as integers and the origins factorised
+    (``origin == origin_names[origin_code]``)."""
+
+    hs10: np.ndarray  # <U10
+    origin: np.ndarray  # <U3 ISO3 ("" where the Census gives none)
+    value: np.ndarray  # US$, float64
+    codes: np.ndarray  # int64 HTS10 (8703230190)
+    origin_names: np.ndarray  # sorted distinct origins
+    origin_code: np.ndarray  # int64 index into origin_names
+    shares: dict[str, np.ndarray]
+
+
+_FLOWS: dict[str, Flows2024] = {}
+
+
+def flows_2024() -> Flows2024:
+    """The 2024 flows of the stakes and of the negotiation layer's law on a day: from memory, else
+    from ``$TARIFFSIM_CACHE`` (``stakes-flows-*.npz``, stored as is — HTS10 codes as integers,
+    origins as codes — keyed by the data files read and the models' code), else from the Census
+    table (:func:`~tariffsim.duties.flows.default_flows`) and stored."""
+    from tariffsim.data.paths import cache_dir
+
+    raw = json.dumps([_FLOWS_VERSION, _code_stamp(), _inputs_stamp()])
+    path = cache_dir() / f"stakes-flows-{hashlib.sha256(raw.encode()).hexdigest()[:24]}.npz"
+    got = _FLOWS.get(str(path))
+    if got is not None:
+        return got
+    z: dict[str, np.ndarray] | None = None
+    if path.is_file():
+        try:
+            with np.load(path, allow_pickle=False) as npz:
+                z = {k: npz[k] for k in npz.files}
+        except Exception:  # a broken entry is rebuilt
+            z = None
+    if z is not None:
+        origin_code = z["origin_code"].astype(np.int64)
+        got = Flows2024(
+            hs10=hs10_strings(z["codes"]),
+            origin=z["origin_names"][origin_code],
+            value=z["value"],
+            codes=z["codes"],
+            origin_names=z["origin_names"],
+            origin_code=origin_code,
+            shares={k.removeprefix("share:"): v for k, v in z.items() if k.startswith("share:")},
+        )
+    else:
+        from tariffsim.duties.flows import default_flows
+        from tariffsim.schedule.compile import _hs_codes  # the schedule's one HTS10 -> int
+
+        f = default_flows()
+        hs10, origin = np.asarray(f.hs10), np.asarray(f.origin)
+        names, code = np.unique(origin, return_inverse=True)
+        got = Flows2024(
+            hs10=hs10,
+            origin=origin,
+            value=np.asarray(f.value_usd, float),
+            codes=_hs_codes(hs10),
+            origin_names=names,
+            origin_code=code.ravel().astype(np.int64),
+            shares={k: np.asarray(v) for k, v in f.shares.items()},
+        )
+        arrays: dict[str, Any] = {
+            "codes": got.codes,
+            "origin_names": names,
+            "origin_code": got.origin_code.astype(np.int32),
+            "value": got.value,
+            **{f"share:{k}": v for k, v in got.shares.items()},
+        }
+        from tariffsim.core.cachefile import write_cache
+
+        write_cache(path, lambda fh: np.savez(fh, **arrays))
+    _FLOWS.clear()
+    _FLOWS[str(path)] = got
+    return got
+
+
+def hs10_strings(codes: np.ndarray) -> np.ndarray:
+    r"""Integer HTS10 codes as 10-digit strings (``<U10``, leading zeros kept): the digits
+    :math:`d_i = \lfloor c / 10^{9-i} \rfloor \bmod 10` written as UCS-4 code points."""
+    c = np.asarray(codes, dtype=np.int64)
+    digits = np.empty((len(c), 10), dtype=np.uint32)
+    for i in range(9, -1, -1):
+        c, d = np.divmod(c, 10)
+        digits[:, i] = d
+    digits += 48  # "0"
+    return digits.view("<U10").ravel()
+
+
+def _flow_fields(f: Flows2024) -> dict[str, Any]:
+    return {
+        "hs10": f.hs10,
+        "origin": f.origin,
+        "v2024": f.value,
+        "shares": dict(f.shares),
+        "hs_int": f.codes,
+        "origin_names": f.origin_names,
+        "origin_code": f.origin_code,
+    }
 
 
 def _build_base(known: dt.date | None) -> _Base:
     """Compile the law on the PE and GE baseline dates for every 2024 flow (see :class:`_Base`)."""
-    from tariffsim.duties.flows import default_flows
     from tariffsim.models.law_tariffs import BASELINE as GE_BASE
     from tariffsim.models.pe import BASELINE_DATE
 
     sched = _schedule(known)
-    flows = default_flows()
-    hs10 = np.asarray(flows.hs10).astype("<U10")
-    origin = np.asarray(flows.origin).astype(str)
-    shares = dict(flows.shares)
+    fields = _flow_fields(flows_2024())
     lo, hi = min(BASELINE_DATE, GE_BASE), max(BASELINE_DATE, GE_BASE)
     c = sched.compile(
-        hs10=hs10, origin=origin, start=lo, end=hi + dt.timedelta(days=1), shares=shares
+        hs10=fields["hs10"],
+        origin=fields["origin"],
+        start=lo,
+        end=hi + dt.timedelta(days=1),
+        shares=fields["shares"],
     )
     rules = sched.rules
     list_measures: dict[str, list[str]] = {}
@@ -557,16 +683,9 @@ def _build_base(known: dt.date | None) -> _Base:
     for m in rules.measures:
         for j in m.excluded_by:
             displaced_by.setdefault(rules.measures[j].id, []).append(m.id)
-    origin_names, origin_code = np.unique(origin, return_inverse=True)
-    got = _Base(
+    return _Base(
         schedule=sched,
-        hs10=hs10,
-        origin=origin,
-        v2024=np.asarray(flows.value_usd, float),
-        shares=shares,
-        hs_int=hs10_ints(hs10),
-        origin_names=origin_names,
-        origin_code=origin_code.ravel(),
+        **fields,
         t_law0=np.asarray(c.at(BASELINE_DATE), float),
         t_ge_base=np.asarray(c.at(GE_BASE), float),
         list_measures=list_measures,
@@ -576,7 +695,6 @@ def _build_base(known: dt.date | None) -> _Base:
             for name, lr in rules.lists.items()
         },
     )
-    return got
 
 
 #: The schedule compiled on one day for every flow (per process: the law on the day read by a
@@ -666,7 +784,7 @@ def _state_key(as_of: dt.date, known: dt.date | None, params: Any, skey: str) ->
             _code_stamp(),
             as_of.isoformat(),
             None if known is None else known.isoformat(),
-            params.describe(),
+            None if params is None else params.describe(),
         ],
         sort_keys=True,
         default=str,
@@ -677,9 +795,10 @@ def _state_key(as_of: dt.date, known: dt.date | None, params: Any, skey: str) ->
 def _state(as_of: dt.date, horizon: str, known: dt.date | None = None) -> _State:
     """The as-of state: from memory, else from ``$TARIFFSIM_CACHE``, else built (and stored).
 
-    On disk only what is the date's own is kept (the day's duties, the as-of flows, the GE
-    tariff vector: a few MB); the rest is the process's :class:`_Base`. Processes building the
-    same state at once wait for the first (a lock file beside it).
+    On disk only what is the date's own is kept, in two files: the day's (the day's duties and
+    the GE tariff vector, ``stakes-day-*.pkl``, shared by the horizons) and the horizon's (the
+    as-of flows, ``stakes-state-*.pkl``); the rest is the process's :class:`_Base`. Processes
+    building the same file at once wait for the first (a lock file beside it).
     """
     from tariffsim.models.horizons import pe_params
 
@@ -694,14 +813,56 @@ def _state(as_of: dt.date, horizon: str, known: dt.date | None = None) -> _State
         with _lock(path):
             own = _read_own(path)
             base = _base(known, skey)
+            day = _day_own(base, as_of, known, skey)
             if own is None:
-                own = _build_own(base, as_of, params, known, skey)
+                own = _build_own(base, as_of, params, day["t_asof"])
                 _write_own(path, own)
-        st = _assemble(key, as_of, horizon, params, known, base, own)
+        st = _assemble(key, as_of, horizon, params, known, base, {**day, **own})
     _STATES[key] = st  # most recent last
     while len(_STATES) > _MAX_STATES:
         _STATES.pop(next(iter(_STATES)))
     return st
+
+
+#: The day's own part of the states (per process: the short and long run of a date share it).
+_DAY_OWN: dict[str, dict[str, Any]] = {}
+
+
+def _day_own(base: _Base, day: dt.date, known: dt.date | None, skey: str) -> dict[str, Any]:
+    """The day's duties (total, every measure's nonzero duties, authorities) and the GE tariff
+    vector: from memory, else from ``$TARIFFSIM_CACHE`` (``stakes-day-*.pkl``, rows stored as
+    int32), else compiled (:func:`_day_law`, :func:`_ge_rates`) and stored."""
+    key = _state_key(day, known, None, skey)
+    got = _DAY_OWN.get(key)
+    if got is not None:
+        return got
+    from tariffsim.data.paths import cache_dir
+
+    path = cache_dir() / f"stakes-day-{key}.pkl"
+    with _lock(path):
+        saved = _read_own(path)
+        if saved is not None:
+            got = {
+                "t_asof": saved["t_asof"],
+                "parts": {m: (r.astype(np.int64), v) for m, (r, v) in saved["parts"].items()},
+                "authority": saved["authority"],
+                "ge_rates": saved["ge_rates"],
+            }
+        else:
+            base.schedule.check_date(day, field="as_of")
+            t_asof, parts, authority = _day_law(base, day, (skey, known, day))
+            got = {
+                "t_asof": t_asof,
+                "parts": parts,
+                "authority": authority,
+                "ge_rates": _ge_rates(base, t_asof, day, known),
+            }
+            small = {m: (r.astype(np.int32), v) for m, (r, v) in parts.items()}
+            _write_own(path, {"version": _STATE_VERSION, **got, "parts": small})
+    if len(_DAY_OWN) >= 4:
+        _DAY_OWN.pop(next(iter(_DAY_OWN)))
+    _DAY_OWN[key] = got
+    return got
 
 
 def _lock(path: Any) -> Any:
@@ -743,31 +904,18 @@ def _write_own(path: Any, own: dict[str, Any]) -> None:
     write_pickle(path, own)
 
 
-def _build_own(
-    base: _Base, as_of: dt.date, params: Any, known: dt.date | None, skey: str
-) -> dict[str, Any]:
-    """The date's own part of a state: the day's duties, the as-of flows, the GE tariff vector.
-
-    As-of flows: the 2024 flows carried by the PE from the law of
-    :data:`tariffsim.models.pe.BASELINE_DATE` to the law on ``as_of``.
-    """
+def _build_own(base: _Base, as_of: dt.date, params: Any, t_asof: np.ndarray) -> dict[str, Any]:
+    """The horizon's own part of a state: the as-of flows, the 2024 flows carried by the PE (of
+    ``params``) from the law of :data:`tariffsim.models.pe.BASELINE_DATE` to the law on ``as_of``
+    (``t_asof``)."""
     from dataclasses import replace
 
     from tariffsim.models.pe import solve_problem
 
-    base.schedule.check_date(as_of, field="as_of")
-    t_asof, parts, authority = _day_law(base, as_of, (skey, known, as_of))
     prob, rows, _pos, _bounds = base.problem(params.sigma_min, params.sigma_max)
     prob0 = replace(prob, t0=base.t_law0[rows], t1=t_asof[rows])
     out0 = solve_problem(prob0, params, passthrough=base.passthrough(params, prob.product))
-    return {
-        "version": _STATE_VERSION,
-        "t_asof": t_asof,
-        "parts": parts,
-        "authority": authority,
-        "v_sorted": out0.v1,
-        "ge_rates": _ge_rates(base, t_asof, as_of, known),
-    }
+    return {"version": _STATE_VERSION, "v_sorted": out0.v1}
 
 
 def _assemble(
@@ -830,6 +978,7 @@ def _assemble(
 def clear_cache() -> None:
     """Forget the in-memory states and what they share (the disk cache stays)."""
     _STATES.clear()
+    _DAY_OWN.clear()
     _DAY_COMPILED.clear()
     _BASES.clear()
     _DAY_LAW.clear()

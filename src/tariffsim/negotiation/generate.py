@@ -478,7 +478,7 @@ def _generate(P: str, d: dt.date) -> CaseFile:
     # cars and parts under Section 232 (the lists of the US measure library)
     auto_spec = StakesSpec(scope=["list:s232_autos_vehicles", "list:s232_auto_parts"], form="total")
     auto_rows = (
-        prow & (law.s232 > 0) & prefix_mask(law.hs10, ["8703", *list_prefixes("s232_auto_parts")])
+        prow & (law.s232 > 0) & prefix_mask(law.codes, ["8703", *list_prefixes("s232_auto_parts")])
     )
     auto_usd = float(law.value[auto_rows].sum())
     v = law.value[auto_rows]
@@ -530,7 +530,7 @@ def _generate(P: str, d: dt.date) -> CaseFile:
                 covered.append(inv.id)
     if hs_pref:
         pref = sorted(set(hs_pref))
-        cap_rows = prow & prefix_mask(law.hs10, pref) & (law.s232 == 0)
+        cap_rows = prow & prefix_mask(law.codes, pref) & (law.s232 == 0)
         cap_usd = float(law.value[cap_rows].sum())
         if cap_usd >= MIN_ISSUE_USD:
             use("s232_action_probability")

@@ -35,7 +35,7 @@ import numpy as np
 from tariffsim.core.errors import InputError
 
 if TYPE_CHECKING:
-    from tariffsim.models.stakes import Form
+    from tariffsim.models.stakes import Flows2024, Form
 
 HORIZONS = ("short-run", "long-run")
 OUTPUTS = {
@@ -266,6 +266,7 @@ class LawOnDay:
     reciprocal: np.ndarray
     version: str
     parts: dict[str, np.ndarray] = field(default_factory=dict)  # every authority's part
+    codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # int64 HTS10
 
     def headline(self, measures: Sequence[str] = ("reciprocal",)) -> np.ndarray:
         """The part of every row's rate that a headline rate of ``measures`` replaces."""
@@ -280,31 +281,12 @@ class LawOnDay:
 _PARTS = ("mfn", "s232", "ieepa_reciprocal", "ieepa_fentanyl", "ieepa_other", "s122", "s301")
 
 
-@lru_cache(maxsize=1)
-def _flows() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The 2024 flows (HTS10, origin, value), from the disk cache when present (stored with the
-    HTS10 codes as integers, which :func:`prefix_mask` uses)."""
-    from tariffsim.negotiation import cache
+def _flows() -> Flows2024:
+    """The 2024 flows with their integer HTS10 codes: the models' own
+    (:func:`tariffsim.models.stakes.flows_2024`, one copy in memory and on disk for both layers)."""
+    from tariffsim.models.stakes import flows_2024
 
-    path = cache.entry("flows", {"flows": "census-2024", "stored": "uncompressed+codes"})
-    z = cache.load(path)
-    if z is not None:
-        out = (z["hs10"], z["origin"], z["value"])
-        if "codes" in z:
-            _CODES.clear()
-            _CODES[id(out[0])] = z["codes"]
-        return out
-    from tariffsim.duties.flows import default_flows
-
-    f = default_flows()
-    out = (np.asarray(f.hs10), np.asarray(f.origin), np.asarray(f.value_usd, float))
-    arrays = {"hs10": out[0], "origin": out[1], "value": out[2]}
-    if np.char.isdigit(out[0]).all():  # else prefix_mask converts (and fails) itself
-        from tariffsim.models.stakes import hs10_ints
-
-        arrays["codes"] = hs10_ints(out[0])
-    cache.save(path, arrays, compress=False)
-    return out
+    return flows_2024()
 
 
 @lru_cache(maxsize=16)
@@ -321,19 +303,16 @@ def law_on(day: dt.date, as_known_on: dt.date | None = None) -> LawOnDay:
     if as_known_on is not None and "as_known_on" in inspect.signature(load_schedule).parameters:
         kw["as_known_on"] = as_known_on
     path = cache.entry("law", {"day": day, "known": kw.get("as_known_on")})
-    hs10, origin, value = _flows()
+    flows = _flows()
     z = cache.load(path)
     if z is None:
         if kw:
-            from tariffsim.duties.flows import default_flows
-
-            f = default_flows()
             c = load_schedule(**kw).compile(
-                hs10=f.hs10,
-                origin=f.origin,
+                hs10=flows.hs10,
+                origin=flows.origin,
                 start=day,
                 end=day + dt.timedelta(days=1),
-                shares=f.shares,
+                shares=flows.shares,
             )
         else:
             # the law in force: the models' compile of the day, which the day's stakes reuse
@@ -346,19 +325,20 @@ def law_on(day: dt.date, as_known_on: dt.date | None = None) -> LawOnDay:
             if name in ba:
                 z[name] = np.asarray(ba[name][0], float)
         cache.save(path, z)
-    zero = np.zeros(hs10.shape[0])
+    zero = np.zeros(flows.hs10.shape[0])
     parts = {k: v for k, v in z.items() if k != "total"}
     return LawOnDay(
         day=day,
-        hs10=hs10,
-        origin=origin,
-        value=value,
+        hs10=flows.hs10,
+        origin=flows.origin,
+        value=flows.value,
         total=z["total"],
         mfn=parts.get("mfn", zero),
         s232=parts.get("s232", zero),
         reciprocal=parts.get("ieepa_reciprocal", zero),
         version=cache.law_key(),
         parts=parts,
+        codes=flows.codes,
     )
 
 
@@ -388,11 +368,11 @@ def list_prefixes(name: str) -> tuple[str, ...]:
     return got
 
 
-def prefix_mask(hs10: np.ndarray, prefixes: Sequence[str]) -> np.ndarray:
-    """Rows whose HTS10 code starts with one of ``prefixes`` (integer arithmetic per length)."""
+def prefix_mask(codes: np.ndarray, prefixes: Sequence[str]) -> np.ndarray:
+    """Rows whose HTS10 code (int64 ``codes``, :attr:`LawOnDay.codes`) starts with one of
+    ``prefixes``: per prefix length n, ``codes // 10^(10-n)`` is among the prefixes."""
     if not len(prefixes):
-        return np.zeros(hs10.shape[0], dtype=bool)
-    codes = _codes(hs10)
+        return np.zeros(codes.shape[0], dtype=bool)
     by_len: dict[int, list[int]] = {}
     for p in prefixes:
         by_len.setdefault(len(p), []).append(int(p))
@@ -400,18 +380,6 @@ def prefix_mask(hs10: np.ndarray, prefixes: Sequence[str]) -> np.ndarray:
     for n, ps in by_len.items():
         mask |= np.isin(codes // 10 ** (10 - n), np.asarray(ps, dtype=np.int64))
     return mask
-
-
-_CODES: dict[int, np.ndarray] = {}
-
-
-def _codes(hs10: np.ndarray) -> np.ndarray:
-    got = _CODES.get(id(hs10))
-    if got is None or got.shape[0] != hs10.shape[0]:
-        got = hs10.astype(np.int64)
-        _CODES.clear()
-        _CODES[id(hs10)] = got
-    return got
 
 
 _ORIGINS: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
