@@ -127,39 +127,59 @@ def build_problem(
         raise InputError(f"level must be hts10 or hs6, got {level!r}", hint="--level hts10")
     from tariffsim.data.elasticities import sigma_for
 
-    known = np.asarray(flows.origin).astype(str) != ""
+    origin = np.asarray(flows.origin).astype(str)
+    value = np.asarray(flows.value_usd, float)
+    known = origin != ""
+    dropped_usd = float(value[~known].sum())
+    if level == "hts10":
+        # sorted by product then origin in numpy: the factor codes of np.unique follow the string
+        # order, so lexsort on (product code, origin code) is the order of the strings
+        rows = np.flatnonzero(known & (value > 0))
+        hs, org = np.asarray(flows.hs10).astype(str)[rows], origin[rows]
+        products, pcode = np.unique(hs, return_inverse=True)
+        ocode = np.unique(org, return_inverse=True)[1]
+        order = np.lexsort((ocode.ravel(), pcode.ravel()))
+        rows = rows[order]
+        sig = sigma_for(products, sigma_min=sigma_min, sigma_max=sigma_max)
+        return PEProblem(
+            product=hs[order],
+            origin=org[order],
+            v0=value[rows],
+            t0=np.asarray(t0, float)[rows],
+            t1=np.asarray(t1, float)[rows],
+            groups=pcode.ravel()[order].astype(np.int64),
+            products=products,
+            sigma_raw=sig["sigma"].to_numpy(),
+            sigma_source=sig["sigma_source"].to_numpy(),
+            level=level,
+            dropped_usd=dropped_usd,
+            rows=rows,
+        )
     frame = pl.DataFrame(
         {
             "hs10": np.asarray(flows.hs10).astype(str)[known],
-            "origin": np.asarray(flows.origin).astype(str)[known],
-            "v0": np.asarray(flows.value_usd, float)[known],
+            "origin": origin[known],
+            "v0": value[known],
             "t0": np.asarray(t0, float)[known],
             "t1": np.asarray(t1, float)[known],
-            "row": np.flatnonzero(known),
         }
     ).filter(pl.col("v0") > 0)
-    dropped_usd = float(np.asarray(flows.value_usd, float)[~known].sum())
-    if level == "hs6":
-        sig10 = sigma_for(frame["hs10"].unique(), sigma_min=sigma_min, sigma_max=sigma_max)
-        sig = sig10.group_by(pl.col("hs10").str.slice(0, 6).alias("product")).agg(
-            pl.col("sigma").median(), pl.col("sigma_source").mode().first()
+    sig10 = sigma_for(frame["hs10"].unique(), sigma_min=sigma_min, sigma_max=sigma_max)
+    sig = sig10.group_by(pl.col("hs10").str.slice(0, 6).alias("product")).agg(
+        pl.col("sigma").median(), pl.col("sigma_source").mode().first()
+    )
+    frame = (
+        frame.with_columns(pl.col("hs10").str.slice(0, 6).alias("product"))
+        .group_by("product", "origin")
+        .agg(
+            (pl.col("t0") * pl.col("v0")).sum() / pl.col("v0").sum(),
+            (pl.col("t1") * pl.col("v0")).sum() / pl.col("v0").sum(),
+            pl.col("v0").sum(),
         )
-        frame = (
-            frame.with_columns(pl.col("hs10").str.slice(0, 6).alias("product"))
-            .group_by("product", "origin")
-            .agg(
-                (pl.col("t0") * pl.col("v0")).sum() / pl.col("v0").sum(),
-                (pl.col("t1") * pl.col("v0")).sum() / pl.col("v0").sum(),
-                pl.col("v0").sum(),
-            )
-        )
-    else:
-        frame = frame.rename({"hs10": "product"})
-        sig = sigma_for(frame["product"].unique(), sigma_min=sigma_min, sigma_max=sigma_max)
-        sig = sig.rename({"hs10": "product"}).select("product", "sigma", "sigma_source")
+    )
     frame = frame.sort("product", "origin")
-    products = frame["product"].unique(maintain_order=True)
-    sig = pl.DataFrame({"product": products}).join(sig, on="product", how="left")
+    hs6 = frame["product"].unique(maintain_order=True)
+    sig = pl.DataFrame({"product": hs6}).join(sig, on="product", how="left")
     groups = frame.select(pl.col("product").rank("dense").cast(pl.Int64) - 1).to_series().to_numpy()
     return PEProblem(
         product=frame["product"].to_numpy(),
@@ -168,12 +188,11 @@ def build_problem(
         t0=frame["t0"].to_numpy(),
         t1=frame["t1"].to_numpy(),
         groups=groups,
-        products=products.to_numpy(),
+        products=hs6.to_numpy(),
         sigma_raw=sig["sigma"].to_numpy(),
         sigma_source=sig["sigma_source"].to_numpy(),
         level=level,
         dropped_usd=dropped_usd,
-        rows=frame["row"].to_numpy() if "row" in frame.columns else None,
     )
 
 
