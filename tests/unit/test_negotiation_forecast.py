@@ -98,6 +98,44 @@ def test_per_draw_solution_equals_brute_force() -> None:
             assert sol.packages[d, 0] == arg[0] and sol.packages[d, 1] == arg[1]
 
 
+def _toy_problem(n: int = 40) -> tuple[object, np.ndarray]:
+    case = load_case(TOY)
+    rng = np.random.default_rng(0)
+    env = Env(
+        case,
+        {
+            "w_rev": rng.uniform(1.0, 1.5, n),
+            "cred": rng.uniform(0.2, 0.8, n),
+            "p_threat": rng.uniform(0.3, 0.9, n),
+        },
+    )
+    return build_problem(build_tables(case, env), head_issue="tariff"), -rng.uniform(0, 1, (n, 3))
+
+
+def _same_solution(x: object, y: object) -> bool:
+    return all(
+        np.array_equal(getattr(x, f), getattr(y, f), equal_nan=f == "utilities")
+        for f in ("packages", "utilities", "ratification", "feasible", "head_level")
+    )
+
+
+def test_ratification_pruning_and_blocks_change_no_solution(monkeypatch) -> None:
+    # Exactness of solve_draws' two economies, bit for bit: (1) log P(ratified) computed only on
+    # the candidates _may_win keeps, against every feasible candidate (the pruning bound is
+    # v + l <= v with l <= 0); (2) blocks of draws of any size (each draw's row is independent).
+    # Reference: the same function with the pruning switched off / one draw per block.
+    from tariffsim.negotiation import bargain
+
+    pr, adj = _toy_problem()
+    got = [solve_draws(pr, a) for a in (None, adj)]
+    monkeypatch.setattr(bargain, "_may_win", lambda _p, val, *_a: np.ones(val.size, dtype=bool))
+    every = [solve_draws(pr, a) for a in (None, adj)]
+    assert all(_same_solution(g, e) for g, e in zip(got, every, strict=True))
+    monkeypatch.setattr(bargain, "_CHUNK_ELEMENTS", 1)  # one draw per block
+    one = [solve_draws(pr, a) for a in (None, adj)]
+    assert all(_same_solution(g, e) for g, e in zip(got, one, strict=True))
+
+
 def test_power_from_dependence_by_hand() -> None:
     from types import SimpleNamespace
 

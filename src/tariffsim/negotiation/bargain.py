@@ -374,10 +374,45 @@ def _log_ratify_at(
     return acc
 
 
-def solve_draws(
-    prob: DrawProblem, head_adjust: np.ndarray | None = None, *, chunk: int = 256
-) -> DrawSolution:
-    """The per-draw solution; ``head_adjust`` ``(n, L_H)`` is added to the imposer's headline table."""
+def _may_win(
+    prob: DrawProblem,
+    val: np.ndarray,
+    ua: np.ndarray,
+    ub: np.ndarray,
+    r: np.ndarray,
+    h: np.ndarray,
+    k: np.ndarray,
+) -> np.ndarray:
+    r"""The candidates that can still be a draw's maximum once the ratification term is added.
+
+    The objective is :math:`v + \ell` with :math:`v` the Nash product's log and
+    :math:`\ell = \log P(\text{ratified}) \le 0`. Per draw, the candidate with the largest
+    :math:`v` has an exact objective :math:`L`, a lower bound of the draw's maximum; a candidate
+    with :math:`v < L` has :math:`v + \ell \le v < L` and is never chosen (not even in a tie), so
+    :math:`\ell` (the costly :func:`scipy.special.log_ndtr`) is computed only where
+    :math:`v \ge L - \epsilon` (ε: 1e-12 relative, for the rounding of
+    :math:`1 - n + n\Phi`). ``r`` (draw of each candidate) is sorted, as ``np.flatnonzero`` gives it.
+    """
+    if not val.size:
+        return np.zeros(0, dtype=bool)
+    starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
+    seg = np.cumsum(np.r_[False, r[1:] != r[:-1]])  # segment (draw) of each candidate
+    top = np.maximum.reduceat(val, starts)
+    first = np.flatnonzero(val == top[seg])
+    first = first[np.r_[True, seg[first][1:] != seg[first][:-1]]]  # the first maximum per draw
+    lb = val[first] + _log_ratify_at(prob, ua[first], ub[first], r[first], h[first], k[first])
+    margin = 1e-12 * np.maximum(1.0, np.abs(lb))
+    return val >= (lb - margin)[seg]
+
+
+def solve_draws(prob: DrawProblem, head_adjust: np.ndarray | None = None) -> DrawSolution:
+    """The per-draw solution; ``head_adjust`` ``(n, L_H)`` is added to the imposer's headline table.
+
+    Draws are solved in blocks of about :data:`_CHUNK_ELEMENTS` candidates (draws × headline
+    levels × frontier columns, :func:`_row_chunks`): a few MB of work arrays whatever the case's
+    size (China's 46 headline levels × 267 frontier columns gave 25 MB arrays for a block of 256
+    draws, whose fresh pages took 2-3 s of system time; every draw's row is independent, so the
+    blocks change no result)."""
     n = prob.n
     case = prob.tables.case
     k = len(case.issues)
@@ -389,11 +424,11 @@ def solve_draws(
     a_h = prob.a_h if head_adjust is None else prob.a_h + head_adjust
     # work arrays allocated once and reused by every chunk (fresh pages for each chunk cost more
     # system time than the arithmetic); a chunk uses their first m·L·K elements
-    size = min(chunk, n) * a_h.shape[1] * max(prob.fa.shape[1], 1)
+    chunks = _row_chunks(n, a_h.shape[1] * max(prob.fa.shape[1], 1))
+    size = max(e - s for s, e in chunks) * a_h.shape[1] * max(prob.fa.shape[1], 1)
     buf_a, buf_b, buf_o = np.empty(size), np.empty(size), np.empty(size)
     buf_ok, buf_t = np.empty(size, dtype=bool), np.empty(size, dtype=bool)
-    for s in range(0, n, chunk):
-        e = min(n, s + chunk)
+    for s, e in chunks:
         # the chunk's frontier width: the columns after it are padding in every row of the chunk
         # (never feasible, so the first maximum below is the same with or without them)
         K = max(int((prob.front[s:e] >= 0).sum(axis=1).max()), 1)
@@ -417,8 +452,11 @@ def solve_draws(
         lr = None
         if prob.pivots:
             h, kk = (idx // K) % shape[1], idx % K
-            lr = _log_ratify_at(_slice(prob, s, e), ua_ok, ub_ok, r, h, kk)
-            val = val + lr
+            sub = _slice(prob, s, e)
+            keep = _may_win(sub, val, ua_ok, ub_ok, r, h, kk)
+            lr = np.zeros(idx.size)
+            lr[keep] = _log_ratify_at(sub, ua_ok[keep], ub_ok[keep], r[keep], h[keep], kk[keep])
+            val = np.where(keep, val + lr, -np.inf)
         obj = buf_o[:m].reshape(shape)
         obj.fill(-np.inf)
         obj.reshape(-1)[idx] = val
