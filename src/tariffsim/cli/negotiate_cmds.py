@@ -167,7 +167,16 @@ def negotiate(
             f"--plot {str(plot)!r} is a file; it names the folder the charts are written to",
             hint="e.g. --plot charts/",
         )
-    r = analyze(c, draws=draws, seed=seed, with_explain=full and json_)
+    # the plain --json leaves out the tied-hands ladder and the sensitivity table: not computed
+    shown = not json_ or full or plot is not None or outcome is not None
+    r = analyze(
+        c,
+        draws=draws,
+        seed=seed,
+        with_sensitivity=shown,
+        with_tied_hands=shown,
+        with_explain=full and json_,
+    )
     if outcome is not None:
         _score(c, r, outcome, json_)
         return
