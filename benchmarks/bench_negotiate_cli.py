@@ -12,6 +12,12 @@ subprocess (start-up, imports and cache building count), in two set-ups:
 For each partner and date, the median of ``repeats`` runs of wall time and CPU time (user + system
 of the child), with the load average (1 min) before each run: on the shared 2-core machine the wall
 time grows with the load, the CPU time much less.
+
+**Sweep** (:func:`sweep`, ``run()["sweep_new_date"]`` and ``python bench_negotiate_cli.py --sweep``):
+the new-date set-up for more partners and dates across the range the target names (2025-04-02 to
+2026-02-20) — every outcome file's backtest date (``T3``: three days before the deal or the missed
+deadline, :func:`tariffsim.negotiation.backtest.targets`) inside the range, and the range's first and
+last day — one run each, reporting every run and the slowest (wall and CPU).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +43,8 @@ CASES: tuple[tuple[str, str], ...] = (
     ("IND", "2026-02-01"),
 )
 WARM_WITH = ("GBR", "2025-05-05")
+FIRST_DAY, LAST_DAY = "2025-04-02", "2026-02-20"  # the range of the target
+EDGE_CASES: tuple[tuple[str, str], ...] = (("JPN", FIRST_DAY), ("EU", LAST_DAY))
 
 
 def _run(partner: str, day: str, cache: Path) -> dict[str, float]:
@@ -55,13 +64,67 @@ def _median(runs: list[dict[str, float]]) -> dict[str, float]:
     }
 
 
+def sweep_cases() -> list[tuple[str, str]]:
+    """The sweep's (partner, date): each outcome's T3 date inside [FIRST_DAY, LAST_DAY] and the
+    range's edges (the warming case itself left out: its date is not new)."""
+    from tariffsim.negotiation.backtest import targets
+
+    days = {
+        (t.partner, t.as_of.isoformat())
+        for t in targets()
+        if t.origin == "T3" and FIRST_DAY <= t.as_of.isoformat() <= LAST_DAY
+    }
+    days |= set(EDGE_CASES)
+    days.discard(WARM_WITH)
+    return sorted(days, key=lambda c: (c[1], c[0]))
+
+
+def _warm(tmp: Path) -> Path:
+    warm = tmp / "warm"
+    _run(*WARM_WITH, warm)
+    return warm
+
+
+def _new_date(partner: str, day: str, warm: Path, tmp: Path) -> dict[str, float]:
+    """One run on a copy of the warmed cache (removed after)."""
+    w = tmp / f"new-{partner}-{day}"
+    shutil.copytree(warm, w)
+    try:
+        return _run(partner, day, w)
+    finally:
+        shutil.rmtree(w, ignore_errors=True)
+
+
+def sweep(cases: Sequence[tuple[str, str]] | None = None) -> dict[str, Any]:
+    """New-date runs of :func:`sweep_cases` (one each): every run and the slowest by wall and CPU."""
+    cases = list(cases) if cases is not None else sweep_cases()
+    tmp = Path(tempfile.mkdtemp(prefix="tariffsim-negsweep-"))
+    try:
+        warm = _warm(tmp)
+        runs = {f"{p} {d}": _new_date(p, d, warm, tmp) for p, d in cases}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    rounded = {k: {m: round(v, 2) for m, v in r.items()} for k, r in runs.items()}
+    worst_wall = max(rounded, key=lambda k: rounded[k]["wall_s"])
+    worst_cpu = max(rounded, key=lambda k: rounded[k]["cpu_s"])
+    return {
+        "warmed_with": " ".join(WARM_WITH),
+        "cases": len(rounded),
+        "max_wall_s": rounded[worst_wall]["wall_s"],
+        "max_wall_case": worst_wall,
+        "max_cpu_s": rounded[worst_cpu]["cpu_s"],
+        "max_cpu_case": worst_cpu,
+        "load_max": max(r["load"] for r in rounded.values()),
+        "runs": rounded,
+    }
+
+
 def run(*, quick: bool = False) -> dict[str, Any]:
     repeats = 1 if quick else 3
     cases = CASES[:2] if quick else CASES
     tmp = Path(tempfile.mkdtemp(prefix="tariffsim-negbench-"))
     try:
-        warm = tmp / "warm"
-        _run(*WARM_WITH, warm)
+        warm = _warm(tmp)
         out: dict[str, Any] = {}
         for partner, day in cases:
             cold_runs, new_runs = [], []
@@ -69,17 +132,20 @@ def run(*, quick: bool = False) -> dict[str, Any]:
                 c = tmp / f"cold-{partner}-{i}"
                 cold_runs.append(_run(partner, day, c))
                 shutil.rmtree(c, ignore_errors=True)
-                w = tmp / f"new-{partner}-{i}"
-                shutil.copytree(warm, w)
-                new_runs.append(_run(partner, day, w))
-                shutil.rmtree(w, ignore_errors=True)
+                new_runs.append(_new_date(partner, day, warm, tmp))
             out[f"{partner} {day}"] = {"cold": _median(cold_runs), "new_date": _median(new_runs)}
-        return {"repeats": repeats, "warmed_with": " ".join(WARM_WITH), "runs": out}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    res: dict[str, Any] = {"repeats": repeats, "warmed_with": " ".join(WARM_WITH), "runs": out}
+    if not quick:
+        res["sweep_new_date"] = sweep()
+    return res
 
 
 if __name__ == "__main__":  # pragma: no cover - a manual run
     import json
 
-    print(json.dumps(run(quick="--quick" in sys.argv), indent=1))
+    if "--sweep" in sys.argv:
+        print(json.dumps(sweep(), indent=1))
+    else:
+        print(json.dumps(run(quick="--quick" in sys.argv), indent=1))
