@@ -1083,13 +1083,17 @@ def nominal_level(st: _State, issue: TariffIssue, rows: np.ndarray) -> float:
     return float(vals[int(np.argmax(np.bincount(inv, weights=st.v_asof[rows][pos] + 1e-9)))])
 
 
-def new_rates(st: _State, issue: TariffIssue, rows: np.ndarray, level: float) -> np.ndarray:
+def new_rates(
+    st: _State, issue: TariffIssue, rows: np.ndarray, level: float, nominal: float | None = None
+) -> np.ndarray:
     """Total duty of ``rows`` when the issue is set to ``level`` (see the module docstring).
 
     ``add_on`` and ``floor`` scale the level by each line's share of the instrument's headline rate
     (``R / nominal``, 1 where the line pays it in full), so a line taxed on part of its value stays
     taxed on that part: add_on ``t - R + share·L``; floor ``t - R - M + max(M, share·L)``.
     ``total`` is ``L``; ``extra`` adds ``L`` on top of everything (a pending new duty).
+    ``nominal``: :func:`nominal_level` of the issue on ``rows`` when the caller has it (it does not
+    depend on the level).
     """
     t = st.t_asof[rows]
     if issue.form == "total":
@@ -1097,7 +1101,8 @@ def new_rates(st: _State, issue: TariffIssue, rows: np.ndarray, level: float) ->
     if issue.form == "extra":
         return t + level
     r = _dense(st, _instrument(st, issue), rows)
-    nominal = nominal_level(st, issue, rows)
+    if nominal is None:
+        nominal = nominal_level(st, issue, rows)
     share = np.clip(r / nominal, 0.0, 1.0) if nominal > 0 else np.ones(len(rows))
     share = np.where(r > 0, share, 1.0)
     m = st.mfn[rows]
@@ -1567,19 +1572,17 @@ def _stakes_one(
     ge_model = f"GE: Ignatenko et al. (2025), 194 countries ({st.horizon})"
     ge_data = "ge_2023 trade matrix (CEPII BACI 2023); law on the as-of date via law_tariffs"
     levels = []
+    spec_key = json.dumps(issue.spec(), sort_keys=True)
+    rows_key = hashlib.sha1(rows.tobytes()).hexdigest()
+    nominal = None  # the instrument's headline rate on the rows: once for every level
     for level in issue.levels:
-        key = (
-            code,
-            json.dumps(issue.spec(), sort_keys=True),
-            level,
-            with_ge,
-            hashlib.sha1(rows.tobytes()).hexdigest(),
-            tuple(sectors),
-        )
+        key = (code, spec_key, level, with_ge, rows_key, tuple(sectors))
         if key in st.levels:
             levels.append(st.levels[key])
             continue
-        t_new = new_rates(st, issue, rows, level)
+        if nominal is None and issue.form in ("add_on", "floor"):
+            nominal = nominal_level(st, issue, rows)
+        t_new = new_rates(st, issue, rows, level, nominal)
         pe = _pe_level(st, rows, t_new, members)
         f = {
             "us_tariff_revenue_bn": Figure(pe["revenue"] / BN, "US$ bn/yr", pe_model, data),
