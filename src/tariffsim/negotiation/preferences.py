@@ -453,7 +453,9 @@ def _no_deal_channels(
         probs = probs / tot  # drawn probabilities are renormalised to sum to 1
     fpre = np.concatenate([env.share_before(d.start) for d in draws], axis=1)  # (n, d)
     out = {}
-    for k in set(ch_v) | set(ch_sq):
+    # channels in the tables' order (a set here made the sum order, hence ties between packages,
+    # depend on PYTHONHASHSEED)
+    for k in dict.fromkeys([*ch_v, *ch_sq]):
         v = ch_v.get(k, np.zeros((env.n, len(values))))
         s = ch_sq.get(k, np.zeros((env.n, 1)))
         out[k] = np.sum(probs * (fpre * s + (1.0 - fpre) * v), axis=1, keepdims=True)
