@@ -156,7 +156,7 @@ def _pack_texts(desc: list[Any], gen: list[Any]) -> tuple[bytes, ...]:
 
     lines = [f"{clean(d)}\t{clean(g)}" for d, g in zip(desc, gen, strict=True)]
     return tuple(
-        zlib.compress("\n".join(lines[k : k + TEXT_BLOCK]).encode("utf-8"), 6)
+        zlib.compress("\n".join(lines[k : k + TEXT_BLOCK]).encode("utf-8"), 1)
         for k in range(0, len(lines), TEXT_BLOCK)
     )
 
