@@ -141,3 +141,26 @@ def test_bad_scalar_values_are_input_errors_with_line(value: str, says: str) -> 
         parse_yaml(f"title: x\nstart: {value}\n", name="r.yaml")
     assert str(e.value).startswith("r.yaml:2: bad value: ") and says in str(e.value)
     assert len(str(e.value)) < 300
+
+
+def test_node_cap_without_aliases_counted_by_the_scan(composer: str) -> None:
+    # A document without aliases is a tree: its expanded size is its node count (the sequence node
+    # plus one scalar per item), counted during libyaml's depth scan (the pure-Python composer
+    # walks the graph instead). Expected: 9 items + 1 sequence = 10 nodes, refused with a cap of 9
+    # (libyaml: on the line of the 9th item, where the count passes the cap), accepted with 10.
+    text = "- 1\n" * 9
+    with pytest.raises(InputError) as e:
+        parse_yaml(text, name="t.yaml", max_nodes=9)
+    assert "more than 9 nodes" in str(e.value)
+    if composer == "libyaml":
+        assert str(e.value).startswith("t.yaml:9: the document has more than 9 nodes")
+    assert parse_yaml(text, name="t.yaml", max_nodes=10) == [1] * 9
+
+
+def test_aliases_still_counted_by_expansion() -> None:
+    # With an alias the walk counts the expanded size: a: [1, 2] (3 nodes) and b: *a (3 more),
+    # the mapping and its two keys: 1 + 2 + 3 + 3 = 9 expanded nodes, though the text has 7.
+    text = "a: &x [1, 2]\nb: *x\n"
+    assert parse_yaml(text, name="t.yaml", max_nodes=9) == {"a": [1, 2], "b": [1, 2]}
+    with pytest.raises(InputError, match="through its aliases"):
+        parse_yaml(text, name="t.yaml", max_nodes=8)
