@@ -368,12 +368,12 @@ def test_base_from_disk_is_the_base_built(shared_data):
 
 def test_hs10_strings_by_hand():
     # integer HTS10 codes back to the 10-digit strings, leading zeros kept; the schedule's
-    # converter (schedule.compile._hs_codes, the one string -> int) inverts it
-    from tariffsim.schedule.compile import _hs_codes
+    # converter (schedule.compile.hs10_codes, the one string -> int) inverts it
+    from tariffsim.schedule.compile import hs10_codes
 
     codes = np.array(["0101210010", "8703230190", "9903011000", "0000000001"], dtype="<U10")
-    assert _hs_codes(codes).tolist() == [101210010, 8703230190, 9903011000, 1]
-    back = S.hs10_strings(_hs_codes(codes))
+    assert hs10_codes(codes).tolist() == [101210010, 8703230190, 9903011000, 1]
+    back = S.hs10_strings(hs10_codes(codes))
     assert back.dtype == np.dtype("<U10") and back.tolist() == codes.tolist()
 
 

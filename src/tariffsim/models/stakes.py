@@ -606,7 +606,7 @@ def flows_2024() -> Flows2024:
         )
     else:
         from tariffsim.duties.flows import default_flows
-        from tariffsim.schedule.compile import _hs_codes  # the schedule's one HTS10 -> int
+        from tariffsim.schedule.compile import hs10_codes  # the schedule's one HTS10 -> int
 
         f = default_flows()
         hs10, origin = np.asarray(f.hs10), np.asarray(f.origin)
@@ -615,7 +615,7 @@ def flows_2024() -> Flows2024:
             hs10=hs10,
             origin=origin,
             value=np.asarray(f.value_usd, float),
-            codes=_hs_codes(hs10),
+            codes=hs10_codes(hs10),
             origin_names=names,
             origin_code=code.ravel().astype(np.int64),
             shares={k: np.asarray(v) for k, v in f.shares.items()},

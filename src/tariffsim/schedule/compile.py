@@ -420,7 +420,7 @@ def data_share(rules: Rules, name: str, hs10: Any, origin: Any) -> np.ndarray:
     """The data's share ``name`` (``usmca``, ``non_usmca`` or a metal content) per row."""
     hs = np.asarray(hs10).astype(str)
     org = np.asarray(origin).astype(str)
-    codes = _hs_codes(hs)
+    codes = hs10_codes(hs)
     uniq, hinv = np.unique(codes, return_inverse=True)
     uo, oinv = _factorize_origins(org)
     rs = _RowShares(
@@ -440,7 +440,7 @@ def data_share(rules: Rules, name: str, hs10: Any, origin: Any) -> np.ndarray:
 # --- compile ----------------------------------------------------------------------------------
 
 
-def _hs_codes(hs10: np.ndarray) -> np.ndarray:
+def hs10_codes(hs10: np.ndarray) -> np.ndarray:
     """HS10 strings → int64 codes; InputError naming the first bad row if any is not 10 digits.
 
     For ``<U10`` arrays the digits are checked and combined on the raw UCS-4 code points (no
@@ -466,7 +466,7 @@ def _hs_codes(hs10: np.ndarray) -> np.ndarray:
             else np.ones(0, dtype=bool)
         )
         if ok.all():
-            return _hs_codes(hs10.astype("<U10")) if len(hs10) else np.zeros(0, dtype=np.int64)
+            return hs10_codes(hs10.astype("<U10")) if len(hs10) else np.zeros(0, dtype=np.int64)
     bad = np.flatnonzero(~ok)
     raise InputError(
         f"hs10: {len(bad)} rows are not 10-digit HS codes, e.g. row {bad[0]}: {hs10[bad[0]]!r}",
@@ -1188,7 +1188,7 @@ def compile_rows(
         )
     if basis not in ("flows", "entry"):
         raise InputError(f"basis: {basis!r} is not flows or entry")
-    codes = _hs_codes(hs_arr)
+    codes = hs10_codes(hs_arr)
     a, b = to_day_number(start), to_day_number(end)
     cov_end = to_day_number(rules.coverage[1])
     last_law = cov_end - 1
