@@ -226,3 +226,35 @@ def test_as_known_on_never_knows_more_than_the_full_law(feat) -> None:
     assert feat.rate(*args, claim="C").total_rate == 0.0
     r = feat.rate(*args, claim="C", as_known_on="2025-09-10")
     assert r.as_known_on == dt.date(2025, 9, 10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    codes=st.lists(
+        st.text(
+            alphabet=st.one_of(
+                st.sampled_from("0123456789"),
+                st.characters(codec="utf-8", exclude_categories=("Cs",)),
+            ),
+            min_size=0,
+            max_size=10,
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+@example(codes=["870323019\u0130"])  # U+0130: its low byte is the digit '0'
+@example(codes=["\uff18\uff17\uff10\uff13\uff12\uff13\uff10\uff11\uff19\uff10"])  # full-width
+def test_hs10_codes_reads_only_ten_ascii_digits(codes: list[str]) -> None:
+    # Reference: Python's own reading, int(s) for a string of exactly ten ASCII digits; any other
+    # string (fewer characters, a letter, a digit of another script) must be refused, never read.
+    from tariffsim.core.errors import InputError
+    from tariffsim.schedule.compile import hs10_codes
+
+    arr = np.array(codes, dtype="<U10")
+    valid = all(len(c) == 10 and c.isascii() and c.isdigit() for c in arr.tolist())
+    if valid:
+        assert hs10_codes(arr).tolist() == [int(c) for c in arr.tolist()]
+    else:
+        with pytest.raises(InputError):
+            hs10_codes(arr)
