@@ -1007,7 +1007,7 @@ def _scope_mask(st: _State, scope: str, partner_rows: np.ndarray) -> np.ndarray:
     if kind == "reciprocal":
         return st.reciprocal_mask[partner_rows]
     if kind == "hs":
-        return _prefix_mask(hs, items, ())
+        return prefix_mask(hs, items, ())
     name = items[0]
     if name not in st.list_prefixes:
         raise InputError(
@@ -1015,11 +1015,12 @@ def _scope_mask(st: _State, scope: str, partner_rows: np.ndarray) -> np.ndarray:
             hint=f"known lists: {', '.join(sorted(st.list_prefixes))}",
         )
     inc, exc = st.list_prefixes[name]
-    return _prefix_mask(hs, inc, exc)
+    return prefix_mask(hs, inc, exc)
 
 
-def _prefix_mask(hs: np.ndarray, include: Sequence[str], exclude: Sequence[str]) -> np.ndarray:
-    """Rows whose HS10 (int64 codes) starts with one of ``include`` and none of ``exclude``."""
+def prefix_mask(hs: np.ndarray, include: Sequence[str], exclude: Sequence[str] = ()) -> np.ndarray:
+    """Rows whose HS10 (int64 codes) starts with one of ``include`` and none of ``exclude``: per
+    prefix length n, ``hs // 10^(10-n)`` is among the prefixes of that length."""
 
     def match(prefixes: Sequence[str]) -> np.ndarray:
         out = np.zeros(len(hs), bool)
@@ -1651,12 +1652,12 @@ def _sector_figure(st: _State, sec: DomesticSector, pe: dict[str, Any]) -> Figur
         if kind in ("all", "reciprocal"):
             raise InputError(f"sector {sec.name!r}: give its products as hs: or list: scopes")
         if kind == "hs":
-            mask |= _prefix_mask(hs, items, ())
+            mask |= prefix_mask(hs, items, ())
         else:
             if items[0] not in st.list_prefixes:
                 raise InputError(f"sector {sec.name!r}: no product list {items[0]!r}")
             inc, exc = st.list_prefixes[items[0]]
-            mask |= _prefix_mask(hs, inc, exc)
+            mask |= prefix_mask(hs, inc, exc)
     # Import spending of the sector's products (all of them, not only those the level touched).
     prob = st.problem
     pmask = np.zeros(prob.n_products, bool)
@@ -1666,7 +1667,7 @@ def _sector_figure(st: _State, sec: DomesticSector, pe: dict[str, Any]) -> Figur
     for scope in sec.scope:
         kind, items = parse_scope(scope)
         inc, exc = (items, ()) if kind == "hs" else st.list_prefixes[items[0]]
-        pmask |= _prefix_mask(pcodes, inc, exc)
+        pmask |= prefix_mask(pcodes, inc, exc)
     in_sector = pmask[prob.groups]
     imports = float((prob.v0 * (1.0 + prob.t0))[in_sector].sum())
     touched = pe["spending"][mask]
@@ -1925,12 +1926,12 @@ def _grid_rows(st: _State, members: Sequence[str], spec: Any) -> tuple[np.ndarra
         if getattr(spec, "products", None):
             inc, exc = _list_prefixes_any(st, spec.products)
             pref += list(inc)
-        mask = _prefix_mask(hs, pref, exc) if pref else np.zeros(len(prow), bool)
+        mask = prefix_mask(hs, pref, exc) if pref else np.zeros(len(prow), bool)
     if getattr(spec, "exclude_hs", None):
-        mask &= ~_prefix_mask(hs, [parse_scope("hs:" + h)[1][0] for h in spec.exclude_hs], ())
+        mask &= ~prefix_mask(hs, [parse_scope("hs:" + h)[1][0] for h in spec.exclude_hs], ())
     if getattr(spec, "exclude_products", None):
         inc, exc = _list_prefixes_any(st, spec.exclude_products)
-        mask &= ~_prefix_mask(hs, inc, exc)
+        mask &= ~prefix_mask(hs, inc, exc)
     if getattr(spec, "only_s232", False):
         s232 = tuple(m for m, a in st.authority.items() if a == "s232")
         mask &= _dense(st, s232, prow) > 0

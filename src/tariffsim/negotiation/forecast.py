@@ -495,15 +495,15 @@ def forecast_wave(
 def _warm() -> None:
     """Load what every forecast needs (facts, outcomes, priors, flows) once, before a process pool
     forks (the backtest calls ``forecast_partner.warm()`` when it exists)."""
+    from tariffsim.models.stakes import flows_2024
     from tariffsim.negotiation import facts as F
     from tariffsim.negotiation.generate import priors
     from tariffsim.negotiation.outcomes import known_outcomes
-    from tariffsim.negotiation.tariff_stakes import _flows
 
     F.load()
     known_outcomes(dt.date(2026, 12, 31))
     priors()
-    _flows()
+    flows_2024()
 
 
 forecast_partner.warm = _warm  # type: ignore[attr-defined]

@@ -268,9 +268,10 @@ def generate_case_file(partner: str, as_of: dt.date) -> CaseFile:
 
 @lru_cache(maxsize=64)
 def _generate(P: str, d: dt.date) -> CaseFile:
+    from tariffsim.models.stakes import prefix_mask
     from tariffsim.negotiation import facts as F
     from tariffsim.negotiation.schema import StakesSpec
-    from tariffsim.negotiation.tariff_stakes import law_on, list_prefixes, prefix_mask
+    from tariffsim.negotiation.tariff_stakes import law_on, list_prefixes
 
     psrc, pri = priors()
     sources: dict[str, Any] = {}

@@ -35,7 +35,7 @@ import numpy as np
 from tariffsim.core.errors import InputError
 
 if TYPE_CHECKING:
-    from tariffsim.models.stakes import Flows2024, Form
+    from tariffsim.models.stakes import Form
 
 HORIZONS = ("short-run", "long-run")
 OUTPUTS = {
@@ -281,14 +281,6 @@ class LawOnDay:
 _PARTS = ("mfn", "s232", "ieepa_reciprocal", "ieepa_fentanyl", "ieepa_other", "s122", "s301")
 
 
-def _flows() -> Flows2024:
-    """The 2024 flows with their integer HTS10 codes: the models' own
-    (:func:`tariffsim.models.stakes.flows_2024`, one copy in memory and on disk for both layers)."""
-    from tariffsim.models.stakes import flows_2024
-
-    return flows_2024()
-
-
 @lru_cache(maxsize=16)
 def law_on(day: dt.date, as_known_on: dt.date | None = None) -> LawOnDay:
     """Rates of every 2024 HTS10 × partner flow on ``day`` (total and by authority), by the US
@@ -296,6 +288,7 @@ def law_on(day: dt.date, as_known_on: dt.date | None = None) -> LawOnDay:
     per library version and day."""
     import inspect
 
+    from tariffsim.models.stakes import flows_2024
     from tariffsim.negotiation import cache
     from tariffsim.schedule import load_schedule
 
@@ -303,7 +296,7 @@ def law_on(day: dt.date, as_known_on: dt.date | None = None) -> LawOnDay:
     if as_known_on is not None and "as_known_on" in inspect.signature(load_schedule).parameters:
         kw["as_known_on"] = as_known_on
     path = cache.entry("law", {"day": day, "known": kw.get("as_known_on")})
-    flows = _flows()
+    flows = flows_2024()  # the models' own store: one copy in memory and on disk for both layers
     z = cache.load(path)
     if z is None:
         if kw:
@@ -366,20 +359,6 @@ def list_prefixes(name: str) -> tuple[str, ...]:
     if all(isinstance(x, str) for x in got):
         cache.save(path, {"prefix": np.asarray(got, dtype=str)})
     return got
-
-
-def prefix_mask(codes: np.ndarray, prefixes: Sequence[str]) -> np.ndarray:
-    """Rows whose HTS10 code (int64 ``codes``, :attr:`LawOnDay.codes`) starts with one of
-    ``prefixes``: per prefix length n, ``codes // 10^(10-n)`` is among the prefixes."""
-    if not len(prefixes):
-        return np.zeros(codes.shape[0], dtype=bool)
-    by_len: dict[int, list[int]] = {}
-    for p in prefixes:
-        by_len.setdefault(len(p), []).append(int(p))
-    mask = np.zeros(codes.shape[0], dtype=bool)
-    for n, ps in by_len.items():
-        mask |= np.isin(codes // 10 ** (10 - n), np.asarray(ps, dtype=np.int64))
-    return mask
 
 
 _ORIGINS: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
