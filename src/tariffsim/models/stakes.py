@@ -64,6 +64,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from tariffsim.core.bounded import Bounded
 from tariffsim.core.errors import InputError
 
 Form = Literal["add_on", "floor", "total", "extra"]
@@ -338,12 +339,13 @@ class _State:
     params: Any = None
     ge: Any = None  # (model, equilibrium) of the status quo, built on first GE use
     levels: dict[tuple[Any, ...], LevelStakes] = field(default_factory=dict)
-    pe_ctx: dict[tuple[Any, ...], Any] = field(default_factory=dict)  # issue rows -> _LevelContext
+    pe_ctx: Bounded[tuple[Any, ...], Any] = field(
+        default_factory=lambda: Bounded(64)
+    )  # issue rows -> _LevelContext
 
 
 #: States in memory (most recent last; a backtest walks many dates, so the oldest are dropped).
-_STATES: dict[str, _State] = {}
-_MAX_STATES = 8
+_STATES: Bounded[str, _State] = Bounded(8)
 
 
 def _schedule_key() -> str:
@@ -426,9 +428,9 @@ class _Base:
         return self.rho[key]
 
 
-_BASES: dict[tuple[Any, ...], _Base] = {}
+_BASES: Bounded[tuple[Any, ...], _Base] = Bounded(2)
 #: The law on one day for every flow (per process: the short and long run of a date share it).
-_DAY_LAW: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_DAY_LAW: Bounded[tuple[Any, ...], tuple[Any, ...]] = Bounded(4)
 
 
 def _schedule(as_known_on: dt.date | None) -> Any:
@@ -516,10 +518,7 @@ def _base(known: dt.date | None, skey: str) -> _Base:
                     "problems": {c: _rows_on_disk(p[0]) for c, p in got.problems.items()},
                 },
             )
-    if len(_BASES) >= 2:
-        _BASES.pop(next(iter(_BASES)))
-    _BASES[key] = got
-    return got
+    return _BASES.put(key, got)
 
 
 _ROW_FIELDS = ("groups", "products", "sigma_raw", "sigma_source", "level", "dropped_usd", "rows")
@@ -699,7 +698,7 @@ def _build_base(known: dt.date | None) -> _Base:
 
 #: The schedule compiled on one day for every flow (per process: the law on the day read by a
 #: caller through :func:`law_on_day` and the state of that day share one compile).
-_DAY_COMPILED: dict[tuple[Any, ...], Any] = {}
+_DAY_COMPILED: Bounded[tuple[Any, ...], Any] = Bounded(2)
 
 
 def _compiled_day(base: _Base, day: dt.date, key: tuple[Any, ...]) -> Any:
@@ -712,9 +711,7 @@ def _compiled_day(base: _Base, day: dt.date, key: tuple[Any, ...]) -> Any:
             end=day + dt.timedelta(days=1),
             shares=base.shares,
         )
-        if len(_DAY_COMPILED) >= 2:
-            _DAY_COMPILED.pop(next(iter(_DAY_COMPILED)))
-        _DAY_COMPILED[key] = got
+        _DAY_COMPILED.put(key, got)
     return got
 
 
@@ -743,9 +740,7 @@ def _day_law(
             nz = np.flatnonzero(arr)
             parts[mid] = (nz, arr[nz])
         got = (np.asarray(c.total[0], float), parts, authority)
-        if len(_DAY_LAW) >= 4:
-            _DAY_LAW.pop(next(iter(_DAY_LAW)))
-        _DAY_LAW[key] = got
+        _DAY_LAW.put(key, got)
     return got
 
 
@@ -805,7 +800,7 @@ def _state(as_of: dt.date, horizon: str, known: dt.date | None = None) -> _State
     params = pe_params(horizon, as_of=as_of)
     skey = _schedule_key()
     key = _state_key(as_of, known, params, skey)
-    st = _STATES.pop(key, None)
+    st = _STATES.get(key)
     if st is None:
         from tariffsim.data.paths import cache_dir
 
@@ -818,14 +813,12 @@ def _state(as_of: dt.date, horizon: str, known: dt.date | None = None) -> _State
                 own = _build_own(base, as_of, params, day["t_asof"])
                 _write_own(path, own)
         st = _assemble(key, as_of, horizon, params, known, base, {**day, **own})
-    _STATES[key] = st  # most recent last
-    while len(_STATES) > _MAX_STATES:
-        _STATES.pop(next(iter(_STATES)))
+        _STATES.put(key, st)
     return st
 
 
 #: The day's own part of the states (per process: the short and long run of a date share it).
-_DAY_OWN: dict[str, dict[str, Any]] = {}
+_DAY_OWN: Bounded[str, dict[str, Any]] = Bounded(4)
 
 
 def _day_own(base: _Base, day: dt.date, known: dt.date | None, skey: str) -> dict[str, Any]:
@@ -859,10 +852,7 @@ def _day_own(base: _Base, day: dt.date, known: dt.date | None, skey: str) -> dic
             }
             small = {m: (r.astype(np.int32), v) for m, (r, v) in parts.items()}
             _write_own(path, {"version": _STATE_VERSION, **got, "parts": small})
-    if len(_DAY_OWN) >= 4:
-        _DAY_OWN.pop(next(iter(_DAY_OWN)))
-    _DAY_OWN[key] = got
-    return got
+    return _DAY_OWN.put(key, got)
 
 
 def _lock(path: Any) -> Any:
@@ -1259,10 +1249,7 @@ def _level_context(st: _State, rows: np.ndarray, members: Sequence[str]) -> _Lev
         member_codes=member_codes,
         partner_before=float(st.v_asof[np.isin(st.origin_code, member_codes)].sum()),
     )
-    if len(st.pe_ctx) >= 64:
-        st.pe_ctx.pop(next(iter(st.pe_ctx)))
-    st.pe_ctx[key] = got
-    return got
+    return st.pe_ctx.put(key, got)
 
 
 def _pe_level(

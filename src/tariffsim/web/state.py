@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from tariffsim.core.bounded import Bounded
 from tariffsim.core.dates import Period
 from tariffsim.core.errors import InputError
 
@@ -303,7 +304,7 @@ class AppState:
     hs: pl.DataFrame | None = None
     timings: dict[str, float] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    memo: dict[Any, Any] = field(default_factory=dict)
+    memo: Bounded[Any, Any] = field(default_factory=lambda: Bounded(64))
 
     def warm_up(self) -> AppState:
         """Load and cache everything a request needs (idempotent)."""
@@ -338,15 +339,14 @@ class AppState:
             return self
 
     def cached(self, key: Any, compute: Any) -> Any:
-        """``memo[key]``, computed once (results of models are deterministic in their inputs)."""
-        if key in self.memo:
-            return self.memo[key]
+        """``memo[key]``, computed once (results of models are deterministic in their inputs);
+        the 64 most recently used results are kept."""
+        with self.lock:
+            if key in self.memo:
+                return self.memo.get(key)
         value = compute()
         with self.lock:
-            if len(self.memo) > 64:
-                self.memo.pop(next(iter(self.memo)))
-            self.memo[key] = value
-        return value
+            return self.memo.put(key, value)
 
 
 def _hs_table() -> pl.DataFrame:
