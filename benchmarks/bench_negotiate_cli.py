@@ -18,6 +18,8 @@ the new-date set-up for more partners and dates across the range the target name
 2026-02-20) — every outcome file's backtest date (``T3``: three days before the deal or the missed
 deadline, :func:`tariffsim.negotiation.backtest.targets`) inside the range, and the range's first and
 last day — one run each, reporting every run and the slowest (wall and CPU).
+``python bench_negotiate_cli.py --sweep --cold`` runs the same partner-dates (and the warming case)
+each from an empty cache instead: the target's "every partner and date from a fresh clone".
 """
 
 from __future__ import annotations
@@ -95,20 +97,36 @@ def _new_date(partner: str, day: str, warm: Path, tmp: Path) -> dict[str, float]
         shutil.rmtree(w, ignore_errors=True)
 
 
-def sweep(cases: Sequence[tuple[str, str]] | None = None) -> dict[str, Any]:
-    """New-date runs of :func:`sweep_cases` (one each): every run and the slowest by wall and CPU."""
+def _cold(partner: str, day: str, tmp: Path) -> dict[str, float]:
+    """One run on an empty cache (removed after)."""
+    c = tmp / f"cold-{partner}-{day}"
+    try:
+        return _run(partner, day, c)
+    finally:
+        shutil.rmtree(c, ignore_errors=True)
+
+
+def sweep(cases: Sequence[tuple[str, str]] | None = None, *, cold: bool = False) -> dict[str, Any]:
+    """Runs of :func:`sweep_cases` (one each) on a copy of a warmed cache, or with ``cold`` each on
+    an empty cache (a fresh clone's first forecast): every run and the slowest by wall and CPU."""
     cases = list(cases) if cases is not None else sweep_cases()
+    if cold:
+        cases = sorted({*cases, WARM_WITH}, key=lambda c: (c[1], c[0]))
     tmp = Path(tempfile.mkdtemp(prefix="tariffsim-negsweep-"))
     try:
-        warm = _warm(tmp)
-        runs = {f"{p} {d}": _new_date(p, d, warm, tmp) for p, d in cases}
+        if cold:
+            runs = {f"{p} {d}": _cold(p, d, tmp) for p, d in cases}
+        else:
+            warm = _warm(tmp)
+            runs = {f"{p} {d}": _new_date(p, d, warm, tmp) for p, d in cases}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     rounded = {k: {m: round(v, 2) for m, v in r.items()} for k, r in runs.items()}
     worst_wall = max(rounded, key=lambda k: rounded[k]["wall_s"])
     worst_cpu = max(rounded, key=lambda k: rounded[k]["cpu_s"])
     return {
-        "warmed_with": " ".join(WARM_WITH),
+        "set_up": "empty cache" if cold else "new date",
+        "warmed_with": None if cold else " ".join(WARM_WITH),
         "cases": len(rounded),
         "max_wall_s": rounded[worst_wall]["wall_s"],
         "max_wall_case": worst_wall,
@@ -128,10 +146,8 @@ def run(*, quick: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for partner, day in cases:
             cold_runs, new_runs = [], []
-            for i in range(repeats):
-                c = tmp / f"cold-{partner}-{i}"
-                cold_runs.append(_run(partner, day, c))
-                shutil.rmtree(c, ignore_errors=True)
+            for _ in range(repeats):
+                cold_runs.append(_cold(partner, day, tmp))
                 new_runs.append(_new_date(partner, day, warm, tmp))
             out[f"{partner} {day}"] = {"cold": _median(cold_runs), "new_date": _median(new_runs)}
     finally:
@@ -146,6 +162,6 @@ if __name__ == "__main__":  # pragma: no cover - a manual run
     import json
 
     if "--sweep" in sys.argv:
-        print(json.dumps(sweep(), indent=1))
+        print(json.dumps(sweep(cold="--cold" in sys.argv), indent=1))
     else:
         print(json.dumps(run(quick="--quick" in sys.argv), indent=1))
