@@ -45,3 +45,29 @@ def test_pickles_with_its_entries() -> None:
         c.put(i, str(i))
     back = pickle.loads(pickle.dumps(c))
     assert (back.size, [back.get(i) for i in range(5)]) == (3, [None, None, "2", "3", "4"])
+
+
+def test_threads_reading_and_evicting_raise_nothing() -> None:
+    """The web server reads the models' caches from several threads; a key dropped by one thread
+    between another's read and its move to the newest end must not raise."""
+    import threading
+
+    c: Bounded[int, int] = Bounded(2)
+    errors: list[BaseException] = []
+
+    def work(offset: int) -> None:
+        try:
+            for i in range(20_000):
+                k = (i + offset) % 5
+                if c.get(k) is None:
+                    c.put(k, k)
+        except BaseException as e:  # noqa: BLE001 - the test collects any failure
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(j,)) for j in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(c) <= 2

@@ -9,6 +9,7 @@ bound drops the oldest.
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Generic, TypeVar
@@ -32,15 +33,21 @@ class Bounded(Generic[K, V]):
         """The entry of ``key`` (now the most recent), or ``None``."""
         got = self._d.get(key)
         if got is not None:
-            self._d.move_to_end(key)
+            # Another thread may have dropped the key since the read: the value is still good.
+            with contextlib.suppress(KeyError):
+                self._d.move_to_end(key)
         return got
 
     def put(self, key: K, value: V) -> V:
         """Store ``value`` as the most recent entry, drop the oldest beyond ``size``; return it."""
         self._d[key] = value
-        self._d.move_to_end(key)
+        with contextlib.suppress(KeyError):
+            self._d.move_to_end(key)
         while len(self._d) > self.size:
-            self._d.popitem(last=False)
+            try:
+                self._d.popitem(last=False)
+            except KeyError:  # emptied by another thread meanwhile
+                break
         return value
 
     def clear(self) -> None:
