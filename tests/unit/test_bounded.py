@@ -61,7 +61,7 @@ def test_threads_reading_and_evicting_raise_nothing() -> None:
                 k = (i + offset) % 5
                 if c.get(k) is None:
                     c.put(k, k)
-        except BaseException as e:  # noqa: BLE001 - the test collects any failure
+        except BaseException as e:  # the test collects any failure
             errors.append(e)
 
     threads = [threading.Thread(target=work, args=(j,)) for j in range(4)]
