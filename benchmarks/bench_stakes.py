@@ -67,6 +67,7 @@ class _Clock:
 def run(*, quick: bool = False) -> dict[str, Any]:
     from tariffsim.data.paths import cache_dir
     from tariffsim.models import stakes as S
+    from tariffsim.models import stakes_state as SS
 
     out: dict[str, Any] = {"as_of": AS_OF, "levels_per_partner": 6, "load_before": os.getloadavg()}
     days = _dates(quick)
@@ -79,7 +80,7 @@ def run(*, quick: bool = False) -> dict[str, Any]:
         if (Path(src) / "frames").is_dir():
             shutil.copytree(Path(src) / "frames", Path(tmp) / "frames")
         os.environ["TARIFFSIM_CACHE"] = tmp
-        S.clear_cache()
+        SS.clear_cache()
         with _Clock() as c:
             from tariffsim.schedule import load_schedule
 
@@ -89,7 +90,7 @@ def run(*, quick: bool = False) -> dict[str, Any]:
         for i, day in enumerate(days):
             for h in ("short-run", "long-run"):
                 with _Clock() as c:
-                    S._state(day, h)
+                    SS.state(day, h)
                 times.append((c.wall, c.cpu))
                 if i == 0 and h == "short-run":
                     out["state_first_s"] = round(c.wall, 2)
@@ -101,11 +102,11 @@ def run(*, quick: bool = False) -> dict[str, Any]:
         out["state_disk_kb"] = round(
             sum(p.stat().st_size for p in Path(tmp).glob("stakes-state-*.pkl")) / len(times) / 1e3
         )
-        S.clear_cache()
-        S._state(dt.date.fromisoformat(AS_OF), "short-run")  # the shared part, as a process has it
-        S._STATES.clear()
+        SS.clear_cache()
+        SS.state(dt.date.fromisoformat(AS_OF), "short-run")  # the shared part, as a process has it
+        SS._STATES.clear()
         with _Clock() as c:
-            S._state(dt.date.fromisoformat(AS_OF), "short-run")
+            SS.state(dt.date.fromisoformat(AS_OF), "short-run")
         out["state_from_disk_s"] = round(c.wall, 3)
         issues = _issues()
         per: dict[str, float] = {}
@@ -118,7 +119,7 @@ def run(*, quick: bool = False) -> dict[str, Any]:
         with _Clock() as c:
             S.stakes_for_issues("JPN", AS_OF, issues)
         out["cached_partner_s"] = round(c.wall, 3)
-        S.clear_cache()
+        SS.clear_cache()
     if old is None:
         os.environ.pop("TARIFFSIM_CACHE", None)
     else:

@@ -9,6 +9,7 @@ import pytest
 
 from tariffsim.core.errors import InputError
 from tariffsim.models import stakes as S
+from tariffsim.models import stakes_state as SS
 from tariffsim.models.stakes import TariffIssue, parse_scope
 
 AS_OF = dt.date(2025, 4, 15)
@@ -33,11 +34,11 @@ def test_scope_grammar_and_issue_checks():
     assert AUTOS.priority == 0 and RECIP.priority == 1
 
 
-def _toy_state() -> S._State:
+def _toy_state() -> SS.State:
     # Three rows of one partner: MFN 2.5%, 0% and 20%; reciprocal 10% on rows 0-1; a list duty of
     # 25% (measure "l232", which displaces the reciprocal duty) on row 2.
     n = 3
-    return S._State(
+    return SS.State(
         key="toy",
         as_of=AS_OF,
         horizon="short-run",
@@ -99,7 +100,7 @@ def jpn():
 
 @pytest.mark.slow
 def test_no_flow_is_priced_twice(jpn):
-    st = S._state(AS_OF, "short-run")
+    st = SS.state(AS_OF, "short-run")
     rows, _ = S.resolve_scopes(st, ("JPN",), [RECIP, AUTOS])
     assert not np.intersect1d(rows["reciprocal"], rows["autos"]).size
     # On 15 Apr 2025 the auto parts still paid the reciprocal duty (Section 232 on parts from
@@ -116,7 +117,7 @@ def test_the_law_itself_is_worth_nothing(jpn):
     # the non-metal share of Section 232 derivatives (so the import-weighted level is just under
     # 10%). The headline rate is 10%, and the add-on level 10% leaves every line as it is: every
     # figure is zero.
-    st = S._state(AS_OF, "short-run")
+    st = SS.state(AS_OF, "short-run")
     rows = np.sort(S.resolve_scopes(st, ("JPN",), [RECIP, AUTOS])[0]["reciprocal"])
     assert S.nominal_level(st, RECIP, rows) == pytest.approx(0.10)
     assert S.new_rates(st, RECIP, rows, 0.10) == pytest.approx(st.t_asof[rows], abs=1e-12)
@@ -147,7 +148,7 @@ def test_subset_solve_equals_full_solve(jpn):
     # so the full problem with the same new rates gives the same numbers.
     from tariffsim.models.pe import solve_problem
 
-    st = S._state(AS_OF, "short-run")
+    st = SS.state(AS_OF, "short-run")
     rows = np.sort(S.resolve_scopes(st, ("JPN",), [RECIP, AUTOS])[0]["reciprocal"])
     t_new = S.new_rates(st, RECIP, rows, 0.25)
     sub = S._pe_level(st, rows, t_new, ("JPN",))
@@ -163,7 +164,7 @@ def test_subset_solve_equals_full_solve(jpn):
 @pytest.mark.slow
 def test_ge_status_quo_matches_the_law_mapping(jpn):
     # Recomputing the partner's GE entry from the as-of rates gives law_tariffs' entry back.
-    st = S._state(AS_OF, "short-run")
+    st = SS.state(AS_OF, "short-run")
     model, _ = S._ge_status_quo(st)
     rows = np.flatnonzero(st.origin == "JPN")
     rates = S.ge_rates_with(st, rows, st.t_asof[rows], ("JPN",))
@@ -256,7 +257,7 @@ def test_cached_state_is_the_law_and_the_pe_of_the_day(jpn):
     from tariffsim.models.pe import BASELINE_DATE, build_problem, solve_problem
     from tariffsim.schedule import load_schedule
 
-    st = S._state(AS_OF, "short-run")
+    st = SS.state(AS_OF, "short-run")
     sched, flows = load_schedule(), default_flows()
     c = sched.compile(
         hs10=flows.hs10,
@@ -282,16 +283,16 @@ def test_cached_state_is_the_law_and_the_pe_of_the_day(jpn):
     ref = ge_tariffs_from_schedule(on=AS_OF)
     assert np.abs(st.ge_rates - ref).max() < 1e-12
     # Built again from nothing but the shared part: bit for bit what memory or disk held.
-    skey = S._schedule_key()
-    base = S._base(None, skey)
-    t_asof = S._day_law(base, AS_OF, (skey, None, AS_OF))[0]
-    own = S._build_own(base, AS_OF, st.params, t_asof)
+    skey = SS.schedule_key()
+    base = SS.base(None, skey)
+    t_asof = SS._day_law(base, AS_OF, (skey, None, AS_OF))[0]
+    own = SS._build_own(base, AS_OF, st.params, t_asof)
     assert np.array_equal(t_asof, st.t_asof)
     assert np.array_equal(own["v_sorted"], st.problem.v0)
-    assert np.array_equal(S._ge_rates(base, t_asof, AS_OF, None), st.ge_rates)
+    assert np.array_equal(SS._ge_rates(base, t_asof, AS_OF, None), st.ge_rates)
     # Read back from the disk cache after the memory is cleared: the same stakes, bit for bit.
     before = jpn["reciprocal"].level(0.25).figures
-    S.clear_cache()
+    SS.clear_cache()
     again = S.stakes_for_issues("JPN", AS_OF, [RECIP, AUTOS])["reciprocal"].level(0.25).figures
     assert {k: f.value for k, f in again.items()} == {k: f.value for k, f in before.items()}
 
@@ -302,7 +303,7 @@ def test_closed_form_level_equals_the_full_pe_solve(horizon):
     # _pe_level solves the touched products in closed form (U rows through per-product sums);
     # _pe_level_full runs pe.solve_problem on every row of those products. Same equations: equal
     # to rounding (1e-12 relative, or 1e-3 US$ where a figure is zero).
-    st = S._state(AS_OF, horizon)
+    st = SS.state(AS_OF, horizon)
     for partner, members in (("JPN", ("JPN",)), ("EU", S.partner_members("EU")[1])):
         rows_by, _ = S.resolve_scopes(st, members, [RECIP, AUTOS])
         for iss in (RECIP, AUTOS):
@@ -332,7 +333,7 @@ def test_law_as_known_on_a_day_is_recorded():
     s = S.stakes("JPN", AS_OF, RECIP, ge=False, as_known_on=AS_OF)
     src = s.levels[0].figures["us_tariff_revenue_bn"].source
     assert f"as known on {AS_OF}" in src
-    assert s.provenance["state_key"] != S._state(AS_OF, "short-run").key
+    assert s.provenance["state_key"] != SS.state(AS_OF, "short-run").key
 
 
 def test_base_from_disk_is_the_base_built(shared_data):
@@ -341,15 +342,15 @@ def test_base_from_disk_is_the_base_built(shared_data):
     # arrays, bit for bit, as building it again from the schedule and the flows.
     from tariffsim.models.pe_params import PEParams
 
-    skey = S._schedule_key()
-    S.clear_cache()
-    S._base(None, skey)  # built or read, and stored
-    assert S._base_path(None, skey).is_file()
-    S.clear_cache()
-    read = S._base(None, skey)
-    built = S._build_base(None)
+    skey = SS.schedule_key()
+    SS.clear_cache()
+    SS.base(None, skey)  # built or read, and stored
+    assert SS._base_path(None, skey).is_file()
+    SS.clear_cache()
+    read = SS.base(None, skey)
+    built = SS._build_base(None)
     flow_fields = ("hs10", "origin", "v2024", "shares", "hs_int", "origin_names", "origin_code")
-    for name in (*S._BASE_FIELDS, *flow_fields):
+    for name in (*SS._BASE_FIELDS, *flow_fields):
         a, b = getattr(read, name), getattr(built, name)
         if isinstance(a, np.ndarray):
             assert a.dtype == b.dtype and np.array_equal(a, b), name
@@ -373,7 +374,7 @@ def test_hs10_strings_by_hand():
 
     codes = np.array(["0101210010", "8703230190", "9903011000", "0000000001"], dtype="<U10")
     assert hs10_codes(codes).tolist() == [101210010, 8703230190, 9903011000, 1]
-    back = S.hs10_strings(hs10_codes(codes))
+    back = SS.hs10_strings(hs10_codes(codes))
     assert back.dtype == np.dtype("<U10") and back.tolist() == codes.tolist()
 
 
@@ -382,12 +383,12 @@ def test_flows_2024_are_the_census_flows():
     # codes, origins and values as default_flows gives them
     from tariffsim.duties.flows import default_flows
 
-    f, ref = S.flows_2024(), default_flows()
+    f, ref = SS.flows_2024(), default_flows()
     assert np.array_equal(f.hs10, ref.hs10) and np.array_equal(f.origin, ref.origin)
     assert np.array_equal(f.value, ref.value_usd)
     assert np.array_equal(f.codes, np.asarray(ref.hs10).astype(np.int64))
     assert np.array_equal(f.origin_names[f.origin_code], ref.origin)
-    S._FLOWS.clear()  # read back from the cache file: the same arrays
-    g = S.flows_2024()
+    SS._FLOWS.clear()  # read back from the cache file: the same arrays
+    g = SS.flows_2024()
     assert g is not f and np.array_equal(g.hs10, f.hs10) and np.array_equal(g.origin, f.origin)
     assert np.array_equal(g.codes, f.codes) and np.array_equal(g.value, f.value)

@@ -45,7 +45,14 @@ def law_key() -> str:
         here / "cache.py",
         *(
             models / n
-            for n in ("stakes.py", "pe.py", "pe_core.py", "horizons.py", "law_tariffs.py")
+            for n in (
+                "stakes.py",
+                "stakes_state.py",
+                "pe.py",
+                "pe_core.py",
+                "horizons.py",
+                "law_tariffs.py",
+            )
         ),
     ]:
         if f.is_file():

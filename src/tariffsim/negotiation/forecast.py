@@ -495,7 +495,7 @@ def forecast_wave(
 def _warm() -> None:
     """Load what every forecast needs (facts, outcomes, priors, flows) once, before a process pool
     forks (the backtest calls ``forecast_partner.warm()`` when it exists)."""
-    from tariffsim.models.stakes import flows_2024
+    from tariffsim.models.stakes_state import flows_2024
     from tariffsim.negotiation import facts as F
     from tariffsim.negotiation.generate import priors
     from tariffsim.negotiation.outcomes import known_outcomes

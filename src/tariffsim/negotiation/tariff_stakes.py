@@ -288,7 +288,7 @@ def law_on(day: dt.date, as_known_on: dt.date | None = None) -> LawOnDay:
     per library version and day."""
     import inspect
 
-    from tariffsim.models.stakes import flows_2024
+    from tariffsim.models.stakes_state import flows_2024
     from tariffsim.negotiation import cache
     from tariffsim.schedule import load_schedule
 
@@ -309,7 +309,7 @@ def law_on(day: dt.date, as_known_on: dt.date | None = None) -> LawOnDay:
             )
         else:
             # the law in force: the models' compile of the day, which the day's stakes reuse
-            from tariffsim.models.stakes import law_on_day
+            from tariffsim.models.stakes_state import law_on_day
 
             c = law_on_day(day)
         ba = c.by_authority
