@@ -59,6 +59,16 @@ def _fmt(x: float) -> str:
     return f"{x:+.1f}"
 
 
+def _actual(c: str, obs: dict[str, float]) -> tuple[str, str]:
+    """What happened to US imports from ``c`` (the cell) and its role in the calibration."""
+    if c in obs:
+        return _fmt(obs[c]), "calibration"
+    if c in OUT_OF_SAMPLE_REPORTED:
+        lo, hi = OUT_OF_SAMPLE_REPORTED[c]
+        return f"{lo:.0f} to {hi:.0f} (reported)", "out of sample"
+    return "not in the data", "out of sample" if c == "TWN" else "—"
+
+
 def build() -> str:
     flows = default_flows()
     t0, t1 = tariffs_on(flows, start=BASELINE_DATE, end=MODEL_DATE)
@@ -103,15 +113,7 @@ def build() -> str:
     )
     a("|---|---:|---:|---:|---:|---:|---:|---|")
     for c in PARTNERS:
-        if c in obs:
-            act, sample = _fmt(obs[c]), "calibration"
-        elif c in OUT_OF_SAMPLE_REPORTED:
-            lo, hi = OUT_OF_SAMPLE_REPORTED[c]
-            act, sample = f"{lo:.0f} to {hi:.0f} (reported)", "out of sample"
-        elif c == "TWN":
-            act, sample = "not in the data", "out of sample"
-        else:
-            act, sample = "not in the data", "—"
+        act, sample = _actual(c, obs)
         a(
             f"| {c} | {dlt[c]:.3f} | {act} | {_fmt(pred['long-run'][c])} | "
             f"{_fmt(pred['short-run'][c])} | {_fmt(pred['short-run, window law'][c])} | "
@@ -187,14 +189,7 @@ def build() -> str:
     a("| partner | actual | short-run (used) | short-run, China alone |")
     a("|---|---:|---:|---:|")
     for c in PARTNERS:
-        if c in obs:
-            act = _fmt(obs[c])
-        elif c in OUT_OF_SAMPLE_REPORTED:
-            lo, hi = OUT_OF_SAMPLE_REPORTED[c]
-            act = f"{lo:.0f} to {hi:.0f} (reported)"
-        else:
-            act = "not in the data"
-        a(f"| {c} | {act} | {_fmt(pred['short-run'][c])} | {_fmt(pred_free[c])} |")
+        a(f"| {c} | {_actual(c, obs)[0]} | {_fmt(pred['short-run'][c])} | {_fmt(pred_free[c])} |")
     a("")
     m = load_monthly()
     a("### What the monthly data show beside the tariffs")
